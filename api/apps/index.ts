@@ -1,0 +1,12 @@
+import type { ResourceType } from '../types.js';
+import { deploymentResource } from './deployment.js';
+import { replicaSetResource } from './replicaset.js';
+
+export { scaleSchema, type Scale } from '../autoscaling/scale.js';
+export * from './schemas.js';
+export { defaultDeployment, validateDeployment, deploymentResource } from './deployment.js';
+export { defaultReplicaSet, validateReplicaSet, replicaSetResource } from './replicaset.js';
+export { scaledValueFromIntOrPercent, intOrPercentValue } from './int-or-percent.js';
+
+/** apps/v1 kinds, in discovery order. */
+export const appsResources: ResourceType[] = [deploymentResource, replicaSetResource];

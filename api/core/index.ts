@@ -1,0 +1,41 @@
+import type { ResourceType } from '../types.js';
+import { configMapResource } from './configmap.js';
+import { endpointsResource } from './endpoints.js';
+import { eventResource } from './event.js';
+import { namespaceResource } from './namespace.js';
+import { nodeResource } from './node.js';
+import { podResource } from './pod.js';
+import { secretResource } from './secret.js';
+import { serviceAccountResource } from './serviceaccount.js';
+import { serviceResource } from './service.js';
+
+/** core/v1 kinds, in /api/v1 discovery order (alphabetical by plural). */
+export const coreResources: ResourceType[] = [
+  configMapResource,
+  endpointsResource,
+  eventResource,
+  namespaceResource,
+  nodeResource,
+  podResource,
+  secretResource,
+  serviceAccountResource,
+  serviceResource,
+];
+
+export * from './binding.js';
+export * from './configmap.js';
+export * from './container.js';
+export * from './endpoints.js';
+export * from './event.js';
+export * from './eviction.js';
+export * from './namespace.js';
+export * from './node.js';
+export * from './pod.js';
+export * from './pod-defaults.js';
+export * from './pod-printer.js';
+export * from './pod-spec.js';
+export * from './pod-validation.js';
+export * from './qos.js';
+export * from './secret.js';
+export * from './service.js';
+export * from './serviceaccount.js';

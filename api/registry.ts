@@ -1,0 +1,32 @@
+import type { ResourceType } from './types.js';
+import { coreResources } from './core/index.js';
+import { appsResources } from './apps/index.js';
+import { autoscalingResources } from './autoscaling/index.js';
+import { coordinationResources } from './coordination/index.js';
+import { discoveryResources } from './discovery/index.js';
+import { policyResources } from './policy/index.js';
+import { rbacResources } from './rbac/index.js';
+
+/** Every kind Kubeling serves, in discovery order. */
+export const resources: readonly ResourceType[] = [
+  ...coreResources,
+  ...appsResources,
+  ...autoscalingResources,
+  ...coordinationResources,
+  ...discoveryResources,
+  ...policyResources,
+  ...rbacResources,
+];
+
+export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {
+  return rt.group === '' ? rt.version : `${rt.group}/${rt.version}`;
+}
+
+/** Finds a kind by group and plural resource name (the URL segment). */
+export function findResource(group: string, plural: string): ResourceType | undefined {
+  return resources.find((r) => r.group === group && r.plural === plural);
+}
+
+export function findResourceByKind(group: string, kind: string): ResourceType | undefined {
+  return resources.find((r) => r.group === group && r.kind === kind);
+}

@@ -1,0 +1,154 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Store } from './storage/store.js';
+import { rootLogger, type Logger } from '../lib/logger.js';
+import { realClock, type Clock } from '../lib/clock.js';
+import type { Authenticator, UserInfo } from './auth/authenticator.js';
+import { ApiError, internal, toApiError, tooLarge, unauthorized } from './rest/errors.js';
+import { MAX_BODY_BYTES } from './rest/body.js';
+import { parseRequestInfo } from './rest/request-info.js';
+import { handleResource, type RestContext } from './rest/resource-handler.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './rest/discovery.js';
+import { sendBody } from './rest/respond.js';
+import { Registries } from './registry/registries.js';
+import { bootstrap } from './registry/bootstrap.js';
+import { versionInfo } from './rest/version.js';
+
+export interface AppOptions {
+  store: Store;
+  logger?: Logger;
+  clock?: Clock;
+  /** TLS serving material (PEM). Absent: plain HTTP (only for in-process tests with inject). */
+  https?: { key: string; cert: string };
+  /** Absent: every request is treated as the cluster admin (tests with inject). */
+  authenticator?: Authenticator;
+  /** The port clients reach us on, for the `kubernetes` Service (default 6443). */
+  servingPort?: number;
+  /** Minimum time between BOOKMARK events on one watch (default 60 s, as Kubernetes). */
+  bookmarkIntervalMs?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user?: UserInfo;
+  }
+}
+
+const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
+
+/** Paths anonymous clients may read, as Kubernetes' system:public-info-viewer allows. */
+function isPublicPath(path: string): boolean {
+  return /^\/(healthz|livez|readyz)(\/.*)?$/.test(path) || path === '/version' || path === '/version/';
+}
+
+/** Builds the apiserver as a fastify app that is not listening (tests use inject). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const logger = (options.logger ?? rootLogger).child({ component: 'apiserver' });
+  const clock = options.clock ?? realClock;
+  const app = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: MAX_BODY_BYTES,
+    https: options.https ? { key: options.https.key, cert: options.https.cert } : null,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Watches stay open for many minutes.
+    requestTimeout: 0,
+    keepAliveTimeout: 75_000,
+    // close() must not wait for open watches.
+    forceCloseConnections: true,
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  const registries = new Registries(options.store, clock);
+  const ctx: RestContext = { registries, clock, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
+
+  // Bodies are parsed by the handlers, by Content-Type, so that every malformed body
+  // becomes a Kubernetes Status (never fastify's own error shape).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
+    let api: ApiError;
+    if (err instanceof ApiError) api = err;
+    else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') api = tooLarge();
+    else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) api = new ApiError(err.statusCode, 'BadRequest', err.message);
+    else {
+      api = toApiError(err);
+      req.log.error({ err, url: req.url, method: req.method }, 'request failed');
+    }
+    if (reply.sent || reply.raw.headersSent) return;
+    void sendBody(reply, api.code, api.toStatus());
+  });
+
+  app.setNotFoundHandler((_req, reply) => {
+    const err = new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    void sendBody(reply, 404, err.toStatus());
+  });
+
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    const path = req.url.split('?')[0];
+    if (!options.authenticator) {
+      req.user = ADMIN;
+      return;
+    }
+    const user = options.authenticator(req.headers);
+    if (user) {
+      req.user = user;
+      return;
+    }
+    if (!isPublicPath(path)) throw unauthorized();
+  });
+
+  for (const path of ['/healthz', '/livez', '/readyz']) {
+    app.get(path, async (_req, reply) => {
+      try {
+        await options.store.currentRevision();
+      } catch {
+        return reply.code(500).type('text/plain').send(`[-]etcd failed: reason withheld\n${path.slice(1)} check failed`);
+      }
+      return reply.type('text/plain').send('ok');
+    });
+    app.get(`${path}/*`, async (_req, reply) => reply.type('text/plain').send('ok'));
+  }
+  app.get('/version', async (_req, reply) => sendBody(reply, 200, versionInfo()));
+
+  const discovery = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const info = parseRequestInfo(req.method, req.url.split('?')[0], false);
+    if (!info || info.kind !== 'discovery') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (info.prefix === 'api' && info.version === undefined) {
+      sendBody(reply, 200, apiVersions(req.headers.host ?? '127.0.0.1:6443'));
+      return;
+    }
+    if (info.prefix === 'apis' && info.group === undefined) {
+      sendBody(reply, 200, apiGroupList());
+      return;
+    }
+    const doc =
+      info.version === undefined ? apiGroup(info.group ?? '') : apiResourceList(info.group ?? '', info.version);
+    if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    sendBody(reply, 200, doc);
+  };
+
+  const api = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const [path, qs] = req.url.split('?', 2);
+    const watch = /(^|&)watch=(true|1)(&|$)/.test(qs ?? '');
+    const info = parseRequestInfo(req.method, path, watch);
+    if (!info) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    if (info.kind === 'discovery') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
+      return discovery(req, reply);
+    }
+    await handleResource(ctx, req, reply, info);
+  };
+
+  const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+  for (const url of ['/api', '/api/*', '/apis', '/apis/*']) {
+    app.route({ method: [...methods], url, handler: api });
+  }
+
+  app.addHook('onReady', async () => {
+    await bootstrap(registries, options.servingPort ?? 6443);
+  });
+
+  app.decorate('registries', registries);
+  void internal;
+  return app;
+}

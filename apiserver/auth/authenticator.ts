@@ -1,0 +1,16 @@
+/** Who made a request, as Kubernetes' user.Info. */
+export interface UserInfo {
+  username: string;
+  uid?: string;
+  groups: string[];
+}
+
+export interface RequestHeaders {
+  [name: string]: string | string[] | undefined;
+}
+
+/**
+ * Decides who a request comes from. Returns null for an unauthenticated (anonymous)
+ * request; the apiserver then answers 401 except on health and version endpoints.
+ */
+export type Authenticator = (headers: RequestHeaders) => UserInfo | null;

@@ -1,0 +1,37 @@
+import type { Registries } from './registries.js';
+import { ApiError } from '../rest/errors.js';
+import { KUBERNETES_SERVICE_IP } from './hooks/services.js';
+import type { KubeObject } from '../../api/types.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+/**
+ * What kube-apiserver's bootstrap controllers ensure at start: the system namespaces and
+ * the `kubernetes` Service in `default`. Idempotent; safe with several apiservers.
+ */
+export async function bootstrap(reg: Registries, servingPort: number): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) {
+    await ensure(() => reg.namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  }
+  const svc: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP: KUBERNETES_SERVICE_IP,
+      ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: servingPort }],
+      sessionAffinity: 'None',
+    },
+  };
+  await ensure(() => reg.forKind('', 'Service').create('default', svc));
+}
+
+async function ensure(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 409) return;
+    throw err;
+  }
+}

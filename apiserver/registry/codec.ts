@@ -1,0 +1,56 @@
+import type { KubeObject, ResourceType } from '../../api/types.js';
+import type { KeyValue } from '../storage/store.js';
+import { groupVersion } from '../../api/registry.js';
+
+/**
+ * How objects sit in storage: JSON of the storage version, without resourceVersion (the
+ * store's modRevision is the resourceVersion, set on every read).
+ */
+
+export function storageKey(rt: ResourceType, namespace: string | undefined, name: string): string {
+  return rt.namespaced ? `/registry/${rt.plural}/${namespace}/${name}` : `/registry/${rt.plural}/${name}`;
+}
+
+/** The watch/list prefix: all namespaces, or one namespace of a namespaced kind. */
+export function storagePrefix(rt: ResourceType, namespace?: string): string {
+  return rt.namespaced && namespace ? `/registry/${rt.plural}/${namespace}/` : `/registry/${rt.plural}/`;
+}
+
+export function encodeObject(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...meta } = obj.metadata;
+  return JSON.stringify({ ...obj, metadata: meta });
+}
+
+export function decodeValue(rt: ResourceType, value: string, modRevision: number): KubeObject {
+  const obj = JSON.parse(value) as KubeObject;
+  obj.apiVersion = groupVersion(rt);
+  obj.kind = rt.kind;
+  obj.metadata = { ...obj.metadata, resourceVersion: String(modRevision) };
+  return obj;
+}
+
+export function decodeKeyValue(rt: ResourceType, kv: KeyValue): KubeObject {
+  return decodeValue(rt, kv.value, kv.modRevision);
+}
+
+/** Continue tokens carry the list's revision and the last key served, as Kubernetes' do. */
+export interface ContinueToken {
+  rv: number;
+  start: string;
+}
+
+export function encodeContinue(token: ContinueToken): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: token.rv, start: token.start })).toString('base64url');
+}
+
+export function decodeContinue(raw: string): ContinueToken | null {
+  try {
+    const parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Record<string, unknown>;
+    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.rv !== 'number' || typeof parsed.start !== 'string') {
+      return null;
+    }
+    return { rv: parsed.rv, start: parsed.start };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,513 @@
+import type { KubeObject, ResourceType, FieldError } from '../../api/types.js';
+import type { Store, StoreWatch, StoreWatchEvent } from '../storage/store.js';
+import { isStoreError, StoreError } from '../storage/store.js';
+import type { Clock } from '../../lib/clock.js';
+import {
+  ApiError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  fromStoreError,
+  invalid,
+  MODIFIED_CONFLICT,
+  notFound,
+} from '../rest/errors.js';
+import { decodeContinue, decodeKeyValue, decodeValue, encodeContinue, encodeObject, storageKey, storagePrefix } from './codec.js';
+import { fillCreateMetadata, formatTime, generateName, specPart } from './object-meta.js';
+import { deepEqual, validateObjectMeta } from '../../api/validation.js';
+import { nameValidatorFor } from './name-rules.js';
+import type { ObjectFilter } from './filter.js';
+
+/**
+ * The generic registry: Kubernetes' genericregistry.Store for any ResourceType. REST and
+ * GraphQL both go through it, so both give the same answers. Kind-specific behaviour
+ * lives in the ResourceType (api/) and in KindHooks (apiserver/registry/hooks).
+ */
+
+export interface KindHooks {
+  /** After defaulting, before validation and the write (e.g. allocate a Service's clusterIP). */
+  beforeCreate?(obj: KubeObject, reg: Registry): Promise<void>;
+  /**
+   * Adjusts an update before validation: e.g. a Namespace's spec.finalizers change only
+   * through the `finalize` subresource. `next` is mutable; `live` is the stored object.
+   */
+  prepareUpdate?(next: KubeObject, live: KubeObject, proposed: KubeObject, subresource: string | undefined): void;
+  beforeUpdate?(obj: KubeObject, old: KubeObject, reg: Registry): Promise<void>;
+  /**
+   * Decides a graceful deletion. Returns the grace period in seconds (0 = delete now).
+   * Absent: objects without finalizers are deleted at once.
+   */
+  gracePeriod?(obj: KubeObject, requested: number | undefined): number;
+  /** Called to decide whether deleting marks the object instead (e.g. a Namespace's spec.finalizers). */
+  pendingFinalization?(obj: KubeObject): boolean;
+  /** Mutates the object when it is marked for deletion (e.g. Namespace phase Terminating). */
+  onMarkedForDeletion?(obj: KubeObject): void;
+}
+
+export interface RegistryContext {
+  store: Store;
+  clock: Clock;
+  /** Namespace checks for namespaced creates: throws ApiError when creation is refused. */
+  admitNamespace?(namespace: string): Promise<void>;
+  hooksFor(rt: ResourceType): KindHooks;
+  registryFor(rt: ResourceType): Registry;
+}
+
+export interface ListOptions {
+  filter?: ObjectFilter;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+export interface UpdateOptions extends WriteOptions {
+  /**
+   * 'status' for the status subresource: only status changes. Other names (e.g. a
+   * Namespace's 'finalize') are handed to the kind's prepareUpdate hook.
+   */
+  subresource?: string;
+}
+
+export interface DeleteResult {
+  object: KubeObject;
+  /** False when the object was only marked (graceful deletion or finalizers). */
+  deleted: boolean;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+export interface WatchSink {
+  event(type: WatchEventType, obj: KubeObject): void;
+  bookmark(resourceVersion: string): void;
+  error(err: ApiError): void;
+}
+
+export interface WatchOptions {
+  filter?: ObjectFilter;
+  resourceVersion?: string;
+}
+
+const MAX_UPDATE_RETRIES = 5;
+const PAGE = 500;
+
+export class Registry {
+  constructor(
+    readonly rt: ResourceType,
+    private readonly ctx: RegistryContext,
+  ) {}
+
+  private get store(): Store {
+    return this.ctx.store;
+  }
+
+  private get hooks(): KindHooks {
+    return this.ctx.hooksFor(this.rt);
+  }
+
+  private name(): { group: string; plural: string } {
+    return { group: this.rt.group, plural: this.rt.plural };
+  }
+
+  async get(namespace: string | undefined, name: string): Promise<KubeObject> {
+    const kv = await this.wrap(() => this.store.get(storageKey(this.rt, namespace, name)), name);
+    if (!kv) throw notFound(this.name(), name);
+    return decodeKeyValue(this.rt, kv);
+  }
+
+  async list(namespace: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
+    const prefix = storagePrefix(this.rt, namespace);
+    let revision: number | undefined;
+    let startAfter: string | undefined;
+    if (opts.continue) {
+      if (opts.resourceVersion && opts.resourceVersion !== '0') {
+        throw badRequest('specifying resource version is not allowed when using continue');
+      }
+      const token = decodeContinue(opts.continue);
+      if (!token || !token.start.startsWith(prefix)) throw badRequest('continue key is not valid');
+      revision = token.rv;
+      startAfter = token.start;
+    } else if (opts.resourceVersion && opts.resourceVersion !== '0') {
+      const rv = parseResourceVersion(opts.resourceVersion);
+      if (opts.resourceVersionMatch === 'Exact') revision = rv;
+    }
+    if (opts.resourceVersionMatch && !opts.resourceVersion) {
+      throw new ApiError(422, 'Invalid', `resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided`);
+    }
+
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const items: KubeObject[] = [];
+    let lastKey: string | undefined;
+    let more = false;
+    let remaining: number | undefined;
+    // Page through the store at one revision until `limit` objects pass the filter.
+    for (;;) {
+      const want = limit ? Math.min(PAGE, Math.max(limit - items.length, 1)) : PAGE;
+      const page = await this.wrapList(() => this.store.list(prefix, { limit: want, startAfter, revision }), Boolean(opts.continue));
+      revision = page.revision;
+      for (const kv of page.items) {
+        lastKey = kv.key;
+        const obj = decodeKeyValue(this.rt, kv);
+        if (!opts.filter || opts.filter(obj)) items.push(obj);
+      }
+      more = page.more;
+      remaining = page.remaining;
+      if (!page.more || (limit && items.length >= limit)) break;
+      startAfter = lastKey;
+    }
+    const result: ListResult = { items, resourceVersion: String(revision) };
+    if (limit && more && lastKey) {
+      result.continue = encodeContinue({ rv: revision!, start: lastKey });
+      if (!opts.filter && remaining !== undefined) result.remainingItemCount = remaining;
+    }
+    return result;
+  }
+
+  async create(namespace: string | undefined, input: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
+    const obj = structuredClone(input);
+    obj.metadata = obj.metadata ?? {};
+    if (this.rt.namespaced) obj.metadata.namespace = namespace;
+    else delete obj.metadata.namespace;
+    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
+    fillCreateMetadata(this.rt, obj, this.ctx.clock.now());
+    this.rt.prepareForCreate?.(obj);
+    this.rt.defaults(obj);
+    this.validate(obj);
+    if (this.rt.namespaced && namespace && this.ctx.admitNamespace) await this.ctx.admitNamespace(namespace);
+    await this.hooks.beforeCreate?.(obj, this);
+    this.validate(obj);
+    const name = obj.metadata.name!;
+    if (opts.dryRun) {
+      const existing = await this.wrap(() => this.store.get(storageKey(this.rt, namespace, name)), name);
+      if (existing) throw alreadyExists(this.name(), name);
+      return this.finish(obj);
+    }
+    try {
+      const kv = await this.store.create(storageKey(this.rt, namespace, name), encodeObject(obj));
+      return decodeValue(this.rt, kv.value, kv.modRevision);
+    } catch (err) {
+      if (isStoreError(err, 'AlreadyExists')) throw alreadyExists(this.name(), name);
+      throw this.translate(err, name);
+    }
+  }
+
+  /**
+   * Replaces an object (PUT). A resourceVersion in the body is a precondition (409 on
+   * mismatch); without one the update is unconditional, as Kubernetes allows.
+   */
+  async update(namespace: string | undefined, name: string, input: KubeObject, opts: UpdateOptions = {}): Promise<KubeObject> {
+    const wanted = input.metadata?.resourceVersion;
+    if (wanted !== undefined && wanted !== '') parseResourceVersion(wanted);
+    return this.guaranteedUpdate(namespace, name, (live) => {
+      if (wanted && wanted !== live.metadata.resourceVersion) throw conflict(this.name(), name, MODIFIED_CONFLICT);
+      if (input.metadata?.uid && input.metadata.uid !== live.metadata.uid) {
+        throw conflict(this.name(), name, `Precondition failed: UID in precondition: ${input.metadata.uid}, UID in object meta: ${live.metadata.uid}`);
+      }
+      return structuredClone(input);
+    }, opts);
+  }
+
+  /**
+   * Reads the live object, applies `mutate`, validates and writes with compare-and-swap,
+   * retrying on a concurrent write (mutate is re-run on the fresh object).
+   */
+  async guaranteedUpdate(
+    namespace: string | undefined,
+    name: string,
+    mutate: (live: KubeObject) => KubeObject | Promise<KubeObject>,
+    opts: UpdateOptions = {},
+  ): Promise<KubeObject> {
+    for (let attempt = 0; ; attempt++) {
+      const live = await this.get(namespace, name);
+      const proposed = await mutate(structuredClone(live));
+      const next = this.prepareUpdate(proposed, live, opts.subresource);
+      await this.hooks.beforeUpdate?.(next, live, this);
+      if (opts.dryRun) return this.finish(next);
+      if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && this.readyToRemove(next)) {
+        try {
+          const kv = await this.store.delete(storageKey(this.rt, namespace, name), Number(live.metadata.resourceVersion));
+          return decodeValue(this.rt, encodeObject(next), kv.modRevision);
+        } catch (err) {
+          if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) continue;
+          throw this.translate(err, name);
+        }
+      }
+      if (sameObject(next, live)) return live; // no-op updates write nothing, as in Kubernetes
+      try {
+        const kv = await this.store.update(storageKey(this.rt, namespace, name), encodeObject(next), Number(live.metadata.resourceVersion));
+        return decodeValue(this.rt, kv.value, kv.modRevision);
+      } catch (err) {
+        if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) continue;
+        throw this.translate(err, name);
+      }
+    }
+  }
+
+  /** The update strategy: what a client may change, defaults, generation, validation. */
+  private prepareUpdate(proposed: KubeObject, live: KubeObject, subresource?: string): KubeObject {
+    let next: KubeObject;
+    // 'binding' is the apiserver's own write of spec.nodeName and the PodScheduled
+    // condition: taken whole, and not subject to the pod-update rules.
+    const internal = subresource === 'binding';
+    if (internal) {
+      next = proposed;
+    } else if (subresource !== undefined && subresource !== 'status') {
+      next = structuredClone(live);
+    } else if (subresource === 'status') {
+      next = structuredClone(live);
+      if (proposed.status !== undefined) next.status = proposed.status;
+      else delete next.status;
+    } else {
+      next = proposed;
+      next.metadata = next.metadata ?? {};
+      if (this.rt.subresources.status) {
+        if (live.status !== undefined) next.status = structuredClone(live.status);
+        else delete next.status;
+      }
+    }
+    const meta = next.metadata;
+    const old = live.metadata;
+    // Fields the apiserver owns.
+    meta.name = old.name;
+    if (this.rt.namespaced) meta.namespace = old.namespace;
+    meta.uid = old.uid;
+    meta.creationTimestamp = old.creationTimestamp;
+    meta.deletionTimestamp = old.deletionTimestamp;
+    meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+    if (meta.deletionTimestamp === undefined) delete meta.deletionTimestamp;
+    if (meta.deletionGracePeriodSeconds === undefined) delete meta.deletionGracePeriodSeconds;
+    delete meta.resourceVersion;
+    delete meta.managedFields;
+    if (old.generateName !== undefined && meta.generateName === undefined) meta.generateName = old.generateName;
+    this.rt.defaults(next);
+    // After defaulting, so a kind's rule (e.g. emptied Namespace finalizers) is final.
+    this.hooks.prepareUpdate?.(next, live, proposed, subresource);
+    if (this.rt.hasGeneration) {
+      const gen = old.generation ?? 1;
+      meta.generation = deepEqual(specPart(next), specPart(live)) ? gen : gen + 1;
+    } else {
+      delete meta.generation;
+    }
+    if (old.deletionTimestamp) {
+      // A terminating object may lose finalizers but gain none.
+      const oldF = new Set(old.finalizers ?? []);
+      const added = (meta.finalizers ?? []).filter((f) => !oldF.has(f));
+      if (added.length > 0) {
+        throw invalid(this.rt.kind, this.rt.group, old.name ?? '', [
+          { type: 'FieldValueForbidden', field: 'metadata.finalizers', message: `Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => `"${f}"`).join(', ')}}` },
+        ]);
+      }
+    }
+    this.validate(next, internal ? undefined : live);
+    return next;
+  }
+
+  private readyToRemove(obj: KubeObject): boolean {
+    if (this.hooks.pendingFinalization?.(obj)) return false;
+    // A graceful deletion still counting down waits for its owner (the kubelet) to finish.
+    return !(obj.metadata.deletionGracePeriodSeconds && obj.metadata.deletionGracePeriodSeconds > 0);
+  }
+
+  private validate(obj: KubeObject, old?: KubeObject): void {
+    const errors: FieldError[] = [
+      ...validateObjectMeta(obj.metadata, { namespaced: this.rt.namespaced, nameValidator: nameValidatorFor(this.rt) }),
+      ...this.rt.validate(obj, old),
+    ];
+    if (old && old.metadata.name !== obj.metadata.name) {
+      errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', message: 'Invalid value: field is immutable' });
+    }
+    if (errors.length > 0) {
+      throw invalid(this.rt.kind, this.rt.group, obj.metadata.name ?? obj.metadata.generateName ?? '', errors);
+    }
+  }
+
+  async delete(namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<DeleteResult> {
+    for (let attempt = 0; ; attempt++) {
+      const live = await this.get(namespace, name);
+      const pre = opts.preconditions;
+      if (pre?.uid && pre.uid !== live.metadata.uid) {
+        throw conflict(this.name(), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${live.metadata.uid}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
+        throw conflict(this.name(), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
+      }
+      const marked = this.markForDeletion(live, opts);
+      if (opts.dryRun) return { object: marked ?? live, deleted: marked === null };
+      try {
+        if (marked) {
+          if (sameObject(marked, live)) return { object: live, deleted: false };
+          const kv = await this.store.update(storageKey(this.rt, namespace, name), encodeObject(marked), Number(live.metadata.resourceVersion));
+          return { object: decodeValue(this.rt, kv.value, kv.modRevision), deleted: false };
+        }
+        const kv = await this.store.delete(storageKey(this.rt, namespace, name), Number(live.metadata.resourceVersion));
+        return { object: decodeValue(this.rt, kv.value, kv.modRevision), deleted: true };
+      } catch (err) {
+        if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) continue;
+        if (isStoreError(err, 'NotFound')) throw notFound(this.name(), name);
+        throw this.translate(err, name);
+      }
+    }
+  }
+
+  /**
+   * Kubernetes' BeforeDelete: returns the object marked for deletion (deletionTimestamp,
+   * finalizers for the propagation policy, grace period), or null to delete it now.
+   */
+  private markForDeletion(live: KubeObject, opts: DeleteOptions): KubeObject | null {
+    const obj = structuredClone(live);
+    const meta = obj.metadata;
+    const now = this.ctx.clock.now();
+    const finalizers = new Set(meta.finalizers ?? []);
+    if (opts.propagationPolicy === 'Orphan') {
+      finalizers.add('orphan');
+      finalizers.delete('foregroundDeletion');
+    } else if (opts.propagationPolicy === 'Foreground') {
+      finalizers.add('foregroundDeletion');
+      finalizers.delete('orphan');
+    } else if (opts.propagationPolicy === 'Background') {
+      finalizers.delete('orphan');
+      finalizers.delete('foregroundDeletion');
+    }
+    // Propagation finalizers only matter where something depends on the object; they are
+    // added only when not already terminating, as Kubernetes does.
+    if (!meta.deletionTimestamp || opts.propagationPolicy) {
+      meta.finalizers = [...finalizers];
+      if (meta.finalizers.length === 0) delete meta.finalizers;
+    }
+
+    const grace = this.hooks.gracePeriod ? this.hooks.gracePeriod(obj, opts.gracePeriodSeconds) : 0;
+    const pending = this.hooks.pendingFinalization?.(obj) ?? false;
+    const hasFinalizers = (meta.finalizers ?? []).length > 0;
+
+    if (meta.deletionTimestamp) {
+      // Already terminating: a shorter grace period moves the deadline; 0 forces removal.
+      if (grace === 0 && !hasFinalizers && !pending) return null;
+      const remaining = meta.deletionGracePeriodSeconds ?? 0;
+      if (grace < remaining) {
+        meta.deletionGracePeriodSeconds = grace;
+        meta.deletionTimestamp = formatTime(now + grace * 1000);
+      }
+      return obj;
+    }
+    if (grace === 0 && !hasFinalizers && !pending) return null;
+    meta.deletionTimestamp = formatTime(now + grace * 1000);
+    meta.deletionGracePeriodSeconds = grace;
+    if (this.rt.hasGeneration) meta.generation = (meta.generation ?? 1) + 1;
+    this.hooks.onMarkedForDeletion?.(obj);
+    return obj;
+  }
+
+  /**
+   * Streams changes. resourceVersion unset or "0": synthetic ADDED events for the current
+   * state, then changes; "N": every change after N (410 Expired when N is compacted).
+   */
+  async watch(namespace: string | undefined, opts: WatchOptions, sink: WatchSink): Promise<StoreWatch> {
+    const filter = opts.filter ?? (() => true);
+    let after: number;
+    if (!opts.resourceVersion || opts.resourceVersion === '0') {
+      const state = await this.list(namespace, { filter });
+      for (const obj of state.items) sink.event('ADDED', obj);
+      after = Number(state.resourceVersion);
+    } else {
+      after = parseResourceVersion(opts.resourceVersion);
+    }
+    const prefix = storagePrefix(this.rt, namespace);
+    let lastRevision = after;
+    const onEvent = (ev: StoreWatchEvent): void => {
+      lastRevision = ev.modRevision;
+      const out = this.translateEvent(ev, filter);
+      if (out) sink.event(out.type, out.obj);
+    };
+    try {
+      return await this.store.watch(prefix, { afterRevision: after }, {
+        onEvent,
+        onError: (err) => sink.error(err.code === 'Expired' ? expired(`too old resource version: ${after} (${err.message})`) : fromStoreError(err)),
+        onProgress: (rev) => {
+          if (rev > lastRevision) lastRevision = rev;
+          sink.bookmark(String(lastRevision));
+        },
+      });
+    } catch (err) {
+      if (isStoreError(err, 'Expired')) throw expired(`too old resource version: ${after}`);
+      throw this.translate(err);
+    }
+  }
+
+  /** Maps a store event through the selector: objects entering or leaving it become ADDED or DELETED. */
+  private translateEvent(ev: StoreWatchEvent, filter: ObjectFilter): { type: WatchEventType; obj: KubeObject } | null {
+    const obj = decodeValue(this.rt, ev.value, ev.modRevision);
+    if (ev.type === 'delete') return filter(obj) ? { type: 'DELETED', obj } : null;
+    const now = filter(obj);
+    if (ev.prevValue === undefined) return now ? { type: 'ADDED', obj } : null;
+    const before = filter(decodeValue(this.rt, ev.prevValue, ev.modRevision));
+    if (now && before) return { type: 'MODIFIED', obj };
+    if (now) return { type: 'ADDED', obj };
+    if (before) return { type: 'DELETED', obj };
+    return null;
+  }
+
+  private finish(obj: KubeObject): KubeObject {
+    const out = structuredClone(obj);
+    return out;
+  }
+
+  private async wrap<T>(fn: () => Promise<T>, name?: string): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw this.translate(err, name);
+    }
+  }
+
+  private async wrapList<T>(fn: () => Promise<T>, fromContinue: boolean): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isStoreError(err, 'Expired')) {
+        throw expired(
+          fromContinue
+            ? 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.'
+            : 'The resourceVersion for the provided list is too old.',
+        );
+      }
+      throw this.translate(err);
+    }
+  }
+
+  private translate(err: unknown, name?: string): Error {
+    if (err instanceof ApiError) return err;
+    if (err instanceof StoreError) return fromStoreError(err, this.name(), name);
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
+/** Equal but for resourceVersion (which the store sets) and key order. */
+function sameObject(a: KubeObject, b: KubeObject): boolean {
+  const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return deepEqual(strip(a), strip(b));
+}
+
+export function parseResourceVersion(raw: string): number {
+  if (!/^[0-9]+$/.test(raw)) {
+    throw badRequest(`Invalid value: "${raw}": resourceVersion must be a non-negative integer`);
+  }
+  return Number(raw);
+}

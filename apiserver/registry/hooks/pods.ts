@@ -1,0 +1,25 @@
+import type { KubeObject } from '../../../api/types.js';
+import type { KindHooks } from '../generic-registry.js';
+
+interface PodLike {
+  spec?: { nodeName?: string; terminationGracePeriodSeconds?: number };
+  status?: { phase?: string };
+}
+
+/**
+ * Pods are deleted gracefully: a pod on a node gets a deletionTimestamp and its grace
+ * period, and the kubelet removes it (delete with grace 0) once its containers stopped.
+ * An unscheduled or finished pod goes at once, as in Kubernetes.
+ */
+export const podHooks: KindHooks = {
+  gracePeriod(obj: KubeObject, requested: number | undefined): number {
+    const pod = obj as PodLike;
+    if (!pod.spec?.nodeName) return 0;
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') return 0;
+    let grace = requested ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+    // Kubernetes turns a negative request into the shortest real grace period.
+    if (grace < 0) grace = 1;
+    return grace;
+  },
+};

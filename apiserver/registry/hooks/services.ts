@@ -1,0 +1,113 @@
+import { randomInt } from 'node:crypto';
+import type { KubeObject } from '../../../api/types.js';
+import type { KindHooks, Registry } from '../generic-registry.js';
+import { invalid } from '../../rest/errors.js';
+
+/** The Service CIDR, as kubeadm's default: 10.96.0.0/12; the first address is the `kubernetes` Service's. */
+export const SERVICE_CIDR = { base: ipToInt('10.96.0.0'), bits: 12 };
+export const KUBERNETES_SERVICE_IP = '10.96.0.1';
+export const NODE_PORT_RANGE = { min: 30000, max: 32767 };
+
+interface ServiceLike {
+  metadata: { name?: string };
+  spec?: {
+    type?: string;
+    clusterIP?: string;
+    clusterIPs?: string[];
+    ports?: Array<{ nodePort?: number; port?: number }>;
+  };
+}
+
+export function ipToInt(ip: string): number {
+  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
+}
+
+export function intToIp(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+function inServiceCidr(ip: string): boolean {
+  const size = 2 ** (32 - SERVICE_CIDR.bits);
+  const n = ipToInt(ip);
+  return n > SERVICE_CIDR.base && n < SERVICE_CIDR.base + size - 1;
+}
+
+/**
+ * Allocates cluster IPs and node ports on create, as kube-apiserver's Service REST does.
+ * Allocation reads the Services that exist and picks a free value at random; one
+ * apiserver process serialises its allocations (several replicas could race: noted).
+ */
+export function createServiceHooks(): KindHooks {
+  let chain: Promise<unknown> = Promise.resolve();
+  const serialise = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = chain.then(fn, fn);
+    chain = run.catch(() => undefined);
+    return run;
+  };
+
+  return {
+    beforeCreate(obj: KubeObject, reg: Registry): Promise<void> {
+      return serialise(async () => {
+        const svc = obj as ServiceLike;
+        const spec = (svc.spec ??= {});
+        const { items } = await reg.list(undefined);
+        const usedIps = new Set<string>();
+        const usedPorts = new Set<number>();
+        for (const other of items as ServiceLike[]) {
+          for (const ip of other.spec?.clusterIPs ?? (other.spec?.clusterIP ? [other.spec.clusterIP] : [])) usedIps.add(ip);
+          for (const p of other.spec?.ports ?? []) if (p.nodePort) usedPorts.add(p.nodePort);
+        }
+        const name = svc.metadata.name ?? '';
+        if (spec.type !== 'ExternalName') {
+          if (!spec.clusterIP && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
+          if (spec.clusterIP && spec.clusterIP !== 'None') {
+            if (!inServiceCidr(spec.clusterIP) && spec.clusterIP !== KUBERNETES_SERVICE_IP) {
+              throw invalid('Service', '', name, [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is 10.96.0.0/12` }]);
+            }
+            if (usedIps.has(spec.clusterIP)) {
+              throw invalid('Service', '', name, [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated` }]);
+            }
+          } else if (!spec.clusterIP) {
+            spec.clusterIP = pickIp(usedIps, name);
+          }
+          spec.clusterIPs = [spec.clusterIP];
+        }
+        if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+          for (const [i, port] of (spec.ports ?? []).entries()) {
+            if (port.nodePort) {
+              if (usedPorts.has(port.nodePort)) {
+                throw invalid('Service', '', name, [{ type: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort`, message: `Invalid value: ${port.nodePort}: provided port is already allocated` }]);
+              }
+            } else {
+              port.nodePort = pickPort(usedPorts, name);
+            }
+            usedPorts.add(port.nodePort);
+          }
+        }
+      });
+    },
+  };
+}
+
+function pickIp(used: Set<string>, name: string): string {
+  const size = 2 ** (32 - SERVICE_CIDR.bits);
+  // Skip the network address, the kubernetes Service's first address and the broadcast.
+  const first = SERVICE_CIDR.base + 2;
+  const count = size - 3;
+  const start = randomInt(count);
+  for (let i = 0; i < count; i++) {
+    const ip = intToIp(first + ((start + i) % count));
+    if (!used.has(ip)) return ip;
+  }
+  throw invalid('Service', '', name, [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', message: 'Internal error: failed to allocate a serviceIP: range is full' }]);
+}
+
+function pickPort(used: Set<number>, name: string): number {
+  const count = NODE_PORT_RANGE.max - NODE_PORT_RANGE.min + 1;
+  const start = randomInt(count);
+  for (let i = 0; i < count; i++) {
+    const port = NODE_PORT_RANGE.min + ((start + i) % count);
+    if (!used.has(port)) return port;
+  }
+  throw invalid('Service', '', name, [{ type: 'FieldValueInvalid', field: 'spec.ports', message: 'Internal error: failed to allocate a nodePort: range is full' }]);
+}

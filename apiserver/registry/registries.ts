@@ -1,0 +1,60 @@
+import type { ResourceType } from '../../api/types.js';
+import { resources } from '../../api/registry.js';
+import type { Store } from '../storage/store.js';
+import type { Clock } from '../../lib/clock.js';
+import { Registry, type KindHooks, type RegistryContext } from './generic-registry.js';
+import { admitNamespace } from './namespace-admission.js';
+import { podHooks } from './hooks/pods.js';
+import { namespaceHooks } from './hooks/namespaces.js';
+import { createServiceHooks } from './hooks/services.js';
+
+/** One Registry per kind, sharing the store, the clock and the kind hooks. */
+export class Registries {
+  private readonly byType = new Map<ResourceType, Registry>();
+  private readonly hooks = new Map<ResourceType, KindHooks>();
+  readonly namespaces: Registry;
+
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock,
+  ) {
+    const ctx: RegistryContext = {
+      store,
+      clock,
+      admitNamespace: (ns) => admitNamespace(this.namespaces, ns),
+      hooksFor: (rt) => this.hooks.get(rt) ?? {},
+      registryFor: (rt) => this.for(rt),
+    };
+    for (const rt of resources) {
+      this.byType.set(rt, new Registry(rt, ctx));
+      const hooks = hooksFor(rt);
+      if (hooks) this.hooks.set(rt, hooks);
+    }
+    this.namespaces = this.forKind('', 'Namespace');
+  }
+
+  for(rt: ResourceType): Registry {
+    const reg = this.byType.get(rt);
+    if (!reg) throw new Error(`no registry for ${rt.kind}`);
+    return reg;
+  }
+
+  forKind(group: string, kind: string): Registry {
+    for (const [rt, reg] of this.byType) if (rt.group === group && rt.kind === kind) return reg;
+    throw new Error(`no registry for ${group}/${kind}`);
+  }
+}
+
+function hooksFor(rt: ResourceType): KindHooks | undefined {
+  if (rt.group !== '') return undefined;
+  switch (rt.kind) {
+    case 'Pod':
+      return podHooks;
+    case 'Namespace':
+      return namespaceHooks;
+    case 'Service':
+      return createServiceHooks();
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import type { ResourceType } from '../../api/types.js';
+import { resources } from '../../api/registry.js';
+
+/**
+ * Legacy discovery documents (/api, /apis, /api/v1, /apis/<g>/<v>), built from the kind
+ * registry. kubectl reads these to map `kubectl get deploy` to a URL.
+ */
+
+interface ServedVersion {
+  group: string;
+  version: string;
+  /** The version clients should prefer (the storage version). */
+  preferred: boolean;
+}
+
+export function servedVersions(): ServedVersion[] {
+  const out: ServedVersion[] = [];
+  const seen = new Set<string>();
+  for (const rt of resources) {
+    const versions = [rt.version, ...(rt.conversions ?? []).map((c) => c.version)];
+    for (const version of versions) {
+      const key = `${rt.group}/${version}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ group: rt.group, version, preferred: version === rt.version });
+    }
+  }
+  return out;
+}
+
+/** The resource types served at group/version (storage version or a converted one). */
+export function resourcesAt(group: string, version: string): ResourceType[] {
+  return resources.filter(
+    (rt) => rt.group === group && (rt.version === version || (rt.conversions ?? []).some((c) => c.version === version)),
+  );
+}
+
+export function apiVersions(serverAddress: string): Record<string, unknown> {
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+  };
+}
+
+function versionOrder(group: string): string[] {
+  const versions = servedVersions().filter((v) => v.group === group);
+  // Preferred (storage) version first, as Kubernetes lists a group's versions.
+  versions.sort((a, b) => Number(b.preferred) - Number(a.preferred) || b.version.localeCompare(a.version));
+  return versions.map((v) => v.version);
+}
+
+export function apiGroup(group: string): Record<string, unknown> | null {
+  const versions = versionOrder(group);
+  if (versions.length === 0) return null;
+  return {
+    kind: 'APIGroup',
+    apiVersion: 'v1',
+    name: group,
+    versions: versions.map((v) => ({ groupVersion: `${group}/${v}`, version: v })),
+    preferredVersion: { groupVersion: `${group}/${versions[0]}`, version: versions[0] },
+  };
+}
+
+export function apiGroupList(): Record<string, unknown> {
+  const groups: string[] = [];
+  for (const v of servedVersions()) if (v.group !== '' && !groups.includes(v.group)) groups.push(v.group);
+  return {
+    kind: 'APIGroupList',
+    apiVersion: 'v1',
+    groups: groups.map((g) => {
+      const doc = apiGroup(g)!;
+      const { kind: _k, apiVersion: _a, ...rest } = doc;
+      return rest;
+    }),
+  };
+}
+
+interface SubresourceDoc {
+  name: string;
+  kind: string;
+  group?: string;
+  version?: string;
+  verbs: string[];
+}
+
+/** Subresources served for a kind, as discovery lists them (`pods/status`, …). */
+export function subresourcesOf(rt: ResourceType): SubresourceDoc[] {
+  const out: SubresourceDoc[] = [];
+  if (rt.subresources.status) out.push({ name: 'status', kind: rt.kind, verbs: ['get', 'patch', 'update'] });
+  if (rt.subresources.scale) out.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
+  if (rt.group === '' && rt.kind === 'Pod') {
+    out.push({ name: 'binding', kind: 'Binding', verbs: ['create'] });
+    out.push({ name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] });
+  }
+  if (rt.group === '' && rt.kind === 'Namespace') out.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] });
+  return out;
+}
+
+export function apiResourceList(group: string, version: string): Record<string, unknown> | null {
+  const served = resourcesAt(group, version);
+  if (served.length === 0) return null;
+  const list: Record<string, unknown>[] = [];
+  for (const rt of served) {
+    const entry: Record<string, unknown> = {
+      name: rt.plural,
+      singularName: rt.singular,
+      namespaced: rt.namespaced,
+      kind: rt.kind,
+      verbs: rt.verbs,
+    };
+    if (rt.shortNames.length > 0) entry.shortNames = rt.shortNames;
+    if (rt.categories.length > 0) entry.categories = rt.categories;
+    entry.storageVersionHash = storageVersionHash(rt);
+    list.push(entry);
+    for (const sub of subresourcesOf(rt)) {
+      const s: Record<string, unknown> = {
+        name: `${rt.plural}/${sub.name}`,
+        singularName: '',
+        namespaced: rt.namespaced,
+        kind: sub.kind,
+        verbs: sub.verbs,
+      };
+      if (sub.group) s.group = sub.group;
+      if (sub.version) s.version = sub.version;
+      list.push(s);
+    }
+  }
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: list,
+  };
+}
+
+function storageVersionHash(rt: ResourceType): string {
+  return createHash('sha256').update(`${rt.group}/${rt.version}/${rt.kind}`).digest('base64').slice(0, 11);
+}

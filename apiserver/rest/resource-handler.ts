@@ -1,0 +1,194 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { KubeObject } from '../../api/types.js';
+import type { Registries } from '../registry/registries.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { ResourceRequestInfo } from './request-info.js';
+import { ApiError, badRequest, methodNotAllowed } from './errors.js';
+import { checkTypeMeta, resolveView, type ResourceView } from './resource-view.js';
+import { negotiate } from './negotiation.js';
+import { parseBody } from './body.js';
+import { boolParam, dryRunParam, intParam, param, type Query } from './query.js';
+import { decodeObject, parseFieldValidation } from '../registry/decode-object.js';
+import { compileFilter } from '../registry/filter.js';
+import type { DeleteOptions } from '../registry/generic-registry.js';
+import { sendBody, sendList, sendObject, sendWarnings, successStatus } from './respond.js';
+import { serveWatch } from './watch-handler.js';
+import { handleSubresource } from './subresource-handler.js';
+import { patchObject } from './patch-handler.js';
+
+export interface RestContext {
+  registries: Registries;
+  clock: Clock;
+  logger: Logger;
+  /** How often a watch with allowWatchBookmarks gets a BOOKMARK, at most. */
+  bookmarkIntervalMs: number;
+}
+
+/** Kinds whose DELETE answers with the object rather than a Status, as in Kubernetes. */
+const RETURNS_DELETED_OBJECT = new Set(['Pod', 'Namespace', 'Service']);
+
+export async function handleResource(ctx: RestContext, req: FastifyRequest, reply: FastifyReply, info: ResourceRequestInfo): Promise<void> {
+  const view = resolveView(info.group, info.version, info.resource);
+  const { rt } = view;
+  if (!rt.namespaced && info.namespace !== undefined) {
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+  const needsNamespace = rt.namespaced && info.verb !== 'list' && info.verb !== 'watch' && info.verb !== 'deletecollection';
+  if (needsNamespace && !info.namespace && !(info.verb === 'create' && !info.name)) {
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+  if (rt.namespaced && info.verb === 'create' && !info.namespace) {
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  }
+  if (!rt.verbs.includes(info.verb) && !info.subresource) {
+    throw methodNotAllowed(info.verb, `${rt.plural}`);
+  }
+  if (info.subresource) {
+    await handleSubresource(ctx, req, reply, info, view);
+    return;
+  }
+  const q = req.query as Query;
+  const reg = ctx.registries.for(rt);
+  const now = ctx.clock.now();
+  const ns = rt.namespaced ? info.namespace : undefined;
+
+  switch (info.verb) {
+    case 'get': {
+      const repr = negotiate(req.headers.accept, param(q, 'includeObject'), true);
+      const obj = await reg.get(ns, info.name!);
+      sendObject(reply, 200, view, obj, repr, now);
+      return;
+    }
+    case 'list': {
+      const repr = negotiate(req.headers.accept, param(q, 'includeObject'), true);
+      const list = await reg.list(ns, {
+        filter: compileFilter(rt, param(q, 'labelSelector'), param(q, 'fieldSelector')),
+        limit: intParam(q, 'limit'),
+        continue: param(q, 'continue'),
+        resourceVersion: param(q, 'resourceVersion'),
+        resourceVersionMatch: param(q, 'resourceVersionMatch'),
+      });
+      sendList(reply, view, list, repr, now);
+      return;
+    }
+    case 'watch': {
+      await serveWatch(ctx, req, reply, view, ns, info.name);
+      return;
+    }
+    case 'create': {
+      if (info.name) throw methodNotAllowed('POST', `a named ${rt.singular}`);
+      const { object, warnings } = decodeBody(req, view, q);
+      if (rt.namespaced && object.metadata.namespace && object.metadata.namespace !== ns) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      const created = await reg.create(ns, view.fromClient(object), { dryRun: dryRunParam(q) });
+      sendWarnings(reply, warnings);
+      sendObject(reply, 201, view, created, negotiate(req.headers.accept, undefined, false), now);
+      return;
+    }
+    case 'update': {
+      const { object, warnings } = decodeBody(req, view, q);
+      if (object.metadata.name && object.metadata.name !== info.name) {
+        throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${info.name})`);
+      }
+      if (rt.namespaced && object.metadata.namespace && object.metadata.namespace !== ns) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      object.metadata.name = info.name;
+      const updated = await reg.update(ns, info.name!, view.fromClient(object), { dryRun: dryRunParam(q) });
+      sendWarnings(reply, warnings);
+      sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+      return;
+    }
+    case 'patch': {
+      const result = await patchObject(ctx, req, view, ns, info.name!, undefined);
+      sendWarnings(reply, result.warnings);
+      sendObject(reply, result.created ? 201 : 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
+      return;
+    }
+    case 'delete': {
+      const opts = deleteOptions(req, q);
+      const result = await reg.delete(ns, info.name!, opts);
+      const repr = negotiate(req.headers.accept, undefined, false);
+      if (!result.deleted) {
+        sendObject(reply, 202, view, result.object, repr, now);
+      } else if (RETURNS_DELETED_OBJECT.has(rt.kind) && rt.group === '') {
+        sendObject(reply, 200, view, result.object, repr, now);
+      } else {
+        sendBody(reply, 200, successStatus({ name: info.name, group: rt.group || undefined, kind: rt.plural, uid: result.object.metadata.uid }));
+      }
+      return;
+    }
+    case 'deletecollection': {
+      const opts = deleteOptions(req, q);
+      const list = await reg.list(ns, {
+        filter: compileFilter(rt, param(q, 'labelSelector'), param(q, 'fieldSelector')),
+      });
+      const deleted: KubeObject[] = [];
+      for (const item of list.items) {
+        try {
+          const r = await reg.delete(item.metadata.namespace, item.metadata.name!, opts);
+          deleted.push(r.object);
+        } catch (err) {
+          // Deleted meanwhile by someone else: not an error for a collection delete.
+          if (!(err instanceof ApiError && err.code === 404)) throw err;
+        }
+      }
+      sendList(reply, view, { items: deleted, resourceVersion: list.resourceVersion }, negotiate(req.headers.accept, undefined, false), now);
+      return;
+    }
+  }
+}
+
+/** Parses, type-checks and schema-decodes a request body for create/update. */
+export function decodeBody(req: FastifyRequest, view: ResourceView, q: Query, kind = view.rt.kind): { object: KubeObject; warnings: string[] } {
+  const body = parseBody(req.body, req.headers['content-type']);
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest(`${kind} in version "${view.version}" cannot be handled as a ${kind}: the object provided is not a JSON object`);
+  }
+  checkTypeMeta(body as Record<string, unknown>, view, kind);
+  const decoded = decodeObject(view.schema, body, { kind, version: view.version }, parseFieldValidation(param(q, 'fieldValidation')));
+  decoded.object.metadata = decoded.object.metadata ?? {};
+  return decoded;
+}
+
+/** DeleteOptions from the body (kubectl sends one) and the query string. */
+export function deleteOptions(req: FastifyRequest, q: Query): DeleteOptions {
+  let body: Record<string, unknown> = {};
+  const raw = req.body;
+  if (raw !== undefined && raw !== null && !(typeof raw === 'string' && raw.trim() === '')) {
+    const parsed = parseBody(raw, req.headers['content-type']);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw badRequest('the body of a delete must be a DeleteOptions object');
+    body = parsed as Record<string, unknown>;
+    if (body.kind !== undefined && body.kind !== 'DeleteOptions') {
+      throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (DeleteOptions)`);
+    }
+  }
+  const opts: DeleteOptions = {};
+  const grace = intParam(q, 'gracePeriodSeconds') ?? (body.gracePeriodSeconds as number | undefined);
+  if (grace !== undefined) {
+    if (typeof grace !== 'number' || !Number.isInteger(grace)) throw badRequest('gracePeriodSeconds must be an integer');
+    opts.gracePeriodSeconds = grace;
+  }
+  const policy = param(q, 'propagationPolicy') ?? (body.propagationPolicy as string | undefined);
+  const orphan = param(q, 'orphanDependents') ?? body.orphanDependents;
+  if (policy !== undefined) {
+    if (policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
+      throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+    }
+    if (orphan !== undefined) {
+      throw new ApiError(422, 'Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' + policy + '": orphanDependents and deletionPropagation cannot be both set');
+    }
+    opts.propagationPolicy = policy;
+  } else if (orphan === true || orphan === 'true') {
+    opts.propagationPolicy = 'Orphan';
+  }
+  const pre = body.preconditions as { uid?: string; resourceVersion?: string } | undefined;
+  if (pre && typeof pre === 'object') opts.preconditions = pre;
+  const dryRunBody = Array.isArray(body.dryRun) ? body.dryRun : [];
+  opts.dryRun = dryRunParam(q) || dryRunBody.includes('All');
+  return opts;
+}
+
+export { boolParam };

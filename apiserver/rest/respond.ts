@@ -1,0 +1,59 @@
+import type { FastifyReply } from 'fastify';
+import { stringify as toYaml } from 'yaml';
+import type { KubeObject } from '../../api/types.js';
+import type { ListResult } from '../registry/generic-registry.js';
+import type { Representation } from './negotiation.js';
+import type { ResourceView } from './resource-view.js';
+import { buildTable, partialObjectMetadata } from './table.js';
+
+/** Writes a body as JSON or YAML. Every API answer goes through here or a Status. */
+export function sendBody(reply: FastifyReply, code: number, body: unknown, format: 'json' | 'yaml' = 'json'): FastifyReply {
+  if (format === 'yaml') {
+    return reply.code(code).header('content-type', 'application/yaml').send(toYaml(body));
+  }
+  return reply.code(code).header('content-type', 'application/json').send(JSON.stringify(body));
+}
+
+export function sendWarnings(reply: FastifyReply, warnings: string[]): void {
+  if (warnings.length === 0) return;
+  reply.header(
+    'warning',
+    warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+  );
+}
+
+/** One object in the representation the client asked for. */
+export function sendObject(reply: FastifyReply, code: number, view: ResourceView, obj: KubeObject, repr: Representation, now: number): FastifyReply {
+  if (repr.as === 'Table') {
+    return sendBody(reply, code, buildTable(view.rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, repr, now, view.toClient));
+  }
+  if (repr.as === 'PartialObjectMetadata') return sendBody(reply, code, partialObjectMetadata(obj, repr.version));
+  return sendBody(reply, code, view.toClient(obj), repr.format);
+}
+
+export function sendList(reply: FastifyReply, view: ResourceView, list: ListResult, repr: Representation, now: number): FastifyReply {
+  const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
+  if (list.continue) metadata.continue = list.continue;
+  if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
+  if (repr.as === 'Table') {
+    return sendBody(reply, 200, buildTable(view.rt, list.items, { ...list }, repr, now, view.toClient));
+  }
+  if (repr.as === 'PartialObjectMetadata') {
+    return sendBody(reply, 200, {
+      kind: 'PartialObjectMetadataList',
+      apiVersion: `meta.k8s.io/${repr.version}`,
+      metadata,
+      items: list.items.map((o) => partialObjectMetadata(o, repr.version)),
+    });
+  }
+  return sendBody(
+    reply,
+    200,
+    { kind: view.rt.listKind, apiVersion: view.apiVersion, metadata, items: list.items.map(view.toClient) },
+    repr.format,
+  );
+}
+
+export function successStatus(details: Record<string, unknown>): Record<string, unknown> {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details };
+}

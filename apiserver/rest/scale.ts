@@ -1,0 +1,83 @@
+import type { KubeObject, ScaleSubresource } from '../../api/types.js';
+import type { Registry } from '../registry/generic-registry.js';
+import { conflict, MODIFIED_CONFLICT } from './errors.js';
+import { labelSelectorToString } from '../../api/selector.js';
+import { scaleSchema } from '../../api/autoscaling/scale.js';
+import type { ResourceView } from './resource-view.js';
+
+/** autoscaling/v1 Scale, the view the `scale` subresource gives of a Deployment or ReplicaSet. */
+export function readScale(obj: KubeObject, spec: ScaleSubresource): KubeObject {
+  const specReplicas = getPath(obj, spec.specReplicasPath);
+  const statusReplicas = getPath(obj, spec.statusReplicasPath);
+  const selector = (obj as { spec?: { selector?: unknown } }).spec?.selector;
+  const status: Record<string, unknown> = { replicas: typeof statusReplicas === 'number' ? statusReplicas : 0 };
+  if (selector) status.selector = labelSelectorToString(selector as Parameters<typeof labelSelectorToString>[0]);
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+      creationTimestamp: obj.metadata.creationTimestamp,
+    },
+    spec: { replicas: typeof specReplicas === 'number' ? specReplicas : 0 },
+    status,
+  };
+}
+
+export async function writeScale(
+  reg: Registry,
+  namespace: string | undefined,
+  name: string,
+  spec: ScaleSubresource,
+  replicasFor: (live: KubeObject) => number,
+  resourceVersion: string | undefined,
+  dryRun: boolean,
+): Promise<KubeObject> {
+  return reg.guaranteedUpdate(
+    namespace,
+    name,
+    (live) => {
+      if (resourceVersion && resourceVersion !== live.metadata.resourceVersion) {
+        throw conflict({ group: reg.rt.group, plural: reg.rt.plural }, name, MODIFIED_CONFLICT);
+      }
+      const next = structuredClone(live);
+      setPath(next, spec.specReplicasPath, replicasFor(live));
+      return next;
+    },
+    { dryRun },
+  );
+}
+
+/** A ResourceView for decoding Scale bodies. */
+export function scaleView(): ResourceView {
+  return {
+    rt: { kind: 'Scale' } as ResourceView['rt'],
+    version: 'v1',
+    apiVersion: 'autoscaling/v1',
+    schema: scaleSchema,
+    toClient: (o) => o,
+    fromClient: (o) => o,
+  };
+}
+
+function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const part of path.replace(/^\./, '').split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+function setPath(obj: unknown, path: string, value: unknown): void {
+  const parts = path.replace(/^\./, '').split('.');
+  let cur = obj as Record<string, unknown>;
+  for (const part of parts.slice(0, -1)) {
+    if (cur[part] === null || typeof cur[part] !== 'object') cur[part] = {};
+    cur = cur[part] as Record<string, unknown>;
+  }
+  cur[parts[parts.length - 1]] = value;
+}

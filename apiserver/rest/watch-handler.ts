@@ -1,0 +1,111 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { KubeObject } from '../../api/types.js';
+import type { StoreWatch } from '../storage/store.js';
+import type { WatchEventType } from '../registry/generic-registry.js';
+import { compileFilter, type ObjectFilter } from '../registry/filter.js';
+import { ApiError, toApiError } from './errors.js';
+import { negotiate } from './negotiation.js';
+import { boolParam, intParam, param, type Query } from './query.js';
+import type { ResourceView } from './resource-view.js';
+import type { RestContext } from './resource-handler.js';
+import { buildTable, partialObjectMetadata } from './table.js';
+
+/**
+ * Serves `?watch=true` as kube-apiserver does: a 200 response streaming one JSON watch
+ * event per line. Errors before the stream starts are ordinary Status responses (e.g. 410
+ * for a compacted resourceVersion); errors after it are ERROR events, then the stream ends.
+ */
+export async function serveWatch(
+  ctx: RestContext,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  view: ResourceView,
+  namespace: string | undefined,
+  name: string | undefined,
+): Promise<void> {
+  const q = req.query as Query;
+  const repr = negotiate(req.headers.accept, param(q, 'includeObject'), true);
+  let filter = compileFilter(view.rt, param(q, 'labelSelector'), param(q, 'fieldSelector'));
+  if (name) {
+    const inner = filter;
+    filter = ((o: KubeObject) => o.metadata.name === name && (!inner || inner(o))) as ObjectFilter;
+  }
+  const bookmarks = boolParam(q, 'allowWatchBookmarks');
+  const timeoutSeconds = intParam(q, 'timeoutSeconds');
+  // Kubernetes ends watches after a random 30-60 minutes (--min-request-timeout) unless asked sooner.
+  const timeoutMs = (timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : 1800 + Math.floor(Math.random() * 1800)) * 1000;
+
+  let started = false;
+  let closed = false;
+  let firstTableEvent = true;
+  let lastBookmark = ctx.clock.now();
+  const pending: string[] = [];
+  let handle: StoreWatch | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const raw = reply.raw;
+
+  const encode = (type: WatchEventType | 'ERROR', obj: unknown): string => JSON.stringify({ type, object: obj }) + '\n';
+  const write = (line: string): void => {
+    if (closed) return;
+    if (!started) pending.push(line);
+    else raw.write(line);
+  };
+  const finish = (): void => {
+    if (closed) return;
+    closed = true;
+    if (timer) clearTimeout(timer);
+    handle?.close();
+    if (started) raw.end();
+  };
+
+  const render = (type: WatchEventType, obj: KubeObject): unknown => {
+    if (repr.as === 'Table' && type !== 'BOOKMARK') {
+      const table = buildTable(view.rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, { ...repr, noHeaders: !firstTableEvent }, ctx.clock.now(), view.toClient);
+      firstTableEvent = false;
+      return table;
+    }
+    if (repr.as === 'PartialObjectMetadata') return partialObjectMetadata(obj, repr.version);
+    return view.toClient(obj);
+  };
+
+  try {
+    handle = await ctx.registries.for(view.rt).watch(
+      namespace,
+      { filter, resourceVersion: param(q, 'resourceVersion') },
+      {
+        event: (type, obj) => write(encode(type, render(type, obj))),
+        bookmark: (rv) => {
+          if (!bookmarks) return;
+          const now = ctx.clock.now();
+          if (now - lastBookmark < ctx.bookmarkIntervalMs) return;
+          lastBookmark = now;
+          write(encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata: { resourceVersion: rv } }));
+        },
+        error: (err: ApiError) => {
+          write(encode('ERROR', err.toStatus()));
+          finish();
+        },
+      },
+    );
+  } catch (err) {
+    throw toApiError(err);
+  }
+
+  reply.hijack();
+  raw.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
+  raw.socket?.setNoDelay(true);
+  // Send the headers now: a client waits for them before it reads any event.
+  raw.flushHeaders();
+  started = true;
+  for (const line of pending) raw.write(line);
+  pending.length = 0;
+  if (closed) {
+    raw.end();
+    handle.close();
+    return;
+  }
+  timer = setTimeout(finish, timeoutMs);
+  timer.unref();
+  req.raw.on('close', finish);
+  raw.on('close', finish);
+}

@@ -1,0 +1,68 @@
+import type { Logger } from '../lib/logger.js';
+import type { RunningApiserver } from '../apiserver/main.js';
+import type { RunOptions } from './args.js';
+
+/**
+ * What the components of one process share while starting. Starters run in order and
+ * may fill it in for the ones after them (the apiserver starter sets `apiserver`, which
+ * the scheduler, controllers and kubelets will connect through).
+ */
+export interface UpContext {
+  readonly options: RunOptions;
+  readonly logger: Logger;
+  apiserver?: RunningApiserver;
+}
+
+export interface StartedComponent {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+/** One component of `kubeling up`: adding a component is adding one of these to a list. */
+export interface ComponentStarter {
+  readonly name: string;
+  start(ctx: UpContext): Promise<StartedComponent>;
+}
+
+export interface RunningComponents {
+  readonly names: string[];
+  /**
+   * Stops every component, last started first. A component that fails to stop does not
+   * keep the others running: all are tried, then the first error is rethrown. Idempotent.
+   */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the components in order. If one fails, the ones already started are stopped
+ * (in reverse) and the error is rethrown, so a failed start leaves nothing running.
+ */
+export async function startComponents(starters: readonly ComponentStarter[], ctx: UpContext): Promise<RunningComponents> {
+  const started: StartedComponent[] = [];
+  const stopAll = async () => {
+    const errors: unknown[] = [];
+    for (const c of [...started].reverse()) {
+      try {
+        await c.stop();
+        ctx.logger.debug({ component: c.name }, 'stopped');
+      } catch (err) {
+        ctx.logger.error({ component: c.name, err }, 'failed to stop cleanly');
+        errors.push(err);
+      }
+    }
+    if (errors.length > 0) throw errors[0];
+  };
+  for (const starter of starters) {
+    try {
+      started.push(await starter.start(ctx));
+    } catch (err) {
+      await stopAll().catch(() => undefined); // already logged; the start error matters
+      throw err;
+    }
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    names: started.map((c) => c.name),
+    stop: () => (stopping ??= stopAll()),
+  };
+}

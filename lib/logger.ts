@@ -1,0 +1,14 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * The one root logger. Components take a child: `log.child({ component: 'scheduler' })`.
+ * The level comes from KUBELING_LOG_LEVEL (default `info`; tests run with `silent`).
+ */
+export function createLogger(options: { level?: string; name?: string } = {}): Logger {
+  const level = options.level ?? process.env.KUBELING_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info');
+  return pino({ level, name: options.name ?? 'kubeling' });
+}
+
+export const rootLogger: Logger = createLogger();

@@ -1,0 +1,111 @@
+import type { z } from 'zod';
+import type { ResourceType } from '../api/types.js';
+import type { PatchMeta } from '../apiserver/rest/patch/patch-meta.js';
+
+/**
+ * What the OpenAPI documents are built from: every (kind, served version) with its schema,
+ * REST shape and patch metadata. Built from the registry by apiModelFrom; tests build
+ * their own from fixtures.
+ */
+
+export interface Gvk {
+  group: string;
+  version: string;
+  kind: string;
+}
+
+export interface SubresourceSpec {
+  /** `status`, `scale`, `binding`, `eviction`, `finalize`. */
+  name: string;
+  /** REST verbs: get, update, patch, create. */
+  verbs: string[];
+  /** The kind of the request and response bodies (Scale for scale, the kind itself for status). */
+  body: Gvk;
+}
+
+export interface ServedKind extends Gvk {
+  listKind: string;
+  plural: string;
+  namespaced: boolean;
+  verbs: readonly string[];
+  /** The schema of this served version. */
+  schema: z.ZodType;
+  subresources: SubresourceSpec[];
+  patchMeta: PatchMeta;
+}
+
+/** A body kind that is not itself a resource of the group-version (Scale, Binding, Eviction). */
+export interface BodyKind extends Gvk {
+  schema: z.ZodType;
+}
+
+export interface ApiModel {
+  kinds: ServedKind[];
+  bodies: BodyKind[];
+}
+
+export interface ModelOptions {
+  patchMetaFor(group: string, kind: string): PatchMeta;
+  /** Schemas of subresource bodies by kind: Scale, Binding, Eviction. Missing ones are not documented. */
+  bodies: BodyKind[];
+}
+
+const has = (verbs: readonly string[], v: string): boolean => verbs.includes(v);
+
+/**
+ * The subresources Kubeling serves for a kind, as apiserver/rest/discovery.ts lists them
+ * (kept in step with it by hand: that module reads the live registry).
+ */
+export function subresourcesFor(rt: Pick<ResourceType, 'group' | 'kind' | 'subresources'>, version: string): SubresourceSpec[] {
+  const self: Gvk = { group: rt.group, version, kind: rt.kind };
+  const out: SubresourceSpec[] = [];
+  if (rt.subresources.status) out.push({ name: 'status', verbs: ['get', 'patch', 'update'], body: self });
+  if (rt.subresources.scale) {
+    out.push({ name: 'scale', verbs: ['get', 'patch', 'update'], body: { group: 'autoscaling', version: 'v1', kind: 'Scale' } });
+  }
+  if (rt.group === '' && rt.kind === 'Pod') {
+    out.push({ name: 'binding', verbs: ['create'], body: { group: '', version: 'v1', kind: 'Binding' } });
+    out.push({ name: 'eviction', verbs: ['create'], body: { group: 'policy', version: 'v1', kind: 'Eviction' } });
+  }
+  if (rt.group === '' && rt.kind === 'Namespace') out.push({ name: 'finalize', verbs: ['update'], body: self });
+  return out;
+}
+
+/** Every served version of every resource, storage version first. */
+export function apiModelFrom(resources: readonly ResourceType[], options: ModelOptions): ApiModel {
+  const kinds: ServedKind[] = [];
+  const bodyKinds = new Set(options.bodies.map((b) => `${b.group}/${b.version}/${b.kind}`));
+  for (const rt of resources) {
+    const versions = [{ version: rt.version, schema: rt.schema }, ...(rt.conversions ?? []).map((c) => ({ version: c.version, schema: c.schema }))];
+    for (const { version, schema } of versions) {
+      kinds.push({
+        group: rt.group,
+        version,
+        kind: rt.kind,
+        listKind: rt.listKind,
+        plural: rt.plural,
+        namespaced: rt.namespaced,
+        verbs: rt.verbs,
+        schema,
+        // A subresource whose body schema is unknown is left out rather than documented wrong.
+        subresources: subresourcesFor(rt, version).filter(
+          (s) => (s.body.kind === rt.kind && s.body.group === rt.group) || bodyKinds.has(`${s.body.group}/${s.body.version}/${s.body.kind}`),
+        ),
+        patchMeta: options.patchMetaFor(rt.group, rt.kind),
+      });
+    }
+  }
+  return { kinds, bodies: options.bodies };
+}
+
+/** The group-versions the model serves, in first-seen order. */
+export function groupVersions(model: ApiModel): Array<{ group: string; version: string }> {
+  const seen = new Map<string, { group: string; version: string }>();
+  for (const k of model.kinds) {
+    const key = `${k.group}/${k.version}`;
+    if (!seen.has(key)) seen.set(key, { group: k.group, version: k.version });
+  }
+  return [...seen.values()];
+}
+
+export { has as hasVerb };
