@@ -135,6 +135,8 @@ export interface ResourceType {
   tableColumns: TableColumnDefinition[];
   /** One row of cells for obj, matching tableColumns; `now` for AGE-like cells. */
   tableRow(obj: KubeObject, now: number): unknown[];
+  /** Optional row conditions (kube marks finished pods' rows `Completed`). */
+  tableRowConditions?(obj: KubeObject): Array<{ type: string; status: string; reason?: string; message?: string }>;
   /**
    * Field selectors beyond metadata.name and metadata.namespace (which every kind has):
    * field path → value getter (string form, as Kubernetes compares them).

@@ -1,9 +1,9 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Store } from './storage/store.js';
 import { rootLogger, type Logger } from '../lib/logger.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import type { Authenticator, UserInfo } from './auth/authenticator.js';
-import { ApiError, internal, toApiError, tooLarge, unauthorized } from './rest/errors.js';
+import { ApiError, toApiError, tooLarge, unauthorized } from './rest/errors.js';
 import { MAX_BODY_BYTES } from './rest/body.js';
 import { parseRequestInfo } from './rest/request-info.js';
 import { handleResource, type RestContext } from './rest/resource-handler.js';
@@ -12,6 +12,8 @@ import { sendBody } from './rest/respond.js';
 import { Registries } from './registry/registries.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { versionInfo } from './rest/version.js';
+import { registerOpenApiRoutes } from '../openapi/routes.js';
+import { registerGraphql } from './graphql/index.js';
 
 export interface AppOptions {
   store: Store;
@@ -37,7 +39,10 @@ const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters
 
 /** Paths anonymous clients may read, as Kubernetes' system:public-info-viewer allows. */
 function isPublicPath(path: string): boolean {
-  return /^\/(healthz|livez|readyz)(\/.*)?$/.test(path) || path === '/version' || path === '/version/';
+  if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path) || path === '/version' || path === '/version/') return true;
+  // The GraphQL layer authenticates /graphql itself (a browser cannot put a token on a
+  // WebSocket upgrade); the playground page and its assets are static.
+  return path === '/graphql' || path === '/graphiql' || path.startsWith('/graphiql/');
 }
 
 /** Builds the apiserver as a fastify app that is not listening (tests use inject). */
@@ -46,7 +51,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const clock = options.clock ?? realClock;
   const app = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
     https: options.https ? { key: options.https.key, cert: options.https.cert } : null,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
@@ -144,11 +149,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.route({ method: [...methods], url, handler: api });
   }
 
+  registerOpenApiRoutes(app);
+  await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator });
+
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);
   });
 
   app.decorate('registries', registries);
-  void internal;
   return app;
 }

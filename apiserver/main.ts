@@ -57,7 +57,9 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   const port = opts.port ?? DEFAULT_PORT;
   const bindAddress = opts.bindAddress ?? DEFAULT_BIND_ADDRESS;
   const kubeconfigPath = resolve(opts.kubeconfigPath ?? join(dataDir, 'kubeconfig'));
-  const logger = (opts.logger ?? rootLogger).child({ component: 'apiserver' });
+  const rootLog = opts.logger ?? rootLogger;
+  // buildApp takes its own child of the root logger; this one is for startup lines.
+  const logger = rootLog.child({ component: 'apiserver' });
 
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const tls = await ensureTlsMaterial(dataDir, { hosts: ['localhost', '127.0.0.1', bindAddress] });
@@ -70,7 +72,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   try {
     app = await buildApp({
       store,
-      logger,
+      logger: rootLog,
       ...(opts.clock ? { clock: opts.clock } : {}),
       https: { key: tls.key, cert: tls.cert },
       authenticator: createTokenAuthenticator(tokens),

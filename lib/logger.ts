@@ -8,7 +8,8 @@ export type { Logger };
  */
 export function createLogger(options: { level?: string; name?: string } = {}): Logger {
   const level = options.level ?? process.env.KUBELING_LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info');
-  return pino({ level, name: options.name ?? 'kubeling' });
+  // Logs go to stderr, as Kubernetes components log: stdout stays for what a user reads.
+  return pino({ level, name: options.name ?? 'kubeling' }, pino.destination(2));
 }
 
 export const rootLogger: Logger = createLogger();

@@ -5,7 +5,7 @@ import { containerStatusSchema } from './container.js';
 import { podSpecSchema } from './pod-spec.js';
 import { defaultPodOnlySpec, defaultPodSpec } from './pod-defaults.js';
 import { validatePodSpec, validatePodSpecUpdate } from './pod-validation.js';
-import { podColumns, podTableRow } from './pod-printer.js';
+import { podColumns, podTableRow, podTableRowConditions } from './pod-printer.js';
 import { computeQOSClass } from './qos.js';
 
 export const podConditionSchema = z.object({
@@ -113,6 +113,7 @@ export const podResource: ResourceType = {
   },
   tableColumns: podColumns,
   tableRow: (obj, now) => podTableRow(asPod(obj), now),
+  tableRowConditions: (obj) => podTableRowConditions(asPod(obj)),
   fieldSelectors: {
     'spec.nodeName': (o) => asPod(o).spec?.nodeName ?? '',
     'spec.restartPolicy': (o) => asPod(o).spec?.restartPolicy ?? '',

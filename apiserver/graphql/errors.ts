@@ -1,4 +1,4 @@
-import { GraphQLError, type ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from './graphql-js.js';
 import mercurius from 'mercurius';
 import { ApiError, toApiError } from '../rest/errors.js';
 import { PatchError } from '../rest/patch/index.js';

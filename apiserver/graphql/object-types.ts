@@ -8,7 +8,7 @@ import {
   GraphQLString,
   type GraphQLFieldConfigMap,
   type GraphQLOutputType,
-} from 'graphql';
+} from './graphql-js.js';
 import {
   conditionSchema,
   labelSelectorRequirementSchema,
@@ -26,8 +26,8 @@ import { groupPrefix, isGraphqlName, singularize, upperFirst } from './naming.js
  * Turns the kinds' zod schemas (through z.toJSONSchema) into GraphQL output types.
  *
  * Every nested object becomes a named object type. Names follow Kubernetes where we know
- * them: shared meta/v1 shapes by structure (ObjectMeta, LabelSelector, …), then the
- * position table the OpenAPI generator uses (`PodSpec.containers` → Container), then
+ * them: the position table the OpenAPI generator uses (`PodSpec.containers` →
+ * Container), then shared meta/v1 shapes by structure (ObjectMeta, LabelSelector, …), then
  * `<Kind>Spec`/`<Kind>Status`; any other object is named after its parent and field
  * (`PodSpecDnsConfig`). The same name at two positions is one type when the shapes match;
  * a different shape under a taken name gets the group, then the parent, as a prefix.
@@ -190,10 +190,10 @@ export class ObjectTypeBuilder {
   }
 
   private kubernetesName(signature: string, pos: Position): string | undefined {
-    const known = wellKnownName(signature);
-    if (known) return known;
     const fromTable = this.table[`${pos.anchor}.${pos.path.join('.')}`];
     if (fromTable) return shortName(fromTable);
+    const known = wellKnownName(signature);
+    if (known) return known;
     if (pos.atKindRoot && pos.path.length === 1 && (pos.field === 'spec' || pos.field === 'status')) {
       return `${pos.kind}${upperFirst(pos.field)}`;
     }

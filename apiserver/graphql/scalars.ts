@@ -1,4 +1,4 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ObjectValueNode, type ValueNode } from 'graphql';
+import { GraphQLError, GraphQLScalarType, Kind, type ObjectValueNode, type ValueNode } from './graphql-js.js';
 
 /**
  * The two custom scalars of the GraphQL schema.

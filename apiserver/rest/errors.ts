@@ -150,10 +150,6 @@ export function tooLarge(): ApiError {
   return new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
 }
 
-export function unsupportedMediaType(type: string): ApiError {
-  return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${type})`);
-}
-
 export function notAcceptable(message: string): ApiError {
   return new ApiError(406, 'NotAcceptable', message);
 }

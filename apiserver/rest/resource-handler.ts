@@ -148,6 +148,9 @@ export function decodeBody(req: FastifyRequest, view: ResourceView, q: Query, ki
     throw badRequest(`${kind} in version "${view.version}" cannot be handled as a ${kind}: the object provided is not a JSON object`);
   }
   checkTypeMeta(body as Record<string, unknown>, view, kind);
+  // A body without metadata gets "name: Required value" from validation, not a decode error.
+  const withMeta = body as Record<string, unknown>;
+  if (withMeta.metadata === undefined || withMeta.metadata === null) withMeta.metadata = {};
   const decoded = decodeObject(view.schema, body, { kind, version: view.version }, parseFieldValidation(param(q, 'fieldValidation')));
   decoded.object.metadata = decoded.object.metadata ?? {};
   return decoded;

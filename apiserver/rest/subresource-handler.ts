@@ -3,7 +3,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import type { ResourceView } from './resource-view.js';
 import type { RestContext } from './resource-handler.js';
-import { decodeBody, deleteOptions } from './resource-handler.js';
+import { decodeBody } from './resource-handler.js';
 import { ApiError, badRequest, methodNotAllowed } from './errors.js';
 import { negotiate } from './negotiation.js';
 import { dryRunParam, param, type Query } from './query.js';
@@ -122,7 +122,6 @@ export async function handleSubresource(
 
   // Known subresources with another verb are 405, unknown ones 404, as in Kubernetes.
   if (['status', 'scale', 'binding', 'eviction', 'finalize'].includes(sub)) {
-    void deleteOptions;
     throw methodNotAllowed(info.verb, `${rt.plural}/${sub}`);
   }
   throw notFound();

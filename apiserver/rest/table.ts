@@ -23,6 +23,8 @@ export function buildTable(
 ): Record<string, unknown> {
   const rows = objects.map((obj) => {
     const row: Record<string, unknown> = { cells: rt.tableRow(obj, now) };
+    const conditions = rt.tableRowConditions?.(obj);
+    if (conditions && conditions.length > 0) row.conditions = conditions;
     if (opts.includeObject === 'Metadata') row.object = partialObjectMetadata(obj, opts.version);
     else if (opts.includeObject === 'Object') row.object = render(obj);
     return row;

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { KubeObject } from '../../../api/types.js';
 import type { KindHooks, Registry } from '../generic-registry.js';
 import { invalid } from '../../rest/errors.js';
+import { patchAllocatedServiceValues, type Service } from '../../../api/core/service.js';
 
 /** The Service CIDR, as kubeadm's default: 10.96.0.0/12; the first address is the `kubernetes` Service's. */
 export const SERVICE_CIDR = { base: ipToInt('10.96.0.0'), bits: 12 };
@@ -46,6 +47,10 @@ export function createServiceHooks(): KindHooks {
   };
 
   return {
+    prepareUpdate(next, live, _proposed, subresource): void {
+      // `kubectl apply` omits the allocated clusterIP and nodePorts: keep them.
+      if (subresource === undefined) patchAllocatedServiceValues(next as Service, live as Service);
+    },
     beforeCreate(obj: KubeObject, reg: Registry): Promise<void> {
       return serialise(async () => {
         const svc = obj as ServiceLike;

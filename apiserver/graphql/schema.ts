@@ -1,0 +1,251 @@
+import {
+  GraphQLBoolean,
+  GraphQLEnumType,
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  type GraphQLFieldConfig,
+  type GraphQLFieldConfigArgumentMap,
+  type GraphQLFieldConfigMap,
+  type GraphQLNullableType,
+} from './graphql-js.js';
+import type { ResourceType } from '../../api/types.js';
+import { groupVersion, resources } from '../../api/registry.js';
+import type { Registries } from '../registry/registries.js';
+import type { UserInfo } from '../auth/authenticator.js';
+import { unauthorized } from '../rest/errors.js';
+import { kindNames, type KindNames } from './naming.js';
+import { ObjectTypeBuilder } from './object-types.js';
+import { GraphQLJSON, GraphQLLong } from './scalars.js';
+import { toGraphqlError, type ErrorLog } from './errors.js';
+import {
+  createObject,
+  deleteObject,
+  getAnyObject,
+  getObject,
+  listObjects,
+  patchObject,
+  replaceObject,
+  type PatchKind,
+} from './operations.js';
+import { watchObjects, type WatchArgs } from './subscriptions.js';
+
+/**
+ * The GraphQL schema, generated from api/registry: per kind an object type, a get and a
+ * list query, create/replace/patch/delete mutations and a watch subscription, for the
+ * verbs the kind serves. The schema holds no state: resolvers find the registries and the
+ * caller in the context (`context.kube`), so one schema serves every app instance.
+ */
+
+/** What every resolver needs, put in the GraphQL context by index.ts. */
+export interface KubeContext {
+  registries: Registries;
+  /** The authenticated caller; absent when the request carried no valid credentials. */
+  user?: UserInfo;
+  authRequired: boolean;
+  log?: ErrorLog;
+}
+
+export interface GraphqlContext {
+  kube: KubeContext;
+}
+
+const ROOT_NAMES = ['Query', 'Mutation', 'Subscription', 'JSON', 'Long', 'PatchType', 'WatchEventType', 'ListMeta', 'String', 'Int', 'Float', 'Boolean', 'ID'];
+
+const PatchTypeEnum = new GraphQLEnumType({
+  name: 'PatchType',
+  description: 'How a patch is applied, as the Content-Type of a REST PATCH chooses it.',
+  values: {
+    JSON: { description: 'RFC 6902 JSON patch (a list of operations)' },
+    MERGE: { description: 'RFC 7386 JSON merge patch' },
+    STRATEGIC: { description: 'Kubernetes strategic merge patch' },
+    APPLY: { description: 'Server-side apply (needs fieldManager; creates a missing object)' },
+  },
+});
+
+const WatchEventTypeEnum = new GraphQLEnumType({
+  name: 'WatchEventType',
+  values: { ADDED: {}, MODIFIED: {}, DELETED: {} },
+});
+
+const ListMetaType = new GraphQLObjectType({
+  name: 'ListMeta',
+  fields: {
+    resourceVersion: { type: GraphQLString },
+    continue: { type: GraphQLString, description: 'Pass as `continue` to get the next page.' },
+    remainingItemCount: { type: GraphQLLong },
+  },
+});
+
+const nonNull = <T extends GraphQLNullableType>(t: T): GraphQLNonNull<T> => new GraphQLNonNull(t);
+const str = { type: GraphQLString };
+const reqStr = { type: nonNull(GraphQLString) };
+
+/** Runs a resolver body: checks the caller, converts every error once. */
+async function guard<T>(ctx: GraphqlContext, fn: () => Promise<T>): Promise<T> {
+  try {
+    if (ctx.kube.authRequired && !ctx.kube.user) throw unauthorized();
+    return await fn();
+  } catch (err) {
+    throw toGraphqlError(err, ctx.kube.log);
+  }
+}
+
+type Field = GraphQLFieldConfig<unknown, GraphqlContext, any>;
+
+function objectArgs(rt: ResourceType): GraphQLFieldConfigArgumentMap {
+  return rt.namespaced
+    ? { namespace: { type: nonNull(GraphQLString), defaultValue: 'default' }, name: reqStr }
+    : { name: reqStr };
+}
+
+function selectorArgs(rt: ResourceType): GraphQLFieldConfigArgumentMap {
+  return {
+    ...(rt.namespaced ? { namespace: { ...str, description: 'Omit for all namespaces.' } } : {}),
+    labelSelector: str,
+    fieldSelector: str,
+  };
+}
+
+const dryRun = { type: GraphQLBoolean, defaultValue: false, description: 'Validate and answer without storing.' };
+
+interface KindSchema {
+  query: GraphQLFieldConfigMap<unknown, GraphqlContext>;
+  mutation: GraphQLFieldConfigMap<unknown, GraphqlContext>;
+  subscription: GraphQLFieldConfigMap<unknown, GraphqlContext>;
+}
+
+function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuilder): KindSchema {
+  const gv = groupVersion(rt);
+  const type = builder.kindType(names.type, rt.kind, rt.group, rt.schema, `${rt.kind} (${gv}), as the REST API serves it.`);
+  const out: KindSchema = { query: {}, mutation: {}, subscription: {} };
+  const can = (verb: string): boolean => rt.verbs.includes(verb);
+
+  if (can('get')) {
+    out.query[names.getField] = {
+      type,
+      args: objectArgs(rt),
+      resolve: (_src, args, ctx) => guard(ctx, () => getObject(ctx.kube, rt, args)),
+    } satisfies Field;
+  }
+  if (can('list')) {
+    const listType = new GraphQLObjectType({
+      name: names.listType,
+      fields: {
+        apiVersion: reqStr,
+        kind: reqStr,
+        metadata: { type: nonNull(ListMetaType) },
+        items: { type: nonNull(new GraphQLList(nonNull(type))) },
+      },
+    });
+    out.query[names.listField] = {
+      type: nonNull(listType),
+      args: {
+        ...selectorArgs(rt),
+        limit: { type: GraphQLInt },
+        continue: str,
+        resourceVersion: str,
+      },
+      resolve: (_src, args, ctx) => guard(ctx, () => listObjects(ctx.kube, rt, args)),
+    } satisfies Field;
+  }
+  if (can('create')) {
+    out.mutation[names.createField] = {
+      type: nonNull(type),
+      args: {
+        ...(rt.namespaced ? { namespace: { ...str, description: "Defaults to the object's namespace, then `default`." } } : {}),
+        object: { type: nonNull(GraphQLJSON) },
+        dryRun,
+      },
+      resolve: (_src, args, ctx) => guard(ctx, () => createObject(ctx.kube, rt, args)),
+    } satisfies Field;
+  }
+  if (can('update')) {
+    out.mutation[names.replaceField] = {
+      type: nonNull(type),
+      args: { ...objectArgs(rt), object: { type: nonNull(GraphQLJSON) }, dryRun },
+      resolve: (_src, args, ctx) => guard(ctx, () => replaceObject(ctx.kube, rt, args)),
+    } satisfies Field;
+  }
+  if (can('patch')) {
+    out.mutation[names.patchField] = {
+      type: nonNull(type),
+      args: {
+        ...objectArgs(rt),
+        patch: { type: nonNull(GraphQLJSON) },
+        type: { type: PatchTypeEnum, defaultValue: 'MERGE' satisfies PatchKind },
+        fieldManager: str,
+        dryRun,
+      },
+      resolve: (_src, args, ctx) => guard(ctx, () => patchObject(ctx.kube, rt, args)),
+    } satisfies Field;
+  }
+  if (can('delete')) {
+    const deletionType = new GraphQLObjectType({
+      name: names.deletionType,
+      fields: {
+        deleted: { type: nonNull(GraphQLBoolean), description: 'False when the object was only marked (grace period or finalizers).' },
+        object: { type: nonNull(type) },
+      },
+    });
+    out.mutation[names.deleteField] = {
+      type: nonNull(deletionType),
+      args: { ...objectArgs(rt), gracePeriodSeconds: { type: GraphQLInt }, propagationPolicy: str, dryRun },
+      resolve: (_src, args, ctx) => guard(ctx, () => deleteObject(ctx.kube, rt, args)),
+    } satisfies Field;
+  }
+  if (can('watch')) {
+    const eventType = new GraphQLObjectType({
+      name: names.eventType,
+      fields: { type: { type: nonNull(WatchEventTypeEnum) }, object: { type: nonNull(type) } },
+    });
+    out.subscription[names.watchField] = {
+      type: nonNull(eventType),
+      args: { ...selectorArgs(rt), resourceVersion: { ...str, description: 'Unset or "0": the current objects as ADDED first.' } },
+      subscribe: (_src, args: WatchArgs, ctx) => guard(ctx, () => watchObjects(ctx.kube, rt, args)),
+      resolve: (event: unknown) => event,
+    } satisfies Field;
+  }
+  return out;
+}
+
+/** Builds the schema for the given kinds (in their order, which fixes the type names). */
+export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema {
+  const names = kindNames(rts);
+  const reserved = new Set(ROOT_NAMES);
+  for (const n of names.values()) for (const name of [n.type, n.listType, n.eventType, n.deletionType]) reserved.add(name);
+  const builder = new ObjectTypeBuilder(reserved);
+
+  const query: GraphQLFieldConfigMap<unknown, GraphqlContext> = {
+    object: {
+      type: GraphQLJSON,
+      description: 'Any object as JSON, in the requested apiVersion (as REST GET answers it).',
+      args: { apiVersion: reqStr, kind: reqStr, namespace: str, name: reqStr },
+      resolve: (_src, args, ctx) => guard(ctx, () => getAnyObject(ctx.kube, args)),
+    } satisfies Field,
+  };
+  const mutation: GraphQLFieldConfigMap<unknown, GraphqlContext> = {};
+  const subscription: GraphQLFieldConfigMap<unknown, GraphqlContext> = {};
+  for (const rt of rts) {
+    const fields = kindFields(rt, names.get(rt)!, builder);
+    Object.assign(query, fields.query);
+    Object.assign(mutation, fields.mutation);
+    Object.assign(subscription, fields.subscription);
+  }
+  return new GraphQLSchema({
+    query: new GraphQLObjectType({ name: 'Query', fields: query }),
+    mutation: new GraphQLObjectType({ name: 'Mutation', fields: mutation }),
+    subscription: new GraphQLObjectType({ name: 'Subscription', fields: subscription }),
+  });
+}
+
+let cached: GraphQLSchema | undefined;
+
+/** The schema for every served kind, built once per process. */
+export function graphqlSchema(): GraphQLSchema {
+  cached ??= buildGraphqlSchema(resources);
+  return cached;
+}
