@@ -96,11 +96,12 @@ function isApiError(err: unknown): err is ApiError {
 }
 
 export function isNotFound(err: unknown): boolean {
-  return isApiError(err) && (err.reason === 'NotFound' || (err.code === 404 && err.reason !== 'MethodNotAllowed'));
+  return isApiError(err) && err.reason === 'NotFound';
 }
 
+/** 409 Conflict (a failed compare-and-swap), not AlreadyExists (also a 409). */
 export function isConflict(err: unknown): boolean {
-  return isApiError(err) && (err.reason === 'Conflict' || err.code === 409) && err.reason !== 'AlreadyExists';
+  return isApiError(err) && err.reason === 'Conflict';
 }
 
 export function isAlreadyExists(err: unknown): boolean {

@@ -70,6 +70,9 @@ export interface Informer<T extends KubeObject = KubeObject> {
 /** The short gap that makes a watch ending without events count as a failure (no hot loop). */
 const SHORT_WATCH_MS = 1000;
 
+/** A watch the server ended at once without events: retried from the same resourceVersion after backoff. */
+class ShortWatchError extends Error {}
+
 export function createInformer<T extends KubeObject = KubeObject>(
   client: RestClient,
   ref: ResourceRef,
@@ -191,7 +194,7 @@ export function createInformer<T extends KubeObject = KubeObject>(
         watch = undefined;
         if (stopped) break;
         if (events === 0 && clock.now() - openedAt < SHORT_WATCH_MS) {
-          throw new Error('watch closed immediately without events');
+          throw new ShortWatchError('watch closed immediately without events');
         }
       } catch (err) {
         watch = undefined;
@@ -204,7 +207,7 @@ export function createInformer<T extends KubeObject = KubeObject>(
             relistedForGone = true;
             continue;
           }
-        } else if (!isRetriable(err) && !(err instanceof Error && err.message.startsWith('watch closed immediately'))) {
+        } else if (!isRetriable(err) && !(err instanceof ShortWatchError)) {
           // Forbidden, bad request, undecodable frames…: start again from a clean list.
           needList = true;
           log.warn({ err }, 'list/watch failed; relisting after backoff');
@@ -241,11 +244,7 @@ export function createInformer<T extends KubeObject = KubeObject>(
     },
 
     addIndexer(name, fn) {
-      try {
-        store.indexKeys(name, '');
-      } catch {
-        store.addIndexer(name, fn);
-      }
+      if (!store.hasIndex(name)) store.addIndexer(name, fn);
     },
 
     hasSynced: () => synced,

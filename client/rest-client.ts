@@ -198,7 +198,7 @@ export function createRestClient(config: ClientConfig): HttpRestClient {
   };
 
   const client: HttpRestClient = {
-    get(ref, name, opts = {}) {
+    async get(ref, name, opts = {}) {
       const namespace = requireNamespace(ref, opts.namespace, 'get');
       return call('GET', resourcePath(ref, { namespace, name }), query({ resourceVersion: opts.resourceVersion }));
     },
@@ -241,24 +241,24 @@ export function createRestClient(config: ClientConfig): HttpRestClient {
       return { ...first, metadata: { resourceVersion: first.metadata.resourceVersion }, items };
     },
 
-    create(ref, obj, opts = {}) {
+    async create(ref, obj, opts = {}) {
       const namespace = requireNamespace(ref, opts.namespace ?? obj.metadata?.namespace, 'create');
       return call('POST', resourcePath(ref, { namespace }), query(writeQuery(opts)), withTypeMeta(ref, obj));
     },
 
-    update(ref, obj, opts = {}) {
+    async update(ref, obj, opts = {}) {
       const namespace = requireNamespace(ref, opts.namespace ?? obj.metadata?.namespace, 'update');
       const name = nameOf(obj, 'update');
       return call('PUT', resourcePath(ref, { namespace, name }), query(writeQuery(opts)), withTypeMeta(ref, obj));
     },
 
-    updateStatus(ref, obj, opts = {}) {
+    async updateStatus(ref, obj, opts = {}) {
       const namespace = requireNamespace(ref, opts.namespace ?? obj.metadata?.namespace, 'update status');
       const name = nameOf(obj, 'update status');
       return call('PUT', resourcePath(ref, { namespace, name, subresource: 'status' }), query(writeQuery(opts)), withTypeMeta(ref, obj));
     },
 
-    patch(ref, name, patch, opts) {
+    async patch(ref, name, patch, opts) {
       const namespace = requireNamespace(ref, opts.namespace, 'patch');
       if (opts.type === 'apply' && !opts.fieldManager) {
         throw ApiError.from(400, 'PatchOptions.fieldManager is required for apply patch', 'BadRequest');
@@ -268,22 +268,22 @@ export function createRestClient(config: ClientConfig): HttpRestClient {
       return call('PATCH', resourcePath(ref, { namespace, name, subresource: opts.subresource }), q, body, patchContentTypes[opts.type]);
     },
 
-    delete(ref, name, opts = {}) {
+    async delete(ref, name, opts = {}) {
       const namespace = requireNamespace(ref, opts.namespace, 'delete');
       return call('DELETE', resourcePath(ref, { namespace, name }), query({}), deleteOptionsBody(opts));
     },
 
-    deleteCollection(ref, opts = {}) {
+    async deleteCollection(ref, opts = {}) {
       const q = query({ labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector });
       return call('DELETE', resourcePath(ref, { namespace: opts.namespace }), q, deleteOptionsBody(opts));
     },
 
-    getSubresource(ref, name, subresource, opts = {}) {
+    async getSubresource(ref, name, subresource, opts = {}) {
       const namespace = requireNamespace(ref, opts.namespace, 'get');
       return call('GET', resourcePath(ref, { namespace, name, subresource }), query({ resourceVersion: opts.resourceVersion }));
     },
 
-    updateSubresource(ref, name, subresource, body, opts = {}) {
+    async updateSubresource(ref, name, subresource, body, opts = {}) {
       const namespace = requireNamespace(ref, opts.namespace ?? body.metadata?.namespace, 'update');
       return call('PUT', resourcePath(ref, { namespace, name, subresource }), query(writeQuery(opts)), body);
     },

@@ -53,6 +53,7 @@ export interface ReadonlyStore<T extends KubeObject = KubeObject> {
   /** Objects whose index function returned `value`. Throws for an unknown index name. */
   byIndex(indexName: string, value: string): T[];
   indexKeys(indexName: string, value: string): string[];
+  hasIndex(indexName: string): boolean;
   readonly size: number;
 }
 
@@ -107,6 +108,8 @@ export function createStore<T extends KubeObject = KubeObject>(indexers: Record<
       if (!indexFns.has(indexName)) throw new Error(`store: no index named ${indexName}`);
       return [...(indices.get(indexName)?.get(value) ?? [])];
     },
+
+    hasIndex: (indexName) => indexFns.has(indexName),
 
     byIndex(indexName, value) {
       return store.indexKeys(indexName, value).map((k) => items.get(k) as T);

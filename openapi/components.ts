@@ -1,7 +1,7 @@
 import { applyPatchMeta, applyTypeDocs, markKind } from './decorate.js';
 import type { BodyKind, Gvk, ServedKind } from './model.js';
 import { definitionName, META_V1 } from './names.js';
-import { buildComponents, reachable, REF_PREFIX, type JsonObject, type RootSchema } from './schemas.js';
+import { buildComponents, reachable, REF_PREFIX, unwrapBareRefs, type JsonObject, type RootSchema } from './schemas.js';
 import { typeNames } from './type-names.js';
 import { scalarDefinitions, statusDefinitions, wellKnownSchemas } from './well-known.js';
 
@@ -54,5 +54,6 @@ export function componentsFor(kinds: readonly ServedKind[], allBodies: readonly 
   }
   for (const b of bodies) if (all[kindId(b)]) markKind(all[kindId(b)], b);
 
-  return reachable(all, [...roots.map((r) => r.id), ...kinds.map(listId), ...commonDefinitionIds]);
+  const kept = reachable(all, [...roots.map((r) => r.id), ...kinds.map(listId), ...commonDefinitionIds]);
+  return unwrapBareRefs(kept) as Record<string, JsonObject>;
 }

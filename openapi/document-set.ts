@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { groupVersions, type ApiModel } from './model.js';
 import type { JsonObject } from './schemas.js';
 import { buildV2Document } from './v2-document.js';
+import { encodeV2Document } from './v2-protobuf.js';
 import { buildV3Document } from './v3-document.js';
 
 /**
@@ -28,6 +29,8 @@ export interface DocumentSet {
   v3Paths(): string[];
   v3Index(): OpenApiIndex;
   v2(): SerializedDocument;
+  /** The v2 document as gnostic protobuf (what kubectl 1.27/1.28 ask for). */
+  v2Protobuf(): { bytes: Uint8Array; hash: string };
 }
 
 export function hashOf(json: string): string {
@@ -49,6 +52,7 @@ export function createDocumentSet(model: () => ApiModel): DocumentSet {
   const getModel = (): ApiModel => (cachedModel ??= model());
   const v3Docs = new Map<string, SerializedDocument | undefined>();
   let v2Doc: SerializedDocument | undefined;
+  let v2Proto: { bytes: Uint8Array; hash: string } | undefined;
   let index: OpenApiIndex | undefined;
 
   const gvByPath = (): Map<string, { group: string; version: string }> =>
@@ -62,6 +66,8 @@ export function createDocumentSet(model: () => ApiModel): DocumentSet {
     if (gv) v3Docs.set(path, out); // unknown paths are not cached: they are client input
     return out;
   };
+
+  const v2 = (): SerializedDocument => (v2Doc ??= serialize(buildV2Document(getModel())));
 
   return {
     v3,
@@ -77,8 +83,13 @@ export function createDocumentSet(model: () => ApiModel): DocumentSet {
       }
       return index;
     },
-    v2() {
-      return (v2Doc ??= serialize(buildV2Document(getModel())));
+    v2,
+    v2Protobuf() {
+      if (!v2Proto) {
+        const bytes = encodeV2Document(v2().document);
+        v2Proto = { bytes, hash: createHash('sha512').update(bytes).digest('hex').toUpperCase() };
+      }
+      return v2Proto;
     },
   };
 }

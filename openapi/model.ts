@@ -50,7 +50,9 @@ export interface ModelOptions {
   bodies: BodyKind[];
 }
 
-const has = (verbs: readonly string[], v: string): boolean => verbs.includes(v);
+export function hasVerb(verbs: readonly string[], verb: string): boolean {
+  return verbs.includes(verb);
+}
 
 /**
  * The subresources Kubeling serves for a kind, as apiserver/rest/discovery.ts lists them
@@ -107,5 +109,3 @@ export function groupVersions(model: ApiModel): Array<{ group: string; version: 
   }
   return [...seen.values()];
 }
-
-export { has as hasVerb };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { registryDocuments } from './generate.js';
 import { hashOf, type DocumentSet, type SerializedDocument } from './document-set.js';
+import { OPENAPI_V2_PROTOBUF } from './v2-protobuf.js';
 
 /**
  * GET /openapi/v2, /openapi/v3 and /openapi/v3/<api path>, as kube-apiserver serves them.
@@ -10,8 +11,9 @@ import { hashOf, type DocumentSet, type SerializedDocument } from './document-se
  *   answered `Cache-Control: public, immutable` (kubectl keeps it in its HTTP cache), an
  *   outdated hash is redirected (301) to the current one.
  * - Every answer has an ETag (the quoted hash) and honours If-None-Match with 304.
- * - Only JSON is served. kubectl asks for /openapi/v2 in protobuf only; it gets 406 and
- *   carries on without it (it uses v2 only as a fallback when v3 is missing).
+ * - v3 is served as JSON only (what client-go asks for). /openapi/v2 is served as JSON or
+ *   as gnostic protobuf, by Accept: kubectl asks for protobuf only, and 1.27/1.28 fail
+ *   apply and explain without it. Anything else gets 406 with a Status.
  */
 
 const NO_CACHE = 'no-cache, private';
@@ -25,17 +27,27 @@ function sendStatus(reply: FastifyReply, code: number, reason: string, message: 
 
 const notFound = (reply: FastifyReply): FastifyReply => sendStatus(reply, 404, 'NotFound', 'the server could not find the requested resource');
 
+const mediaTypes = (accept: string): string[] => accept.split(',').map((part) => part.split(';')[0].trim().toLowerCase());
+const isJsonRange = (t: string): boolean => t === 'application/json' || t === 'application/*' || t === '*/*' || t === '';
+
 /** Whether an Accept header admits JSON (no header, or any range covering application/json). */
 export function acceptsJson(accept: string | undefined): boolean {
   if (!accept || accept.trim() === '') return true;
-  return accept
-    .split(',')
-    .map((part) => part.split(';')[0].trim().toLowerCase())
-    .some((t) => t === 'application/json' || t === 'application/*' || t === '*/*' || t === '');
+  return mediaTypes(accept).some(isJsonRange);
 }
 
-function notAcceptable(reply: FastifyReply): FastifyReply {
-  return sendStatus(reply, 406, 'NotAcceptable', 'only the following media types are accepted: application/json');
+/** For /openapi/v2: the first of JSON and protobuf in the client's order (q-values ignored, as Kubernetes does). */
+export function v2Format(accept: string | undefined): 'json' | 'protobuf' | undefined {
+  if (!accept || accept.trim() === '') return 'json';
+  for (const t of mediaTypes(accept)) {
+    if (t === OPENAPI_V2_PROTOBUF.toLowerCase()) return 'protobuf';
+    if (isJsonRange(t)) return 'json';
+  }
+  return undefined;
+}
+
+function notAcceptable(reply: FastifyReply, types = 'application/json'): FastifyReply {
+  return sendStatus(reply, 406, 'NotAcceptable', `only the following media types are accepted: ${types}`);
 }
 
 function matchesEtag(req: FastifyRequest, etag: string): boolean {
@@ -60,8 +72,16 @@ export function registerOpenApiRoutes(app: FastifyInstance, docs: DocumentSet = 
   let indexDoc: { json: string; hash: string } | undefined;
 
   app.get('/openapi/v2', async (req, reply) => {
-    if (!acceptsJson(req.headers.accept)) return notAcceptable(reply);
-    return sendJson(req, reply, docs.v2(), NO_CACHE);
+    const format = v2Format(req.headers.accept);
+    if (format === 'json') return sendJson(req, reply, docs.v2(), NO_CACHE);
+    if (format === undefined) return notAcceptable(reply, `application/json, ${OPENAPI_V2_PROTOBUF}`);
+    const proto = docs.v2Protobuf();
+    const etag = `"${proto.hash}"`;
+    reply.header('ETag', etag).header('Cache-Control', NO_CACHE).header('Vary', 'Accept');
+    if (matchesEtag(req, etag)) return reply.code(304).send();
+    // kube-apiserver labels these bytes application/octet-stream: client-go's mime parser
+    // rejects the '@' of the media type it asked for.
+    return reply.code(200).type('application/octet-stream').send(Buffer.from(proto.bytes));
   });
 
   app.get('/openapi/v3', async (req, reply) => {

@@ -5,9 +5,10 @@ import { scalarDefinitions } from './well-known.js';
 /**
  * zod schemas → OpenAPI 3.0 `components.schemas`, named like Kubernetes. Named types
  * (kinds, the well-known meta types, the positions in type-names.ts) become components and
- * are referred to as `{ allOf: [{ $ref }] }`, Kubernetes' own form: a bare `$ref` may not
- * carry a description or extensions in OpenAPI 3.0, and kubectl (explain, strategic merge
- * patch) resolves exactly this form. Everything else is inlined.
+ * are referred to as `{ allOf: [{ $ref }], description, … }` where the reference carries
+ * anything beside it (a bare `$ref` may not, in OpenAPI 3.0), and as a bare `$ref`
+ * otherwise: Kubernetes' own forms, the ones kubectl (explain, strategic merge patch)
+ * resolves. Everything else is inlined.
  */
 
 export type JsonObject = Record<string, unknown>;
@@ -123,7 +124,11 @@ function clean(node: unknown, inAllOf = false): unknown {
   return out;
 }
 
-/** Builds the components for the given roots: every named type they reach, cleaned. */
+/**
+ * Builds the components for the given roots: every named type (including every
+ * well-known one, used or not: callers prune with reachable() once they have added
+ * their own definitions), cleaned.
+ */
 export function buildComponents(input: ComponentInput): Record<string, JsonObject> {
   const { ids, visited } = nameSchemas(input);
   const registry = z.registry<{ id?: string; description?: string }>();
@@ -139,13 +144,30 @@ export function buildComponents(input: ComponentInput): Record<string, JsonObjec
     metadata: registry,
   }) as { schemas: Record<string, JsonObject> };
 
-  // zod emits every registered id; keep those reachable from the roots.
+  // '__shared' holds unnamed defs zod extracted (none with reused: 'inline'); skipped.
   const all: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(schemas)) {
     if (id === '__shared') continue;
     all[id] = scalarDefinitions[id] ? { ...scalarDefinitions[id] } : (clean(schema) as JsonObject);
   }
-  return reachable(all, input.roots.map((r) => r.id));
+  return all;
+}
+
+/**
+ * `{ allOf: [{ $ref }] }` with nothing beside it → `{ $ref }`, as kube-openapi writes a
+ * reference that carries no description, default or extension (kubectl explain prints
+ * `map[string]Quantity` only for the bare form). Run after decoration.
+ */
+export function unwrapBareRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(unwrapBareRefs);
+  if (node === null || typeof node !== 'object') return node;
+  const o = node as JsonObject;
+  const allOf = o['allOf'];
+  if (Array.isArray(allOf) && allOf.length === 1 && Object.keys(o).length === 1) {
+    const only = allOf[0] as JsonObject;
+    if (typeof only['$ref'] === 'string' && Object.keys(only).length === 1) return { $ref: only['$ref'] };
+  }
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapBareRefs(v)]));
 }
 
 /** The definitions reachable from `rootIds` through `$ref`s (all of them must exist in `all`). */

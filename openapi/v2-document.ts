@@ -5,6 +5,7 @@ import { pathsFor, type OperationSpec } from './paths.js';
 import { REF_PREFIX, type JsonObject } from './schemas.js';
 import { sortKeys } from './sort-keys.js';
 import { OPENAPI_TITLE, OPENAPI_VERSION } from './v3-document.js';
+import { scalarDefinitionsV2 } from './well-known.js';
 
 /**
  * The Swagger 2.0 document of every group-version at once (GET /openapi/v2): the same
@@ -82,7 +83,8 @@ export function buildV2Document(model: ApiModel): JsonObject {
     for (const o of p.operations) item[o.method] = v2Operation(o);
     paths[p.path] = item;
   }
-  const definitions = toV2Schema(componentsFor(model.kinds, model.bodies));
+  const definitions = toV2Schema(componentsFor(model.kinds, model.bodies)) as Record<string, JsonObject>;
+  for (const [id, def] of Object.entries(scalarDefinitionsV2)) if (definitions[id]) definitions[id] = { ...def };
   return sortKeys({
     swagger: '2.0',
     info: { title: OPENAPI_TITLE, version: OPENAPI_VERSION },

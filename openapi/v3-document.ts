@@ -1,3 +1,4 @@
+import { versionInfo } from '../apiserver/rest/version.js';
 import { componentsFor } from './components.js';
 import type { ApiModel } from './model.js';
 import type { ParamSpec } from './parameters.js';
@@ -12,8 +13,8 @@ import { sortKeys } from './sort-keys.js';
  */
 
 export const OPENAPI_TITLE = 'Kubernetes';
-/** The version Kubeling reports (apiserver/rest/version.ts gitVersion). */
-export const OPENAPI_VERSION = 'v1.32.0-kubeling.0.1.0';
+/** info.version: the server's gitVersion, as kube-apiserver writes it. */
+export const OPENAPI_VERSION = versionInfo()['gitVersion'] ?? 'unversioned';
 
 const PATCH_TYPES = [
   'application/apply-patch+yaml',

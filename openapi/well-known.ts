@@ -38,9 +38,15 @@ export function wellKnownSchemas(): Map<z.ZodType, string> {
   ]);
 }
 
+const QUANTITY_DOC =
+  'A fixed-point amount with an optional unit suffix: decimal SI (k, M, G, T, P, E), binary (Ki, Mi, Gi, Ti, Pi, Ei) or milli (m). For example 500m CPU, 128Mi memory, or 2.';
+const INT_OR_STRING_DOC = 'Either a whole number or a string, such as a port number or a port name, or a count or a percentage.';
+
 /**
  * Definitions whose JSON form is not what their zod schema says: zod sees unions and
- * nullable strings, Kubernetes documents scalar strings with a format.
+ * nullable strings, Kubernetes documents scalars. In OpenAPI v3 Kubernetes gives the two
+ * union scalars a `oneOf` and no `type`, which is also what makes kubectl explain print
+ * their names (`<map[string]Quantity>`, `<IntOrString>`) instead of `<string>`.
  */
 export const scalarDefinitions: Readonly<Record<string, Record<string, unknown>>> = {
   [`${META_V1}.Time`]: {
@@ -49,15 +55,20 @@ export const scalarDefinitions: Readonly<Record<string, Record<string, unknown>>
     description: 'A timestamp in RFC 3339 form (for example 2024-05-01T12:00:00Z), always in UTC, with second precision.',
   },
   [`${INTSTR}.IntOrString`]: {
-    type: 'string',
     format: 'int-or-string',
-    description: 'Either a whole number or a string, such as a port number or a port name, or a count or a percentage.',
+    oneOf: [{ type: 'integer' }, { type: 'string' }],
+    description: INT_OR_STRING_DOC,
   },
   [`${RESOURCE}.Quantity`]: {
-    type: 'string',
-    description:
-      'A fixed-point amount with an optional unit suffix: decimal SI (k, M, G, T, P, E), binary (Ki, Mi, Gi, Ti, Pi, Ei) or milli (m). For example 500m CPU, 128Mi memory, or 2.',
+    oneOf: [{ type: 'string' }, { type: 'number' }],
+    description: QUANTITY_DOC,
   },
+};
+
+/** The same scalars in Swagger 2.0, which has no oneOf. */
+export const scalarDefinitionsV2: Readonly<Record<string, Record<string, unknown>>> = {
+  [`${INTSTR}.IntOrString`]: { type: 'string', format: 'int-or-string', description: INT_OR_STRING_DOC },
+  [`${RESOURCE}.Quantity`]: { type: 'string', description: QUANTITY_DOC },
 };
 
 /** meta/v1 Status, the body of errors and of most DELETE answers. */

@@ -1,0 +1,222 @@
+import { eventResource, type Event } from '../api/core/event.js';
+import type { ObjectReference } from '../api/meta.js';
+import type { KubeObject } from '../api/types.js';
+import { realClock, type Clock } from '../lib/clock.js';
+import { rootLogger, type Logger } from '../lib/logger.js';
+import { isAlreadyExists, isNotFound, isRetriable } from './api-error.js';
+import { Sleeper } from './backoff.js';
+import { EventCorrelator, formatEventTime, type CorrelateResult } from './event-correlator.js';
+import type { RestClient } from './rest-client.js';
+
+/**
+ * client-go's legacy event recorder (tools/record): controllers call event(), which
+ * returns at once; a single background writer correlates each event (dedup, aggregation,
+ * spam filter — see event-correlator.ts) and writes core/v1 Events to the apiserver.
+ *
+ * Contract for callers: event() never throws and never blocks. Events beyond
+ * `maxQueued` waiting writes are dropped (client-go drops too, at 1000), and writes that
+ * keep failing for transport reasons are retried up to 12 times, 10 s apart (the first
+ * wait randomised), then dropped. Server rejections (other than a vanished event to
+ * patch, which is re-created) are not retried.
+ *
+ * Written events look like client-go's: name `<object name>.<hex unix nanos>`, in the
+ * object's namespace (`default` for cluster-scoped objects), involvedObject with
+ * apiVersion/kind/namespace/name/uid/resourceVersion, source {component, host},
+ * reportingComponent/reportingInstance, first/lastTimestamp, count.
+ */
+
+export type EventType = 'Normal' | 'Warning';
+
+/** What an event is about: an object (its reference is derived) or a ready reference. */
+export type EventSubject = KubeObject | ObjectReference;
+
+export interface EventRecorder {
+  event(subject: EventSubject, type: EventType, reason: string, message: string): void;
+  /** Resolves once every event queued so far has been written or given up on. */
+  flush(): Promise<void>;
+  /** Stops the writer; queued events are written first unless `drop` is set. */
+  stop(opts?: { drop?: boolean }): Promise<void>;
+}
+
+export interface EventRecorderOptions {
+  /** Event source component, e.g. `node-controller`. */
+  component: string;
+  /** Event source host (reportingInstance); client-go leaves it empty for controllers. */
+  host?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Waiting events beyond this are dropped; default 1000. */
+  maxQueued?: number;
+  /** Attempts per event on transport errors; default 12. */
+  maxTries?: number;
+  /** Wait between attempts; default 10 s. */
+  retryDelayMs?: number;
+  random?: () => number;
+}
+
+/** The involvedObject for an object or reference. */
+export function referenceOf(subject: EventSubject): ObjectReference {
+  if ('metadata' in subject && subject.metadata && typeof subject.metadata === 'object') {
+    const obj = subject as KubeObject;
+    const ref: ObjectReference = { kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, uid: obj.metadata.uid };
+    if (obj.apiVersion) ref.apiVersion = obj.apiVersion;
+    if (obj.metadata.resourceVersion) ref.resourceVersion = obj.metadata.resourceVersion;
+    return stripUndefined(ref);
+  }
+  return stripUndefined({ ...(subject as ObjectReference) });
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined || o[k] === '') delete o[k];
+  return o;
+}
+
+export function createEventRecorder(client: RestClient, options: EventRecorderOptions): EventRecorder {
+  const clock = options.clock ?? realClock;
+  const random = options.random ?? Math.random;
+  const maxQueued = options.maxQueued ?? 1000;
+  const maxTries = options.maxTries ?? 12;
+  const retryDelayMs = options.retryDelayMs ?? 10_000;
+  const log = (options.logger ?? rootLogger).child({ component: 'event-recorder', source: options.component });
+  const source = stripUndefined({ component: options.component, host: options.host });
+  const sleeper = new Sleeper(clock);
+  const queue: Event[] = [];
+  const idleWaiters: (() => void)[] = [];
+  let lastNanos = 0n;
+  let writing = false;
+  let stopped = false;
+  let dropping = false;
+
+  // Unique names even when the (fake) clock stands still: nanoseconds move on by one.
+  const nextName = (objectName: string, now: number): string => {
+    let nanos = BigInt(now) * 1_000_000n;
+    if (nanos <= lastNanos) nanos = lastNanos + 1n;
+    lastNanos = nanos;
+    return `${objectName}.${nanos.toString(16)}`;
+  };
+  const correlator = new EventCorrelator({ makeName: nextName });
+
+  const makeEvent = (subject: EventSubject, type: EventType, reason: string, message: string): Event => {
+    const involvedObject = referenceOf(subject);
+    const now = clock.now();
+    const t = formatEventTime(now);
+    const event: Event = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: nextName(involvedObject.name ?? '', now), namespace: involvedObject.namespace || 'default' },
+      involvedObject,
+      reason,
+      message,
+      source,
+      firstTimestamp: t,
+      lastTimestamp: t,
+      count: 1,
+      type,
+      reportingComponent: options.component,
+      reportingInstance: options.host ?? '',
+    };
+    return event;
+  };
+
+  /** One attempt; true when done (written or abandoned), false to retry. */
+  const attempt = async (result: Exclude<CorrelateResult, { action: 'skip' }>): Promise<boolean> => {
+    const { event, key } = result;
+    const namespace = event.metadata.namespace;
+    try {
+      let written: Event | undefined;
+      if (result.action === 'patch') {
+        try {
+          written = await client.patch<Event>(eventResource, event.metadata.name!, result.patch, { type: 'strategic', namespace });
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      if (!written) {
+        const body: Event = { ...event, metadata: { ...event.metadata } };
+        delete body.metadata.resourceVersion;
+        written = await client.create<Event>(eventResource, body, { namespace });
+      }
+      correlator.updateState(key, written);
+      return true;
+    } catch (err) {
+      if (isRetriable(err)) {
+        log.warn({ err, reason: event.reason, object: event.involvedObject?.name }, 'unable to write event (may retry)');
+        return false;
+      }
+      const level = isAlreadyExists(err) ? 'debug' : 'error';
+      log[level]({ err, reason: event.reason, object: event.involvedObject?.name }, 'server rejected event (will not retry)');
+      return true;
+    }
+  };
+
+  const write = async (event: Event): Promise<void> => {
+    const result = correlator.correlate(event, clock.now());
+    if (result.action === 'skip') {
+      log.debug({ reason: event.reason, object: event.involvedObject?.name }, 'event dropped by the spam filter');
+      return;
+    }
+    for (let tries = 1; ; tries++) {
+      if (await attempt(result)) return;
+      if (tries >= maxTries || stopped) {
+        log.error({ reason: event.reason, object: event.involvedObject?.name }, 'unable to write event (retry limit exceeded)');
+        return;
+      }
+      await sleeper.sleep(tries === 1 ? retryDelayMs * random() : retryDelayMs);
+      if (dropping) return;
+    }
+  };
+
+  const drain = async (): Promise<void> => {
+    if (writing) return;
+    writing = true;
+    try {
+      while (queue.length > 0 && !dropping) {
+        const event = queue.shift()!;
+        try {
+          await write(event);
+        } catch (err) {
+          log.error({ err }, 'event writer failed');
+        }
+      }
+    } finally {
+      writing = false;
+      if (dropping) queue.length = 0;
+      for (const w of idleWaiters.splice(0)) w();
+    }
+  };
+
+  const flush = (): Promise<void> => {
+    if (!writing && queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => idleWaiters.push(resolve));
+  };
+
+  return {
+    event(subject, type, reason, message) {
+      try {
+        if (stopped) return;
+        if (type !== 'Normal' && type !== 'Warning') {
+          log.error({ type }, 'unsupported event type');
+          return;
+        }
+        if (queue.length >= maxQueued) {
+          log.error({ reason }, 'too many queued events; dropped');
+          return;
+        }
+        queue.push(makeEvent(subject, type, reason, message));
+        void drain();
+      } catch (err) {
+        log.error({ err }, 'could not record event');
+      }
+    },
+
+    flush,
+
+    async stop(opts = {}) {
+      stopped = true;
+      if (opts.drop) dropping = true;
+      // A write waiting to retry tries once more now, then gives up (stopped).
+      sleeper.wakeAll();
+      await flush();
+    },
+  };
+}
