@@ -148,5 +148,22 @@ export async function openStore(opts: { kind: StoreKind; dataDir: string; etcdSe
     return withWatchCache(await createEtcdStore({ endpoints: opts.etcdServers }));
   }
   const { createSqliteStore } = await import('./storage/sqlite-store.js');
-  return withWatchCache(await createSqliteStore({ path: join(opts.dataDir, 'kubeling.db') }));
+  const { lockDataDir } = await import('./storage/data-dir-lock.js');
+  const unlock = await lockDataDir(opts.dataDir);
+  let store: Store;
+  try {
+    store = withWatchCache(createSqliteStore({ path: join(opts.dataDir, 'kubeling.db') }));
+  } catch (err) {
+    await unlock();
+    throw err;
+  }
+  const close = store.close.bind(store);
+  store.close = async () => {
+    try {
+      await close();
+    } finally {
+      await unlock();
+    }
+  };
+  return store;
 }
