@@ -14,6 +14,7 @@ import { bootstrap } from './registry/bootstrap.js';
 import { versionInfo } from './rest/version.js';
 import { registerOpenApiRoutes } from '../openapi/routes.js';
 import { registerGraphql } from './graphql/index.js';
+import { PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 
 export interface AppOptions {
   store: Store;
@@ -69,6 +70,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // becomes a Kubernetes Status (never fastify's own error shape).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+  // kubectl's generators (create deployment, create namespace, …) send protobuf: keep the bytes.
+  app.addContentTypeParser(PROTOBUF_MEDIA_TYPE, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
 
   app.setErrorHandler((err: Error & { code?: string; statusCode?: number }, req, reply) => {
     let api: ApiError;

@@ -1,5 +1,6 @@
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { badRequest } from './errors.js';
+import { decodeProtobufBody, isProtobufContentType, ProtobufDecodeError } from '../protobuf/index.js';
 
 /** The largest request body kube-apiserver takes: 3 MiB. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -9,6 +10,14 @@ export const MAX_BODY_BYTES = 3 * 1024 * 1024;
  * clients and `apply --server-side` send YAML). Malformed bodies are 400, never 500.
  */
 export function parseBody(raw: unknown, contentType: string | undefined): unknown {
+  if (isProtobufContentType(contentType)) {
+    try {
+      return decodeProtobufBody(raw);
+    } catch (err) {
+      if (err instanceof ProtobufDecodeError) throw badRequest(`the body of the request could not be decoded: ${err.message}`);
+      throw err;
+    }
+  }
   const text = typeof raw === 'string' ? raw : Buffer.isBuffer(raw) ? raw.toString('utf8') : raw === undefined ? '' : null;
   if (text === null) return raw;
   if (text.trim() === '') throw badRequest('the body of the request was empty');

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { resources } from '../../api/registry.js';
+import { compileMessages, parseFieldSpec } from './descriptor.js';
+import { messageRegistry, rootMessageFor } from './kinds.js';
+
+describe('parseFieldSpec', () => {
+  it.each([
+    ['1 name string', { no: 1, name: 'name', type: 'string', kind: 'scalar', card: 'single', pointer: false, omitEmpty: true, inline: false }],
+    ['2 replicas *int32', { type: 'int32', pointer: true, omitEmpty: true }],
+    ['3 containers []Container!', { type: 'Container', kind: 'message', card: 'repeated', omitEmpty: false }],
+    ['4 limits {}Quantity', { type: 'Quantity', kind: 'wellKnown', card: 'map' }],
+    ['5 x ...LocalObjectReference', { inline: true, kind: 'message' }],
+    ['6 port IntOrString!', { kind: 'wellKnown', pointer: false, omitEmpty: false }],
+  ])('%s', (spec, want) => {
+    expect(parseFieldSpec(spec)).toMatchObject(want);
+  });
+
+  it.each(['name string', '1 name', '1 name *[]string', '1 x ...string'])('rejects %j', (spec) => {
+    expect(() => parseFieldSpec(spec)).toThrow();
+  });
+});
+
+describe('compileMessages', () => {
+  it('rejects a reference to an undefined message', () => {
+    expect(() => compileMessages({ A: ['1 b B'] })).toThrow(/unknown message B/);
+  });
+  it('rejects a repeated field number', () => {
+    expect(() => compileMessages({ A: ['1 a string', '1 b string'] })).toThrow(/field number 1 repeats/);
+  });
+  it('rejects a message defined in two tables', () => {
+    expect(() => compileMessages({ A: [] }, { A: [] })).toThrow(/defined twice/);
+  });
+});
+
+describe('the Kubeling message tables', () => {
+  it('compile, with every referenced message defined', () => {
+    expect(messageRegistry.size).toBeGreaterThan(100);
+  });
+
+  it('cover every kind and served version in api/registry.ts', () => {
+    const missing: string[] = [];
+    for (const rt of resources) {
+      const versions = [rt.version, ...(rt.conversions ?? []).map((c) => c.version)];
+      for (const v of versions) {
+        const gv = rt.group === '' ? v : `${rt.group}/${v}`;
+        const root = rootMessageFor(gv, rt.kind);
+        if (!root || !messageRegistry.has(root)) missing.push(`${gv} ${rt.kind}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('resolve subresource bodies and DeleteOptions under any group version', () => {
+    expect(rootMessageFor('v1', 'Binding')).toBe('Binding');
+    expect(rootMessageFor('policy/v1', 'Eviction')).toBe('Eviction');
+    expect(rootMessageFor('autoscaling/v1', 'Scale')).toBe('ScaleV1');
+    expect(rootMessageFor('apps/v1', 'DeleteOptions')).toBe('DeleteOptions');
+    expect(rootMessageFor('batch/v1', 'Job')).toBeUndefined();
+  });
+});

@@ -1,0 +1,59 @@
+import { compileMessages, type MessageRegistry } from './descriptor.js';
+import { metaMessages } from './messages/meta.js';
+import { coreContainerMessages } from './messages/core-container.js';
+import { corePodMessages } from './messages/core-pod.js';
+import { coreMessages } from './messages/core.js';
+import { appsMessages } from './messages/apps.js';
+import { autoscalingMessages } from './messages/autoscaling.js';
+import { otherGroupMessages } from './messages/other-groups.js';
+
+/** Every message descriptor, compiled (and cross-checked) once at load. */
+export const messageRegistry: MessageRegistry = compileMessages(
+  metaMessages,
+  coreContainerMessages,
+  corePodMessages,
+  coreMessages,
+  appsMessages,
+  autoscalingMessages,
+  otherGroupMessages,
+);
+
+/**
+ * apiVersion + kind → root message, for every kind api/registry.ts serves plus the
+ * bodies of subresources (Binding, Eviction, Scale). DeleteOptions is accepted under any
+ * apiVersion, as Kubernetes registers it in every group version.
+ */
+const ROOTS: Readonly<Record<string, string>> = {
+  'v1 Namespace': 'Namespace',
+  'v1 Pod': 'Pod',
+  'v1 Node': 'Node',
+  'v1 Service': 'Service',
+  'v1 Endpoints': 'Endpoints',
+  'v1 Event': 'Event',
+  'v1 ConfigMap': 'ConfigMap',
+  'v1 Secret': 'Secret',
+  'v1 ServiceAccount': 'ServiceAccount',
+  'v1 Binding': 'Binding',
+  'apps/v1 Deployment': 'Deployment',
+  'apps/v1 ReplicaSet': 'ReplicaSet',
+  'autoscaling/v1 HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV1',
+  'autoscaling/v1 Scale': 'ScaleV1',
+  'autoscaling/v2 HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV2',
+  'coordination.k8s.io/v1 Lease': 'Lease',
+  'discovery.k8s.io/v1 EndpointSlice': 'EndpointSlice',
+  'policy/v1 PodDisruptionBudget': 'PodDisruptionBudget',
+  'policy/v1 Eviction': 'Eviction',
+  'rbac.authorization.k8s.io/v1 Role': 'Role',
+  'rbac.authorization.k8s.io/v1 ClusterRole': 'ClusterRole',
+  'rbac.authorization.k8s.io/v1 RoleBinding': 'RoleBinding',
+  'rbac.authorization.k8s.io/v1 ClusterRoleBinding': 'ClusterRoleBinding',
+};
+
+/** The root message for a kind, or undefined when we cannot decode it. */
+export function rootMessageFor(apiVersion: string, kind: string): string | undefined {
+  if (kind === 'DeleteOptions') return 'DeleteOptions';
+  return ROOTS[`${apiVersion} ${kind}`];
+}
+
+/** The `apiVersion kind` pairs with a descriptor (for tests and docs). */
+export const protobufKinds: readonly string[] = [...Object.keys(ROOTS), '* DeleteOptions'];

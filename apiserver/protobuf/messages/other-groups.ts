@@ -1,0 +1,69 @@
+import type { MessageTable } from '../descriptor.js';
+
+/**
+ * coordination.k8s.io/v1 Lease, discovery.k8s.io/v1 EndpointSlice, policy/v1
+ * PodDisruptionBudget and Eviction, rbac.authorization.k8s.io/v1 roles and bindings
+ * (their generated.proto and types.go).
+ */
+export const otherGroupMessages: MessageTable = {
+  Lease: ['1 metadata ObjectMeta', '2 spec LeaseSpec'],
+  LeaseSpec: [
+    '1 holderIdentity *string',
+    '2 leaseDurationSeconds *int32',
+    '3 acquireTime *MicroTime',
+    '4 renewTime *MicroTime',
+    '5 leaseTransitions *int32',
+    '6 strategy *string',
+    '7 preferredHolder *string',
+  ],
+
+  EndpointSlice: ['1 metadata ObjectMeta', '4 addressType string!', '2 endpoints []Endpoint!', '3 ports []DiscoveryEndpointPort'],
+  Endpoint: [
+    '1 addresses []string!',
+    '2 conditions EndpointConditions',
+    '3 hostname *string',
+    '4 targetRef *ObjectReference',
+    '5 deprecatedTopology {}string',
+    '6 nodeName *string',
+    '7 zone *string',
+    '8 hints *EndpointHints',
+  ],
+  EndpointConditions: ['1 ready *bool', '2 serving *bool', '3 terminating *bool'],
+  EndpointHints: ['1 forZones []ForZone', '2 forNodes []ForNode'],
+  ForZone: ['1 name string!'],
+  ForNode: ['1 name string!'],
+  DiscoveryEndpointPort: ['1 name *string', '2 protocol *string', '3 port *int32', '4 appProtocol *string'],
+
+  PodDisruptionBudget: ['1 metadata ObjectMeta', '2 spec PodDisruptionBudgetSpec', '3 status PodDisruptionBudgetStatus'],
+  PodDisruptionBudgetSpec: [
+    '1 minAvailable *IntOrString',
+    '2 selector *LabelSelector',
+    '3 maxUnavailable *IntOrString',
+    '4 unhealthyPodEvictionPolicy *string',
+  ],
+  PodDisruptionBudgetStatus: [
+    '1 observedGeneration int64',
+    '2 disruptedPods {}Time',
+    '3 disruptionsAllowed int32!',
+    '4 currentHealthy int32!',
+    '5 desiredHealthy int32!',
+    '6 expectedPods int32!',
+    '7 conditions []Condition',
+  ],
+  Eviction: ['1 metadata ObjectMeta', '2 deleteOptions *DeleteOptions'],
+
+  Role: ['1 metadata ObjectMeta', '2 rules []PolicyRule!'],
+  ClusterRole: ['1 metadata ObjectMeta', '2 rules []PolicyRule!', '3 aggregationRule *AggregationRule'],
+  AggregationRule: ['1 clusterRoleSelectors []LabelSelector'],
+  PolicyRule: [
+    '1 verbs []string!',
+    '2 apiGroups []string',
+    '3 resources []string',
+    '4 resourceNames []string',
+    '5 nonResourceURLs []string',
+  ],
+  RoleBinding: ['1 metadata ObjectMeta', '2 subjects []Subject', '3 roleRef RoleRef!'],
+  ClusterRoleBinding: ['1 metadata ObjectMeta', '2 subjects []Subject', '3 roleRef RoleRef!'],
+  Subject: ['1 kind string!', '2 apiGroup string', '3 name string!', '4 namespace string'],
+  RoleRef: ['1 apiGroup string!', '2 kind string!', '3 name string!'],
+};

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createEventRecorder, type EventRecorder } from '../client/event-recorder.js';
+import { createSharedInformerFactory } from '../client/informer.js';
+import { createLeaderElector, type LeaderElector } from '../client/leader-election.js';
+import type { RestClient } from '../client/rest-client.js';
+import { realClock, type Clock } from '../lib/clock.js';
+import { rootLogger, type Logger } from '../lib/logger.js';
+import { controllerRegistry } from './registry.js';
+import {
+  defaultControllerManagerConfig,
+  type ControllerDescriptor,
+  type ControllerManagerConfig,
+  type RunningController,
+} from './types.js';
+
+/**
+ * kube-controller-manager: one process running many controllers over one shared
+ * informer factory, active only while it holds the leader Lease
+ * kube-system/kube-controller-manager (so several replicas can run, one acting).
+ *
+ * Losing the lease stops every controller and informer (kube exits the process instead);
+ * winning it again starts a fresh set with empty caches. With leaderElect false the
+ * controllers start at once.
+ */
+
+export interface ControllerManagerOptions extends Partial<ControllerManagerConfig> {
+  client: RestClient;
+  /**
+   * kube's --controllers: names to run; `*` means every registered controller, `-name`
+   * turns one off. Default ['*'].
+   */
+  controllers?: string[];
+  clock?: Clock;
+  logger?: Logger;
+  /** Default true. */
+  leaderElect?: boolean;
+  /** Leader-election identity; default `<hostname>_<uuid>` as kube. */
+  identity?: string;
+  leaderElection?: {
+    namespace?: string;
+    name?: string;
+    leaseDurationMs?: number;
+    renewDeadlineMs?: number;
+    retryPeriodMs?: number;
+  };
+  /** Informer resync period; default none. */
+  resyncMs?: number;
+  /** The controllers to choose from; default controllers/registry.ts (tests pass their own). */
+  registry?: readonly ControllerDescriptor[];
+}
+
+export interface ControllerManager {
+  readonly identity: string;
+  /** Names of the controllers this manager runs while leading. */
+  readonly enabled: readonly string[];
+  isLeader(): boolean;
+  /** Stops the controllers and informers and releases the lease. */
+  stop(): Promise<void>;
+}
+
+/** Resolves kube's --controllers list against the registry; throws on unknown names. */
+export function enabledControllers(registry: readonly ControllerDescriptor[], names: readonly string[] = ['*']): ControllerDescriptor[] {
+  const known = new Set(registry.map((d) => d.name));
+  for (const n of names) {
+    const bare = n.startsWith('-') ? n.slice(1) : n;
+    if (bare !== '*' && !known.has(bare)) throw new Error(`"${bare}" is not in the list of known controllers`);
+  }
+  const star = names.includes('*');
+  return registry.filter((d) => !names.includes(`-${d.name}`) && (star || names.includes(d.name)));
+}
+
+interface Session {
+  stop(): Promise<void>;
+}
+
+export async function startControllerManager(opts: ControllerManagerOptions): Promise<ControllerManager> {
+  const clock = opts.clock ?? realClock;
+  const logger = (opts.logger ?? rootLogger).child({ component: 'kube-controller-manager' });
+  const config: ControllerManagerConfig = { ...defaultControllerManagerConfig };
+  for (const k of Object.keys(defaultControllerManagerConfig) as (keyof ControllerManagerConfig)[]) {
+    if (opts[k] !== undefined) (config as unknown as Record<string, unknown>)[k] = opts[k];
+  }
+  if (opts.serviceCidr) config.serviceCidr = opts.serviceCidr;
+  const descriptors = enabledControllers(opts.registry ?? controllerRegistry, opts.controllers);
+  const identity = opts.identity ?? `${hostname()}_${randomUUID()}`;
+  const { client } = opts;
+
+  const startSession = (): Session => {
+    const informers = createSharedInformerFactory(client, { clock, logger, resyncMs: opts.resyncMs });
+    const running: RunningController[] = [];
+    const recorders: EventRecorder[] = [];
+    for (const d of descriptors) {
+      const log = logger.child({ controller: d.name });
+      const recorder = createEventRecorder(client, { component: d.eventSource ?? d.name, clock, logger: log });
+      recorders.push(recorder);
+      try {
+        running.push(d.start({ client, informers, recorder, clock, logger: log, config }));
+        log.info('started controller');
+      } catch (err) {
+        log.error({ err }, 'error starting controller');
+      }
+    }
+    informers.start();
+    return {
+      async stop() {
+        await Promise.all(running.map((r) => r.stop().catch((err) => logger.error({ err }, 'error stopping controller'))));
+        informers.stop();
+        await Promise.all(recorders.map((r) => r.stop()));
+      },
+    };
+  };
+
+  let session: Session | undefined;
+  let elector: LeaderElector | undefined;
+  let stoppingAll = false;
+  // Starts and stops run one after another, so a quick lose-and-regain of the lease
+  // never runs two sets of controllers at once.
+  let transitions: Promise<void> = Promise.resolve();
+
+  const begin = (): void => {
+    transitions = transitions.then(() => {
+      if (stoppingAll || session || (elector && !elector.isLeader())) return;
+      logger.info({ controllers: descriptors.map((d) => d.name) }, 'starting controllers');
+      session = startSession();
+    });
+  };
+  const end = (): void => {
+    transitions = transitions.then(async () => {
+      const s = session;
+      session = undefined;
+      await s?.stop();
+    });
+  };
+
+  if (opts.leaderElect === false) {
+    begin();
+  } else {
+    const le = opts.leaderElection ?? {};
+    elector = createLeaderElector({
+      client,
+      lease: { namespace: le.namespace ?? 'kube-system', name: le.name ?? 'kube-controller-manager' },
+      identity,
+      leaseDurationMs: le.leaseDurationMs,
+      renewDeadlineMs: le.renewDeadlineMs,
+      retryPeriodMs: le.retryPeriodMs,
+      clock,
+      logger,
+      onStartedLeading: begin,
+      onStoppedLeading: () => {
+        if (!stoppingAll) logger.warn('leader election lost; stopping controllers');
+        end();
+      },
+      onNewLeader: (holder) => {
+        if (holder !== identity) logger.info({ leader: holder }, 'new leader elected');
+      },
+    });
+    elector.start();
+  }
+
+  return {
+    identity,
+    enabled: descriptors.map((d) => d.name),
+    isLeader: () => (elector ? elector.isLeader() : true),
+    async stop() {
+      // Controllers first, lease last: a successor must not start while we still write.
+      stoppingAll = true;
+      end();
+      await transitions;
+      if (elector) await elector.stop();
+      end();
+      await transitions;
+    },
+  };
+}
