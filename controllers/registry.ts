@@ -1,5 +1,10 @@
+import { deploymentController } from './deployment/deployment-controller.js';
+import { replicaSetController } from './replicaset/replicaset-controller.js';
+import { garbageCollectorController } from './garbage-collector/garbage-collector.js';
+import { namespaceController } from './namespace/namespace-controller.js';
 import { nodeIpamController } from './node-ipam/node-ipam-controller.js';
 import { nodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
+import { serviceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { taintEvictionController } from './taint-eviction/taint-eviction-controller.js';
 import type { ControllerDescriptor } from './types.js';
 
@@ -11,4 +16,9 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   nodeIpamController,
   nodeLifecycleController,
   taintEvictionController,
+  garbageCollectorController,
+  namespaceController,
+  serviceAccountsController,
+  replicaSetController,
+  deploymentController,
 ];

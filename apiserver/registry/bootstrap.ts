@@ -24,7 +24,16 @@ export async function bootstrap(reg: Registries, servingPort: number): Promise<v
       sessionAffinity: 'None',
     },
   };
-  await ensure(() => reg.forKind('', 'Service').create('default', svc));
+  // Look first: the Service hook checks the clusterIP before the name, as kube-apiserver
+  // does, so a plain create of an existing `kubernetes` Service fails on its IP.
+  const services = reg.forKind('', 'Service');
+  try {
+    await services.get('default', 'kubernetes');
+    return;
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 404)) throw err;
+  }
+  await ensure(() => services.create('default', svc));
 }
 
 async function ensure(create: () => Promise<unknown>): Promise<void> {

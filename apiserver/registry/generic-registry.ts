@@ -39,6 +39,8 @@ export interface KindHooks {
    * Absent: objects without finalizers are deleted at once.
    */
   gracePeriod?(obj: KubeObject, requested: number | undefined): number;
+  /** Refuses a delete (e.g. of the system namespaces) by throwing an ApiError. */
+  beforeDelete?(obj: KubeObject): void;
   /** Called to decide whether deleting marks the object instead (e.g. a Namespace's spec.finalizers). */
   pendingFinalization?(obj: KubeObject): boolean;
   /** Mutates the object when it is marked for deletion (e.g. Namespace phase Terminating). */
@@ -49,7 +51,7 @@ export interface RegistryContext {
   store: Store;
   clock: Clock;
   /** Namespace checks for namespaced creates: throws ApiError when creation is refused. */
-  admitNamespace?(namespace: string): Promise<void>;
+  admitNamespace?(namespace: string, target: { group: string; plural: string; name?: string }): Promise<void>;
   hooksFor(rt: ResourceType): KindHooks;
   registryFor(rt: ResourceType): Registry;
 }
@@ -191,7 +193,9 @@ export class Registry {
     this.rt.prepareForCreate?.(obj);
     this.rt.defaults(obj);
     this.validate(obj);
-    if (this.rt.namespaced && namespace && this.ctx.admitNamespace) await this.ctx.admitNamespace(namespace);
+    if (this.rt.namespaced && namespace && this.ctx.admitNamespace) {
+      await this.ctx.admitNamespace(namespace, { group: this.rt.group, plural: this.rt.plural, name: obj.metadata.name });
+    }
     await this.hooks.beforeCreate?.(obj, this);
     this.validate(obj);
     const name = obj.metadata.name!;
@@ -349,6 +353,7 @@ export class Registry {
       if (pre?.resourceVersion && pre.resourceVersion !== live.metadata.resourceVersion) {
         throw conflict(this.name(), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
       }
+      this.hooks.beforeDelete?.(live);
       const marked = this.markForDeletion(live, opts);
       if (opts.dryRun) return { object: marked ?? live, deleted: marked === null };
       try {

@@ -5,7 +5,11 @@ import { forbidden, ApiError } from '../rest/errors.js';
  * The NamespaceLifecycle admission check: content may be created only in a namespace that
  * exists and is not terminating.
  */
-export async function admitNamespace(namespaces: Registry, namespace: string): Promise<void> {
+export async function admitNamespace(
+  namespaces: Registry,
+  namespace: string,
+  target: { group: string; plural: string; name?: string },
+): Promise<void> {
   let ns;
   try {
     ns = await namespaces.get(undefined, namespace);
@@ -16,7 +20,12 @@ export async function admitNamespace(namespaces: Registry, namespace: string): P
     throw err;
   }
   if (ns.metadata.deletionTimestamp) {
-    throw forbidden(`unable to create new content in namespace ${namespace} because it is being terminated`, {
+    const resource = target.group ? `${target.plural}.${target.group}` : target.plural;
+    const subject = target.name ? `${resource} "${target.name}"` : resource;
+    throw forbidden(`${subject} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+      name: target.name,
+      group: target.group || undefined,
+      kind: target.plural,
       causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
     });
   }

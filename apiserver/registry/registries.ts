@@ -21,7 +21,7 @@ export class Registries {
     const ctx: RegistryContext = {
       store,
       clock,
-      admitNamespace: (ns) => admitNamespace(this.namespaces, ns),
+      admitNamespace: (ns, target) => admitNamespace(this.namespaces, ns, target),
       hooksFor: (rt) => this.hooks.get(rt) ?? {},
       registryFor: (rt) => this.for(rt),
     };

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../../api/types.js';
 import type { KindHooks } from '../generic-registry.js';
+import { forbidden } from '../../rest/errors.js';
 
 interface NamespaceLike {
   spec?: { finalizers?: string[] };
@@ -11,7 +12,14 @@ interface NamespaceLike {
  * the `finalize` subresource (the namespace controller does that once the namespace is
  * empty). spec.finalizers cannot change through a plain update.
  */
+/** Namespaces kube-apiserver's NamespaceLifecycle admission never lets go. */
+const IMMORTAL = new Set(['default', 'kube-system', 'kube-public']);
+
 export const namespaceHooks: KindHooks = {
+  beforeDelete(obj: KubeObject): void {
+    const name = obj.metadata.name ?? '';
+    if (IMMORTAL.has(name)) throw forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+  },
   pendingFinalization(obj: KubeObject): boolean {
     return ((obj as NamespaceLike).spec?.finalizers ?? []).length > 0;
   },
