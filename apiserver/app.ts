@@ -3,7 +3,7 @@ import type { Store } from './storage/store.js';
 import { rootLogger, type Logger } from '../lib/logger.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import type { Authenticator, UserInfo } from './auth/authenticator.js';
-import { ApiError, toApiError, tooLarge, unauthorized } from './rest/errors.js';
+import { ApiError, badRequest, toApiError, tooLarge, unauthorized } from './rest/errors.js';
 import { MAX_BODY_BYTES } from './rest/body.js';
 import { parseRequestInfo } from './rest/request-info.js';
 import { handleResource, type RestContext } from './rest/resource-handler.js';
@@ -61,6 +61,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: 75_000,
     // close() must not wait for open watches.
     forceCloseConnections: true,
+    // Malformed URLs (bad %-escapes) and the like: a Status, like every other answer.
+    frameworkErrors: (err: Error, _req: FastifyRequest, reply: FastifyReply) => {
+      void sendBody(reply, 400, badRequest(err.message).toStatus());
+    },
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   const registries = new Registries(options.store, clock);

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { subresourcesOf } from '../api/subresources.js';
 import type { ResourceType } from '../api/types.js';
 import type { PatchMeta } from '../apiserver/rest/patch/patch-meta.js';
 
@@ -54,23 +55,11 @@ export function hasVerb(verbs: readonly string[], verb: string): boolean {
   return verbs.includes(verb);
 }
 
-/**
- * The subresources Kubeling serves for a kind, as apiserver/rest/discovery.ts lists them
- * (kept in step with it by hand: that module reads the live registry).
- */
-export function subresourcesFor(rt: Pick<ResourceType, 'group' | 'kind' | 'subresources'>, version: string): SubresourceSpec[] {
-  const self: Gvk = { group: rt.group, version, kind: rt.kind };
-  const out: SubresourceSpec[] = [];
-  if (rt.subresources.status) out.push({ name: 'status', verbs: ['get', 'patch', 'update'], body: self });
-  if (rt.subresources.scale) {
-    out.push({ name: 'scale', verbs: ['get', 'patch', 'update'], body: { group: 'autoscaling', version: 'v1', kind: 'Scale' } });
-  }
-  if (rt.group === '' && rt.kind === 'Pod') {
-    out.push({ name: 'binding', verbs: ['create'], body: { group: '', version: 'v1', kind: 'Binding' } });
-    out.push({ name: 'eviction', verbs: ['create'], body: { group: 'policy', version: 'v1', kind: 'Eviction' } });
-  }
-  if (rt.group === '' && rt.kind === 'Namespace') out.push({ name: 'finalize', verbs: ['update'], body: self });
-  return out;
+/** The subresources of a kind with an object body, in this model's shape (see api/subresources.ts). */
+export function subresourcesFor(rt: Pick<ResourceType, 'group' | 'kind' | 'version' | 'subresources'>, version: string): SubresourceSpec[] {
+  return subresourcesOf(rt, version)
+    .filter((s) => s.objectBody)
+    .map((s) => ({ name: s.name, verbs: s.verbs, body: s.kind }));
 }
 
 /** Every served version of every resource, storage version first. */

@@ -6,10 +6,23 @@ import { decodeProtobufBody, isProtobufContentType, ProtobufDecodeError } from '
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 /**
+ * How deep a body may nest. Kubernetes objects nest a few dozen levels; the patch and
+ * validation code recurses, so a hostile 10,000-level body must stop here (400), not in
+ * a stack overflow.
+ */
+export const MAX_BODY_DEPTH = 1000;
+
+/**
  * Parses a request body by its Content-Type: JSON, or YAML (kubectl sends JSON; other
  * clients and `apply --server-side` send YAML). Malformed bodies are 400, never 500.
  */
 export function parseBody(raw: unknown, contentType: string | undefined): unknown {
+  const value = parseBodyValue(raw, contentType);
+  checkShape(value);
+  return value;
+}
+
+function parseBodyValue(raw: unknown, contentType: string | undefined): unknown {
   if (isProtobufContentType(contentType)) {
     try {
       return decodeProtobufBody(raw);
@@ -42,5 +55,29 @@ function parseYamlBody(text: string): unknown {
     return parseYaml(text, { maxAliasCount: 100 });
   } catch (err) {
     throw badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * Refuses bodies nested deeper than MAX_BODY_DEPTH and YAML whose aliases make a cycle
+ * (`a: &a {b: *a}`), both as 400. Iterative, so it cannot overflow itself.
+ */
+export function checkShape(value: unknown): void {
+  const ancestors = new Set<object>();
+  const stack: Array<{ node: object; depth: number; exit?: boolean }> = [];
+  if (value !== null && typeof value === 'object') stack.push({ node: value, depth: 1 });
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (item.exit) {
+      ancestors.delete(item.node);
+      continue;
+    }
+    if (item.depth > MAX_BODY_DEPTH) throw badRequest(`the request body nests deeper than ${MAX_BODY_DEPTH} levels`);
+    if (ancestors.has(item.node)) throw badRequest('error converting YAML to JSON: the document contains itself (a cyclic alias)');
+    ancestors.add(item.node);
+    stack.push({ node: item.node, depth: item.depth, exit: true });
+    for (const child of Object.values(item.node)) {
+      if (child !== null && typeof child === 'object') stack.push({ node: child, depth: item.depth + 1 });
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceType } from '../../api/types.js';
 import { resources } from '../../api/registry.js';
+import { subresourcesOf } from '../../api/subresources.js';
 
 /**
  * Legacy discovery documents (/api, /apis, /api/v1, /apis/<g>/<v>), built from the kind
@@ -77,27 +78,6 @@ export function apiGroupList(): Record<string, unknown> {
   };
 }
 
-interface SubresourceDoc {
-  name: string;
-  kind: string;
-  group?: string;
-  version?: string;
-  verbs: string[];
-}
-
-/** Subresources served for a kind, as discovery lists them (`pods/status`, …). */
-export function subresourcesOf(rt: ResourceType): SubresourceDoc[] {
-  const out: SubresourceDoc[] = [];
-  if (rt.subresources.status) out.push({ name: 'status', kind: rt.kind, verbs: ['get', 'patch', 'update'] });
-  if (rt.subresources.scale) out.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] });
-  if (rt.group === '' && rt.kind === 'Pod') {
-    out.push({ name: 'binding', kind: 'Binding', verbs: ['create'] });
-    out.push({ name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] });
-  }
-  if (rt.group === '' && rt.kind === 'Namespace') out.push({ name: 'finalize', kind: 'Namespace', verbs: ['update'] });
-  return out;
-}
-
 export function apiResourceList(group: string, version: string): Record<string, unknown> | null {
   const served = resourcesAt(group, version);
   if (served.length === 0) return null;
@@ -114,16 +94,19 @@ export function apiResourceList(group: string, version: string): Record<string, 
     if (rt.categories.length > 0) entry.categories = rt.categories;
     entry.storageVersionHash = storageVersionHash(rt);
     list.push(entry);
-    for (const sub of subresourcesOf(rt)) {
+    for (const sub of subresourcesOf(rt, version)) {
       const s: Record<string, unknown> = {
         name: `${rt.plural}/${sub.name}`,
         singularName: '',
         namespaced: rt.namespaced,
-        kind: sub.kind,
+        kind: sub.kind.kind,
         verbs: sub.verbs,
       };
-      if (sub.group) s.group = sub.group;
-      if (sub.version) s.version = sub.version;
+      // Discovery names the group/version only where the body is of another group-version.
+      if (sub.kind.group !== rt.group || sub.kind.version !== version) {
+        s.group = sub.kind.group;
+        s.version = sub.kind.version;
+      }
       list.push(s);
     }
   }

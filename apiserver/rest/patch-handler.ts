@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { KubeObject } from '../../api/types.js';
 import { applyPatch, PatchError, unsupportedPatchType } from './patch/index.js';
-import { ApiError, badRequest, conflict, MODIFIED_CONFLICT } from './errors.js';
+import { ApiError, badRequest, conflict, invalid, MODIFIED_CONFLICT } from './errors.js';
 import { parseBody } from './body.js';
 import { dryRunParam, param, type Query } from './query.js';
 import { checkTypeMeta, type ResourceView } from './resource-view.js';
@@ -86,8 +86,13 @@ export async function patchObject(
         const rv = patched.metadata?.resourceVersion;
         if (rv && rv !== live.metadata.resourceVersion) throw conflict({ group: view.rt.group, plural: view.rt.plural }, name, MODIFIED_CONFLICT);
         const out = decodePatched(patched);
-        if (out.metadata.name !== undefined && out.metadata.name !== name) {
-          throw badRequest(`the name of the object (${out.metadata.name}) does not match the name on the URL (${name})`);
+        if (out.metadata.name !== name) {
+          throw badRequest(`the name of the object (${out.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+        }
+        if (out.metadata.uid !== undefined && out.metadata.uid !== live.metadata.uid) {
+          throw invalid(view.rt.kind, view.rt.group, name, [
+            { type: 'FieldValueInvalid', field: 'metadata.uid', message: `Invalid value: "${out.metadata.uid}": field is immutable` },
+          ]);
         }
         return out;
       },

@@ -89,13 +89,12 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
     }
     case 'update': {
       const { object, warnings } = decodeBody(req, view, q);
-      if (object.metadata.name && object.metadata.name !== info.name) {
-        throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${info.name})`);
+      if (object.metadata.name !== info.name) {
+        throw badRequest(`the name of the object (${object.metadata.name ?? ''}) does not match the name on the URL (${info.name})`);
       }
       if (rt.namespaced && object.metadata.namespace && object.metadata.namespace !== ns) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      object.metadata.name = info.name;
       const updated = await reg.update(ns, info.name!, view.fromClient(object), { dryRun: dryRunParam(q) });
       sendWarnings(reply, warnings);
       sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
@@ -121,6 +120,8 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       return;
     }
     case 'deletecollection': {
+      // Kubernetes serves deletecollection of a namespaced kind only inside one namespace.
+      if (rt.namespaced && !ns) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
       const opts = deleteOptions(req, q);
       const list = await reg.list(ns, {
         filter: compileFilter(rt, param(q, 'labelSelector'), param(q, 'fieldSelector')),

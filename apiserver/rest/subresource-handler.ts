@@ -13,6 +13,7 @@ import { parseBody } from './body.js';
 import { scaleView, readScale, writeScale } from './scale.js';
 import { bindPod } from './binding.js';
 import { evictPod } from './eviction.js';
+import { servePodLog } from './pod-log.js';
 
 const notFound = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 
@@ -120,8 +121,13 @@ export async function handleSubresource(
     return;
   }
 
+  if (rt.group === '' && rt.kind === 'Pod' && sub === 'log' && info.verb === 'get') {
+    await servePodLog(ctx, req, reply, ns!, name);
+    return;
+  }
+
   // Known subresources with another verb are 405, unknown ones 404, as in Kubernetes.
-  if (['status', 'scale', 'binding', 'eviction', 'finalize'].includes(sub)) {
+  if (['status', 'scale', 'binding', 'eviction', 'finalize', 'log'].includes(sub)) {
     throw methodNotAllowed(info.verb, `${rt.plural}/${sub}`);
   }
   throw notFound();

@@ -1,0 +1,68 @@
+import type { Container } from '../api/core/container.js';
+import type { Pod } from '../api/core/pod.js';
+import type { RunLogSpec } from './log-content.js';
+import { isTerminal, type PodSim, type Run } from './pod-lifecycle.js';
+
+/**
+ * Which run of a container `GET /containerLogs` shows, or the error a kubelet gives
+ * (validateContainerLogStatus): a waiting container has no logs yet, `previous` needs a
+ * terminated earlier run, a crash-looping container shows its last run.
+ */
+
+export type LogSelection = { ok: true; spec: RunLogSpec } | { ok: false; code: number; message: string };
+
+export interface LogTarget {
+  pod: Pod;
+  sim: PodSim;
+  node: string;
+}
+
+export function selectContainerLog(target: LogTarget, containerName: string, previous: boolean, defaultIntervalMs: number): LogSelection {
+  const { pod, sim } = target;
+  const podName = pod.metadata.name ?? '';
+  const inits = pod.spec?.initContainers ?? [];
+  const init = inits.find((c) => c.name === containerName);
+  const container = init ?? (pod.spec?.containers ?? []).find((c) => c.name === containerName);
+  if (!container) return { ok: false, code: 404, message: `container "${containerName}" not found in pod "${podName}"` };
+  const base = (c: Container) => ({
+    namespace: pod.metadata.namespace ?? '',
+    pod: podName,
+    container: c,
+    annotations: pod.metadata.annotations,
+    image: c.image ?? '',
+    node: target.node,
+    defaultIntervalMs,
+  });
+  const fail = (message: string): LogSelection => ({ ok: false, code: 400, message });
+  const firstStart = sim.last?.startedAt ?? sim.run?.startedAt;
+
+  if (init) {
+    if (previous) return fail(`previous terminated container "${containerName}" in pod "${podName}" not found`);
+    if (firstStart === undefined) {
+      return isTerminal(sim.state)
+        ? fail(`container "${containerName}" in pod "${podName}" is terminated`)
+        : fail(`container "${containerName}" in pod "${podName}" is waiting to start: PodInitializing`);
+    }
+    const startedAt = sim.sandboxAt ?? firstStart;
+    if (init.restartPolicy === 'Always') {
+      const end = isTerminal(sim.state) ? (sim.run?.finishedAt ?? firstStart) : undefined;
+      return { ok: true, spec: { ...base(init), startedAt, finishedAt: end, exitCode: 0, endedBy: 'stop' } };
+    }
+    return { ok: true, spec: { ...base(init), startedAt, finishedAt: firstStart, exitCode: 0, endedBy: 'exit', defaultIntervalMs: 0 } };
+  }
+
+  const runSpec = (run: Run, endedBy: 'exit' | 'stop'): LogSelection => ({
+    ok: true,
+    spec: { ...base(container), startedAt: run.startedAt, finishedAt: run.finishedAt, exitCode: run.exitCode, endedBy },
+  });
+  if (previous) {
+    if (!sim.last || sim.last.finishedAt === undefined) {
+      return fail(`previous terminated container "${containerName}" in pod "${podName}" not found`);
+    }
+    return runSpec(sim.last, 'exit');
+  }
+  if (sim.run) return runSpec(sim.run, sim.run.killed ? 'stop' : 'exit');
+  if (isTerminal(sim.state)) return fail(`container "${containerName}" in pod "${podName}" is terminated`);
+  const reason = inits.length > 0 ? 'PodInitializing' : 'ContainerCreating';
+  return fail(`container "${containerName}" in pod "${podName}" is waiting to start: ${reason}`);
+}

@@ -1,0 +1,142 @@
+import type { Pod } from '../api/core/pod.js';
+import type { RestClient } from '../client/rest-client.js';
+import { realClock, type Clock } from '../lib/clock.js';
+import { rootLogger, type Logger } from '../lib/logger.js';
+import { KUBELET_ENDPOINT } from './annotations.js';
+import { startLogServer } from './log-server.js';
+import { resolveNodeTemplate, type NodeTemplate, type ResolvedNodeTemplate } from './node-template.js';
+import { Simulator } from './simulator.js';
+import { defaultStageConfig, mergeStageConfig, type SimState, type StageConfig, type StageConfigOverrides } from './stages.js';
+
+export { loadNodeTemplate, resolveNodeTemplate, defaultNodeTemplate, type NodeTemplate } from './node-template.js';
+export { loadStageConfig, defaultStageConfig, mergeStageConfig, type StageConfig, type StageConfigOverrides, type SimState } from './stages.js';
+export { KUBELET_ENDPOINT, EXIT_AFTER, EXIT_CODE, LOG, LOG_INTERVAL } from './annotations.js';
+
+/**
+ * Entry point: N simulated kubelets in this process, talking to the apiserver only
+ * through `client` (kwok-style). The CLI (`kubeling kubelet-sim`, `kubeling up --nodes N`)
+ * calls this; tests call it with a fake client and a FakeClock.
+ */
+export interface KubeletSimOptions {
+  client: RestClient;
+  /** How many nodes to simulate. */
+  nodes: number;
+  /** Node names are `<prefix><index>`; default `kubeling-node-`. */
+  namePrefix?: string;
+  /** First index (several kubelet-sim processes can share a prefix); default 0. */
+  startIndex?: number;
+  template?: NodeTemplate | ResolvedNodeTemplate;
+  /** A full config or overrides merged over the defaults (stages.ts). */
+  stages?: StageConfig | StageConfigOverrides;
+  clock?: Clock;
+  logger?: Logger;
+  /** Loopback port of the log/control server; default 0 (a free port). */
+  port?: number;
+  /** Apiserver writes per second, all nodes together; default max(50, nodes/5 + 50). */
+  qps?: number;
+  burst?: number;
+  /** Writes in flight at once; default 16. */
+  concurrency?: number;
+  /** Lease renewal interval (kubelet: 10 s = leaseDuration/4). */
+  leaseRenewMs?: number;
+  /** Unconditional node status report interval (kubelet's nodeStatusReportFrequency: 5 min). */
+  statusReportMs?: number;
+  /** Record Normal lifecycle events (Pulling, Created, Started…); default true. Warnings always. */
+  events?: boolean;
+  random?: () => number;
+}
+
+export interface KubeletSim {
+  /** The loopback port serving logs and the failure control. */
+  readonly port: number;
+  /** `127.0.0.1:PORT`, as published in each Node's kubeling.io/kubelet-endpoint annotation. */
+  readonly endpoint: string;
+  readonly nodeNames: readonly string[];
+  /** Stops heartbeats and status updates of a node (its kubelet "dies"); pods on it freeze. */
+  failNode(name: string): void;
+  /** Brings a failed node back: lease and status at once, pods carry on. */
+  recoverNode(name: string): void;
+  /** The simulated state of a pod (`namespace/name`), for tests and debugging. */
+  podState(key: string): SimState | undefined;
+  /** Writes waiting in the pool. */
+  backlog(): number;
+  stop(): Promise<void>;
+}
+
+export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletSim> {
+  if (!Number.isInteger(opts.nodes) || opts.nodes < 0) throw new Error(`kubelet-sim: --nodes must be a non-negative integer (got ${opts.nodes})`);
+  const clock = opts.clock ?? realClock;
+  const logger = (opts.logger ?? rootLogger).child({ component: 'kubelet-sim' });
+  const prefix = opts.namePrefix ?? 'kubeling-node-';
+  const first = opts.startIndex ?? 0;
+  const names = Array.from({ length: opts.nodes }, (_, i) => `${prefix}${first + i}`);
+  const stages = isFullConfig(opts.stages) ? mergeStageConfig(opts.stages, {}) : mergeStageConfig(defaultStageConfig, opts.stages ?? {});
+  const template = resolveNodeTemplate(opts.template as NodeTemplate | undefined);
+  const qps = opts.qps ?? Math.max(50, Math.ceil(opts.nodes / 5) + 50);
+
+  let sim: Simulator | undefined;
+  const server = await startLogServer(
+    {
+      clock,
+      logger,
+      defaultIntervalMs: stages.logIntervalMs,
+      lookup(namespace, name) {
+        const key = `${namespace}/${name}`;
+        const rec = sim?.pods.get(key);
+        const pod = sim?.podInformer.store.get(key) as Pod | undefined;
+        if (!rec || !pod || pod.metadata.uid !== rec.uid) return undefined;
+        return { pod, sim: rec.sim, node: rec.node.id.name, failed: rec.node.failed };
+      },
+      watch: (namespace, name, fn) => sim?.watchPod(`${namespace}/${name}`, fn) ?? (() => {}),
+      failNode: (name) => sim!.failNode(name),
+      recoverNode: (name) => sim!.recoverNode(name),
+      listNodes: () =>
+        [...(sim?.nodes.values() ?? [])].map((n) => ({ name: n.id.name, failed: n.failed, registered: n.registered, pods: n.pods.size })),
+    },
+    opts.port ?? 0,
+  );
+
+  sim = new Simulator({
+    client: opts.client,
+    names,
+    firstIndex: first,
+    template,
+    stages,
+    clock,
+    logger,
+    port: server.port,
+    qps,
+    burst: opts.burst ?? Math.max(100, qps),
+    concurrency: opts.concurrency ?? 16,
+    random: opts.random ?? Math.random,
+    leaseRenewMs: opts.leaseRenewMs ?? 10_000,
+    statusReportMs: opts.statusReportMs ?? 300_000,
+    events: opts.events ?? true,
+  });
+  try {
+    await sim.start();
+  } catch (err) {
+    await sim.stop();
+    await server.close();
+    throw err;
+  }
+  logger.info({ nodes: names.length, port: server.port, annotation: KUBELET_ENDPOINT }, 'kubelet-sim started');
+  const s = sim;
+  return {
+    port: server.port,
+    endpoint: `127.0.0.1:${server.port}`,
+    nodeNames: names,
+    failNode: (name) => s.failNode(name),
+    recoverNode: (name) => s.recoverNode(name),
+    podState: (key) => s.podState(key),
+    backlog: () => s.backlog(),
+    async stop() {
+      await s.stop();
+      await server.close();
+    },
+  };
+}
+
+function isFullConfig(c: StageConfig | StageConfigOverrides | undefined): c is StageConfig {
+  return !!c && Array.isArray(c.stages) && c.restartBackoff?.initialMs !== undefined && c.sandboxRetry !== undefined && c.logIntervalMs !== undefined;
+}

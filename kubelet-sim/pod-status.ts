@@ -1,0 +1,201 @@
+import type { Container, ContainerStatus } from '../api/core/container.js';
+import type { Pod, PodCondition, PodStatus } from '../api/core/pod.js';
+import { containerIdOf, imageIdOf, normalizeImage } from './ids.js';
+import { podPhase, type PodSim } from './pod-lifecycle.js';
+import { backoffMs, type StageConfig } from './stages.js';
+import { sameJson } from './node-status.js';
+import { formatTime } from './time.js';
+
+/**
+ * The pod status a kubelet would write for a simulated record: phase, the five
+ * conditions kubelet owns, host/pod IPs, start time and container statuses. A pure
+ * function of (pod, record, host IP, now); conditions keep their lastTransitionTime while
+ * their status does not change, as kubelet's generateAPIPodStatus does.
+ */
+
+/** The status fields the kubelet owns (and sends in its patch). */
+export type KubeletPodStatus = Pick<
+  PodStatus,
+  'phase' | 'conditions' | 'hostIP' | 'hostIPs' | 'podIP' | 'podIPs' | 'startTime' | 'containerStatuses' | 'initContainerStatuses'
+>;
+
+export interface RenderInput {
+  pod: Pod;
+  sim: PodSim;
+  hostIP: string;
+  now: number;
+  cfg: StageConfig;
+}
+
+/** `name_namespace(uid)`, how kubelet names a pod in messages (format.Pod). */
+export function podDescription(pod: Pod): string {
+  return `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid ?? ''})`;
+}
+
+/** A Go time.Duration String() for whole seconds: 10s, 1m20s, 5m0s. */
+export function goDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${s % 60}s`;
+  return `${Math.floor(m / 60)}h${m % 60}m${s % 60}s`;
+}
+
+export function renderPodStatus(input: RenderInput): KubeletPodStatus {
+  const { pod, sim, now } = input;
+  const spec = pod.spec ?? { containers: [] };
+  const containers = spec.containers ?? [];
+  const inits = spec.initContainers ?? [];
+  const phase = podPhase(sim);
+  const ts = (ms: number | undefined) => (ms === undefined ? undefined : formatTime(ms));
+  const started = sim.run !== undefined; // the main containers ran at least once
+  const sandboxUp = sim.state === 'SandboxReady' || sim.state === 'Pulled' || sim.state === 'Running' || sim.state === 'BackOff';
+  const running = sim.state === 'Running';
+
+  const status: KubeletPodStatus = { phase };
+  if (sim.state === 'New') return status;
+  status.hostIP = input.hostIP;
+  status.hostIPs = [{ ip: input.hostIP }];
+  if (sim.podIP) {
+    status.podIP = sim.podIP;
+    status.podIPs = [{ ip: sim.podIP }];
+  }
+  status.startTime = ts(sim.admittedAt);
+
+  const uid = pod.metadata.uid ?? '';
+  status.containerStatuses = containers.map((c) => mainContainerStatus(c, input, uid, inits.length > 0));
+  if (inits.length > 0) status.initContainerStatuses = inits.map((c) => initContainerStatus(c, input, uid));
+
+  const unready = containers.map((c) => c.name);
+  const incompleteInits = started ? [] : inits.filter((c) => c.restartPolicy !== 'Always').map((c) => c.name);
+  const readyCond = (type: string): Cond =>
+    running
+      ? { type, status: 'True' }
+      : phase === 'Succeeded'
+        ? { type, status: 'False', reason: 'PodCompleted' }
+        : { type, status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
+  const wanted: Cond[] = [
+    { type: 'PodReadyToStartContainers', status: sandboxUp ? 'True' : 'False' },
+    incompleteInits.length === 0
+      ? phase === 'Succeeded' && inits.length > 0
+        ? { type: 'Initialized', status: 'True', reason: 'PodCompleted' }
+        : { type: 'Initialized', status: 'True' }
+      : { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incompleteInits.join(' ')}]` },
+    readyCond('Ready'),
+    readyCond('ContainersReady'),
+  ];
+  status.conditions = mergeConditions(pod.status?.conditions ?? [], wanted, formatTime(now));
+  return status;
+}
+
+type Cond = Pick<PodCondition, 'type' | 'status' | 'reason' | 'message'>;
+
+const OWNED = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'];
+
+/**
+ * Kubelet's conditions in its order, then the others the pod has (PodScheduled,
+ * DisruptionTarget, readiness gates…) untouched. Transition time kept when unchanged.
+ */
+function mergeConditions(existing: PodCondition[], wanted: Cond[], now: string): PodCondition[] {
+  const out: PodCondition[] = wanted.map((w) => {
+    const old = existing.find((c) => c.type === w.type);
+    const cond: PodCondition = { type: w.type, status: w.status, lastProbeTime: null as unknown as undefined, lastTransitionTime: old && old.status === w.status ? old.lastTransitionTime : now };
+    if (w.reason) cond.reason = w.reason;
+    if (w.message) cond.message = w.message;
+    return cond;
+  });
+  const scheduled = existing.find((c) => c.type === 'PodScheduled');
+  if (scheduled) out.push(scheduled);
+  for (const c of existing) if (!OWNED.includes(c.type) && c.type !== 'PodScheduled') out.push(c);
+  return out;
+}
+
+function terminatedOf(run: NonNullable<PodSim['run']>, containerID: string) {
+  const exitCode = run.exitCode ?? 0;
+  return {
+    exitCode,
+    reason: exitCode === 0 ? 'Completed' : 'Error',
+    startedAt: formatTime(run.startedAt),
+    finishedAt: formatTime(run.finishedAt ?? run.startedAt),
+    containerID,
+  };
+}
+
+function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasInits: boolean): ContainerStatus {
+  const { sim, pod, cfg } = input;
+  const image = c.image ?? '';
+  const base = { name: c.name, image, imageID: '', ready: false, restartCount: sim.restartCount, started: false };
+  const lastState =
+    sim.last && sim.last.finishedAt !== undefined ? { terminated: terminatedOf(sim.last, containerIdOf(uid, c.name, sim.restartCount - 1)) } : {};
+  const runId = containerIdOf(uid, c.name, sim.restartCount);
+  const ran = { image: normalizeImage(image), imageID: imageIdOf(image), containerID: runId };
+
+  if (!sim.run) {
+    if (sim.state === 'Stopped' || sim.state === 'Deleted' || sim.state === 'Failed' || sim.state === 'Succeeded') {
+      // Killed before it ever started: kubelet reports the container as lost.
+      return {
+        ...base,
+        state: {
+          terminated: {
+            exitCode: 137,
+            reason: 'ContainerStatusUnknown',
+            message: 'The container could not be located when the pod was terminated',
+          },
+        },
+        lastState: {},
+      };
+    }
+    return { ...base, state: { waiting: { reason: hasInits ? 'PodInitializing' : 'ContainerCreating' } }, lastState };
+  }
+  if (sim.state === 'Running') {
+    return { ...base, ...ran, state: { running: { startedAt: formatTime(sim.run.startedAt) } }, lastState, ready: true, started: true };
+  }
+  if (sim.state === 'BackOff' && sim.backoffStep > 0) {
+    const delay = goDuration(backoffMs(cfg, sim.backoffStep));
+    return {
+      ...base,
+      ...ran,
+      state: {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off ${delay} restarting failed container=${c.name} pod=${podDescription(pod)}`,
+        },
+      },
+      lastState: { terminated: terminatedOf(sim.run, runId) },
+    };
+  }
+  // Exited (about to restart at once, or for good): the run's terminated state.
+  return { ...base, ...ran, state: { terminated: terminatedOf(sim.run, runId) }, lastState };
+}
+
+function initContainerStatus(c: Container, input: RenderInput, uid: string): ContainerStatus {
+  const { sim } = input;
+  const image = c.image ?? '';
+  const base = { name: c.name, image, imageID: '', ready: false, restartCount: 0, started: false, lastState: {} };
+  const firstStart = sim.last?.startedAt ?? sim.run?.startedAt;
+  if (firstStart === undefined) return { ...base, state: { waiting: { reason: 'PodInitializing' } } };
+  const ids = { image: normalizeImage(image), imageID: imageIdOf(image), containerID: containerIdOf(uid, `init:${c.name}`, 0) };
+  const begin = formatTime(sim.sandboxAt ?? firstStart);
+  if (c.restartPolicy === 'Always') {
+    // A sidecar keeps running while the pod does.
+    const alive = sim.state === 'Running' || sim.state === 'BackOff';
+    return alive
+      ? { ...base, ...ids, state: { running: { startedAt: begin } }, ready: true, started: true }
+      : { ...base, ...ids, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: begin, finishedAt: formatTime(sim.run?.finishedAt ?? firstStart), containerID: ids.containerID } } };
+  }
+  return {
+    ...base,
+    ...ids,
+    ready: true,
+    state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: begin, finishedAt: formatTime(firstStart), containerID: ids.containerID } },
+  };
+}
+
+/** Whether the live status already says what we would write (then no write is needed). */
+export function statusUpToDate(live: PodStatus | undefined, wanted: KubeletPodStatus): boolean {
+  if (!live) return false;
+  for (const key of Object.keys(wanted) as Array<keyof KubeletPodStatus>) {
+    if (!sameJson(live[key], wanted[key])) return false;
+  }
+  return true;
+}

@@ -1,0 +1,450 @@
+import type { Node } from '../api/core/node.js';
+import { nodeResource } from '../api/core/node.js';
+import { podResource, type Pod } from '../api/core/pod.js';
+import type { KubeObject } from '../api/types.js';
+import { isConflict, isNotFound, type RestClient } from '../client/rest-client.js';
+import { createInformer, type Informer } from '../client/informer.js';
+import { createEventRecorder, type EventRecorder } from '../client/event-recorder.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { declaredExit } from './annotations.js';
+import { DueQueue } from './due-queue.js';
+import { sandboxIdOf } from './ids.js';
+import { IpAllocator, parseCidr, sandboxExhaustedMessage } from './ip-allocator.js';
+import { lifecycleEvents } from './lifecycle-events.js';
+import type { NodeIdentity } from './node-status.js';
+import { nodeAddresses, type ResolvedNodeTemplate } from './node-template.js';
+import { registerNode, renewLease, reportNodeStatus } from './node-sync.js';
+import { adoptPodSim } from './pod-adopt.js';
+import { holdsSandbox, newPodSim, transition, type PodSim, type TransitionInput } from './pod-lifecycle.js';
+import { renderPodStatus, statusUpToDate } from './pod-status.js';
+import { delayMs, selectStage, stageDelayMs, type SimState, type Stage, type StageConfig } from './stages.js';
+import { parseTime } from './time.js';
+import { createWritePool, type WritePool } from './write-pool.js';
+
+/**
+ * N simulated kubelets in one process. Per node: registration, a Lease renewed every
+ * 10 s and a status report every 5 min (or at once when the live status drifted, e.g.
+ * Ready=Unknown from the node lifecycle controller). Per pod: the lifecycle of stages.ts,
+ * pod IPs from the node's podCIDR, graceful termination and the final delete.
+ *
+ * Shape: two informers (all Nodes; all bound Pods — one watch, filtered here by node
+ * name), one DueQueue for every timed thing, one WritePool for every write. Handlers and
+ * due callbacks only change in-memory records and enqueue keys; writes render the
+ * latest state when they run, so a slow apiserver sees fewer, newer writes.
+ */
+
+export interface SimulatorOptions {
+  client: RestClient;
+  names: string[];
+  /** Index of names[0] in the fleet (addresses and zones derive from it). */
+  firstIndex: number;
+  template: ResolvedNodeTemplate;
+  stages: StageConfig;
+  clock: Clock;
+  logger: Logger;
+  port: number;
+  qps: number;
+  burst: number;
+  concurrency: number;
+  random: () => number;
+  leaseRenewMs: number;
+  statusReportMs: number;
+  /** Normal lifecycle events (Pulling, Created…); warnings are always recorded. */
+  events: boolean;
+}
+
+export interface NodeRecord {
+  id: NodeIdentity;
+  hostIP: string;
+  failed: boolean;
+  registered: boolean;
+  /** Deleted from the apiserver: a kubelet does not re-register on its own, neither do we. */
+  gone: boolean;
+  uid?: string;
+  leaseRV?: string;
+  lastReportAt: number;
+  alloc?: IpAllocator;
+  pods: Set<PodRecord>;
+  /** Pods whose sandbox waits for the node's podCIDR. */
+  waitingNetwork: Set<PodRecord>;
+}
+
+export interface PodRecord {
+  key: string;
+  uid: string;
+  node: NodeRecord;
+  sim: PodSim;
+  /** Bumped whenever a scheduled stage is superseded; due callbacks compare it. */
+  gen: number;
+  pendingStage?: string;
+  /** The address this pod holds in its node's allocator (not for hostNetwork pods). */
+  ipHeld?: string;
+  listeners?: Set<() => void>;
+}
+
+/** Jitter of the heartbeat loop, as kubelet's lease controller (wait.JitterUntil, factor 0.04). */
+const LEASE_JITTER = 0.04;
+
+export class Simulator {
+  readonly nodes = new Map<string, NodeRecord>();
+  readonly pods = new Map<string, PodRecord>();
+  private readonly due: DueQueue;
+  private readonly pool: WritePool;
+  private readonly recorder: EventRecorder;
+  readonly podInformer: Informer<KubeObject>;
+  readonly nodeInformer: Informer<KubeObject>;
+  private readonly log: Logger;
+  private stopped = false;
+
+  constructor(private readonly o: SimulatorOptions) {
+    this.log = o.logger;
+    this.due = new DueQueue(o.clock);
+    this.pool = createWritePool({
+      clock: o.clock,
+      logger: o.logger,
+      concurrency: o.concurrency,
+      qps: o.qps,
+      burst: o.burst,
+      sync: (key, throttle) => this.sync(key, throttle),
+    });
+    this.recorder = createEventRecorder(o.client, { component: 'kubelet', clock: o.clock, logger: o.logger });
+    o.names.forEach((name, i) => {
+      const index = o.firstIndex + i;
+      this.nodes.set(name, {
+        id: { name, index, port: o.port },
+        hostIP: nodeAddresses(name, index).internalIP,
+        failed: false,
+        registered: false,
+        gone: false,
+        lastReportAt: -Infinity,
+        pods: new Set(),
+        waitingNetwork: new Set(),
+      });
+    });
+    this.nodeInformer = createInformer(o.client, nodeResource, { clock: o.clock, logger: o.logger });
+    this.podInformer = createInformer(o.client, podResource, { fieldSelector: 'spec.nodeName!=', clock: o.clock, logger: o.logger });
+    this.nodeInformer.addEventHandler({
+      onAdd: (n) => this.onNode(n as Node),
+      onUpdate: (_old, n) => this.onNode(n as Node),
+      onDelete: (n) => this.onNodeDeleted(n as Node),
+    });
+    this.podInformer.addEventHandler({
+      onAdd: (p) => this.onPod(p as Pod),
+      onUpdate: (_old, p) => this.onPod(p as Pod),
+      onDelete: (p) => this.onPodDeleted(p as Pod),
+    });
+  }
+
+  /** Starts informers, registers every node and starts the heartbeat ticks (spread over one interval). */
+  async start(): Promise<void> {
+    this.nodeInformer.start();
+    this.podInformer.start();
+    await Promise.all([this.nodeInformer.waitForSync(), this.podInformer.waitForSync()]);
+    const count = this.nodes.size;
+    let i = 0;
+    for (const node of this.nodes.values()) {
+      this.pool.enqueue(`node:${node.id.name}`);
+      // Spread: node i ticks first at i/N of an interval, so heartbeats never come in bursts.
+      this.due.after(Math.floor((this.o.leaseRenewMs * i++) / Math.max(1, count)), () => this.tick(node));
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.due.stop();
+    this.nodeInformer.stop();
+    this.podInformer.stop();
+    for (const rec of this.pods.values()) this.notify(rec);
+    await this.pool.stop();
+    await this.recorder.stop({ drop: true });
+  }
+
+  // ---- nodes -------------------------------------------------------------------------
+
+  failNode(name: string): void {
+    const node = this.mustNode(name);
+    node.failed = true;
+    this.log.info({ node: name }, 'node failed (simulated): heartbeats and status updates stop');
+    for (const rec of node.pods) this.notify(rec);
+  }
+
+  recoverNode(name: string): void {
+    const node = this.mustNode(name);
+    if (!node.failed) return;
+    node.failed = false;
+    this.log.info({ node: name }, 'node recovered (simulated)');
+    this.pool.enqueue(`lease:${name}`);
+    this.pool.enqueue(`node:${name}`);
+    for (const rec of node.pods) {
+      rec.gen++;
+      rec.pendingStage = undefined;
+      const pod = this.livePod(rec);
+      if (pod) {
+        this.schedule(rec, pod);
+        this.pool.enqueue(`pod:${rec.key}`);
+      }
+    }
+  }
+
+  private mustNode(name: string): NodeRecord {
+    const node = this.nodes.get(name);
+    if (!node) throw new Error(`node "${name}" is not simulated by this kubelet-sim`);
+    return node;
+  }
+
+  private tick(node: NodeRecord): void {
+    if (this.stopped || node.gone) return;
+    if (!node.failed) {
+      if (node.registered) this.pool.enqueue(`lease:${node.id.name}`);
+      this.pool.enqueue(`node:${node.id.name}`);
+    }
+    const every = this.o.leaseRenewMs;
+    this.due.after(every + Math.floor(this.o.random() * LEASE_JITTER * every), () => this.tick(node));
+  }
+
+  private onNode(n: Node): void {
+    const node = this.nodes.get(n.metadata.name ?? '');
+    if (!node) return;
+    node.gone = false;
+    if (n.metadata.uid) node.uid = n.metadata.uid;
+    const cidr = parseCidr(n.spec?.podCIDR ?? n.spec?.podCIDRs?.[0]);
+    if (!cidr || node.alloc?.cidr.text === cidr.text) return;
+    node.alloc = new IpAllocator(cidr);
+    // Rebuild from the pods this node already runs (restart of the simulator).
+    for (const rec of node.pods) this.reserveAdoptedIP(rec);
+    const waiting = [...node.waitingNetwork];
+    node.waitingNetwork.clear();
+    for (const rec of waiting) {
+      rec.pendingStage = undefined;
+      const pod = this.livePod(rec);
+      if (pod) this.schedule(rec, pod);
+    }
+  }
+
+  private onNodeDeleted(n: Node): void {
+    const node = this.nodes.get(n.metadata.name ?? '');
+    if (!node) return;
+    node.gone = true;
+    node.registered = false;
+    node.leaseRV = undefined;
+    this.log.info({ node: node.id.name }, 'node deleted from the apiserver; its kubelet stops reporting');
+  }
+
+  // ---- pods --------------------------------------------------------------------------
+
+  private onPod(pod: Pod): void {
+    if (this.stopped) return;
+    const node = this.nodes.get(pod.spec?.nodeName ?? '');
+    if (!node) return;
+    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+    let rec = this.pods.get(key);
+    if (rec && rec.uid !== pod.metadata.uid) {
+      this.forget(rec);
+      rec = undefined;
+    }
+    if (!rec) {
+      rec = { key, uid: pod.metadata.uid ?? '', node, sim: adoptPodSim(pod) ?? newPodSim(), gen: 0 };
+      this.pods.set(key, rec);
+      node.pods.add(rec);
+      this.reserveAdoptedIP(rec);
+    }
+    if (node.failed) return;
+    this.schedule(rec, pod);
+  }
+
+  private onPodDeleted(pod: Pod): void {
+    const rec = this.pods.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    if (rec && rec.uid === pod.metadata.uid) this.forget(rec);
+  }
+
+  private forget(rec: PodRecord): void {
+    rec.gen++;
+    this.releaseIP(rec);
+    rec.node.pods.delete(rec);
+    rec.node.waitingNetwork.delete(rec);
+    this.pods.delete(rec.key);
+    this.notify(rec);
+  }
+
+  private livePod(rec: PodRecord): Pod | undefined {
+    const pod = this.podInformer.store.get(rec.key) as Pod | undefined;
+    return pod && pod.metadata.uid === rec.uid ? pod : undefined;
+  }
+
+  /** Schedules the stage that applies now, unless that very stage is already pending. */
+  private schedule(rec: PodRecord, pod: Pod): void {
+    const now = this.o.clock.now();
+    const deleting = Boolean(pod.metadata.deletionTimestamp);
+    const annotations = pod.metadata.annotations;
+    const stage = selectStage(this.o.stages.stages, { state: rec.sim.state, deleting, annotations });
+    if (!stage) {
+      if (rec.pendingStage) {
+        rec.gen++;
+        rec.pendingStage = undefined;
+      }
+      return;
+    }
+    if (rec.pendingStage === stage.name) return;
+    const graceRemainingMs = deleting ? (parseTime(pod.metadata.deletionTimestamp) ?? now) - now : undefined;
+    let ms = stageDelayMs(stage, this.o.stages, { annotations, graceRemainingMs, backoffStep: rec.sim.backoffStep }, this.o.random);
+    // A declared exit counts from the container's start, also for a run adopted after a restart.
+    if (stage.delay.fromAnnotation && rec.sim.state === 'Running' && rec.sim.run) ms = Math.max(0, ms - (now - rec.sim.run.startedAt));
+    this.at(rec, stage, ms);
+  }
+
+  private at(rec: PodRecord, stage: Stage, ms: number): void {
+    const gen = ++rec.gen;
+    rec.pendingStage = stage.name;
+    this.due.after(ms, () => {
+      if (rec.gen === gen) this.fire(rec, stage);
+    });
+  }
+
+  private fire(rec: PodRecord, stage: Stage): void {
+    const pod = this.livePod(rec);
+    if (!pod || this.stopped) return;
+    // A failed node's kubelet is dead: the stage stays pending until recoverNode reschedules.
+    if (rec.node.failed) return;
+    const now = this.o.clock.now();
+    const input: TransitionInput = { now, restartPolicy: pod.spec?.restartPolicy, cfg: this.o.stages };
+    if (stage.next === 'SandboxReady') {
+      const ip = this.sandboxIP(rec, pod, stage);
+      if (ip === undefined) return;
+      input.podIP = ip;
+    }
+    if (stage.next === 'Exited') input.exitCode = declaredExit(pod.metadata.annotations)?.exitCode ?? 0;
+    const before = rec.sim;
+    rec.pendingStage = undefined;
+    rec.node.waitingNetwork.delete(rec);
+    rec.sim = transition(rec.sim, stage.next, input);
+    if (holdsSandbox(before.state) && !holdsSandbox(rec.sim.state)) this.releaseIP(rec);
+    this.log.debug({ pod: rec.key, node: rec.node.id.name, stage: stage.name, state: rec.sim.state }, 'stage');
+    for (const ev of lifecycleEvents(pod, before, rec.sim, now)) {
+      if (ev.type === 'Warning' || this.o.events) this.recorder.event(ev.ref, ev.type, ev.reason, ev.message);
+    }
+    this.pool.enqueue(`pod:${rec.key}`);
+    this.notify(rec);
+    this.schedule(rec, pod);
+  }
+
+  /** The pod's address, or undefined when the sandbox cannot get one yet (retried). */
+  private sandboxIP(rec: PodRecord, pod: Pod, stage: Stage): string | undefined {
+    if (pod.spec?.hostNetwork) return rec.node.hostIP;
+    if (rec.ipHeld) return rec.ipHeld;
+    const alloc = rec.node.alloc;
+    if (!alloc) {
+      // No podCIDR yet (the IPAM controller has not got to this node): wait for it.
+      rec.node.waitingNetwork.add(rec);
+      rec.pendingStage = stage.name;
+      return undefined;
+    }
+    const ip = alloc.allocate();
+    if (ip) {
+      rec.ipHeld = ip;
+      return ip;
+    }
+    const attempts = rec.sim.sandboxAttempts + 1;
+    rec.sim = { ...rec.sim, sandboxAttempts: attempts };
+    const message = sandboxExhaustedMessage(sandboxIdOf(rec.uid, attempts), alloc.rangeText());
+    this.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', message);
+    this.log.debug({ pod: rec.key, node: rec.node.id.name }, 'pod CIDR exhausted; sandbox retried later');
+    this.at(rec, stage, delayMs(this.o.stages.sandboxRetry, this.o.random));
+    return undefined;
+  }
+
+  private reserveAdoptedIP(rec: PodRecord): void {
+    const ip = rec.sim.podIP;
+    const alloc = rec.node.alloc;
+    if (!ip || !alloc || rec.ipHeld || !holdsSandbox(rec.sim.state) || ip === rec.node.hostIP) return;
+    if (alloc.reserve(ip)) rec.ipHeld = ip;
+    else this.log.warn({ pod: rec.key, ip, cidr: alloc.cidr.text }, 'existing pod IP is outside the podCIDR or already taken');
+  }
+
+  private releaseIP(rec: PodRecord): void {
+    if (rec.ipHeld) rec.node.alloc?.release(rec.ipHeld);
+    rec.ipHeld = undefined;
+  }
+
+  private notify(rec: PodRecord): void {
+    if (!rec.listeners) return;
+    for (const fn of [...rec.listeners]) fn();
+  }
+
+  /** Calls fn whenever the pod's simulated state changes or it goes; returns an unsubscribe. */
+  watchPod(key: string, fn: () => void): () => void {
+    const rec = this.pods.get(key);
+    if (!rec) return () => {};
+    (rec.listeners ??= new Set()).add(fn);
+    return () => {
+      rec.listeners?.delete(fn);
+      if (rec.listeners?.size === 0) rec.listeners = undefined;
+    };
+  }
+
+  podState(key: string): SimState | undefined {
+    return this.pods.get(key)?.sim.state;
+  }
+
+  backlog(): number {
+    return this.pool.backlog();
+  }
+
+  // ---- writes ------------------------------------------------------------------------
+
+  private async sync(key: string, throttle: () => Promise<void>): Promise<void> {
+    if (this.stopped) return;
+    const colon = key.indexOf(':');
+    const kind = key.slice(0, colon);
+    const name = key.slice(colon + 1);
+    if (kind === 'pod') return this.syncPod(name, throttle);
+    if (kind === 'node') return this.syncNode(name, throttle);
+    if (kind === 'lease') return this.syncLease(name, throttle);
+  }
+
+  private async syncPod(key: string, throttle: () => Promise<void>): Promise<void> {
+    const rec = this.pods.get(key);
+    if (!rec || rec.node.failed) return;
+    const pod = this.livePod(rec);
+    if (!pod) return;
+    const [namespace, name] = key.split('/') as [string, string];
+    try {
+      if (rec.sim.state === 'Deleted') {
+        // What a kubelet does once the containers are gone: remove the object for good.
+        await throttle();
+        await this.o.client.delete(podResource, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid: rec.uid } });
+        return;
+      }
+      if (rec.sim.state === 'New') return;
+      const wanted = renderPodStatus({ pod, sim: rec.sim, hostIP: rec.node.hostIP, now: this.o.clock.now(), cfg: this.o.stages });
+      if (statusUpToDate(pod.status, wanted)) return;
+      await throttle();
+      await this.o.client.patch(podResource, name, { status: wanted }, { type: 'merge', subresource: 'status', namespace });
+    } catch (err) {
+      if (isNotFound(err)) return;
+      // A precondition conflict means another pod took the name: nothing of ours to write.
+      if (isConflict(err) && rec.sim.state === 'Deleted') return;
+      throw err;
+    }
+  }
+
+  private async syncNode(name: string, throttle: () => Promise<void>): Promise<void> {
+    const node = this.nodes.get(name);
+    if (!node || node.failed || node.gone) return;
+    const ctx = { client: this.o.client, template: this.o.template, now: this.o.clock.now(), throttle };
+    if (!node.registered) {
+      await registerNode(ctx, node);
+      this.log.debug({ node: name }, 'node registered');
+      this.pool.enqueue(`lease:${name}`);
+      return;
+    }
+    await reportNodeStatus(ctx, node, this.nodeInformer.store.get(name) as Node | undefined, this.o.statusReportMs);
+  }
+
+  private async syncLease(name: string, throttle: () => Promise<void>): Promise<void> {
+    const node = this.nodes.get(name);
+    if (!node || node.failed || node.gone || !node.registered) return;
+    await renewLease({ client: this.o.client, template: this.o.template, now: this.o.clock.now(), throttle }, node);
+  }
+}

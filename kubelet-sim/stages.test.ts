@@ -1,0 +1,83 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { backoffMs, defaultStageConfig, loadStageConfig, mergeStageConfig, selectStage, stageDelayMs, type SimState } from './stages.js';
+
+const cfg = defaultStageConfig;
+const exitAfter = { 'kubeling.io/exit-after': '30s' };
+
+describe('selectStage (golden: pod facts → stage → next state)', () => {
+  const cases: Array<[SimState, boolean, Record<string, string> | undefined, string | undefined, SimState | undefined]> = [
+    ['New', false, undefined, 'pod-admit', 'Admitted'],
+    ['Admitted', false, undefined, 'pod-sandbox', 'SandboxReady'],
+    ['SandboxReady', false, undefined, 'image-pull', 'Pulled'],
+    ['Pulled', false, undefined, 'container-start', 'Running'],
+    ['Running', false, undefined, undefined, undefined],
+    ['Running', false, exitAfter, 'container-exit', 'Exited'],
+    ['BackOff', false, undefined, 'container-restart', 'Running'],
+    ['Succeeded', false, undefined, undefined, undefined],
+    ['Failed', false, exitAfter, undefined, undefined],
+    ['New', true, undefined, 'pod-delete', 'Deleted'],
+    ['Admitted', true, undefined, 'pod-stop', 'Stopped'],
+    ['Running', true, exitAfter, 'pod-stop', 'Stopped'],
+    ['BackOff', true, undefined, 'pod-stop', 'Stopped'],
+    ['Stopped', true, undefined, 'pod-delete', 'Deleted'],
+    ['Succeeded', true, undefined, 'pod-delete', 'Deleted'],
+    ['Failed', true, undefined, 'pod-delete', 'Deleted'],
+    ['Deleted', true, undefined, undefined, undefined],
+  ];
+  it.each(cases)('%s deleting=%s %j → %s', (state, deleting, annotations, name, next) => {
+    const stage = selectStage(cfg.stages, { state, deleting, annotations });
+    expect(stage?.name).toBe(name);
+    expect(stage?.next).toBe(next);
+  });
+});
+
+describe('stageDelayMs', () => {
+  const stage = (name: string) => cfg.stages.find((s) => s.name === name)!;
+  it('draws jitter within [ms, ms + jitter)', () => {
+    const s = stage('image-pull');
+    expect(stageDelayMs(s, cfg, {}, () => 0)).toBe(s.delay.ms);
+    expect(stageDelayMs(s, cfg, {}, () => 0.99999999)).toBe(s.delay.ms + s.delay.jitterMs - 1);
+  });
+  it('reads the exit delay from the annotation', () => {
+    expect(stageDelayMs(stage('container-exit'), cfg, { annotations: { 'kubeling.io/exit-after': '1m30s' } })).toBe(90_000);
+  });
+  it('caps the stop delay by the remaining grace period', () => {
+    expect(stageDelayMs(stage('pod-stop'), cfg, { graceRemainingMs: 300 }, () => 0.5)).toBe(300);
+    expect(stageDelayMs(stage('pod-stop'), cfg, { graceRemainingMs: 60_000 }, () => 0)).toBe(1000);
+    expect(stageDelayMs(stage('pod-stop'), cfg, { graceRemainingMs: -5 }, () => 0)).toBe(0);
+  });
+  it('uses the crash-loop back-off: immediate, then 10 s doubling to 5 min', () => {
+    expect([0, 1, 2, 3, 5, 6, 12].map((step) => backoffMs(cfg, step))).toEqual([0, 10_000, 20_000, 40_000, 160_000, 300_000, 300_000]);
+    expect(stageDelayMs(stage('container-restart'), cfg, { backoffStep: 2 })).toBe(20_000);
+  });
+});
+
+describe('stage config', () => {
+  it('merges overrides by stage name and appends new stages', () => {
+    const merged = mergeStageConfig(cfg, {
+      stages: [
+        { name: 'image-pull', delay: { ms: 5000 } },
+        { name: 'custom', from: ['Running'], deleting: false, next: 'Exited', requiresAnnotation: 'x/y' },
+      ],
+      logIntervalMs: 1000,
+    });
+    const pull = merged.stages.find((s) => s.name === 'image-pull')!;
+    expect(pull.delay).toMatchObject({ ms: 5000, jitterMs: cfg.stages.find((s) => s.name === 'image-pull')!.delay.jitterMs });
+    expect(merged.stages.at(-1)!.name).toBe('custom');
+    expect(merged.logIntervalMs).toBe(1000);
+  });
+  it('rejects unknown states with a readable error', () => {
+    expect(() => mergeStageConfig(cfg, { stages: [{ name: 'bad', from: ['Nowhere'], next: 'Running' }] })).toThrow(/invalid stage config/);
+  });
+  it('loads YAML overrides from a file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stages-'));
+    const file = join(dir, 'fast.yaml');
+    writeFileSync(file, 'stages:\n  - name: pod-sandbox\n    delay: { ms: 0, jitterMs: 0 }\nrestartBackoff: { initialMs: 1000 }\n');
+    const loaded = loadStageConfig(file);
+    expect(loaded.stages.find((s) => s.name === 'pod-sandbox')!.delay.ms).toBe(0);
+    expect(loaded.restartBackoff).toEqual({ initialMs: 1000, maxMs: 300_000 });
+  });
+});

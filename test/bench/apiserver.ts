@@ -1,0 +1,286 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Etcd3 } from 'etcd3';
+import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import { parseBenchOptions, type BenchOptions } from './bench-options.js';
+import { startBenchServer, type BenchServer } from './bench-server.js';
+import { median, percentile, round, runPool, table, verdict } from './bench-stats.js';
+import { createHttpsClient, type HttpsClient } from './https-client.js';
+import { realisticPod } from './realistic-pod.js';
+
+/**
+ * `npm run bench:apiserver`: the apiserver on etcd against raw etcd, in one run.
+ *
+ *  a) pod creates/s through the API, `concurrency` clients in flight;
+ *  b) raw etcd3 puts/s of the same stored bytes at the same concurrency, and a/b;
+ *  c) p50/p99 latency of single-object writes, sequential and concurrent;
+ *  d) listing all pods, paginated (limit=500) and in one response;
+ *  e) watch fan-out: delay from a create's response to each watcher's ADDED event.
+ *
+ * Everything runs on this machine: etcd, the apiserver (its own process unless
+ * --in-process) and the clients share the cores, and the figures say so. The script
+ * stops what it started and exits 0 whether or not a target is met.
+ */
+
+const TARGETS = { ratio: 0.7, paginatedListMs: 1000, watchP99Ms: 100 };
+
+interface Results {
+  podBytes: number;
+  storedBytes: number;
+  apiCreatesPerSec: number;
+  etcdPutsPerSec: number;
+  etcdTxnCreatesPerSec: number;
+  ratio: number;
+  seqP50Ms: number;
+  seqP99Ms: number;
+  concP50Ms: number;
+  concP99Ms: number;
+  etcdSeqP50Ms: number;
+  listPaginatedMs: number;
+  listPages: number;
+  listFullMs: number;
+  listFullBytes: number;
+  listedPods: number;
+  watchers: number;
+  watchEvents: number;
+  watchMissing: number;
+  watchP50Ms: number;
+  watchP99Ms: number;
+  watchMaxMs: number;
+  watchConnectMs: number;
+  serverRssMiB?: number;
+  serverHeapMiB?: number;
+  /** 1-minute load average at the start and the end: other work on the machine skews every figure. */
+  loadStart: number;
+  loadEnd: number;
+  cores: number;
+}
+
+const NS = 'bench';
+const podsPath = (ns: string): string => `/api/v1/namespaces/${ns}/pods`;
+
+async function must(client: HttpsClient, method: string, path: string, body: unknown, want: number[]): Promise<string> {
+  const res = await client.call(method, path, body === undefined ? undefined : JSON.stringify(body));
+  if (!want.includes(res.status)) throw new Error(`${method} ${path}: ${res.status} ${res.body.slice(0, 300)}`);
+  return res.body;
+}
+
+async function createNamespace(client: HttpsClient, name: string): Promise<void> {
+  await must(client, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, [201, 409]);
+}
+
+/** (b) Raw etcd3 puts (and, for reference, the compare-and-create txn the store uses). */
+async function measureEtcd(endpoint: string, value: Buffer, opts: BenchOptions): Promise<{ putsPerSec: number; txnPerSec: number; seqP50: number }> {
+  const etcd = new Etcd3({ hosts: endpoint });
+  try {
+    await runPool(200, opts.concurrency, (i) => etcd.put(`/bench-raw/warm/${i}`).value(value).exec().then(() => undefined));
+    const puts = await runPool(opts.pods, opts.concurrency, (i) => etcd.put(`/bench-raw/pods/${NS}/pod-${i}`).value(value).exec().then(() => undefined));
+    const txn = await runPool(opts.pods, opts.concurrency, async (i) => {
+      const key = `/bench-raw/txn/${NS}/pod-${i}`;
+      await etcd.if(key, 'Create', '==', 0).then(etcd.put(key).value(value)).commit();
+    });
+    const seq = await runPool(Math.min(opts.sequential, 500), 1, (i) => etcd.put(`/bench-raw/seq/${i}`).value(value).exec().then(() => undefined));
+    return { putsPerSec: (opts.pods / puts.wallMs) * 1000, txnPerSec: (opts.pods / txn.wallMs) * 1000, seqP50: median(seq.latencies) };
+  } finally {
+    etcd.close();
+  }
+}
+
+/** (e) Watch fan-out. */
+async function measureWatch(client: HttpsClient, opts: BenchOptions, r: Results): Promise<void> {
+  const ns = 'bench-watch';
+  await createNamespace(client, ns);
+  const list = JSON.parse(await must(client, 'GET', `${podsPath(ns)}?limit=1`, undefined, [200])) as { metadata: { resourceVersion: string } };
+  const rv = list.metadata.resourceVersion;
+  const agent = client.newAgent(opts.watchers + 16, false);
+  const received = new Map<string, number[]>();
+  const connectStart = performance.now();
+  const streams = await Promise.all(
+    Array.from({ length: opts.watchers }, async () => {
+      const { res, close } = await client.stream(`${podsPath(ns)}?watch=true&resourceVersion=${rv}&timeoutSeconds=900`, agent);
+      let buffered = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        const now = performance.now();
+        buffered += chunk;
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) >= 0) {
+          const line = buffered.slice(0, nl);
+          buffered = buffered.slice(nl + 1);
+          // Cheap extraction: the client should not be the bottleneck being measured.
+          if (!line.startsWith('{"type":"ADDED"')) continue;
+          const m = /"metadata":\{"name":"([^"]+)"/.exec(line);
+          if (!m) continue;
+          const at = received.get(m[1]!) ?? [];
+          at.push(now);
+          received.set(m[1]!, at);
+        }
+      });
+      res.on('error', () => undefined);
+      return close;
+    }),
+  );
+  r.watchConnectMs = performance.now() - connectStart;
+
+  const responded = new Map<string, number>();
+  const creates: Array<Promise<void>> = [];
+  const started = performance.now();
+  for (let i = 0; i < opts.watchPods; i++) {
+    const due = started + (i * 1000) / opts.watchRate;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const name = `watched-${i}`;
+    creates.push(must(client, 'POST', podsPath(ns), realisticPod(name, ns, i), [201]).then(() => void responded.set(name, performance.now())));
+  }
+  await Promise.all(creates);
+  const expected = opts.watchPods * opts.watchers;
+  const deadline = performance.now() + 15_000;
+  const count = (): number => [...received.values()].reduce((s, a) => s + a.length, 0);
+  while (count() < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (const close of streams) close();
+
+  const delays: number[] = [];
+  for (const [name, at] of responded) {
+    // An event can arrive before the create's response is read: that is a delay of 0.
+    for (const t of received.get(name) ?? []) delays.push(Math.max(0, t - at));
+  }
+  r.watchEvents = delays.length;
+  r.watchMissing = expected - delays.length;
+  r.watchP50Ms = percentile(delays, 0.5);
+  r.watchP99Ms = percentile(delays, 0.99);
+  r.watchMaxMs = percentile(delays, 1);
+}
+
+async function run(opts: BenchOptions, etcd: EtcdServer, server: BenchServer): Promise<Results> {
+  const client = createHttpsClient(server.url, server.caCert, server.adminToken, opts.concurrency);
+  const r = { watchers: opts.watchers, loadStart: loadavg()[0]!, cores: cpus().length } as Results;
+  try {
+    for (const ns of [NS, 'bench-seq', 'bench-warm']) await createNamespace(client, ns);
+    r.podBytes = Buffer.byteLength(JSON.stringify(realisticPod('pod-00000', NS, 0)));
+    process.stderr.write(`warming up…\n`);
+    await runPool(300, opts.concurrency, (i) => must(client, 'POST', podsPath('bench-warm'), realisticPod(`warm-${i}`, 'bench-warm', i), [201]).then(() => undefined));
+
+    // The exact bytes the apiserver stored for a pod like the ones created below.
+    const raw = new Etcd3({ hosts: etcd.endpoint });
+    const stored = await raw.get('/registry/pods/bench-warm/warm-0').buffer();
+    raw.close();
+    if (!stored) throw new Error('could not read the stored pod from etcd (key layout changed?)');
+    r.storedBytes = stored.length;
+
+    process.stderr.write(`(b) raw etcd puts of ${stored.length} bytes, ${opts.pods} × ${opts.concurrency} in flight…\n`);
+    const e = await measureEtcd(etcd.endpoint, stored, opts);
+    r.etcdPutsPerSec = e.putsPerSec;
+    r.etcdTxnCreatesPerSec = e.txnPerSec;
+    r.etcdSeqP50Ms = e.seqP50;
+
+    process.stderr.write(`(a) ${opts.pods} pod creates through the API, ${opts.concurrency} in flight…\n`);
+    const creates = await runPool(opts.pods, opts.concurrency, (i) =>
+      must(client, 'POST', podsPath(NS), realisticPod(`pod-${String(i).padStart(5, '0')}`, NS, i), [201]).then(() => undefined),
+    );
+    r.apiCreatesPerSec = (opts.pods / creates.wallMs) * 1000;
+    r.ratio = r.apiCreatesPerSec / r.etcdPutsPerSec;
+    r.concP50Ms = percentile(creates.latencies, 0.5);
+    r.concP99Ms = percentile(creates.latencies, 0.99);
+
+    process.stderr.write(`(c) ${opts.sequential} sequential creates…\n`);
+    const seq = await runPool(opts.sequential, 1, (i) => must(client, 'POST', podsPath('bench-seq'), realisticPod(`seq-${i}`, 'bench-seq', i), [201]).then(() => undefined));
+    r.seqP50Ms = percentile(seq.latencies, 0.5);
+    r.seqP99Ms = percentile(seq.latencies, 0.99);
+
+    process.stderr.write(`(d) listing ${opts.pods} pods…\n`);
+    const paginated: number[] = [];
+    const full: number[] = [];
+    for (let run = 0; run < opts.listRuns; run++) {
+      const t0 = performance.now();
+      let next: string | undefined;
+      let pages = 0;
+      let items = 0;
+      do {
+        const q: string = next ? `?limit=500&continue=${encodeURIComponent(next)}` : '?limit=500';
+        const page = JSON.parse(await must(client, 'GET', podsPath(NS) + q, undefined, [200])) as { items: unknown[]; metadata: { continue?: string } };
+        items += page.items.length;
+        pages++;
+        next = page.metadata.continue;
+      } while (next);
+      paginated.push(performance.now() - t0);
+      r.listPages = pages;
+      r.listedPods = items;
+      const t1 = performance.now();
+      const body = await must(client, 'GET', podsPath(NS), undefined, [200]);
+      const whole = JSON.parse(body) as { items: unknown[] };
+      full.push(performance.now() - t1);
+      r.listFullBytes = body.length;
+      if (whole.items.length !== items) throw new Error(`full list has ${whole.items.length} pods, paginated ${items}`);
+    }
+    r.listPaginatedMs = median(paginated);
+    r.listFullMs = median(full);
+
+    if (opts.watchers > 0) {
+      process.stderr.write(`(e) ${opts.watchers} watchers, ${opts.watchPods} creates at ${opts.watchRate}/s…\n`);
+      await measureWatch(client, opts, r);
+    }
+    r.loadEnd = loadavg()[0]!;
+    const mem = await server.memory();
+    if (mem) {
+      r.serverRssMiB = mem.rss / 2 ** 20;
+      r.serverHeapMiB = mem.heapUsed / 2 ** 20;
+    }
+    return r;
+  } finally {
+    client.destroy();
+  }
+}
+
+function report(r: Results, opts: BenchOptions): void {
+  const ms = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'n/a');
+  const rows: string[][] = [
+    ['figure', 'value', 'target', 'verdict'],
+    ['(a) pod creates via API', `${r.apiCreatesPerSec.toFixed(0)}/s`, '-', `${opts.concurrency} in flight, ${opts.pods} pods`],
+    ['(b) raw etcd3 puts, same bytes', `${r.etcdPutsPerSec.toFixed(0)}/s`, '-', `${r.storedBytes} B values, ${opts.concurrency} in flight`],
+    ['    raw etcd3 txn create (reference)', `${r.etcdTxnCreatesPerSec.toFixed(0)}/s`, '-', 'compare create_revision=0, then put'],
+    ['    ratio a/b', r.ratio.toFixed(2), `≥ ${TARGETS.ratio}`, verdict(r.ratio, TARGETS.ratio, 'higher')],
+    ['(c) create latency, sequential', `p50 ${ms(r.seqP50Ms)}, p99 ${ms(r.seqP99Ms)}`, '-', `raw etcd put p50 ${ms(r.etcdSeqP50Ms)}`],
+    [`    create latency, ${opts.concurrency} in flight`, `p50 ${ms(r.concP50Ms)}, p99 ${ms(r.concP99Ms)}`, '-', 'from (a)'],
+    [`(d) list ${r.listedPods} pods, limit=500`, ms(r.listPaginatedMs), `< ${TARGETS.paginatedListMs} ms`, `${verdict(r.listPaginatedMs, TARGETS.paginatedListMs, 'lower')} (${r.listPages} pages)`],
+    ['    list, one response', ms(r.listFullMs), '-', `${(r.listFullBytes / 2 ** 20).toFixed(1)} MiB`],
+  ];
+  if (opts.watchers > 0) {
+    rows.push(
+      [`(e) watch delay, ${r.watchers} watchers`, `p50 ${ms(r.watchP50Ms)}, p99 ${ms(r.watchP99Ms)}`, `p99 < ${TARGETS.watchP99Ms} ms`, r.watchMissing > 0 ? `${verdict(r.watchP99Ms, TARGETS.watchP99Ms, 'lower')}; ${r.watchMissing} events missing` : verdict(r.watchP99Ms, TARGETS.watchP99Ms, 'lower')],
+      ['    max delay / events / connect', `${ms(r.watchMaxMs)} / ${r.watchEvents} / ${ms(r.watchConnectMs)}`, '-', `${opts.watchPods} creates at ${opts.watchRate}/s`],
+    );
+  }
+  if (r.serverRssMiB !== undefined) rows.push(['server memory at the end', `rss ${r.serverRssMiB.toFixed(0)} MiB, heap ${r.serverHeapMiB!.toFixed(0)} MiB`, '-', opts.inProcess ? 'in-process: includes the clients' : 'apiserver child process']);
+  console.log(`\napiserver benchmark (etcd backend; pod body ${r.podBytes} B, stored ${r.storedBytes} B; ${opts.inProcess ? 'apiserver in-process' : 'apiserver in a child process'}; etcd, apiserver and clients share this machine's ${r.cores} cores; load average ${r.loadStart.toFixed(1)} at the start, ${r.loadEnd.toFixed(1)} at the end)\n`);
+  console.log(table(rows));
+  const rounded = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'number' ? round(v, 2) : v]));
+  console.log(`\n${JSON.stringify({ bench: 'apiserver', ...rounded, targets: TARGETS, options: opts })}`);
+}
+
+async function main(): Promise<void> {
+  const opts = parseBenchOptions(process.argv.slice(2), process.env);
+  let etcd: EtcdServer | undefined;
+  let server: BenchServer | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'kubeling-bench-'));
+  const cleanup = async (): Promise<void> => {
+    await server?.stop().catch((err) => console.error('stopping the apiserver:', err));
+    await etcd?.stop().catch((err) => console.error('stopping etcd:', err));
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
+  try {
+    etcd = await startEtcd();
+    server = await startBenchServer({ etcd: etcd.endpoint, dataDir, inProcess: opts.inProcess, cpuProfDir: opts.serverCpuProf });
+    const results = await run(opts, etcd, server);
+    report(results, opts);
+  } catch (err) {
+    // A broken run is reported, not hidden; the exit code stays 0 only for missed targets.
+    console.error('benchmark failed:', err);
+    process.exitCode = 1;
+  } finally {
+    await cleanup();
+  }
+}
+
+await main();

@@ -1,0 +1,91 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '../../lib/logger.js';
+import { startApiserver } from '../../apiserver/main.js';
+import type { ServerMemory, ServerReady } from './serve-apiserver.js';
+
+/** An apiserver on etcd for the benchmark, in a child process (default) or in this one. */
+export interface BenchServer {
+  url: string;
+  caCert: string;
+  adminToken: string;
+  /** The server process's memory, or undefined if it cannot be asked. */
+  memory(): Promise<{ rss: number; heapUsed: number } | undefined>;
+  /** Stops the server (and its process); idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(opts: { etcd: string; dataDir: string; inProcess: boolean; cpuProfDir?: string }): Promise<BenchServer> {
+  if (opts.inProcess) {
+    const server = await startApiserver({ store: 'etcd', etcdServers: [opts.etcd], port: 0, dataDir: opts.dataDir, logger: createLogger({ level: 'warn' }) });
+    return {
+      url: server.url,
+      caCert: server.caCert,
+      adminToken: server.adminToken,
+      memory: async () => {
+        const m = process.memoryUsage();
+        return { rss: m.rss, heapUsed: m.heapUsed };
+      },
+      stop: () => server.close(),
+    };
+  }
+  const entry = fileURLToPath(new URL('./serve-apiserver.js', import.meta.url));
+  const execArgv = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
+  const child = fork(entry, [], {
+    env: { ...process.env, BENCH_ETCD: opts.etcd, BENCH_DATA_DIR: opts.dataDir },
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<ServerReady>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('apiserver child did not start within 60 s')), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`apiserver child exited (${code}) before it was ready`));
+    });
+    child.on('message', (msg: ServerReady | ServerMemory) => {
+      if (msg.type === 'ready') {
+        clearTimeout(timer);
+        resolve(msg);
+      }
+    });
+  }).catch(async (err) => {
+    await killChild(child);
+    throw err;
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    url: ready.url,
+    caCert: ready.caCert,
+    adminToken: ready.adminToken,
+    memory: () =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve(undefined), 5000);
+        const onMessage = (msg: ServerReady | ServerMemory): void => {
+          if (msg.type !== 'memory') return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve({ rss: msg.rss, heapUsed: msg.heapUsed });
+        };
+        child.on('message', onMessage);
+        child.send('memory');
+      }),
+    stop: () => (stopping ??= stopChild(child)),
+  };
+}
+
+/** Asks the child to stop (it writes its CPU profile on a clean exit); kills it after 15 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send('stop');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
