@@ -161,7 +161,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);
+    await registries.startNamespaceCache(logger);
   });
+  app.addHook('onClose', async () => registries.stop());
 
   app.decorate('registries', registries);
   return app;

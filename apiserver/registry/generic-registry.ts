@@ -18,6 +18,7 @@ import { fillCreateMetadata, formatTime, generateName, specPart } from './object
 import { deepEqual, validateObjectMeta } from '../../api/validation.js';
 import { nameValidatorFor } from './name-rules.js';
 import type { ObjectFilter } from './filter.js';
+import { groupVersion } from '../../api/registry.js';
 
 /**
  * The generic registry: Kubernetes' genericregistry.Store for any ResourceType. REST and
@@ -112,6 +113,9 @@ const MAX_UPDATE_RETRIES = 5;
 const PAGE = 500;
 
 export class Registry {
+  private readonly decoded = new WeakMap<StoreWatchEvent, KubeObject>();
+  private readonly decodedPrev = new WeakMap<StoreWatchEvent, KubeObject>();
+
   constructor(
     readonly rt: ResourceType,
     private readonly ctx: RegistryContext,
@@ -206,7 +210,7 @@ export class Registry {
     }
     try {
       const kv = await this.store.create(storageKey(this.rt, namespace, name), encodeObject(obj));
-      return decodeValue(this.rt, kv.value, kv.modRevision);
+      return this.stored(obj, kv.modRevision);
     } catch (err) {
       if (isStoreError(err, 'AlreadyExists')) throw alreadyExists(this.name(), name);
       throw this.translate(err, name);
@@ -257,7 +261,7 @@ export class Registry {
       if (sameObject(next, live)) return live; // no-op updates write nothing, as in Kubernetes
       try {
         const kv = await this.store.update(storageKey(this.rt, namespace, name), encodeObject(next), Number(live.metadata.resourceVersion));
-        return decodeValue(this.rt, kv.value, kv.modRevision);
+        return this.stored(next, kv.modRevision);
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) continue;
         throw this.translate(err, name);
@@ -458,15 +462,45 @@ export class Registry {
 
   /** Maps a store event through the selector: objects entering or leaving it become ADDED or DELETED. */
   private translateEvent(ev: StoreWatchEvent, filter: ObjectFilter): { type: WatchEventType; obj: KubeObject } | null {
-    const obj = decodeValue(this.rt, ev.value, ev.modRevision);
+    const obj = this.decodeEvent(ev);
     if (ev.type === 'delete') return filter(obj) ? { type: 'DELETED', obj } : null;
     const now = filter(obj);
     if (ev.prevValue === undefined) return now ? { type: 'ADDED', obj } : null;
-    const before = filter(decodeValue(this.rt, ev.prevValue, ev.modRevision));
+    const before = filter(this.decodePrevious(ev));
     if (now && before) return { type: 'MODIFIED', obj };
     if (now) return { type: 'ADDED', obj };
     if (before) return { type: 'DELETED', obj };
     return null;
+  }
+
+  /** The object as a read would return it after a write at revision (no re-parse). */
+  private stored(obj: KubeObject, revision: number): KubeObject {
+    obj.apiVersion = groupVersion(this.rt);
+    obj.kind = this.rt.kind;
+    obj.metadata = { ...obj.metadata, resourceVersion: String(revision) };
+    return obj;
+  }
+
+  /**
+   * The watch cache hands the same event object to every watcher: decode it once for all
+   * of them (Kubernetes' cachingObject idea). Watchers must treat the result as read-only.
+   */
+  private decodeEvent(ev: StoreWatchEvent): KubeObject {
+    let obj = this.decoded.get(ev);
+    if (!obj) {
+      obj = decodeValue(this.rt, ev.value, ev.modRevision);
+      this.decoded.set(ev, obj);
+    }
+    return obj;
+  }
+
+  private decodePrevious(ev: StoreWatchEvent): KubeObject {
+    let obj = this.decodedPrev.get(ev);
+    if (!obj) {
+      obj = decodeValue(this.rt, ev.prevValue!, ev.modRevision);
+      this.decodedPrev.set(ev, obj);
+    }
+    return obj;
   }
 
   private finish(obj: KubeObject): KubeObject {

@@ -1,4 +1,5 @@
 import type { Registry } from './generic-registry.js';
+import type { NamespaceCache } from './namespace-cache.js';
 import { forbidden, ApiError } from '../rest/errors.js';
 
 /**
@@ -9,7 +10,11 @@ export async function admitNamespace(
   namespaces: Registry,
   namespace: string,
   target: { group: string; plural: string; name?: string },
+  cache?: NamespaceCache,
 ): Promise<void> {
+  const cached = cache?.lookup(namespace);
+  if (cached === 'active') return;
+  if (cached === 'terminating') throw terminating(namespace, target);
   let ns;
   try {
     ns = await namespaces.get(undefined, namespace);
@@ -19,14 +24,16 @@ export async function admitNamespace(
     }
     throw err;
   }
-  if (ns.metadata.deletionTimestamp) {
-    const resource = target.group ? `${target.plural}.${target.group}` : target.plural;
-    const subject = target.name ? `${resource} "${target.name}"` : resource;
-    throw forbidden(`${subject} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
-      name: target.name,
-      group: target.group || undefined,
-      kind: target.plural,
-      causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
-    });
-  }
+  if (ns.metadata.deletionTimestamp) throw terminating(namespace, target);
+}
+
+function terminating(namespace: string, target: { group: string; plural: string; name?: string }): ApiError {
+  const resource = target.group ? `${target.plural}.${target.group}` : target.plural;
+  const subject = target.name ? `${resource} "${target.name}"` : resource;
+  return forbidden(`${subject} is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`, {
+    name: target.name,
+    group: target.group || undefined,
+    kind: target.plural,
+    causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }],
+  });
 }

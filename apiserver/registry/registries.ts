@@ -4,6 +4,8 @@ import type { Store } from '../storage/store.js';
 import type { Clock } from '../../lib/clock.js';
 import { Registry, type KindHooks, type RegistryContext } from './generic-registry.js';
 import { admitNamespace } from './namespace-admission.js';
+import { NamespaceCache } from './namespace-cache.js';
+import type { Logger } from '../../lib/logger.js';
 import { podHooks } from './hooks/pods.js';
 import { namespaceHooks } from './hooks/namespaces.js';
 import { createServiceHooks } from './hooks/services.js';
@@ -13,6 +15,8 @@ export class Registries {
   private readonly byType = new Map<ResourceType, Registry>();
   private readonly hooks = new Map<ResourceType, KindHooks>();
   readonly namespaces: Registry;
+  /** Set by startNamespaceCache(); until then admission reads namespaces from storage. */
+  namespaceCache: NamespaceCache | undefined;
 
   constructor(
     readonly store: Store,
@@ -21,7 +25,7 @@ export class Registries {
     const ctx: RegistryContext = {
       store,
       clock,
-      admitNamespace: (ns, target) => admitNamespace(this.namespaces, ns, target),
+      admitNamespace: (ns, target) => admitNamespace(this.namespaces, ns, target, this.namespaceCache),
       hooksFor: (rt) => this.hooks.get(rt) ?? {},
       registryFor: (rt) => this.for(rt),
     };
@@ -31,6 +35,16 @@ export class Registries {
       if (hooks) this.hooks.set(rt, hooks);
     }
     this.namespaces = this.forKind('', 'Namespace');
+  }
+
+  async startNamespaceCache(logger: Logger): Promise<void> {
+    const cache = new NamespaceCache(this.namespaces, logger);
+    await cache.start();
+    this.namespaceCache = cache;
+  }
+
+  stop(): void {
+    this.namespaceCache?.stop();
   }
 
   for(rt: ResourceType): Registry {

@@ -10,6 +10,8 @@ import type { ResourceView } from './resource-view.js';
 import type { RestContext } from './resource-handler.js';
 import { buildTable, partialObjectMetadata } from './table.js';
 
+const serialized = new WeakMap<KubeObject, Map<string, string>>();
+
 /**
  * Serves `?watch=true` as kube-apiserver does: a 200 response streaming one JSON watch
  * event per line. Errors before the stream starts are ordinary Status responses (e.g. 410
@@ -45,6 +47,14 @@ export async function serveWatch(
   const raw = reply.raw;
 
   const encode = (type: WatchEventType | 'ERROR', obj: unknown): string => JSON.stringify({ type, object: obj }) + '\n';
+  // Objects are shared by every watcher of an event: serialize each once per version.
+  const encodeShared = (type: WatchEventType, obj: KubeObject): string => {
+    let byVersion = serialized.get(obj);
+    if (!byVersion) serialized.set(obj, (byVersion = new Map()));
+    let json = byVersion.get(view.apiVersion);
+    if (json === undefined) byVersion.set(view.apiVersion, (json = JSON.stringify(view.toClient(obj))));
+    return `{"type":"${type}","object":${json}}\n`;
+  };
   const write = (line: string): void => {
     if (closed) return;
     if (!started) pending.push(line);
@@ -73,7 +83,7 @@ export async function serveWatch(
       namespace,
       { filter, resourceVersion: param(q, 'resourceVersion') },
       {
-        event: (type, obj) => write(encode(type, render(type, obj))),
+        event: (type, obj) => write(repr.as === 'object' && repr.format === 'json' ? encodeShared(type, obj) : encode(type, render(type, obj))),
         bookmark: (rv) => {
           if (!bookmarks) return;
           const now = ctx.clock.now();
