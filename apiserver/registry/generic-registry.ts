@@ -1,5 +1,5 @@
 import type { KubeObject, ResourceType, FieldError } from '../../api/types.js';
-import type { Store, StoreWatch, StoreWatchEvent } from '../storage/store.js';
+import type { KeyValue, Store, StoreWatch, StoreWatchEvent } from '../storage/store.js';
 import { isStoreError, StoreError } from '../storage/store.js';
 import type { Clock } from '../../lib/clock.js';
 import {
@@ -110,10 +110,13 @@ export interface WatchOptions {
 }
 
 const MAX_UPDATE_RETRIES = 5;
+/** How many recently seen objects each kind's registry remembers for updates. */
+const RECENT_OBJECTS = 4096;
 const PAGE = 500;
 
 export class Registry {
   private readonly decoded = new WeakMap<StoreWatchEvent, KubeObject>();
+  private readonly recent = new Map<string, KeyValue>();
   private readonly decodedPrev = new WeakMap<StoreWatchEvent, KubeObject>();
 
   constructor(
@@ -134,8 +137,13 @@ export class Registry {
   }
 
   async get(namespace: string | undefined, name: string): Promise<KubeObject> {
-    const kv = await this.wrap(() => this.store.get(storageKey(this.rt, namespace, name)), name);
-    if (!kv) throw notFound(this.name(), name);
+    const key = storageKey(this.rt, namespace, name);
+    const kv = await this.wrap(() => this.store.get(key), name);
+    if (!kv) {
+      this.recent.delete(key);
+      throw notFound(this.name(), name);
+    }
+    this.remember(kv);
     return decodeKeyValue(this.rt, kv);
   }
 
@@ -210,6 +218,7 @@ export class Registry {
     }
     try {
       const kv = await this.store.create(storageKey(this.rt, namespace, name), encodeObject(obj));
+      this.remember(kv);
       return this.stored(obj, kv.modRevision);
     } catch (err) {
       if (isStoreError(err, 'AlreadyExists')) throw alreadyExists(this.name(), name);
@@ -243,11 +252,26 @@ export class Registry {
     mutate: (live: KubeObject) => KubeObject | Promise<KubeObject>,
     opts: UpdateOptions = {},
   ): Promise<KubeObject> {
+    const key = storageKey(this.rt, namespace, name);
+    // Like kube-apiserver's GuaranteedUpdate, start from the last state this apiserver
+    // saw of the object and let the compare-and-swap catch a stale one: a conflict hands
+    // back the current state, so the common case costs one storage round trip, not two.
+    let known = this.recall(key);
     for (let attempt = 0; ; attempt++) {
-      const live = await this.get(namespace, name);
-      const proposed = await mutate(structuredClone(live));
-      const next = this.prepareUpdate(proposed, live, opts.subresource);
-      await this.hooks.beforeUpdate?.(next, live, this);
+      const fromCache = known !== undefined;
+      const live = known ? decodeKeyValue(this.rt, known) : await this.get(namespace, name);
+      known = undefined;
+      let next: KubeObject;
+      try {
+        const proposed = await mutate(structuredClone(live));
+        next = this.prepareUpdate(proposed, live, opts.subresource);
+        await this.hooks.beforeUpdate?.(next, live, this);
+      } catch (err) {
+        // A precondition or validation failure against a remembered state is re-checked
+        // against storage before it reaches the client.
+        if (fromCache && err instanceof ApiError) continue;
+        throw err;
+      }
       if (opts.dryRun) return this.finish(next);
       if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && this.readyToRemove(next)) {
         try {
@@ -260,13 +284,30 @@ export class Registry {
       }
       if (sameObject(next, live)) return live; // no-op updates write nothing, as in Kubernetes
       try {
-        const kv = await this.store.update(storageKey(this.rt, namespace, name), encodeObject(next), Number(live.metadata.resourceVersion));
+        const value = encodeObject(next);
+        const kv = await this.store.update(key, value, Number(live.metadata.resourceVersion));
+        this.remember(kv);
         return this.stored(next, kv.modRevision);
       } catch (err) {
-        if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) continue;
+        if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) {
+          known = (err as StoreError).current;
+          continue;
+        }
+        if (isStoreError(err, 'NotFound') && fromCache) continue;
         throw this.translate(err, name);
       }
     }
+  }
+
+  /** The last state this apiserver wrote or read of a key (bounded, most recent kept). */
+  private recall(key: string): KeyValue | undefined {
+    return this.recent.get(key);
+  }
+
+  private remember(kv: KeyValue): void {
+    this.recent.delete(kv.key);
+    this.recent.set(kv.key, kv);
+    if (this.recent.size > RECENT_OBJECTS) this.recent.delete(this.recent.keys().next().value!);
   }
 
   /** The update strategy: what a client may change, defaults, generation, validation. */
