@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { subresourcesOf } from '../api/subresources.js';
+import { subresourcesOf, type Gvk } from '../api/subresources.js';
 import type { ResourceType } from '../api/types.js';
 import type { PatchMeta } from '../apiserver/rest/patch/patch-meta.js';
 
@@ -9,11 +9,7 @@ import type { PatchMeta } from '../apiserver/rest/patch/patch-meta.js';
  * their own from fixtures.
  */
 
-export interface Gvk {
-  group: string;
-  version: string;
-  kind: string;
-}
+export type { Gvk };
 
 export interface SubresourceSpec {
   /** `status`, `scale`, `binding`, `eviction`, `finalize`. */
