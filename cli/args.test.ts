@@ -101,3 +101,80 @@ describe('parseCli: usage errors', () => {
     expect(parsed.kind === 'usage-error' && parsed.message).toBe(message);
   });
 });
+
+describe('parseCli: client commands', () => {
+  const kc = '/home/me/project/kc';
+  it.each([
+    {
+      argv: ['controller-manager', '--kubeconfig', 'kc'],
+      options: { kubeconfigPath: kc, leaderElect: true, controllers: ['*'] },
+    },
+    {
+      argv: [
+        'controller-manager',
+        '--kubeconfig=/etc/kc',
+        '--leader-elect=false',
+        '--controllers', 'node-ipam-controller, replicaset-controller',
+        '--cluster-cidr', '10.244.0.0/16',
+        '--node-cidr-mask-size', '20',
+        '--node-monitor-grace-period', '1m30s',
+        '--log-level', 'warn',
+      ],
+      options: {
+        kubeconfigPath: '/etc/kc',
+        leaderElect: false,
+        controllers: ['node-ipam-controller', 'replicaset-controller'],
+        clusterCidr: '10.244.0.0/16',
+        nodeCidrMaskSize: 20,
+        nodeMonitorGracePeriodMs: 90_000,
+        logLevel: 'warn',
+      },
+    },
+    {
+      argv: ['controller-manager', '--kubeconfig', 'kc', '--controllers=*,-node-lifecycle-controller', '--node-cidr-mask-size', '26'],
+      options: { kubeconfigPath: kc, leaderElect: true, controllers: ['*', '-node-lifecycle-controller'], nodeCidrMaskSize: 26 },
+    },
+    { argv: ['scheduler', '--kubeconfig', 'kc'], options: { kubeconfigPath: kc, leaderElect: true } },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect'], options: { kubeconfigPath: kc, leaderElect: true } },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--no-leader-elect'], options: { kubeconfigPath: kc, leaderElect: false } },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=0'], options: { kubeconfigPath: kc, leaderElect: false } },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=True'], options: { kubeconfigPath: kc, leaderElect: true } },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=false', '--leader-elect'], options: { kubeconfigPath: kc, leaderElect: true } },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect', '--no-leader-elect'], options: { kubeconfigPath: kc, leaderElect: false } },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc'], options: { kubeconfigPath: kc, nodes: 3 } },
+    {
+      argv: ['kubelet-sim', '--kubeconfig', 'kc', '--nodes', '1000', '--node-name-prefix', 'edge-a.', '--node-template', 'nodes/big.yaml'],
+      options: { kubeconfigPath: kc, nodes: 1000, nodeNamePrefix: 'edge-a.', nodeTemplatePath: '/home/me/project/nodes/big.yaml' },
+    },
+  ])('$argv', ({ argv, options }) => {
+    expect(parseCli(argv, CWD)).toEqual({ kind: 'run', command: argv[0], options });
+  });
+
+  it.each([
+    { argv: ['controller-manager'], message: 'controller-manager needs --kubeconfig PATH: the kubeconfig to connect with, e.g. the one `kubeling apiserver` writes' },
+    { argv: ['kubelet-sim', '--kubeconfig='], message: 'invalid --kubeconfig "": must not be empty' },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=maybe'], message: 'invalid --leader-elect "maybe": must be true or false' },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect', 'false'], message: 'unexpected argument "false" for scheduler' },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--no-help'], message: 'unknown flag: --no-help' },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--nodes', '3'], message: 'unknown flag: --nodes' },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--leader-elect'], message: 'unknown flag: --leader-elect' },
+    { argv: ['up', '--leader-elect=false'], message: 'unknown flag: --leader-elect' },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--data-dir', 'd'], message: 'unknown flag: --data-dir' },
+    { argv: ['controller-manager', '--kubeconfig', 'kc', '--controllers', 'nope'], message: /^invalid --controllers: "nope" is not in the list of known controllers \(node-ipam-controller, / },
+    { argv: ['controller-manager', '--kubeconfig', 'kc', '--controllers', '*,-nope'], message: /^invalid --controllers: "nope" is not in the list/ },
+    { argv: ['controller-manager', '--kubeconfig', 'kc', '--controllers', ' , '], message: 'invalid --controllers " , ": give at least one name, or * for all' },
+    { argv: ['controller-manager', '--kubeconfig', 'kc', '--cluster-cidr', '10.0.0.0'], message: 'invalid --cluster-cidr/--node-cidr-mask-size: invalid CIDR address: 10.0.0.0' },
+    { argv: ['controller-manager', '--kubeconfig', 'kc', '--cluster-cidr', 'fd00::/48'], message: 'invalid --cluster-cidr/--node-cidr-mask-size: IPv6 CIDR fd00::/48 is not supported' },
+    { argv: ['controller-manager', '--kubeconfig', 'kc', '--cluster-cidr', '10.0.0.0/24', '--node-cidr-mask-size', '16'], message: /^invalid --cluster-cidr\/--node-cidr-mask-size: node CIDR mask size \/16 must be between/ },
+    { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-cidr-mask-size', '33'], message: 'invalid --node-cidr-mask-size "33": must be an integer from 1 to 32' },
+    { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-monitor-grace-period', '40'], message: 'invalid --node-monitor-grace-period "40": must be a duration such as 40s, 2m or 1m30s' },
+    { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-monitor-grace-period', '0'], message: 'invalid --node-monitor-grace-period "0": must be greater than 0' },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--nodes', '-1'], message: 'flag --nodes needs a value (use --nodes=VALUE for a value starting with "-")' },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--node-name-prefix', 'Node_'], message: /^invalid --node-name-prefix "Node_": must be lower-case/ },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--log-level', 'loud'], message: 'invalid --log-level "loud": must be one of trace, debug, info, warn, error, fatal, silent' },
+  ])('$argv → $message', ({ argv, message }) => {
+    const parsed = parseCli(argv, CWD);
+    expect(parsed).toMatchObject({ kind: 'usage-error', command: argv[0] });
+    expect(parsed.kind === 'usage-error' && parsed.message).toMatch(message);
+  });
+});

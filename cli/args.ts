@@ -2,14 +2,27 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StoreKind } from '../apiserver/main.js';
-import { COMMANDS, flagsFor, type Command } from './flags.js';
+import {
+  controllerManagerOptions,
+  kubeletSimOptions,
+  schedulerOptions,
+  type ControllerManagerRunOptions,
+  type FlagValues,
+  type KubeletSimRunOptions,
+  type SchedulerRunOptions,
+} from './client-args.js';
+import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
+import { InvalidValue, nonEmpty, parseBool, parseInteger, parseLogLevel } from './values.js';
+
+export { LOG_LEVELS } from './values.js';
+export type { ClientRunOptions, ControllerManagerRunOptions, KubeletSimRunOptions, SchedulerRunOptions } from './client-args.js';
 
 /** Validated options of `up` / `apiserver`; paths are absolute. */
 export interface RunOptions {
   dataDir: string;
   port: number;
   bindAddress: string;
-  /** Simulated nodes for `up`; recorded now, used once kubelet-sim lands. */
+  /** Simulated nodes started by `up` (unused by `apiserver`). */
   nodes: number;
   store: StoreKind;
   etcdServers: string[];
@@ -20,10 +33,22 @@ export interface RunOptions {
   logLevel?: string;
 }
 
+/** Each command's validated options. */
+export interface CommandOptions {
+  up: RunOptions;
+  apiserver: RunOptions;
+  'controller-manager': ControllerManagerRunOptions;
+  scheduler: SchedulerRunOptions;
+  'kubelet-sim': KubeletSimRunOptions;
+}
+
+/** A command to run with its options; `command` tells which options. */
+export type RunRequest = { [C in Command]: { kind: 'run'; command: C; options: CommandOptions[C] } }[Command];
+
 export type ParsedCli =
   | { kind: 'help'; command?: Command }
   | { kind: 'version' }
-  | { kind: 'run'; command: Command; options: RunOptions }
+  | RunRequest
   /** Exit code 2; `command` picks which help the message points to. */
   | { kind: 'usage-error'; message: string; command?: Command };
 
@@ -35,11 +60,7 @@ export const DEFAULTS = {
   store: 'sqlite' as StoreKind,
 };
 
-export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 const MAX_NODES = 100_000;
-
-/** A value that failed validation: becomes a usage error. */
-class InvalidValue extends Error {}
 
 /**
  * Parses the command line (without `node` and the script). Pure apart from resolving
@@ -66,27 +87,63 @@ function isCommand(word: string): word is Command {
 }
 
 function parseCommand(command: Command, args: string[], cwd: string): ParsedCli {
+  const flags = flagsFor(command);
   const options: NonNullable<ParseArgsConfig['options']> = {};
-  for (const f of flagsFor(command)) {
+  for (const f of flags) {
     options[f.name] = f.value ? { type: 'string' } : { type: 'boolean', ...(f.short ? { short: f.short } : {}) };
   }
   let parsed;
   try {
-    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: booleanValues(args, flags), options, allowPositionals: true, allowNegative: true, strict: true, tokens: true });
   } catch (err) {
+    if (err instanceof InvalidValue) return { kind: 'usage-error', command, message: err.message };
     return { kind: 'usage-error', command, message: parseArgsMessage(err) };
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  // allowNegative accepts --no-X for every boolean; only negatable flags may be negated.
+  const negated = parsed.tokens.find((t) => t.kind === 'option' && t.rawName.startsWith('--no-') && !flags.find((f) => f.name === t.name)?.negatable);
+  if (negated?.kind === 'option') return { kind: 'usage-error', command, message: `unknown flag: ${negated.rawName}` };
+  const values = parsed.values as FlagValues;
   if (values.help) return { kind: 'help', command };
   if (parsed.positionals.length > 0) {
     return { kind: 'usage-error', command, message: `unexpected argument "${parsed.positionals[0]}" for ${command}` };
   }
   try {
-    return { kind: 'run', command, options: runOptions(values as Record<string, string | undefined>, cwd) };
+    return runRequest(command, values, cwd);
   } catch (err) {
     if (err instanceof InvalidValue) return { kind: 'usage-error', command, message: err.message };
     throw err;
   }
+}
+
+function runRequest(command: Command, values: FlagValues, cwd: string): RunRequest {
+  switch (command) {
+    case 'up':
+    case 'apiserver':
+      return { kind: 'run', command, options: runOptions(values as Record<string, string | undefined>, cwd) };
+    case 'controller-manager':
+      return { kind: 'run', command, options: controllerManagerOptions(values, cwd) };
+    case 'scheduler':
+      return { kind: 'run', command, options: schedulerOptions(values, cwd) };
+    case 'kubelet-sim':
+      return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
+  }
+}
+
+/**
+ * node:util's parseArgs takes no value on a boolean flag; kube's booleans take
+ * `--leader-elect=false`. Rewrites `--X=BOOL` of negatable flags into `--X` or `--no-X`
+ * (up to a `--` terminator), so parseArgs sees only forms it knows.
+ */
+function booleanValues(args: string[], flags: readonly FlagSpec[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--') return [...out, ...args.slice(i)];
+    const m = /^--([^=]+)=(.*)$/s.exec(arg);
+    const flag = m && flags.find((f) => f.negatable && f.name === m[1]);
+    out.push(flag ? (parseBool(flag.name, m![2]!) ? `--${flag.name}` : `--no-${flag.name}`) : arg);
+  }
+  return out;
 }
 
 /** node:util's messages, shortened to their first sentence and with our wording. */
@@ -117,27 +174,8 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   };
   if (v.kubeconfig !== undefined) options.kubeconfigPath = resolve(cwd, nonEmpty('kubeconfig', v.kubeconfig));
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = resolve(cwd, nonEmpty('token-auth-file', v['token-auth-file']));
-  if (v['log-level'] !== undefined) {
-    if (!(LOG_LEVELS as readonly string[]).includes(v['log-level'])) {
-      throw new InvalidValue(`invalid --log-level "${v['log-level']}": must be one of ${LOG_LEVELS.join(', ')}`);
-    }
-    options.logLevel = v['log-level'];
-  }
+  if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
   return options;
-}
-
-function nonEmpty(flag: string, value: string): string {
-  if (value === '') throw new InvalidValue(`invalid --${flag} "": must not be empty`);
-  return value;
-}
-
-function parseInteger(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new InvalidValue(`invalid --${flag} "${raw}": must be an integer from ${min} to ${max}`);
-  }
-  return n;
 }
 
 function parseBindAddress(raw: string): string {

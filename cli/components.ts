@@ -1,16 +1,20 @@
-import type { Logger } from '../lib/logger.js';
 import type { RunningApiserver } from '../apiserver/main.js';
+import type { ClientConfig } from '../client/rest-client.js';
+import type { Logger } from '../lib/logger.js';
 import type { RunOptions } from './args.js';
 
 /**
- * What the components of one process share while starting. Starters run in order and
- * may fill it in for the ones after them (the apiserver starter sets `apiserver`, which
- * the scheduler, controllers and kubelets will connect through).
+ * What the components of one process share while starting, with the options of the
+ * command being run. Starters run in order and may fill it in for the ones after them:
+ * the apiserver starter sets `apiserver` (in `up`, the other components connect to it),
+ * the kubeconfig starter sets `connection` (in the client commands).
  */
-export interface UpContext {
-  readonly options: RunOptions;
+export interface UpContext<O = RunOptions> {
+  readonly options: O;
   readonly logger: Logger;
   apiserver?: RunningApiserver;
+  /** Where client components connect, when not to `apiserver` in this process. */
+  connection?: ClientConfig;
 }
 
 export interface StartedComponent {
@@ -19,9 +23,9 @@ export interface StartedComponent {
 }
 
 /** One component of `kubeling up`: adding a component is adding one of these to a list. */
-export interface ComponentStarter {
+export interface ComponentStarter<O = RunOptions> {
   readonly name: string;
-  start(ctx: UpContext): Promise<StartedComponent>;
+  start(ctx: UpContext<O>): Promise<StartedComponent>;
 }
 
 export interface RunningComponents {
@@ -37,7 +41,7 @@ export interface RunningComponents {
  * Starts the components in order. If one fails, the ones already started are stopped
  * (in reverse) and the error is rethrown, so a failed start leaves nothing running.
  */
-export async function startComponents(starters: readonly ComponentStarter[], ctx: UpContext): Promise<RunningComponents> {
+export async function startComponents<O>(starters: readonly ComponentStarter<O>[], ctx: UpContext<O>): Promise<RunningComponents> {
   const started: StartedComponent[] = [];
   const stopAll = async () => {
     const errors: unknown[] = [];

@@ -3,11 +3,14 @@
  * table and help.ts the help text, so the two cannot drift apart.
  */
 
-export type Command = 'up' | 'apiserver';
+export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim';
 
 export const COMMANDS: Record<Command, string> = {
   up: 'Start a whole cluster in this process and write a kubeconfig for kubectl',
   apiserver: 'Start the apiserver alone (for running components as separate processes)',
+  'controller-manager': 'Run the controllers against an apiserver (kube-controller-manager)',
+  scheduler: 'Assign pods to nodes through an apiserver (kube-scheduler)',
+  'kubelet-sim': 'Simulate the kubelets of N nodes against an apiserver',
 };
 
 export interface FlagSpec {
@@ -15,34 +18,66 @@ export interface FlagSpec {
   /** Placeholder shown in help; absent for boolean flags. */
   value?: string;
   short?: string;
+  /**
+   * Boolean flags only: also accepts `--name=true|false` and `--no-name`, as kube's
+   * boolean flags whose default is true (`--leader-elect=false`).
+   */
+  negatable?: boolean;
   help: string;
-  /** Commands that take the flag. */
+  /** Commands that take the flag. A name may appear twice with disjoint command lists. */
   commands: readonly Command[];
 }
 
-const BOTH: readonly Command[] = ['up', 'apiserver'];
+/** Commands that run an apiserver (and write a kubeconfig). */
+export const SERVER_COMMANDS: readonly Command[] = ['up', 'apiserver'];
+/** Commands that connect to an apiserver through a kubeconfig they read. */
+export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim'];
+const ALL: readonly Command[] = [...SERVER_COMMANDS, ...CLIENT_COMMANDS];
 
 export const FLAGS: readonly FlagSpec[] = [
-  { name: 'data-dir', value: 'DIR', help: 'where state lives: pki/, kubeling.db, kubeconfig (default ./.kubeling)', commands: BOTH },
-  { name: 'port', value: 'N', help: 'HTTPS port of the apiserver; 0 picks a free port (default 6443)', commands: BOTH },
-  { name: 'bind-address', value: 'IP', help: 'address the apiserver listens on (default 127.0.0.1)', commands: BOTH },
-  {
-    name: 'nodes',
-    value: 'N',
-    help: 'number of simulated nodes (default 3); accepted and recorded now, but simulated nodes arrive in a later release, so it has no effect yet',
-    commands: ['up'],
-  },
-  { name: 'store', value: 'sqlite|etcd', help: 'storage backend (default sqlite; etcd when --etcd-servers is given)', commands: BOTH },
-  { name: 'etcd-servers', value: 'URLS', help: 'comma-separated etcd client URLs, e.g. http://127.0.0.1:2379', commands: BOTH },
+  { name: 'data-dir', value: 'DIR', help: 'where state lives: pki/, kubeling.db, kubeconfig (default ./.kubeling)', commands: SERVER_COMMANDS },
+  { name: 'port', value: 'N', help: 'HTTPS port of the apiserver; 0 picks a free port (default 6443)', commands: SERVER_COMMANDS },
+  { name: 'bind-address', value: 'IP', help: 'address the apiserver listens on (default 127.0.0.1)', commands: SERVER_COMMANDS },
+  { name: 'nodes', value: 'N', help: 'number of simulated nodes (default 3)', commands: ['up', 'kubelet-sim'] },
+  { name: 'store', value: 'sqlite|etcd', help: 'storage backend (default sqlite; etcd when --etcd-servers is given)', commands: SERVER_COMMANDS },
+  { name: 'etcd-servers', value: 'URLS', help: 'comma-separated etcd client URLs, e.g. http://127.0.0.1:2379', commands: SERVER_COMMANDS },
   {
     name: 'kubeconfig',
     value: 'PATH',
-    help: 'where to write the kubeconfig (default DIR/kubeconfig); an existing kubeconfig is merged into, not replaced',
-    commands: BOTH,
+    help: 'where to WRITE the kubeconfig (default DIR/kubeconfig); an existing kubeconfig is merged into, not replaced',
+    commands: SERVER_COMMANDS,
   },
-  { name: 'token-auth-file', value: 'PATH', help: 'extra bearer tokens: CSV lines token,user,uid,"group1,group2"', commands: BOTH },
-  { name: 'log-level', value: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent (default info)', commands: BOTH },
-  { name: 'help', short: 'h', help: 'show this help', commands: BOTH },
+  {
+    name: 'kubeconfig',
+    value: 'PATH',
+    help: 'required: the kubeconfig to connect with (READ), e.g. the one `kubeling apiserver` writes',
+    commands: CLIENT_COMMANDS,
+  },
+  { name: 'token-auth-file', value: 'PATH', help: 'extra bearer tokens: CSV lines token,user,uid,"group1,group2"', commands: SERVER_COMMANDS },
+  {
+    name: 'leader-elect',
+    negatable: true,
+    help: 'act only while holding the kube-system Lease, so replicas can stand by (default true; --leader-elect=false to turn off)',
+    commands: ['controller-manager', 'scheduler'],
+  },
+  {
+    name: 'controllers',
+    value: 'LIST',
+    help: 'controllers to run: * for all, name to add one, -name to leave one out, e.g. *,-node-lifecycle-controller (default *)',
+    commands: ['controller-manager'],
+  },
+  { name: 'cluster-cidr', value: 'CIDR', help: 'IPv4 range node pod CIDRs are cut from (default 100.96.0.0/16)', commands: ['controller-manager'] },
+  { name: 'node-cidr-mask-size', value: 'N', help: 'prefix length of each node pod CIDR (default 24)', commands: ['controller-manager'] },
+  {
+    name: 'node-monitor-grace-period',
+    value: 'DURATION',
+    help: 'how long a node may go without a heartbeat before it is marked NotReady, e.g. 40s (default 40s)',
+    commands: ['controller-manager'],
+  },
+  { name: 'node-name-prefix', value: 'PREFIX', help: 'node names are PREFIX0, PREFIX1, … (default kubeling-node-)', commands: ['kubelet-sim'] },
+  { name: 'node-template', value: 'FILE', help: 'JSON or YAML node template: capacity, labels, taints, zones…', commands: ['kubelet-sim'] },
+  { name: 'log-level', value: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent (default info)', commands: ALL },
+  { name: 'help', short: 'h', help: 'show this help', commands: ALL },
 ];
 
 export function flagsFor(command: Command): FlagSpec[] {

@@ -1,3 +1,4 @@
+import { controllerRegistry } from '../controllers/registry.js';
 import { COMMANDS, flagsFor, type Command } from './flags.js';
 
 /** `kubeling --help`. */
@@ -21,16 +22,22 @@ export function generalHelp(): string {
   ].join('\n');
 }
 
+/** Lines under a command's summary: what it starts, and how it connects. */
+const EXTRA: Partial<Record<Command, string[]>> = {
+  up: ['Starts the apiserver, the controller manager, the scheduler and --nodes simulated nodes, in that order.'],
+  apiserver: ['Run controller-manager, scheduler and kubelet-sim with --kubeconfig pointing at the kubeconfig it writes.'],
+  'controller-manager': ['Connects through --kubeconfig.', `Controllers: ${controllerRegistry.map((d) => d.name).join(', ')}.`],
+  scheduler: ['Connects through --kubeconfig.'],
+  'kubelet-sim': ['Connects through --kubeconfig. Pods get IPs from their node\'s podCIDR, which the controller manager assigns.'],
+};
+
 /** `kubeling <command> --help`. */
 export function commandHelp(command: Command): string {
   const rows = flagsFor(command).map((f): [string, string] => [
     `${f.short ? `-${f.short}, ` : '    '}--${f.name}${f.value ? ` ${f.value}` : ''}`,
     f.help,
   ]);
-  const extra =
-    command === 'up'
-      ? ['', 'Today `up` starts the apiserver; the scheduler, controllers and simulated nodes join it as they land.']
-      : [];
+  const extra = EXTRA[command] ? ['', ...EXTRA[command]] : [];
   return [
     `Usage: kubeling ${command} [flags]`,
     '',

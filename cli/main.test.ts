@@ -1,16 +1,28 @@
 import { EventEmitter } from 'node:events';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import type { ApiserverOptions, RunningApiserver } from '../apiserver/main.js';
+import type { ClientConfig } from '../client/rest-client.js';
 
-// The CLI's own behaviour (dispatch, banner, signals, exit codes) is tested against a
-// fake apiserver; apiserver/main.test.ts starts the real one.
+// The CLI's own behaviour (dispatch, banner, signals, exit codes, which components start
+// with which settings) is tested against fakes of the apiserver and of the client
+// components; apiserver/main.test.ts and test/integration/distributed.test.ts run the
+// real ones.
 const started: ApiserverOptions[] = [];
 const closed = vi.fn(async () => {});
 let failStart: Error | undefined;
+/** Every start and stop of a fake component and client, in order. */
+const events: string[] = [];
+/** What each fake client component was started with (its client replaced by its config). */
+const componentOpts: Record<string, Record<string, unknown>> = {};
+
 vi.mock('../apiserver/main.js', () => ({
   startApiserver: async (opts: ApiserverOptions): Promise<RunningApiserver> => {
     if (failStart) throw failStart;
     started.push(opts);
+    events.push('start apiserver');
     return {
       url: 'https://127.0.0.1:6443',
       port: 6443,
@@ -18,10 +30,55 @@ vi.mock('../apiserver/main.js', () => ({
       adminToken: 'token',
       kubeconfigPath: opts.kubeconfigPath ?? `${opts.dataDir}/kubeconfig`,
       app: {} as RunningApiserver['app'],
-      close: closed,
+      close: async () => {
+        events.push('stop apiserver');
+        await closed();
+      },
     };
   },
 }));
+
+/** A fake started component that records its options and its stop. */
+function fakeComponent(name: string, opts: { client: unknown; logger?: unknown } & Record<string, unknown>) {
+  const { client, logger: _logger, ...rest } = opts;
+  componentOpts[name] = { ...rest, connection: (client as { config: ClientConfig }).config };
+  events.push(`start ${name}`);
+  return { stop: async () => void events.push(`stop ${name}`) };
+}
+
+vi.mock('../client/rest-client.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  createRestClient: (config: ClientConfig) => ({ config, close: () => void events.push(`close client ${config.userAgent?.split('/')[0]}`) }),
+}));
+vi.mock('../controllers/manager.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startControllerManager: async (opts: never) => fakeComponent('controller-manager', opts),
+}));
+vi.mock('../scheduler/scheduler.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startScheduler: async (opts: never) => fakeComponent('scheduler', opts),
+}));
+vi.mock('../kubelet-sim/index.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startKubeletSim: async (opts: never) => fakeComponent('kubelet-sim', opts),
+}));
+
+const tmp = mkdtempSync(join(tmpdir(), 'kubeling-cli-main-'));
+const KUBECONFIG = join(tmp, 'kubeconfig');
+writeFileSync(
+  KUBECONFIG,
+  [
+    'apiVersion: v1',
+    'kind: Config',
+    'current-context: kubeling',
+    'clusters: [{ name: kubeling, cluster: { server: "https://127.0.0.1:7443", certificate-authority-data: Q0EtUEVN } }]',
+    'users: [{ name: admin, user: { token: secret } }]',
+    'contexts: [{ name: kubeling, context: { cluster: kubeling, user: admin } }]',
+  ].join('\n'),
+);
+const TEMPLATE = join(tmp, 'node.yaml');
+writeFileSync(TEMPLATE, 'capacity: { cpu: "16" }\nlabels: { pool: big }\n');
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const { run, shellQuote } = await import('./main.js');
 
@@ -55,6 +112,8 @@ function fakeIo() {
 
 afterEach(() => {
   started.length = 0;
+  events.length = 0;
+  for (const k of Object.keys(componentOpts)) delete componentOpts[k];
   closed.mockClear();
   failStart = undefined;
 });
@@ -62,7 +121,10 @@ afterEach(() => {
 describe('run', () => {
   it.each([
     { argv: ['--help'], out: /Usage:\n  kubeling <command> \[flags\][\s\S]*up {2,}Start a whole cluster/ },
-    { argv: ['up', '--help'], out: /Usage: kubeling up \[flags\][\s\S]*--nodes N +number of simulated nodes \(default 3\); accepted and recorded now/ },
+    { argv: ['up', '--help'], out: /Usage: kubeling up \[flags\][\s\S]*--nodes N +number of simulated nodes \(default 3\)\n[\s\S]*--kubeconfig PATH +where to WRITE/ },
+    { argv: ['scheduler', '--help'], out: /Usage: kubeling scheduler[\s\S]*--kubeconfig PATH +required: the kubeconfig to connect with \(READ\)[\s\S]*--leader-elect +act only/ },
+    { argv: ['help', 'controller-manager'], out: /Controllers: node-ipam-controller, [\s\S]*--controllers LIST[\s\S]*--node-monitor-grace-period DURATION/ },
+    { argv: ['kubelet-sim', '-h'], out: /--nodes N[\s\S]*--node-name-prefix PREFIX[\s\S]*--node-template FILE/ },
     { argv: ['help', 'apiserver'], out: /Usage: kubeling apiserver[\s\S]*--etcd-servers URLS/ },
     { argv: ['version'], out: /^kubeling v0\.1\.0\n$/ },
   ])('$argv prints to stdout and exits 0', async ({ argv, out }) => {
@@ -82,6 +144,10 @@ describe('run', () => {
     { argv: ['frobnicate'], err: 'kubeling: unknown command "frobnicate"\nRun \'kubeling --help\' for usage.\n' },
     { argv: ['up', '--store', 'foo'], err: 'kubeling: invalid --store "foo": must be sqlite or etcd\nRun \'kubeling up --help\' for usage.\n' },
     { argv: ['up', '--bogus'], err: "kubeling: unknown flag: --bogus\nRun 'kubeling up --help' for usage.\n" },
+    {
+      argv: ['scheduler'],
+      err: "kubeling: scheduler needs --kubeconfig PATH: the kubeconfig to connect with, e.g. the one `kubeling apiserver` writes\nRun 'kubeling scheduler --help' for usage.\n",
+    },
   ])('$argv is a usage error: stderr, exit 2', async ({ argv, err }) => {
     const f = fakeIo();
     expect(await run(argv, f.io)).toBe(2);
@@ -102,6 +168,71 @@ describe('run', () => {
     expect(await done).toBe(0);
     expect(closed).toHaveBeenCalledTimes(1);
     expect(f.exit).not.toHaveBeenCalled();
+  });
+
+  it('up starts controller manager, scheduler and kubelets after the apiserver, connected to it, and stops them first', async () => {
+    const f = fakeIo();
+    const done = run(['up', '--port', '0', '--nodes', '5'], f.io);
+    await f.printed('export KUBECONFIG=');
+    const inProcess = { server: 'https://127.0.0.1:6443', caCert: 'CA', token: 'token' };
+    expect(componentOpts).toEqual({
+      'controller-manager': { leaderElect: false, connection: expect.objectContaining(inProcess) },
+      scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
+      'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
+    });
+    expect(componentOpts.scheduler!.connection).toMatchObject({ userAgent: expect.stringMatching(/^kubeling-scheduler\/v/) });
+    f.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+    expect(events).toEqual([
+      'start apiserver',
+      'start controller-manager',
+      'start scheduler',
+      'start kubelet-sim',
+      'stop kubelet-sim',
+      'close client kubeling-kubelet-sim',
+      'stop scheduler',
+      'close client kubeling-scheduler',
+      'stop controller-manager',
+      'close client kubeling-controller-manager',
+      'stop apiserver',
+    ]);
+  });
+
+  it.each([
+    {
+      argv: ['controller-manager', '--kubeconfig', KUBECONFIG, '--leader-elect=false', '--controllers', '*,-node-lifecycle-controller', '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '26', '--node-monitor-grace-period', '1m'],
+      name: 'controller-manager',
+      opts: {
+        leaderElect: false,
+        controllers: ['*', '-node-lifecycle-controller'],
+        clusterCidr: '10.244.0.0/16',
+        nodeCidrMaskSize: 26,
+        nodeMonitorGracePeriodMs: 60_000,
+      },
+    },
+    { argv: ['scheduler', '--kubeconfig', KUBECONFIG], name: 'scheduler', opts: { leaderElect: true } },
+    {
+      argv: ['kubelet-sim', '--kubeconfig', KUBECONFIG, '--nodes', '7', '--node-name-prefix', 'sim-', '--node-template', TEMPLATE],
+      name: 'kubelet-sim',
+      opts: { nodes: 7, namePrefix: 'sim-', template: expect.objectContaining({ capacity: expect.objectContaining({ cpu: '16', memory: '32Gi' }), labels: { pool: 'big' } }) },
+    },
+  ])('$name connects through --kubeconfig, starts with its flags, and stops on SIGINT with 0', async ({ argv, name, opts }) => {
+    const f = fakeIo();
+    const done = run(argv, f.io);
+    await f.printed('is running against');
+    expect(f.out()).toBe(`Kubeling ${name} is running against https://127.0.0.1:7443\n`);
+    expect(componentOpts[name]).toEqual({ ...opts, connection: expect.objectContaining({ server: 'https://127.0.0.1:7443', caCert: 'CA-PEM', token: 'secret' }) });
+    expect(started).toEqual([]);
+    f.signals.emit('SIGINT');
+    expect(await done).toBe(0);
+    expect(events).toEqual([`start ${name}`, `stop ${name}`, `close client kubeling-${name}`]);
+  });
+
+  it('a client command with a missing kubeconfig fails to start with exit 1', async () => {
+    const f = fakeIo();
+    expect(await run(['scheduler', '--kubeconfig', join(tmp, 'absent')], f.io)).toBe(1);
+    expect(f.err()).toBe(`kubeling: cannot use --kubeconfig ${join(tmp, 'absent')}: no such file\n`);
+    expect(events).toEqual([]);
   });
 
   it('a second SIGINT while stopping exits at once with 130', async () => {

@@ -1,10 +1,16 @@
 import { createLogger } from '../lib/logger.js';
-import { parseCli, type RunOptions } from './args.js';
+import { parseCli, type RunRequest } from './args.js';
 import { startComponents, type ComponentStarter, type UpContext } from './components.js';
 import type { Command } from './flags.js';
 import { commandHelp, generalHelp } from './help.js';
 import { SIGNAL_EXIT_CODES, stopOnSignal, type SignalSource } from './signals.js';
-import { APISERVER_COMPONENTS, UP_COMPONENTS } from './up.js';
+import {
+  APISERVER_COMPONENTS,
+  CONTROLLER_MANAGER_COMPONENTS,
+  KUBELET_SIM_COMPONENTS,
+  SCHEDULER_COMPONENTS,
+  UP_COMPONENTS,
+} from './up.js';
 import { kubelingVersion } from './version.js';
 
 /** Everything the CLI touches outside itself; tests pass fakes. */
@@ -16,11 +22,6 @@ export interface CliIo {
   /** Ends the process at once (a second Ctrl-C). */
   exit(code: number): void;
 }
-
-const STARTERS: Record<Command, readonly ComponentStarter[]> = {
-  up: UP_COMPONENTS,
-  apiserver: APISERVER_COMPONENTS,
-};
 
 /**
  * Entry point used by bin/kubeling.js. Sets process.exitCode: 0 after help, version or a
@@ -50,23 +51,47 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     case 'run':
-      return runComponents(parsed.command, parsed.options, io);
+      return runCommand(parsed, io);
   }
 }
 
-async function runComponents(command: Command, options: RunOptions, io: CliIo): Promise<number> {
+/** Each command's components; the switch keeps every command's options typed. */
+function runCommand(req: RunRequest, io: CliIo): Promise<number> {
+  switch (req.command) {
+    case 'up':
+      return runComponents(req.command, UP_COMPONENTS, req.options, io);
+    case 'apiserver':
+      return runComponents(req.command, APISERVER_COMPONENTS, req.options, io);
+    case 'controller-manager':
+      return runComponents(req.command, CONTROLLER_MANAGER_COMPONENTS, req.options, io);
+    case 'scheduler':
+      return runComponents(req.command, SCHEDULER_COMPONENTS, req.options, io);
+    case 'kubelet-sim':
+      return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
+  }
+}
+
+async function runComponents<O extends { logLevel?: string }>(
+  command: Command,
+  starters: readonly ComponentStarter<O>[],
+  options: O,
+  io: CliIo,
+): Promise<number> {
   const logger = createLogger(options.logLevel ? { level: options.logLevel } : {});
-  const ctx: UpContext = { options, logger };
+  const ctx: UpContext<O> = { options, logger };
   let running;
   try {
-    running = await startComponents(STARTERS[command], ctx);
+    running = await startComponents(starters, ctx);
   } catch (err) {
     io.stderr.write(`kubeling: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   }
+  // The process lives until a signal: components may hold no ref'd handle at all (a
+  // controller manager that is not the leader only has the clock's unref'd timers).
+  const keepAlive = setInterval(() => {}, 1 << 30);
   // Listen before printing the banner: a script that reads the banner and then sends
   // SIGTERM must find the handler installed.
-  const stopped = stopOnSignal(io.signals, () => running.stop(), {
+  const stopped = stopOnSignal(io.signals, () => running.stop().finally(() => clearInterval(keepAlive)), {
     onSignal: (signal) => logger.info({ signal }, 'shutting down'),
     forceExit: (signal) => {
       io.stderr.write(`kubeling: ${signal} again, exiting without a clean shutdown\n`);
@@ -76,6 +101,8 @@ async function runComponents(command: Command, options: RunOptions, io: CliIo): 
   if (ctx.apiserver) {
     io.stdout.write(`Kubeling is running at ${ctx.apiserver.url}\n`);
     io.stdout.write(`export KUBECONFIG=${shellQuote(ctx.apiserver.kubeconfigPath)}\n`);
+  } else if (ctx.connection) {
+    io.stdout.write(`Kubeling ${command} is running against ${ctx.connection.server}\n`);
   }
   return stopped;
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startApiserver, type RunningApiserver, type StoreKind } from '../../apiserver/main.js';
 import { startEtcd, type EtcdServer } from '../helpers/etcd.js';
+import type { E2eComponents, E2eComponentsOptions } from './components.js';
 
 /**
  * The end-to-end harness: a real apiserver listening on loopback (TLS, token auth, a
@@ -72,12 +73,16 @@ export interface E2eCluster extends KubectlRunner {
   url: string;
   kubeconfigPath: string;
   store: StoreKind;
+  /** Present when E2eClusterOptions.components asked for any (see components.ts). */
+  components?: E2eComponents;
   close(): Promise<void>;
 }
 
 export interface E2eClusterOptions {
   /** Default 'sqlite'; 'etcd' starts a throw-away etcd (test/helpers/etcd.ts). */
   store?: StoreKind;
+  /** Also run kube-controller-manager, the scheduler and/or kubelet-sim against the apiserver. */
+  components?: E2eComponentsOptions;
 }
 
 /**
@@ -117,14 +122,30 @@ export async function startE2eCluster(options: E2eClusterOptions = {}): Promise<
     throw err;
   }
   const running = api;
+  let components: E2eComponents | undefined;
+  if (options.components) {
+    try {
+      // Imported on demand: files without components never load the component code.
+      const { startComponents } = await import('./components.js');
+      components = await startComponents(running, options.components);
+    } catch (err) {
+      await running.close();
+      await etcd?.stop();
+      await rm(root, { recursive: true, force: true });
+      throw err;
+    }
+  }
   const runner = kubectlRunner(root, running.kubeconfigPath);
   return {
     url: running.url,
     kubeconfigPath: running.kubeconfigPath,
     store,
+    ...(components ? { components } : {}),
     ...runner,
     async close() {
       try {
+        // Components first: their watches end before the apiserver stops listening.
+        await components?.stop();
         await running.close();
       } finally {
         await etcd?.stop();

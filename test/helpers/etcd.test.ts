@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { etcdAvailable, etcdBinary } from './etcd.js';
+import { etcdAvailable, etcdBinary, startEtcdCluster } from './etcd.js';
 
 describe('etcdAvailable', () => {
   afterEach(() => {
@@ -26,5 +26,21 @@ describe('etcdAvailable', () => {
     vi.stubEnv('ETCD_BIN', process.execPath);
     expect(etcdBinary()).toBe(process.execPath);
     expect(etcdAvailable()).toBe(true);
+  });
+});
+
+describe.runIf(etcdBinary() !== undefined)('startEtcdCluster', () => {
+  it('starts three members that agree on one membership, and stops them all', async () => {
+    const cluster = await startEtcdCluster(3);
+    try {
+      expect(cluster.endpoints).toHaveLength(3);
+      const res = await fetch(`${cluster.endpoints[0]}/v3/cluster/member/list`, { method: 'POST', body: '{}' });
+      const body = (await res.json()) as { members: Array<{ name: string; clientURLs: string[] }> };
+      expect(body.members.map((m) => m.name).sort()).toEqual(['etcd-0', 'etcd-1', 'etcd-2']);
+      expect(body.members.flatMap((m) => m.clientURLs).sort()).toEqual([...cluster.endpoints].sort());
+    } finally {
+      await cluster.stop();
+    }
+    await expect(fetch(`${cluster.endpoints[1]}/health`, { signal: AbortSignal.timeout(1000) })).rejects.toThrow();
   });
 });

@@ -108,6 +108,106 @@ async function launch(binary: string, timeoutMs: number): Promise<EtcdServer> {
   return { endpoint, stop };
 }
 
+/** A throw-away multi-member etcd cluster (see startEtcdCluster). */
+export interface EtcdCluster {
+  /** Client URLs of every member, in member order. */
+  endpoints: string[];
+  members: EtcdMember[];
+  /** Kills every member and removes the data directories; idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface EtcdMember {
+  name: string;
+  endpoint: string;
+  /** SIGKILLs this member alone (the cluster keeps quorum while a majority runs). */
+  kill(): Promise<void>;
+}
+
+/**
+ * Starts an n-member etcd cluster on free loopback ports (the static `--initial-cluster`
+ * bootstrap, as a docker-compose or systemd setup does) and resolves once every member
+ * reports healthy, i.e. the cluster has elected a leader.
+ */
+export async function startEtcdCluster(n: number, options: { startTimeoutMs?: number } = {}): Promise<EtcdCluster> {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`startEtcdCluster: n must be a positive integer (got ${n})`);
+  const binary = etcdBinary();
+  if (!binary) {
+    etcdAvailable(); // throws in CI
+    throw new Error('etcd binary not found');
+  }
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await launchCluster(binary, n, options.startTimeoutMs ?? 30_000);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  throw lastError;
+}
+
+async function launchCluster(binary: string, n: number, timeoutMs: number): Promise<EtcdCluster> {
+  const token = `kubeling-test-${process.pid}-${Date.now()}`;
+  const specs: Array<{ name: string; endpoint: string; peer: string; dataDir: string }> = [];
+  for (let i = 0; i < n; i++) {
+    const [clientPort, peerPort] = [await freePort(), await freePort()];
+    specs.push({
+      name: `etcd-${i}`,
+      endpoint: `http://127.0.0.1:${clientPort}`,
+      peer: `http://127.0.0.1:${peerPort}`,
+      dataDir: mkdtempSync(join(tmpdir(), 'kubeling-etcd-')),
+    });
+  }
+  const initialCluster = specs.map((s) => `${s.name}=${s.peer}`).join(',');
+  const stderr = specs.map(() => '');
+  const children = specs.map((s, i) => {
+    const child = spawn(
+      binary,
+      [
+        `--name=${s.name}`,
+        `--data-dir=${s.dataDir}`,
+        `--listen-client-urls=${s.endpoint}`,
+        `--advertise-client-urls=${s.endpoint}`,
+        `--listen-peer-urls=${s.peer}`,
+        `--initial-advertise-peer-urls=${s.peer}`,
+        `--initial-cluster=${initialCluster}`,
+        `--initial-cluster-token=${token}`,
+        '--initial-cluster-state=new',
+        '--max-request-bytes=5242880',
+        '--experimental-watch-progress-notify-interval=1s',
+        '--logger=zap',
+        '--log-level=error',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr[i] = (stderr[i] + chunk.toString()).slice(-4000);
+    });
+    return child;
+  });
+
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(children.map((c) => kill(c)));
+    for (const s of specs) rmSync(s.dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await Promise.all(specs.map((s, i) => waitHealthy(s.endpoint, children[i]!, timeoutMs)));
+  } catch (err) {
+    await stop();
+    throw new Error(`etcd cluster did not become healthy: ${(err as Error).message}\n${stderr.join('\n')}`);
+  }
+  return {
+    endpoints: specs.map((s) => s.endpoint),
+    members: specs.map((s, i) => ({ name: s.name, endpoint: s.endpoint, kill: () => kill(children[i]!) })),
+    stop,
+  };
+}
+
 async function waitHealthy(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -145,7 +145,7 @@ describe('subresources', () => {
     expect(json(del).status.phase).toBe('Terminating');
     const create = await req('POST', '/api/v1/namespaces/gone/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
     expect(create.statusCode).toBe(403);
-    expect(json(create).message).toBe('unable to create new content in namespace gone because it is being terminated');
+    expect(json(create).message).toBe('configmaps "x" is forbidden: unable to create new content in namespace gone because it is being terminated');
     const ns = json(await t.app.inject({ url: '/api/v1/namespaces/gone' }));
     ns.spec.finalizers = [];
     expect((await req('PUT', '/api/v1/namespaces/gone/finalize', ns)).statusCode).toBe(200);

@@ -1,0 +1,128 @@
+import { resolve } from 'node:path';
+import { controllerRegistry } from '../controllers/registry.js';
+import { enabledControllers } from '../controllers/manager.js';
+import { CidrError, CidrSet } from '../controllers/node-ipam/cidr-set.js';
+import { defaultControllerManagerConfig } from '../controllers/types.js';
+import { parseDuration } from './duration.js';
+import { InvalidValue, nonEmpty, parseInteger, parseLogLevel } from './values.js';
+
+/**
+ * Options of the commands that are clients of an apiserver (controller-manager,
+ * scheduler, kubelet-sim): they READ a kubeconfig to connect, unlike up/apiserver, which
+ * write one. Paths are absolute.
+ */
+export interface ClientRunOptions {
+  kubeconfigPath: string;
+  /** Absent: KUBELING_LOG_LEVEL or info (see lib/logger.ts). */
+  logLevel?: string;
+}
+
+export interface ControllerManagerRunOptions extends ClientRunOptions {
+  leaderElect: boolean;
+  /** kube's --controllers list, validated against controllers/registry.ts. */
+  controllers: string[];
+  /** Absent: the controller manager's defaults (controllers/types.ts). */
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
+  nodeMonitorGracePeriodMs?: number;
+}
+
+export interface SchedulerRunOptions extends ClientRunOptions {
+  leaderElect: boolean;
+}
+
+export interface KubeletSimRunOptions extends ClientRunOptions {
+  nodes: number;
+  nodeNamePrefix?: string;
+  /** A JSON or YAML node template, read when the simulator starts. */
+  nodeTemplatePath?: string;
+}
+
+export type FlagValues = Record<string, string | boolean | undefined>;
+
+const MAX_NODES = 100_000;
+const DEFAULT_NODES = 3;
+
+function str(v: FlagValues, name: string): string | undefined {
+  const value = v[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function clientOptions(command: string, v: FlagValues, cwd: string): ClientRunOptions {
+  const kubeconfig = str(v, 'kubeconfig');
+  if (kubeconfig === undefined) {
+    throw new InvalidValue(`${command} needs --kubeconfig PATH: the kubeconfig to connect with, e.g. the one \`kubeling apiserver\` writes`);
+  }
+  const options: ClientRunOptions = { kubeconfigPath: resolve(cwd, nonEmpty('kubeconfig', kubeconfig)) };
+  const level = str(v, 'log-level');
+  if (level !== undefined) options.logLevel = parseLogLevel(level);
+  return options;
+}
+
+/** `--leader-elect` defaults to true, as in kube-controller-manager and kube-scheduler. */
+function leaderElect(v: FlagValues): boolean {
+  return v['leader-elect'] !== false;
+}
+
+export function controllerManagerOptions(v: FlagValues, cwd: string): ControllerManagerRunOptions {
+  const options: ControllerManagerRunOptions = {
+    ...clientOptions('controller-manager', v, cwd),
+    leaderElect: leaderElect(v),
+    controllers: parseControllers(str(v, 'controllers') ?? '*'),
+  };
+  const cidr = str(v, 'cluster-cidr');
+  const mask = str(v, 'node-cidr-mask-size');
+  if (cidr !== undefined) options.clusterCidr = cidr;
+  if (mask !== undefined) options.nodeCidrMaskSize = parseInteger('node-cidr-mask-size', mask, 0, 1, 32);
+  if (cidr !== undefined || mask !== undefined) {
+    // The node IPAM controller would only log a bad range once it leads: refuse it now.
+    try {
+      new CidrSet(cidr ?? defaultControllerManagerConfig.clusterCidr, options.nodeCidrMaskSize ?? defaultControllerManagerConfig.nodeCidrMaskSize);
+    } catch (err) {
+      if (err instanceof CidrError) throw new InvalidValue(`invalid --cluster-cidr/--node-cidr-mask-size: ${err.message}`);
+      throw err;
+    }
+  }
+  const grace = str(v, 'node-monitor-grace-period');
+  if (grace !== undefined) {
+    const ms = parseDuration('node-monitor-grace-period', grace);
+    if (ms <= 0) throw new InvalidValue(`invalid --node-monitor-grace-period "${grace}": must be greater than 0`);
+    options.nodeMonitorGracePeriodMs = ms;
+  }
+  return options;
+}
+
+export function schedulerOptions(v: FlagValues, cwd: string): SchedulerRunOptions {
+  return { ...clientOptions('scheduler', v, cwd), leaderElect: leaderElect(v) };
+}
+
+export function kubeletSimOptions(v: FlagValues, cwd: string): KubeletSimRunOptions {
+  const options: KubeletSimRunOptions = {
+    ...clientOptions('kubelet-sim', v, cwd),
+    nodes: parseInteger('nodes', str(v, 'nodes'), DEFAULT_NODES, 0, MAX_NODES),
+  };
+  const prefix = str(v, 'node-name-prefix');
+  if (prefix !== undefined) {
+    // Node names are DNS subdomains; the prefix is followed by a number.
+    if (!/^[a-z0-9][-a-z0-9.]*$/.test(prefix)) {
+      throw new InvalidValue(`invalid --node-name-prefix "${prefix}": must be lower-case letters, digits, '-' or '.', starting with a letter or digit`);
+    }
+    options.nodeNamePrefix = prefix;
+  }
+  const template = str(v, 'node-template');
+  if (template !== undefined) options.nodeTemplatePath = resolve(cwd, nonEmpty('node-template', template));
+  return options;
+}
+
+/** Splits kube's `--controllers` list and checks every name against the registry. */
+function parseControllers(raw: string): string[] {
+  const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new InvalidValue(`invalid --controllers "${raw}": give at least one name, or * for all`);
+  try {
+    enabledControllers(controllerRegistry, names);
+  } catch (err) {
+    const known = controllerRegistry.map((d) => d.name).join(', ');
+    throw new InvalidValue(`invalid --controllers: ${(err as Error).message} (${known})`);
+  }
+  return names;
+}
