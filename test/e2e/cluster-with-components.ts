@@ -169,31 +169,5 @@ export function useClusterWithComponents(opts: ClusterWithComponentsOptions = {}
   };
 }
 
-/**
- * Polls fn every intervalMs until it returns a truthy value, and returns it. On the
- * deadline it throws with `what` and the last value or error, so a failing wait says
- * what it last saw (e.g. kubectl's output).
- */
-export async function waitUntil<T>(
-  fn: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  what: string,
-  timeoutMs = 30_000,
-  intervalMs = 250,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() >= deadline) {
-      const detail = last instanceof Error ? last.message : JSON.stringify(last);
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${detail}`);
-    }
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+/** Moved to test/helpers/wait.ts; re-exported for the e2e files that import it from here. */
+export { waitUntil } from '../helpers/wait.js';
