@@ -1,15 +1,14 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeResource, type Node } from '../api/core/node.js';
 import { podResource, type Pod } from '../api/core/pod.js';
 import { leaseResource } from '../api/coordination/lease.js';
 import type { KubeObject } from '../api/types.js';
-import { buildApp } from '../apiserver/app.js';
 import type { Registries } from '../apiserver/registry/registries.js';
 import { servePodLog } from '../apiserver/rest/pod-log.js';
-import { createSqliteStore } from '../apiserver/storage/sqlite-store.js';
-import type { Store } from '../apiserver/storage/store.js';
-import { createRestClient, type HttpRestClient } from '../client/rest-client.js';
+import type { HttpRestClient } from '../client/rest-client.js';
+import { startLiveApiserver, type LiveApiserver } from '../test/helpers/live-apiserver.js';
+import { waitUntil } from '../test/helpers/wait.js';
 import { startKubeletSim, type KubeletSim } from './index.js';
 import { IpAllocator, parseCidr } from './ip-allocator.js';
 
@@ -20,8 +19,7 @@ import { IpAllocator, parseCidr } from './ip-allocator.js';
  * graceful delete ends with the kubelet removing the pod.
  */
 
-let store: Store;
-let app: FastifyInstance;
+let api: LiveApiserver;
 let base: string;
 let client: HttpRestClient;
 let sim: KubeletSim;
@@ -33,16 +31,18 @@ const cidrs: Record<string, string> = {
 };
 
 beforeAll(async () => {
-  store = createSqliteStore({ path: ':memory:' });
-  app = await buildApp({ store });
-  // pods/log is wired into the subresource handler by the lead; until then, a test route.
-  const registries = (app as unknown as { registries: Registries }).registries;
-  app.get('/kubelet-sim-test/log/:ns/:name', (req: FastifyRequest, reply: FastifyReply) => {
-    const { ns, name } = req.params as { ns: string; name: string };
-    return servePodLog({ registries }, req, reply, ns, name);
+  api = await startLiveApiserver({
+    beforeListen(app) {
+      // pods/log is wired into the subresource handler by the lead; until then, a test route.
+      const registries = (app as unknown as { registries: Registries }).registries;
+      app.get('/kubelet-sim-test/log/:ns/:name', (req: FastifyRequest, reply: FastifyReply) => {
+        const { ns, name } = req.params as { ns: string; name: string };
+        return servePodLog({ registries }, req, reply, ns, name);
+      });
+    },
   });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  client = createRestClient({ server: base });
+  base = api.url;
+  client = api.client;
   sim = await startKubeletSim({
     client,
     nodes: 3,
@@ -62,26 +62,11 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await sim?.stop();
-  client?.close();
-  await app?.close();
-  await store?.close();
+  await api?.close();
 });
 
-/** Polls until fn returns a truthy value (integration only: everything runs on real time). */
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Polls every 50 ms (integration only: everything runs on real time). */
+const waitFor = <T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => waitUntil(fn, what, timeoutMs, 50);
 
 describe('kubelet-sim against a real apiserver', () => {
   it('registers three Ready nodes with leases', async () => {

@@ -1,13 +1,11 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deploymentResource } from '../../api/apps/deployment.js';
 import { replicaSetResource } from '../../api/apps/replicaset.js';
 import type { Deployment, ReplicaSet } from '../../api/apps/schemas.js';
 import { podResource, type Pod } from '../../api/core/pod.js';
-import { buildApp } from '../../apiserver/app.js';
-import { createSqliteStore } from '../../apiserver/storage/sqlite-store.js';
-import type { Store } from '../../apiserver/storage/store.js';
-import { createRestClient, type HttpRestClient } from '../../client/rest-client.js';
+import type { HttpRestClient } from '../../client/rest-client.js';
+import { startLiveApiserver, type LiveApiserver } from '../../test/helpers/live-apiserver.js';
+import { waitUntil } from '../../test/helpers/wait.js';
 import { startControllerManager, type ControllerManager } from '../manager.js';
 import { formatTime } from '../replicaset/pod-status.js';
 import { replicaSetController } from '../replicaset/replicaset-controller.js';
@@ -20,42 +18,24 @@ import { getCondition } from './deployment-status.js';
  * marks pods Running/Ready through pods/<name>/status, as a kubelet would.
  */
 
-let store: Store;
-let app: FastifyInstance;
+let api: LiveApiserver;
 let client: HttpRestClient;
 let manager: ControllerManager;
 const ns = { namespace: 'default' };
 
 beforeAll(async () => {
-  store = createSqliteStore({ path: ':memory:' });
-  app = await buildApp({ store });
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  client = createRestClient({ server: base });
+  api = await startLiveApiserver();
+  client = api.client;
   manager = await startControllerManager({ client, leaderElect: false, registry: [replicaSetController, deploymentController] });
 });
 
 afterAll(async () => {
   await manager?.stop();
-  client?.close();
-  await app?.close();
-  await store?.close();
+  await api?.close();
 });
 
-/** Polls until fn returns a truthy value (real time: the server runs on it). */
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Polls every 50 ms (real time: the server runs on it). */
+const waitFor = <T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> => waitUntil(fn, what, timeoutMs, 50);
 
 const livePods = async (): Promise<Pod[]> =>
   (await client.list<Pod>(podResource, { ...ns, labelSelector: 'app=web' })).items.filter((p) => !p.metadata.deletionTimestamp);

@@ -6,8 +6,8 @@ import { replicaSetResource } from '../../api/apps/replicaset.js';
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { isNotFound } from '../../client/api-error.js';
 import type { ResourceRef } from '../../client/resource.js';
-import { createRestClient, type HttpRestClient } from '../../client/rest-client.js';
-import { makeTestApp, type TestApp } from '../../test/helpers/test-app.js';
+import type { HttpRestClient } from '../../client/rest-client.js';
+import { startLiveApiserver, type LiveApiserver } from '../../test/helpers/live-apiserver.js';
 import { startControllerManager, type ControllerManager } from '../manager.js';
 import { garbageCollectorController } from './garbage-collector.js';
 
@@ -17,21 +17,19 @@ import { garbageCollectorController } from './garbage-collector.js';
  * does the cascading.
  */
 
-let t: TestApp;
+let api: LiveApiserver;
 let client: HttpRestClient;
 let manager: ControllerManager;
 
 beforeEach(async () => {
-  t = await makeTestApp();
-  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  client = createRestClient({ server: base });
+  api = await startLiveApiserver();
+  client = api.client;
   manager = await startControllerManager({ client, leaderElect: false, registry: [garbageCollectorController] });
 });
 
 afterEach(async () => {
   await manager.stop();
-  client.close();
-  await t.close();
+  await api.close();
 });
 
 const ns = 'default';

@@ -9,8 +9,8 @@ import { deploymentResource } from '../../api/apps/deployment.js';
 import { replicaSetResource } from '../../api/apps/replicaset.js';
 import type { KubeObject } from '../../api/types.js';
 import { ApiError, isNotFound } from '../../client/api-error.js';
-import { createRestClient, type HttpRestClient } from '../../client/rest-client.js';
-import { makeTestApp, type TestApp } from '../../test/helpers/test-app.js';
+import type { HttpRestClient } from '../../client/rest-client.js';
+import { startLiveApiserver, type LiveApiserver } from '../../test/helpers/live-apiserver.js';
 import { garbageCollectorController } from '../garbage-collector/garbage-collector.js';
 import { startControllerManager, type ControllerManager } from '../manager.js';
 import { serviceAccountsController } from '../serviceaccount/serviceaccounts-controller.js';
@@ -18,14 +18,13 @@ import { namespaceControllerWith } from './namespace-controller.js';
 
 /** Namespace deletion against a real apiserver, with the GC and service account controllers running too. */
 
-let t: TestApp;
+let api: LiveApiserver;
 let client: HttpRestClient;
 let manager: ControllerManager;
 
 beforeEach(async () => {
-  t = await makeTestApp();
-  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  client = createRestClient({ server: base });
+  api = await startLiveApiserver();
+  client = api.client;
   manager = await startControllerManager({
     client,
     leaderElect: false,
@@ -35,8 +34,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await manager.stop();
-  client.close();
-  await t.close();
+  await api.close();
 });
 
 interface NamespaceObj extends KubeObject {

@@ -2,28 +2,26 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configMapResource } from '../../api/core/configmap.js';
 import { namespaceResource } from '../../api/core/namespace.js';
 import { serviceAccountResource } from '../../api/core/serviceaccount.js';
-import { createRestClient, type HttpRestClient } from '../../client/rest-client.js';
-import { makeTestApp, type TestApp } from '../../test/helpers/test-app.js';
+import type { HttpRestClient } from '../../client/rest-client.js';
+import { startLiveApiserver, type LiveApiserver } from '../../test/helpers/live-apiserver.js';
 import { startControllerManager, type ControllerManager } from '../manager.js';
 import { rootCaPublisherWith, ROOT_CA_CONFIGMAP } from './root-ca-publisher.js';
 import { serviceAccountsController } from './serviceaccounts-controller.js';
 
-let t: TestApp;
+let api: LiveApiserver;
 let client: HttpRestClient;
 let manager: ControllerManager;
 const caPem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
 beforeEach(async () => {
-  t = await makeTestApp();
-  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  client = createRestClient({ server: base });
+  api = await startLiveApiserver();
+  client = api.client;
   manager = await startControllerManager({ client, leaderElect: false, registry: [serviceAccountsController, rootCaPublisherWith({ caPem })] });
 });
 
 afterEach(async () => {
   await manager.stop();
-  client.close();
-  await t.close();
+  await api.close();
 });
 
 const wait = { timeout: 10_000, interval: 50 };

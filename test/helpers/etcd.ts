@@ -44,16 +44,26 @@ export function etcdAvailable(): boolean {
 }
 
 export async function startEtcd(options: { startTimeoutMs?: number } = {}): Promise<EtcdServer> {
+  const binary = requireEtcdBinary();
+  return withFreshPorts(() => launch(binary, options.startTimeoutMs ?? 20_000));
+}
+
+/** The etcd binary; throws when there is none (etcdAvailable's own error in CI). */
+function requireEtcdBinary(): string {
   const binary = etcdBinary();
   if (!binary) {
     etcdAvailable(); // throws in CI
     throw new Error('etcd binary not found');
   }
-  // A port picked free can be taken before etcd binds it: retry with new ports.
+  return binary;
+}
+
+/** A port picked free can be taken before etcd binds it: up to three launches, each on new ports. */
+async function withFreshPorts<T>(launchOnce: () => Promise<T>): Promise<T> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      return await launch(binary, options.startTimeoutMs ?? 20_000);
+      return await launchOnce();
     } catch (err) {
       lastError = err;
     }
@@ -131,20 +141,8 @@ export interface EtcdMember {
  */
 export async function startEtcdCluster(n: number, options: { startTimeoutMs?: number } = {}): Promise<EtcdCluster> {
   if (!Number.isInteger(n) || n < 1) throw new Error(`startEtcdCluster: n must be a positive integer (got ${n})`);
-  const binary = etcdBinary();
-  if (!binary) {
-    etcdAvailable(); // throws in CI
-    throw new Error('etcd binary not found');
-  }
-  let lastError: unknown;
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      return await launchCluster(binary, n, options.startTimeoutMs ?? 30_000);
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw lastError;
+  const binary = requireEtcdBinary();
+  return withFreshPorts(() => launchCluster(binary, n, options.startTimeoutMs ?? 30_000));
 }
 
 async function launchCluster(binary: string, n: number, timeoutMs: number): Promise<EtcdCluster> {

@@ -1,54 +1,34 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventResource, type Event } from '../../api/core/event.js';
 import { nodeResource, type Node } from '../../api/core/node.js';
 import { formatMicroTime, leaseResource, type Lease } from '../../api/coordination/lease.js';
-import { buildApp } from '../../apiserver/app.js';
-import { createSqliteStore } from '../../apiserver/storage/sqlite-store.js';
-import type { Store } from '../../apiserver/storage/store.js';
-import { createRestClient, type HttpRestClient } from '../../client/rest-client.js';
+import type { HttpRestClient } from '../../client/rest-client.js';
 import { startControllerManager, type ControllerManager } from '../../controllers/manager.js';
+import { startLiveApiserver, type LiveApiserver } from '../helpers/live-apiserver.js';
+import { waitUntil } from '../helpers/wait.js';
 
 /**
  * The controller manager against a real apiserver (SQLite in memory, plain HTTP on
  * loopback): leader election through the real Lease, node IPAM, node lifecycle.
  */
 
-let store: Store;
-let app: FastifyInstance;
+let api: LiveApiserver;
 let client: HttpRestClient;
 let manager: ControllerManager;
 
 beforeAll(async () => {
-  store = createSqliteStore({ path: ':memory:' });
-  app = await buildApp({ store });
-  const base = await app.listen({ port: 0, host: '127.0.0.1' });
-  client = createRestClient({ server: base });
+  api = await startLiveApiserver();
+  client = api.client;
   manager = await startControllerManager({ client, identity: 'it-controller-manager' });
 });
 
 afterAll(async () => {
   await manager?.stop();
-  client?.close();
-  await app?.close();
-  await store?.close();
+  await api?.close();
 });
 
-/** Polls until fn returns a truthy value (integration only: the server runs on real time). */
-async function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** Polls every 50 ms (integration only: the server runs on real time). */
+const waitFor = <T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 15_000): Promise<T> => waitUntil(fn, what, timeoutMs, 50);
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../api/types.js';
 import { createRestClient, loadKubeconfig, type HttpRestClient } from '../../client/rest-client.js';
 import { parseCidr } from '../../controllers/node-ipam/cidr-set.js';
 import { etcdAvailable, startEtcdCluster, type EtcdCluster } from '../helpers/etcd.js';
+import { waitUntil } from '../helpers/wait.js';
 import { REPO, startCli, type CliProcess } from './cli-process.js';
 
 /**
@@ -25,21 +26,8 @@ const hasEtcd = etcdAvailable();
 const CM_LEASE = { namespace: 'kube-system', name: 'kube-controller-manager' };
 const NS = 'default';
 
-/** Polls until fn returns a truthy value (real processes, real time). */
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Polls every 250 ms (real processes, real time); `what` first, as the probes are long. */
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> => waitUntil(fn, what, timeoutMs, 250);
 
 /** The identity with which a controller manager process took the lease, if it did. */
 function acquiredAs(cm: CliProcess): string | undefined {

@@ -3,29 +3,27 @@ import { eventResource } from '../../api/core/event.js';
 import { nodeResource } from '../../api/core/node.js';
 import { podResource } from '../../api/core/pod.js';
 import type { KubeObject } from '../../api/types.js';
-import { createRestClient, type HttpRestClient } from '../../client/rest-client.js';
+import type { HttpRestClient } from '../../client/rest-client.js';
 import { startScheduler, type RunningScheduler } from '../../scheduler/scheduler.js';
-import { makeTestApp, type TestApp } from '../helpers/test-app.js';
+import { startLiveApiserver, type LiveApiserver } from '../helpers/live-apiserver.js';
 
 interface PodObj extends KubeObject {
   spec: { nodeName?: string };
   status?: { phase?: string; conditions?: { type: string; status: string; reason?: string; message?: string }[] };
 }
 
-let t: TestApp;
+let api: LiveApiserver;
 let client: HttpRestClient;
 let sched: RunningScheduler | undefined;
 
 beforeEach(async () => {
-  t = await makeTestApp();
-  const base = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  client = createRestClient({ server: base });
+  api = await startLiveApiserver();
+  client = api.client;
 });
 afterEach(async () => {
   await sched?.stop();
   sched = undefined;
-  client.close();
-  await t.close();
+  await api.close();
 });
 
 async function createNode(name: string, cpu: string): Promise<void> {
