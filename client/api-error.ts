@@ -4,20 +4,8 @@
  * Callers branch on the helpers below, never on message text.
  */
 
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
-
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
+import type { StatusCause, StatusDetails } from '../api/status.js';
+export type { StatusCause, StatusDetails };
 
 /** meta/v1 Status, as the apiserver returns it for failures (and some successes). */
 export interface Status {

@@ -1,5 +1,6 @@
 import type { FieldError } from '../../api/types.js';
 import { StoreError } from '../storage/store.js';
+import type { StatusCause, StatusDetails } from '../../api/status.js';
 
 /**
  * The apiserver's one error type. Every failure a client can see is an ApiError, turned
@@ -25,20 +26,7 @@ export type StatusReason =
   | 'ServiceUnavailable'
   | 'Timeout';
 
-export interface StatusCause {
-  reason?: string;
-  message?: string;
-  field?: string;
-}
-
-export interface StatusDetails {
-  name?: string;
-  group?: string;
-  kind?: string;
-  uid?: string;
-  causes?: StatusCause[];
-  retryAfterSeconds?: number;
-}
+export type { StatusCause, StatusDetails };
 
 export interface StatusBody {
   kind: 'Status';
