@@ -195,8 +195,8 @@ export class Registry {
     return result;
   }
 
-  async create(namespace: string | undefined, input: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
-    const obj = structuredClone(input);
+  /** Creates an object. Takes ownership of `obj` (callers pass a freshly decoded one). */
+  async create(namespace: string | undefined, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
     obj.metadata = obj.metadata ?? {};
     if (this.rt.namespaced) obj.metadata.namespace = namespace;
     else delete obj.metadata.namespace;
