@@ -4,8 +4,8 @@ import type { Event } from '../api/core/event.js';
  * client-go's EventCorrelator (tools/record/events_cache.go), as pure state machines on
  * an injected `now`: it decides, for each event a recorder is about to write, whether to
  * create it, to PATCH an earlier one (dedup), to fold it into a "combined" event
- * (aggregation), or to drop it (spam filter). The recorder's single background writer
- * is its only caller, so no locking is needed.
+ * (aggregation), or to drop it (spam filter). The recorder's writer is its only caller
+ * and runs at most one write per event key at a time, so no locking is needed.
  *
  * Defaults, as client-go:
  * - aggregation: the 10th distinct message for the same source/object/type/reason within

@@ -156,6 +156,21 @@ describe('createEventRecorder', () => {
     expect(client.actions.filter((a) => a.verb === 'create')).toHaveLength(1);
   });
 
+  it('takes a per-event host as source.host and reportingInstance; events of two hosts never merge', async () => {
+    const { client, recorder } = setup();
+    const ref = { kind: 'Node', name: 'n1', uid: 'n1' };
+    recorder.event(ref, 'Normal', 'Starting', 'Starting kubelet.', { host: 'n1' });
+    recorder.event(ref, 'Normal', 'Starting', 'Starting kubelet.', { host: 'n2' });
+    recorder.event(ref, 'Normal', 'Starting', 'Starting kubelet.');
+    await recorder.flush();
+    const all = await events(client, 'default');
+    expect(all.map((e) => [e.source, e.reportingInstance, e.count])).toEqual([
+      [{ component: 'node-controller', host: 'n1' }, 'n1', 1],
+      [{ component: 'node-controller', host: 'n2' }, 'n2', 1],
+      [{ component: 'node-controller' }, '', 1],
+    ]);
+  });
+
   it('referenceOf accepts a bare reference', () => {
     expect(referenceOf({ apiVersion: 'v1', kind: 'Pod', namespace: 'a', name: 'b' })).toEqual({ apiVersion: 'v1', kind: 'Pod', namespace: 'a', name: 'b' });
   });

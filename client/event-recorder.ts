@@ -1,23 +1,32 @@
 import { eventResource, type Event } from '../api/core/event.js';
 import type { ObjectReference } from '../api/meta.js';
 import type { KubeObject } from '../api/types.js';
-import { realClock, type Clock } from '../lib/clock.js';
+import { realClock, type Clock, type TimerHandle } from '../lib/clock.js';
 import { rootLogger, type Logger } from '../lib/logger.js';
 import { isAlreadyExists, isNotFound, isRetriable } from './api-error.js';
 import { Sleeper } from './backoff.js';
-import { EventCorrelator, formatEventTime, type CorrelateResult } from './event-correlator.js';
+import { aggregateKey, EventCorrelator, formatEventTime, type CorrelateResult } from './event-correlator.js';
 import type { RestClient } from './rest-client.js';
 
 /**
  * client-go's legacy event recorder (tools/record): controllers call event(), which
- * returns at once; a single background writer correlates each event (dedup, aggregation,
- * spam filter — see event-correlator.ts) and writes core/v1 Events to the apiserver.
+ * returns at once; background writers correlate each event (dedup, aggregation, spam
+ * filter — see event-correlator.ts) and write core/v1 Events to the apiserver.
  *
  * Contract for callers: event() never throws and never blocks. Events beyond
- * `maxQueued` waiting writes are dropped (client-go drops too, at 1000), and writes that
- * keep failing for transport reasons are retried up to 12 times, 10 s apart (the first
- * wait randomised), then dropped. Server rejections (other than a vanished event to
+ * `maxQueued` waiting writes are dropped (client-go drops too, at 1000) and counted: one
+ * summary line per `dropReportIntervalMs` says how many, never one line per event. Writes
+ * that keep failing for transport reasons are retried up to 12 times, 10 s apart (the
+ * first wait randomised), then dropped. Server rejections (other than a vanished event to
  * patch, which is re-created) are not retried.
+ *
+ * Throughput: up to `concurrency` writes are in flight at once (client-go has one
+ * goroutine; one writer cannot keep up with a scheduler binding thousands of pods). Events
+ * are split into lanes by their aggregation key (source, object, type, reason): one lane
+ * writes one event at a time, in the order recorded, correlating each just before its
+ * write. Every event that could PATCH the same Event object (dedup or the "combined"
+ * aggregate) is in the same lane, so counts are never written out of order and each
+ * lane sees the correlator exactly as the old single writer did.
  *
  * Written events look like client-go's: name `<object name>.<hex unix nanos>`, in the
  * object's namespace (`default` for cluster-scoped objects), involvedObject with
@@ -30,11 +39,20 @@ export type EventType = 'Normal' | 'Warning';
 /** What an event is about: an object (its reference is derived) or a ready reference. */
 export type EventSubject = KubeObject | ObjectReference;
 
+/** Per-event settings. */
+export interface EventOptions {
+  /**
+   * source.host and reportingInstance of this event, overriding the recorder's `host`
+   * (one recorder for many simulated kubelets records each node's events as that node).
+   */
+  host?: string;
+}
+
 export interface EventRecorder {
-  event(subject: EventSubject, type: EventType, reason: string, message: string): void;
+  event(subject: EventSubject, type: EventType, reason: string, message: string, options?: EventOptions): void;
   /** Resolves once every event queued so far has been written or given up on. */
   flush(): Promise<void>;
-  /** Stops the writer; queued events are written first unless `drop` is set. */
+  /** Stops the writers; queued events are written first unless `drop` is set. */
   stop(opts?: { drop?: boolean }): Promise<void>;
 }
 
@@ -47,6 +65,10 @@ export interface EventRecorderOptions {
   logger?: Logger;
   /** Waiting events beyond this are dropped; default 1000. */
   maxQueued?: number;
+  /** Writes in flight at once; default 8. */
+  concurrency?: number;
+  /** How often dropped events are summed up in one log line; default 10 s. */
+  dropReportIntervalMs?: number;
   /** Attempts per event on transport errors; default 12. */
   maxTries?: number;
   /** Wait between attempts; default 10 s. */
@@ -75,17 +97,24 @@ export function createEventRecorder(client: RestClient, options: EventRecorderOp
   const clock = options.clock ?? realClock;
   const random = options.random ?? Math.random;
   const maxQueued = options.maxQueued ?? 1000;
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  const dropReportIntervalMs = options.dropReportIntervalMs ?? 10_000;
   const maxTries = options.maxTries ?? 12;
   const retryDelayMs = options.retryDelayMs ?? 10_000;
   const log = (options.logger ?? rootLogger).child({ component: 'event-recorder', source: options.component });
-  const source = stripUndefined({ component: options.component, host: options.host });
   const sleeper = new Sleeper(clock);
+  /** Recorded events no lane has taken yet, oldest first. */
   const queue: Event[] = [];
+  /** Lanes with a writer running, each with the events waiting behind it. */
+  const lanes = new Map<string, Event[]>();
+  /** Events waiting in lanes (queue.length + backlogged is what maxQueued bounds). */
+  let backlogged = 0;
   const idleWaiters: (() => void)[] = [];
   let lastNanos = 0n;
-  let writing = false;
   let stopped = false;
   let dropping = false;
+  let dropped = 0;
+  let dropTimer: TimerHandle | undefined;
 
   // Unique names even when the (fake) clock stands still: nanoseconds move on by one.
   const nextName = (objectName: string, now: number): string => {
@@ -96,7 +125,7 @@ export function createEventRecorder(client: RestClient, options: EventRecorderOp
   };
   const correlator = new EventCorrelator({ makeName: nextName });
 
-  const makeEvent = (subject: EventSubject, type: EventType, reason: string, message: string): Event => {
+  const makeEvent = (subject: EventSubject, type: EventType, reason: string, message: string, host: string | undefined): Event => {
     const involvedObject = referenceOf(subject);
     const now = clock.now();
     const t = formatEventTime(now);
@@ -107,13 +136,13 @@ export function createEventRecorder(client: RestClient, options: EventRecorderOp
       involvedObject,
       reason,
       message,
-      source,
+      source: stripUndefined({ component: options.component, host }),
       firstTimestamp: t,
       lastTimestamp: t,
       count: 1,
       type,
       reportingComponent: options.component,
-      reportingInstance: options.host ?? '',
+      reportingInstance: host ?? '',
     };
     return event;
   };
@@ -149,6 +178,7 @@ export function createEventRecorder(client: RestClient, options: EventRecorderOp
     }
   };
 
+  /** Correlates one event and writes it; only ever called by the lane of its aggregation key. */
   const write = async (event: Event): Promise<void> => {
     const result = correlator.correlate(event, clock.now());
     if (result.action === 'skip') {
@@ -166,44 +196,79 @@ export function createEventRecorder(client: RestClient, options: EventRecorderOp
     }
   };
 
-  const drain = async (): Promise<void> => {
-    if (writing) return;
-    writing = true;
-    try {
-      while (queue.length > 0 && !dropping) {
-        const event = queue.shift()!;
-        try {
-          await write(event);
-        } catch (err) {
-          log.error({ err }, 'event writer failed');
-        }
+  const idle = (): boolean => lanes.size === 0 && queue.length === 0;
+
+  const wakeIdleWaiters = (): void => {
+    if (idle()) for (const w of idleWaiters.splice(0)) w();
+  };
+
+  /** Writes `first`, then whatever queued up behind it in its lane, one at a time. */
+  const runLane = async (lane: string, first: Event): Promise<void> => {
+    let next: Event | undefined = first;
+    while (next) {
+      try {
+        await write(next);
+      } catch (err) {
+        log.error({ err }, 'event writer failed');
       }
-    } finally {
-      writing = false;
-      if (dropping) queue.length = 0;
-      for (const w of idleWaiters.splice(0)) w();
+      if (dropping) break;
+      next = lanes.get(lane)!.shift();
+      if (next) backlogged--;
     }
+    backlogged -= lanes.get(lane)!.length;
+    lanes.delete(lane);
+    pump();
+  };
+
+  /** Hands queued events to lanes while fewer than `concurrency` lanes are writing. */
+  const pump = (): void => {
+    if (dropping) queue.length = 0;
+    while (queue.length > 0 && lanes.size < concurrency) {
+      const event = queue.shift()!;
+      const lane = aggregateKey(event);
+      const backlog = lanes.get(lane);
+      if (backlog) {
+        backlog.push(event);
+        backlogged++;
+        continue;
+      }
+      lanes.set(lane, []);
+      void runLane(lane, event);
+    }
+    wakeIdleWaiters();
+  };
+
+  const reportDrops = (): void => {
+    dropTimer = undefined;
+    if (dropped === 0) return;
+    log.warn({ dropped }, `dropped ${dropped} events in the last ${Math.round(dropReportIntervalMs / 1000)}s (too many queued)`);
+    dropped = 0;
+  };
+
+  const noteDrop = (): void => {
+    dropped++;
+    dropTimer ??= clock.setTimeout(reportDrops, dropReportIntervalMs);
   };
 
   const flush = (): Promise<void> => {
-    if (!writing && queue.length === 0) return Promise.resolve();
+    if (idle()) return Promise.resolve();
     return new Promise((resolve) => idleWaiters.push(resolve));
   };
 
   return {
-    event(subject, type, reason, message) {
+    event(subject, type, reason, message, eventOptions) {
       try {
         if (stopped) return;
         if (type !== 'Normal' && type !== 'Warning') {
           log.error({ type }, 'unsupported event type');
           return;
         }
-        if (queue.length >= maxQueued) {
-          log.error({ reason }, 'too many queued events; dropped');
+        if (queue.length + backlogged >= maxQueued) {
+          noteDrop();
           return;
         }
-        queue.push(makeEvent(subject, type, reason, message));
-        void drain();
+        queue.push(makeEvent(subject, type, reason, message, eventOptions?.host ?? options.host));
+        pump();
       } catch (err) {
         log.error({ err }, 'could not record event');
       }
@@ -216,7 +281,10 @@ export function createEventRecorder(client: RestClient, options: EventRecorderOp
       if (opts.drop) dropping = true;
       // A write waiting to retry tries once more now, then gives up (stopped).
       sleeper.wakeAll();
+      pump();
       await flush();
+      if (dropTimer) clock.clearTimeout(dropTimer);
+      reportDrops();
     },
   };
 }

@@ -1,4 +1,5 @@
 import { deploymentController } from './deployment/deployment-controller.js';
+import { disruptionController } from './disruption/disruption-controller.js';
 import { replicaSetController } from './replicaset/replicaset-controller.js';
 import { garbageCollectorController } from './garbage-collector/garbage-collector.js';
 import { namespaceController } from './namespace/namespace-controller.js';
@@ -21,4 +22,5 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   serviceAccountsController,
   replicaSetController,
   deploymentController,
+  disruptionController,
 ];

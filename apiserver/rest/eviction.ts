@@ -58,7 +58,8 @@ export async function evictPod(registries: Registries, namespace: string, name: 
   const { items } = await pdbs.list(namespace);
   const matching = (items as PdbLike[]).filter((pdb) => {
     const reqs = labelSelectorFromObject(pdb.spec?.selector as Parameters<typeof labelSelectorFromObject>[0]);
-    return reqs !== 'nothing' && reqs.length > 0 && matchesLabels(reqs, pod.metadata.labels ?? {});
+    // policy/v1: an empty selector matches every pod in the namespace, a null one none.
+    return reqs !== 'nothing' && matchesLabels(reqs, pod.metadata.labels ?? {});
   });
   if (matching.length > 1) {
     throw internal('This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.');
