@@ -8,6 +8,7 @@ import { MAX_BODY_BYTES } from './rest/body.js';
 import { parseRequestInfo } from './rest/request-info.js';
 import { handleResource, type RestContext } from './rest/resource-handler.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './rest/discovery.js';
+import { serveAggregatedDiscovery } from './rest/aggregated-discovery-response.js';
 import { sendBody } from './rest/respond.js';
 import { Registries } from './registry/registries.js';
 import { bootstrap } from './registry/bootstrap.js';
@@ -125,6 +126,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const discovery = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const info = parseRequestInfo(req.method, req.url.split('?')[0], false);
     if (!info || info.kind !== 'discovery') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+    // /api and /apis answer the aggregated form to clients that ask for it (kubectl 1.26+).
+    if (info.group === undefined && info.version === undefined && serveAggregatedDiscovery(req, reply, info.prefix)) return;
     if (info.prefix === 'api' && info.version === undefined) {
       sendBody(reply, 200, apiVersions(req.headers.host ?? '127.0.0.1:6443'));
       return;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceType } from '../../api/types.js';
 import { resources } from '../../api/registry.js';
-import { subresourcesOf } from '../../api/subresources.js';
+import { subresourcesOf, type SubresourceSpec } from '../../api/subresources.js';
 
 /**
  * Legacy discovery documents (/api, /apis, /api/v1, /apis/<g>/<v>), built from the kind
@@ -45,7 +45,8 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
   };
 }
 
-function versionOrder(group: string): string[] {
+/** A group's served versions, the preferred first: the order both discovery forms list them in. */
+export function versionOrder(group: string): string[] {
   const versions = servedVersions().filter((v) => v.group === group);
   // Preferred (storage) version first, as Kubernetes lists a group's versions.
   versions.sort((a, b) => Number(b.preferred) - Number(a.preferred) || b.version.localeCompare(a.version));
@@ -64,13 +65,28 @@ export function apiGroup(group: string): Record<string, unknown> | null {
   };
 }
 
-export function apiGroupList(): Record<string, unknown> {
+/** The named groups (not the core group), in the order /apis lists them. */
+export function groupNames(): string[] {
   const groups: string[] = [];
   for (const v of servedVersions()) if (v.group !== '' && !groups.includes(v.group)) groups.push(v.group);
+  return groups;
+}
+
+/**
+ * The group/version discovery names for a subresource's body: only where it is of another
+ * group-version than the resource (deployments/scale → autoscaling/v1 Scale), as
+ * kube-apiserver fills them only for storages that declare their own kind.
+ */
+export function subresourceGroupVersion(sub: SubresourceSpec, group: string, version: string): { group: string; version: string } | null {
+  if (sub.kind.group === group && sub.kind.version === version) return null;
+  return { group: sub.kind.group, version: sub.kind.version };
+}
+
+export function apiGroupList(): Record<string, unknown> {
   return {
     kind: 'APIGroupList',
     apiVersion: 'v1',
-    groups: groups.map((g) => {
+    groups: groupNames().map((g) => {
       const doc = apiGroup(g)!;
       const { kind: _k, apiVersion: _a, ...rest } = doc;
       return rest;
@@ -102,10 +118,10 @@ export function apiResourceList(group: string, version: string): Record<string, 
         kind: sub.kind.kind,
         verbs: sub.verbs,
       };
-      // Discovery names the group/version only where the body is of another group-version.
-      if (sub.kind.group !== rt.group || sub.kind.version !== version) {
-        s.group = sub.kind.group;
-        s.version = sub.kind.version;
+      const gv = subresourceGroupVersion(sub, rt.group, version);
+      if (gv) {
+        s.group = gv.group;
+        s.version = gv.version;
       }
       list.push(s);
     }

@@ -9,12 +9,13 @@ export type Representation =
   | { as: 'Table'; version: 'v1' | 'v1beta1'; includeObject: 'None' | 'Metadata' | 'Object' }
   | { as: 'PartialObjectMetadata'; version: 'v1' | 'v1beta1' };
 
-interface MediaRange {
+export interface MediaRange {
   type: string;
   params: Record<string, string>;
 }
 
-function parseAccept(header: string): MediaRange[] {
+/** An Accept header's media ranges, in order, with their parameters. */
+export function parseAccept(header: string): MediaRange[] {
   return header
     .split(',')
     .map((part) => part.trim())

@@ -8,10 +8,12 @@ import { buildTable, partialObjectMetadata } from './table.js';
 
 /** Writes a body as JSON or YAML. Every API answer goes through here or a Status. */
 export function sendBody(reply: FastifyReply, code: number, body: unknown, format: 'json' | 'yaml' = 'json'): FastifyReply {
+  // Buffers keep the Content-Type exactly as kube-apiserver writes it (fastify would add
+  // `; charset=utf-8` to a string body).
   if (format === 'yaml') {
-    return reply.code(code).header('content-type', 'application/yaml').send(toYaml(body));
+    return reply.code(code).header('content-type', 'application/yaml').send(Buffer.from(toYaml(body)));
   }
-  return reply.code(code).header('content-type', 'application/json').send(JSON.stringify(body));
+  return reply.code(code).header('content-type', 'application/json').send(Buffer.from(JSON.stringify(body)));
 }
 
 export function sendWarnings(reply: FastifyReply, warnings: string[]): void {
