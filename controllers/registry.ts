@@ -1,5 +1,7 @@
 import { deploymentController } from './deployment/deployment-controller.js';
 import { disruptionController } from './disruption/disruption-controller.js';
+import { endpointsController } from './endpoints/endpoints-controller.js';
+import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { replicaSetController } from './replicaset/replicaset-controller.js';
 import { garbageCollectorController } from './garbage-collector/garbage-collector.js';
 import { namespaceController } from './namespace/namespace-controller.js';
@@ -23,4 +25,6 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   replicaSetController,
   deploymentController,
   disruptionController,
+  endpointsController,
+  endpointSliceController,
 ];
