@@ -16,17 +16,36 @@ export function storagePrefix(rt: ResourceType, namespace?: string): string {
   return rt.namespaced && namespace ? `/registry/${rt.plural}/${namespace}/` : `/registry/${rt.plural}/`;
 }
 
+/**
+ * Stored form: metadata first, without resourceVersion, apiVersion and kind (the key and
+ * the storage version say those). Starting with `{"metadata":{` lets itemJson splice the
+ * resourceVersion in without parsing.
+ */
 export function encodeObject(obj: KubeObject): string {
   const { resourceVersion: _rv, ...meta } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata: meta });
+  const { apiVersion: _a, kind: _k, metadata: _m, ...rest } = obj;
+  return JSON.stringify({ metadata: meta, ...rest });
+}
+
+const STORED_PREFIX = '{"metadata":{';
+
+/** The JSON a read returns for a stored object, spliced from the stored text. */
+export function itemJson(rt: ResourceType, kv: KeyValue): string {
+  const value = kv.value;
+  if (!value.startsWith(STORED_PREFIX)) return JSON.stringify(decodeKeyValue(rt, kv));
+  const head = `{"apiVersion":${JSON.stringify(groupVersion(rt))},"kind":${JSON.stringify(rt.kind)},"metadata":{"resourceVersion":"${kv.modRevision}"`;
+  const rest = value.slice(STORED_PREFIX.length);
+  return rest.startsWith('}') ? head + rest : `${head},${rest}`;
 }
 
 export function decodeValue(rt: ResourceType, value: string, modRevision: number): KubeObject {
-  const obj = JSON.parse(value) as KubeObject;
-  obj.apiVersion = groupVersion(rt);
-  obj.kind = rt.kind;
-  obj.metadata = { ...obj.metadata, resourceVersion: String(modRevision) };
-  return obj;
+  const stored = JSON.parse(value) as KubeObject;
+  return {
+    ...stored,
+    apiVersion: groupVersion(rt),
+    kind: rt.kind,
+    metadata: { ...stored.metadata, resourceVersion: String(modRevision) },
+  };
 }
 
 export function decodeKeyValue(rt: ResourceType, kv: KeyValue): KubeObject {

@@ -12,7 +12,7 @@ import { boolParam, dryRunParam, intParam, param, type Query } from './query.js'
 import { decodeObject, parseFieldValidation } from '../registry/decode-object.js';
 import { compileFilter } from '../registry/filter.js';
 import type { DeleteOptions } from '../registry/generic-registry.js';
-import { sendBody, sendList, sendObject, sendWarnings, successStatus } from './respond.js';
+import { sendBody, sendJsonList, sendList, sendObject, sendWarnings, successStatus } from './respond.js';
 import { serveWatch } from './watch-handler.js';
 import { handleSubresource } from './subresource-handler.js';
 import { patchObject } from './patch-handler.js';
@@ -62,14 +62,19 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
     }
     case 'list': {
       const repr = negotiate(req.headers.accept, param(q, 'includeObject'), true);
-      const list = await reg.list(ns, {
-        filter: compileFilter(rt, param(q, 'labelSelector'), param(q, 'fieldSelector')),
+      const filter = compileFilter(rt, param(q, 'labelSelector'), param(q, 'fieldSelector'));
+      const opts = {
         limit: intParam(q, 'limit'),
         continue: param(q, 'continue'),
         resourceVersion: param(q, 'resourceVersion'),
         resourceVersionMatch: param(q, 'resourceVersionMatch'),
-      });
-      sendList(reply, view, list, repr, now);
+      };
+      if (!filter && repr.as === 'object' && repr.format === 'json' && view.version === rt.version) {
+        // Unfiltered JSON lists of the storage version: items spliced from stored text.
+        sendJsonList(reply, view, await reg.listJson(ns, opts));
+        return;
+      }
+      sendList(reply, view, await reg.list(ns, { ...opts, filter }), repr, now);
       return;
     }
     case 'watch': {

@@ -33,10 +33,25 @@ export function sendObject(reply: FastifyReply, code: number, view: ResourceView
   return sendBody(reply, code, view.toClient(obj), repr.format);
 }
 
-export function sendList(reply: FastifyReply, view: ResourceView, list: ListResult, repr: Representation, now: number): FastifyReply {
+function listMetadata(list: { resourceVersion: string; continue?: string; remainingItemCount?: number }): Record<string, unknown> {
   const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
   if (list.continue) metadata.continue = list.continue;
   if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
+  return metadata;
+}
+
+/** A list whose items are already JSON text (Registry.listJson). */
+export function sendJsonList(
+  reply: FastifyReply,
+  view: ResourceView,
+  list: { items: string[]; resourceVersion: string; continue?: string; remainingItemCount?: number },
+): FastifyReply {
+  const head = `{"kind":${JSON.stringify(view.rt.listKind)},"apiVersion":${JSON.stringify(view.apiVersion)},"metadata":${JSON.stringify(listMetadata(list))},"items":[`;
+  return reply.code(200).header('content-type', 'application/json').send(Buffer.from(`${head}${list.items.join(',')}]}`));
+}
+
+export function sendList(reply: FastifyReply, view: ResourceView, list: ListResult, repr: Representation, now: number): FastifyReply {
+  const metadata = listMetadata(list);
   if (repr.as === 'Table') {
     return sendBody(reply, 200, buildTable(view.rt, list.items, { ...list }, repr, now, view.toClient));
   }

@@ -103,9 +103,10 @@ export async function serveWatch(
 
   reply.hijack();
   raw.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });
-  raw.socket?.setNoDelay(true);
-  // Send the headers now: a client waits for them before it reads any event.
-  raw.flushHeaders();
+  raw.socket?.setNoDelay?.(true);
+  // Send the headers now: a client waits for them before it reads any event. (In-process
+  // injected requests have no socket to flush.)
+  if (raw.socket) raw.flushHeaders();
   started = true;
   for (const line of pending) raw.write(line);
   pending.length = 0;

@@ -118,6 +118,24 @@ describe('CRUD', () => {
     expect(page3.metadata.continue).toBeUndefined();
   });
 
+  it('ends a watch after timeoutSeconds, also for in-process (injected) requests', async () => {
+    await POST('/api/v1/namespaces/default/pods', pod('wt'));
+    const res = await t.app.inject({ url: '/api/v1/pods?watch=true&timeoutSeconds=1' });
+    expect(res.statusCode).toBe(200);
+    const events = res.body.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.map((e: any) => [e.type, e.object.metadata.name])).toEqual([['ADDED', 'wt']]);
+  });
+
+  it('serves unfiltered lists spliced from storage identical to parsed ones', async () => {
+    await POST('/api/v1/namespaces/default/pods', pod('s1'));
+    const fast = json(await t.app.inject({ url: '/api/v1/namespaces/default/pods' }));
+    const slow = json(await t.app.inject({ url: '/api/v1/namespaces/default/pods?labelSelector=app%3Dweb' }));
+    expect(fast.items).toEqual(slow.items);
+    expect(fast.items[0].apiVersion).toBe('v1');
+    expect(fast.items[0].kind).toBe('Pod');
+    expect(fast.items[0].metadata.resourceVersion).toMatch(/^[0-9]+$/);
+  });
+
   it('renders Tables with the kube-apiserver columns', async () => {
     await POST('/api/v1/namespaces/default/pods', pod('tp'));
     const res = await t.app.inject({
