@@ -41,7 +41,7 @@ export interface KubeletSimOptions {
   leaseRenewMs?: number;
   /** Unconditional node status report interval (kubelet's nodeStatusReportFrequency: 5 min). */
   statusReportMs?: number;
-  /** Record Normal lifecycle events (Pulling, Created, Started…); default true. Warnings always. */
+  /** Record Normal events (pod lifecycle: Pulling, Created, Started…; node: Starting, NodeReady…); default true. Warnings always. */
   events?: boolean;
   random?: () => number;
 }

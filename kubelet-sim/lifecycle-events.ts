@@ -1,13 +1,15 @@
 import type { ObjectReference } from '../api/meta.js';
 import type { Pod } from '../api/core/pod.js';
-import { hexId } from './ids.js';
+import { imageSizeOf } from './image-cache.js';
+import { alreadyPresentMessage, hasBit, neverPullMessage } from './image-pull.js';
 import type { PodSim } from './pod-lifecycle.js';
 import { podDescription } from './pod-status.js';
 
 /**
  * The events a kubelet records as a pod moves between simulated states, with kubelet's
- * reasons and wording (pkg/kubelet/events): Pulling/Pulled per image, Created/Started
- * per container, BackOff in a crash loop, Killing on termination. Pure.
+ * reasons and wording (pkg/kubelet/events): Pulling/Pulled per image (or Pulled "already
+ * present", or ErrImageNeverPull), Created/Started per container, BackOff in a crash
+ * loop, Killing on termination. Pure.
  */
 
 export interface SimEvent {
@@ -29,9 +31,15 @@ function containerRef(pod: Pod, container: string, init = false): ObjectReferenc
   };
 }
 
-/** A plausible, stable image size in bytes (10–200 MB). */
-export function imageSizeOf(image: string): number {
-  return 10_000_000 + (parseInt(hexId(`size:${image}`, 8), 16) % 190_000_000);
+/** Go's time.Duration String() for whole milliseconds, as kubelet prints pull times: 250ms, 1.5s, 1m2.5s. */
+export function goDurationMs(ms: number): string {
+  if (ms <= 0) return '0s';
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor(ms / 60_000) % 60;
+  const s = `${+((ms % 60_000) / 1000).toFixed(3)}s`;
+  if (h > 0) return `${h}h${m}m${s}`;
+  return m > 0 ? `${m}m${s}` : s;
 }
 
 export function lifecycleEvents(pod: Pod, before: PodSim, after: PodSim, now: number): SimEvent[] {
@@ -42,20 +50,40 @@ export function lifecycleEvents(pod: Pod, before: PodSim, after: PodSim, now: nu
   const each = (list: typeof all, type: SimEvent['type'], reason: string, message: (name: string, image: string) => string) => {
     for (const { c, init } of list) out.push({ ref: containerRef(pod, c.name, init), type, reason, message: message(c.name, c.image ?? '') });
   };
-  if (before.state === after.state && before.restartCount === after.restartCount) return out;
+  // SandboxReady again: a pod blocked by imagePullPolicy Never looked at anew.
+  const retry = before.state === 'SandboxReady' && after.state === 'SandboxReady';
+  if (!retry && before.state === after.state && before.restartCount === after.restartCount) return out;
+  // Which containers fetch their image (no plan: a pod adopted mid-start, or a stage config
+  // without image stages: every image is pulled, as before image caching).
+  const pulls = all.map((_x, i) => after.image === undefined || hasBit(after.imageMask, i));
   switch (after.state) {
     case 'SandboxReady':
-      each(all, 'Normal', 'Pulling', (_n, image) => `Pulling image "${image}"`);
+      if (after.image === 'never-missing') {
+        for (const [i, { c, init }] of all.entries()) {
+          if (!hasBit(after.imageMask, i)) continue;
+          const ref = containerRef(pod, c.name, init);
+          out.push({ ref, type: 'Warning', reason: 'ErrImageNeverPull', message: neverPullMessage(c.image ?? '') });
+          out.push({ ref, type: 'Warning', reason: 'Failed', message: 'Error: ErrImageNeverPull' });
+        }
+      } else if (!retry) {
+        each(all.filter((_x, i) => pulls[i]), 'Normal', 'Pulling', (_n, image) => `Pulling image "${image}"`);
+      }
       break;
     case 'Pulled': {
-      const secs = ((now - (after.sandboxAt ?? now)) / 1000).toFixed(3).replace(/\.?0+$/, '') || '0';
-      each(all, 'Normal', 'Pulled', (_n, image) => `Successfully pulled image "${image}" in ${secs}s (${secs}s including waiting). Image size: ${imageSizeOf(image)} bytes.`);
+      const took = goDurationMs(now - (after.sandboxAt ?? now));
+      for (const [i, { c, init }] of all.entries()) {
+        const image = c.image ?? '';
+        const message = pulls[i]
+          ? `Successfully pulled image "${image}" in ${took} (${took} including waiting). Image size: ${imageSizeOf(image)} bytes.`
+          : alreadyPresentMessage(image);
+        out.push({ ref: containerRef(pod, c.name, init), type: 'Normal', reason: 'Pulled', message });
+      }
       break;
     }
     case 'Running': {
       const restarted = before.state === 'BackOff';
       const list = restarted ? all.filter((x) => !x.init) : all;
-      if (restarted) each(list, 'Normal', 'Pulled', (_n, image) => `Container image "${image}" already present on machine`);
+      if (restarted) each(list, 'Normal', 'Pulled', (_n, image) => alreadyPresentMessage(image));
       each(list, 'Normal', 'Created', (name) => `Created container: ${name}`);
       each(list, 'Normal', 'Started', (name) => `Started container ${name}`);
       break;

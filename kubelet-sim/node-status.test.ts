@@ -112,3 +112,27 @@ describe('sameJson', () => {
     expect(sameJson(b, a)).toBe(want);
   });
 });
+
+describe('node status images', () => {
+  const images = [{ names: ['docker.io/library/nginx@sha256:ab', 'docker.io/library/nginx:1.27'], sizeBytes: 70_000_000 }];
+
+  it('lists the images the node holds; an empty list is left out', () => {
+    expect(nodeStatus(t, id, T0, undefined, images).images).toEqual(images);
+    expect(nodeStatus(t, id, T0, undefined, []).images).toBeUndefined();
+    expect(registrationNode(t, id, T0, images).status?.images).toEqual(images);
+  });
+
+  it('differs when the images changed, so the next sync reports a new pull', () => {
+    const before = nodeStatus(t, id, T0, undefined, images);
+    const more = [...images, { names: ['registry.k8s.io/pause@sha256:cd', 'registry.k8s.io/pause:3.10'], sizeBytes: 300_000 }];
+    expect(nodeStatusDiffers(before, nodeStatus(t, id, T0 + 10_000, before, images))).toBe(false);
+    expect(nodeStatusDiffers(before, nodeStatus(t, id, T0 + 10_000, before, more))).toBe(true);
+    // Nothing to say about images: whatever the apiserver holds stays (a merge patch cannot empty it).
+    expect(nodeStatusDiffers(before, nodeStatus(t, id, T0 + 10_000, before))).toBe(false);
+  });
+
+  it('a node template starts with the pause image unless it names its own', () => {
+    expect(resolveNodeTemplate().images).toEqual(['registry.k8s.io/pause:3.10']);
+    expect(resolveNodeTemplate({ images: ['nginx:1.27'] }).images).toEqual(['nginx:1.27']);
+  });
+});

@@ -2,6 +2,7 @@ import type { Node, NodeCondition } from '../api/core/node.js';
 import { formatMicroTime } from '../api/coordination/lease.js';
 import type { KubeObject } from '../api/types.js';
 import { KUBELET_ENDPOINT } from './annotations.js';
+import type { NodeImage } from './image-cache.js';
 import { allocatableOf, capacityOf, nodeAddresses, nodeLabels, type ResolvedNodeTemplate } from './node-template.js';
 import { formatTime } from './time.js';
 import { hexId, uuidOf } from './ids.js';
@@ -45,10 +46,20 @@ export function nodeConditions(now: number, previous: NodeCondition[] | undefine
   });
 }
 
-/** The status a kubelet reports (everything but the conditions' times is a function of identity). */
-export function nodeStatus(t: ResolvedNodeTemplate, id: NodeIdentity, now: number, previous?: Node['status']): NonNullable<Node['status']> {
+/**
+ * The status a kubelet reports (everything but the conditions' times and the images is a
+ * function of identity). `images`: what the node holds (ImageCache.statusImages); left out
+ * when empty, as kubelet's JSON omits an empty list.
+ */
+export function nodeStatus(
+  t: ResolvedNodeTemplate,
+  id: NodeIdentity,
+  now: number,
+  previous?: Node['status'],
+  images?: readonly NodeImage[],
+): NonNullable<Node['status']> {
   const addr = nodeAddresses(id.name, id.index);
-  return {
+  const status: NonNullable<Node['status']> = {
     capacity: capacityOf(t),
     allocatable: allocatableOf(t),
     phase: undefined,
@@ -72,12 +83,14 @@ export function nodeStatus(t: ResolvedNodeTemplate, id: NodeIdentity, now: numbe
       architecture: t.architecture,
     },
   };
+  if (images && images.length > 0) status.images = images.map((i) => ({ names: i.names, sizeBytes: i.sizeBytes }));
+  return status;
 }
 
-/** The Node a kubelet registers (POST /api/v1/nodes). */
-export function registrationNode(t: ResolvedNodeTemplate, id: NodeIdentity, now: number): Node {
+/** The Node a kubelet registers (POST /api/v1/nodes), with the images it starts with. */
+export function registrationNode(t: ResolvedNodeTemplate, id: NodeIdentity, now: number, images?: readonly NodeImage[]): Node {
   const taints = t.taints.map((x) => ({ key: x.key, value: x.value, effect: x.effect }));
-  const status = nodeStatus(t, id, now);
+  const status = nodeStatus(t, id, now, undefined, images);
   delete status.phase;
   return {
     apiVersion: 'v1',
@@ -100,7 +113,9 @@ export function registrationNode(t: ResolvedNodeTemplate, id: NodeIdentity, now:
 /**
  * Whether a report is needed beyond the periodic one: kubelet's nodeStatusHasChanged,
  * which compares everything except heartbeat times (so a Ready=Unknown written by the
- * node lifecycle controller is corrected on the next 10 s sync).
+ * node lifecycle controller is corrected on the next 10 s sync, and a newly pulled image
+ * shows in status.images then). Images count only when the desired status lists some:
+ * a merge patch cannot empty the list anyway.
  */
 export function nodeStatusDiffers(live: Node['status'] | undefined, desired: NonNullable<Node['status']>): boolean {
   if (!live) return true;
@@ -114,7 +129,8 @@ export function nodeStatusDiffers(live: Node['status'] | undefined, desired: Non
       .map((c) => ({ type: c.type, status: c.status, reason: c.reason ?? '', message: c.message ?? '' }))
       .sort((a, b) => (a.type < b.type ? -1 : 1)),
   });
-  return !sameJson(strip(live), strip(desired));
+  if (!sameJson(strip(live), strip(desired))) return true;
+  return desired.images !== undefined && !sameJson(live.images, desired.images);
 }
 
 /** The node's Lease in kube-node-lease, owned by the Node so it goes with it. */

@@ -1,4 +1,4 @@
-import { nodeResource, type Node } from '../api/core/node.js';
+import { nodeResource, type Node, type NodeCondition } from '../api/core/node.js';
 import { leaseResource } from '../api/coordination/lease.js';
 import { isAlreadyExists, isConflict, isNotFound, type RestClient } from '../client/rest-client.js';
 import { LEASE_NAMESPACE, nodeLease, nodeStatus, nodeStatusDiffers, registrationNode } from './node-status.js';
@@ -11,6 +11,12 @@ import type { NodeRecord } from './simulator.js';
  * request (QPS); errors propagate for the pool to retry.
  */
 
+/** A status the kubelet wrote: the conditions the apiserver held before, and the ones written. */
+export interface StatusWritten {
+  previous: NodeCondition[] | undefined;
+  reported: NodeCondition[];
+}
+
 export interface NodeSyncContext {
   client: RestClient;
   template: ResolvedNodeTemplate;
@@ -18,12 +24,16 @@ export interface NodeSyncContext {
   throttle: () => Promise<void>;
 }
 
-/** kubelet's registerWithAPIServer: create the Node, or take over an existing one of that name. */
-export async function registerNode(ctx: NodeSyncContext, node: NodeRecord): Promise<void> {
+/**
+ * kubelet's registerWithAPIServer: create the Node, or take over an existing one of that
+ * name. `previous` is undefined for a new Node, the taken-over Node's conditions otherwise.
+ */
+export async function registerNode(ctx: NodeSyncContext, node: NodeRecord): Promise<StatusWritten> {
   const { client, template, now, throttle } = ctx;
   const name = node.id.name;
-  const body = registrationNode(template, node.id, now);
+  const body = registrationNode(template, node.id, now, node.images.statusImages());
   let obj: Node;
+  let previous: NodeCondition[] | undefined;
   try {
     await throttle();
     obj = await client.create<Node>(nodeResource, body);
@@ -36,29 +46,37 @@ export async function registerNode(ctx: NodeSyncContext, node: NodeRecord): Prom
       { metadata: { labels: nodeLabels(template, name, node.id.index), annotations: body.metadata.annotations } },
       { type: 'merge' },
     );
+    previous = obj.status?.conditions;
   }
   node.uid = obj.metadata.uid;
   // An apiserver may drop status on create, and a taken-over Node has an old one: report now.
-  const desired = nodeStatus(template, node.id, now, obj.status);
+  const desired = nodeStatus(template, node.id, now, obj.status, node.images.statusImages());
   if (!obj.status?.conditions?.length || nodeStatusDiffers(obj.status, desired)) {
     await throttle();
     await client.patch(nodeResource, name, { status: desired }, { type: 'merge', subresource: 'status' });
   }
   node.registered = true;
   node.lastReportAt = now;
+  return { previous, reported: desired.conditions ?? [] };
 }
 
 /**
  * kubelet's tryUpdateNodeStatus with nodeStatusReportFrequency: write when the last report
  * is older than reportMs or the live status differs (heartbeat times aside).
  */
-export async function reportNodeStatus(ctx: NodeSyncContext, node: NodeRecord, live: Node | undefined, reportMs: number): Promise<void> {
-  if (!live) return;
-  const desired = nodeStatus(ctx.template, node.id, ctx.now, live.status);
-  if (ctx.now - node.lastReportAt < reportMs && !nodeStatusDiffers(live.status, desired)) return;
+export async function reportNodeStatus(
+  ctx: NodeSyncContext,
+  node: NodeRecord,
+  live: Node | undefined,
+  reportMs: number,
+): Promise<StatusWritten | undefined> {
+  if (!live) return undefined;
+  const desired = nodeStatus(ctx.template, node.id, ctx.now, live.status, node.images.statusImages());
+  if (ctx.now - node.lastReportAt < reportMs && !nodeStatusDiffers(live.status, desired)) return undefined;
   await ctx.throttle();
   await ctx.client.patch(nodeResource, node.id.name, { status: desired }, { type: 'merge', subresource: 'status' });
   node.lastReportAt = ctx.now;
+  return { previous: live.status?.conditions, reported: desired.conditions ?? [] };
 }
 
 /** Renews (or creates) the node's Lease: an update with the resourceVersion last written. */

@@ -9,6 +9,9 @@ import { formatQuantity, parseQuantity } from '../api/quantity.js';
  * simulated cluster is described, not coded. Names and defaults follow kind/kwok nodes.
  */
 
+/** The sandbox image containerd runs for every pod (kubeadm 1.32's default), on every node. */
+export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+
 const taintSchema = z.object({
   key: z.string(),
   value: z.string().optional(),
@@ -33,6 +36,11 @@ export const nodeTemplateSchema = z.object({
   /** Topology labels, when set: topology.kubernetes.io/region and /zone (zones round-robin over nodes). */
   region: z.string().optional(),
   zones: z.array(z.string()).default([]),
+  /**
+   * Images already on the machine (a baked node image): pods using them skip the pull
+   * from the first one on. Replaces the default, which holds the sandbox (pause) image.
+   */
+  images: z.array(z.string()).default([PAUSE_IMAGE]),
 });
 
 export type NodeTemplate = z.input<typeof nodeTemplateSchema>;

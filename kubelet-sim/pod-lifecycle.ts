@@ -1,3 +1,4 @@
+import type { ImagePlan, PodImagePlan } from './image-pull.js';
 import type { SimState, StageConfig } from './stages.js';
 
 /**
@@ -22,6 +23,12 @@ export interface PodSim {
   last?: Run;
   /** Exits in the current back-off series before the latest one (stages.backoffMs). */
   backoffStep: number;
+  /**
+   * The image plan decided when the sandbox was ready (image-pull.ts): selects the image
+   * stage; `imageMask` names the containers that pulled (or, for never-missing, are blocked).
+   */
+  image?: ImagePlan;
+  imageMask?: number;
 }
 
 export interface Run {
@@ -41,6 +48,8 @@ export interface TransitionInput {
   restartPolicy?: string;
   /** For SandboxReady: the IP the network plugin gave (the node IP for hostNetwork pods). */
   podIP?: string;
+  /** For SandboxReady: the pod's image plan against the node's images, decided now. */
+  image?: PodImagePlan;
   /** For Exited: the declared exit code. */
   exitCode?: number;
   cfg: StageConfig;
@@ -63,8 +72,11 @@ export function transition(sim: PodSim, next: SimState, input: TransitionInput):
       out.admittedAt = sim.admittedAt ?? now;
       return out;
     case 'SandboxReady':
-      out.sandboxAt = now;
+      // Again from SandboxReady: a blocked image looked at anew; the sandbox is the same.
+      out.sandboxAt = sim.state === 'SandboxReady' ? (sim.sandboxAt ?? now) : now;
       out.podIP = input.podIP;
+      out.image = input.image?.plan;
+      out.imageMask = input.image?.mask;
       return out;
     case 'Pulled':
       return out;

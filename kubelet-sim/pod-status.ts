@@ -1,6 +1,7 @@
 import type { Container, ContainerStatus } from '../api/core/container.js';
 import type { Pod, PodCondition, PodStatus } from '../api/core/pod.js';
 import { containerIdOf, imageIdOf, normalizeImage } from './ids.js';
+import { hasBit, neverPullMessage } from './image-pull.js';
 import { podPhase, type PodSim } from './pod-lifecycle.js';
 import { backoffMs, type StageConfig } from './stages.js';
 import { sameJson } from './node-status.js';
@@ -63,8 +64,9 @@ export function renderPodStatus(input: RenderInput): KubeletPodStatus {
   status.startTime = ts(sim.admittedAt);
 
   const uid = pod.metadata.uid ?? '';
-  status.containerStatuses = containers.map((c) => mainContainerStatus(c, input, uid, inits.length > 0));
-  if (inits.length > 0) status.initContainerStatuses = inits.map((c) => initContainerStatus(c, input, uid));
+  // Bit i of the image mask is containers[i] after the init containers (image-pull.ts order).
+  status.containerStatuses = containers.map((c, i) => mainContainerStatus(c, input, uid, inits.length > 0, inits.length + i));
+  if (inits.length > 0) status.initContainerStatuses = inits.map((c, i) => initContainerStatus(c, input, uid, i));
 
   const unready = containers.map((c) => c.name);
   const incompleteInits = started ? [] : inits.filter((c) => c.restartPolicy !== 'Always').map((c) => c.name);
@@ -121,7 +123,13 @@ function terminatedOf(run: NonNullable<PodSim['run']>, containerID: string) {
   };
 }
 
-function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasInits: boolean): ContainerStatus {
+/** The waiting state of a container blocked by imagePullPolicy Never (slot: its bit in the image mask), if it is. */
+function neverPulled(c: Container, sim: PodSim, slot: number): { reason: string; message: string } | undefined {
+  if (sim.image !== 'never-missing' || sim.state !== 'SandboxReady' || !hasBit(sim.imageMask, slot)) return undefined;
+  return { reason: 'ErrImageNeverPull', message: neverPullMessage(c.image ?? '') };
+}
+
+function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasInits: boolean, slot: number): ContainerStatus {
   const { sim, pod, cfg } = input;
   const image = c.image ?? '';
   const base = { name: c.name, image, imageID: '', ready: false, restartCount: sim.restartCount, started: false };
@@ -145,7 +153,8 @@ function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasI
         lastState: {},
       };
     }
-    return { ...base, state: { waiting: { reason: hasInits ? 'PodInitializing' : 'ContainerCreating' } }, lastState };
+    const waiting = neverPulled(c, sim, slot) ?? { reason: hasInits ? 'PodInitializing' : 'ContainerCreating' };
+    return { ...base, state: { waiting }, lastState };
   }
   if (sim.state === 'Running') {
     return { ...base, ...ran, state: { running: { startedAt: formatTime(sim.run.startedAt) } }, lastState, ready: true, started: true };
@@ -168,12 +177,12 @@ function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasI
   return { ...base, ...ran, state: { terminated: terminatedOf(sim.run, runId) }, lastState };
 }
 
-function initContainerStatus(c: Container, input: RenderInput, uid: string): ContainerStatus {
+function initContainerStatus(c: Container, input: RenderInput, uid: string, slot: number): ContainerStatus {
   const { sim } = input;
   const image = c.image ?? '';
   const base = { name: c.name, image, imageID: '', ready: false, restartCount: 0, started: false, lastState: {} };
   const firstStart = sim.last?.startedAt ?? sim.run?.startedAt;
-  if (firstStart === undefined) return { ...base, state: { waiting: { reason: 'PodInitializing' } } };
+  if (firstStart === undefined) return { ...base, state: { waiting: neverPulled(c, sim, slot) ?? { reason: 'PodInitializing' } } };
   const ids = { image: normalizeImage(image), imageID: imageIdOf(image), containerID: containerIdOf(uid, `init:${c.name}`, 0) };
   const begin = formatTime(sim.sandboxAt ?? firstStart);
   if (c.restartPolicy === 'Always') {

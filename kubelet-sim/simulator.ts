@@ -10,10 +10,13 @@ import type { Logger } from '../lib/logger.js';
 import { declaredExit } from './annotations.js';
 import { DueQueue } from './due-queue.js';
 import { sandboxIdOf } from './ids.js';
+import { ImageCache, imagesFromStatus, planPodImages, pullStageMs, recordPulled } from './image-cache.js';
+import { podImageContainers } from './image-pull.js';
 import { IpAllocator, parseCidr, sandboxExhaustedMessage } from './ip-allocator.js';
 import { lifecycleEvents } from './lifecycle-events.js';
 import type { NodeIdentity } from './node-status.js';
 import { nodeAddresses, type ResolvedNodeTemplate } from './node-template.js';
+import { kubeletNodeRef, nodeStartEvents, nodeStatusEvents, type NodeEvent } from './node-events.js';
 import { registerNode, renewLease, reportNodeStatus } from './node-sync.js';
 import { adoptPodSim } from './pod-adopt.js';
 import { holdsSandbox, newPodSim, transition, type PodSim, type TransitionInput } from './pod-lifecycle.js';
@@ -50,7 +53,7 @@ export interface SimulatorOptions {
   random: () => number;
   leaseRenewMs: number;
   statusReportMs: number;
-  /** Normal lifecycle events (Pulling, Created…); warnings are always recorded. */
+  /** Normal events (Pulling, Created…, and the node's Starting, NodeReady…); warnings are always recorded. */
   events: boolean;
 }
 
@@ -68,6 +71,8 @@ export interface NodeRecord {
   pods: Set<PodRecord>;
   /** Pods whose sandbox waits for the node's podCIDR. */
   waitingNetwork: Set<PodRecord>;
+  /** What the node's container runtime holds: decides pulls, feeds status.images. */
+  images: ImageCache;
 }
 
 export interface PodRecord {
@@ -120,6 +125,7 @@ export class Simulator {
         lastReportAt: -Infinity,
         pods: new Set(),
         waitingNetwork: new Set(),
+        images: new ImageCache(o.template.images),
       });
     });
     this.nodeInformer = createInformer(o.client, nodeResource, { clock: o.clock, logger: o.logger });
@@ -208,6 +214,8 @@ export class Simulator {
     const node = this.nodes.get(n.metadata.name ?? '');
     if (!node) return;
     node.gone = false;
+    // First sight of a Node a kubelet already ran (restart): its runtime still holds those images.
+    if (node.uid === undefined) for (const image of imagesFromStatus(n.status?.images)) node.images.add(image);
     if (n.metadata.uid) node.uid = n.metadata.uid;
     const cidr = parseCidr(n.spec?.podCIDR ?? n.spec?.podCIDRs?.[0]);
     if (!cidr || node.alloc?.cidr.text === cidr.text) return;
@@ -278,7 +286,12 @@ export class Simulator {
     const now = this.o.clock.now();
     const deleting = Boolean(pod.metadata.deletionTimestamp);
     const annotations = pod.metadata.annotations;
-    const stage = selectStage(this.o.stages.stages, { state: rec.sim.state, deleting, annotations });
+    // A pod adopted with its sandbox up (simulator restart) has no image plan yet: decide it now.
+    if (rec.sim.state === 'SandboxReady' && rec.sim.image === undefined) {
+      const { plan, mask } = planPodImages(rec.node.images, podImageContainers(pod.spec));
+      rec.sim = { ...rec.sim, image: plan, imageMask: mask };
+    }
+    const stage = selectStage(this.o.stages.stages, { state: rec.sim.state, deleting, annotations, image: rec.sim.image });
     if (!stage) {
       if (rec.pendingStage) {
         rec.gen++;
@@ -291,6 +304,10 @@ export class Simulator {
     let ms = stageDelayMs(stage, this.o.stages, { annotations, graceRemainingMs, backoffStep: rec.sim.backoffStep }, this.o.random);
     // A declared exit counts from the container's start, also for a run adopted after a restart.
     if (stage.delay.fromAnnotation && rec.sim.state === 'Running' && rec.sim.run) ms = Math.max(0, ms - (now - rec.sim.run.startedAt));
+    // Fetching images: an image another pod on the node is already pulling is joined, not pulled twice.
+    if (rec.sim.state === 'SandboxReady' && stage.next === 'Pulled' && rec.sim.image === 'pull') {
+      ms = pullStageMs(rec.node.images, podImageContainers(pod.spec), rec.sim.imageMask ?? 0, ms, now);
+    }
     this.at(rec, stage, ms);
   }
 
@@ -313,7 +330,10 @@ export class Simulator {
       const ip = this.sandboxIP(rec, pod, stage);
       if (ip === undefined) return;
       input.podIP = ip;
+      // The kubelet looks at the images once the sandbox is up (EnsureImageExists per container).
+      input.image = planPodImages(rec.node.images, podImageContainers(pod.spec));
     }
+    if (stage.next === 'Pulled' && rec.sim.image !== undefined) recordPulled(rec.node.images, podImageContainers(pod.spec), rec.sim.imageMask ?? 0);
     if (stage.next === 'Exited') input.exitCode = declaredExit(pod.metadata.annotations)?.exitCode ?? 0;
     const before = rec.sim;
     rec.pendingStage = undefined;
@@ -322,7 +342,7 @@ export class Simulator {
     if (holdsSandbox(before.state) && !holdsSandbox(rec.sim.state)) this.releaseIP(rec);
     this.log.debug({ pod: rec.key, node: rec.node.id.name, stage: stage.name, state: rec.sim.state }, 'stage');
     for (const ev of lifecycleEvents(pod, before, rec.sim, now)) {
-      if (ev.type === 'Warning' || this.o.events) this.recorder.event(ev.ref, ev.type, ev.reason, ev.message);
+      if (ev.type === 'Warning' || this.o.events) this.recorder.event(ev.ref, ev.type, ev.reason, ev.message, { host: rec.node.id.name });
     }
     this.pool.enqueue(`pod:${rec.key}`);
     this.notify(rec);
@@ -348,7 +368,7 @@ export class Simulator {
     const attempts = rec.sim.sandboxAttempts + 1;
     rec.sim = { ...rec.sim, sandboxAttempts: attempts };
     const message = sandboxExhaustedMessage(sandboxIdOf(rec.uid, attempts), alloc.rangeText());
-    this.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', message);
+    this.recorder.event(pod, 'Warning', 'FailedCreatePodSandBox', message, { host: rec.node.id.name });
     this.log.debug({ pod: rec.key, node: rec.node.id.name }, 'pod CIDR exhausted; sandbox retried later');
     this.at(rec, stage, delayMs(this.o.stages.sandboxRetry, this.o.random));
     return undefined;
@@ -434,12 +454,21 @@ export class Simulator {
     if (!node || node.failed || node.gone) return;
     const ctx = { client: this.o.client, template: this.o.template, now: this.o.clock.now(), throttle };
     if (!node.registered) {
-      await registerNode(ctx, node);
+      const written = await registerNode(ctx, node);
       this.log.debug({ node: name }, 'node registered');
+      this.nodeEvents(name, nodeStartEvents(name, written.previous, written.reported));
       this.pool.enqueue(`lease:${name}`);
       return;
     }
-    await reportNodeStatus(ctx, node, this.nodeInformer.store.get(name) as Node | undefined, this.o.statusReportMs);
+    const written = await reportNodeStatus(ctx, node, this.nodeInformer.store.get(name) as Node | undefined, this.o.statusReportMs);
+    if (written) this.nodeEvents(name, nodeStatusEvents(name, written.previous, written.reported));
+  }
+
+  /** Records a kubelet's events on its Node, from that node (source.host), unless events are off. */
+  private nodeEvents(name: string, events: NodeEvent[]): void {
+    if (!this.o.events) return;
+    const ref = kubeletNodeRef(name);
+    for (const ev of events) this.recorder.event(ref, ev.type, ev.reason, ev.message, { host: name });
   }
 
   private async syncLease(name: string, throttle: () => Promise<void>): Promise<void> {

@@ -2,35 +2,56 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ImagePlan } from './image-pull.js';
 import { backoffMs, defaultStageConfig, loadStageConfig, mergeStageConfig, selectStage, stageDelayMs, type SimState } from './stages.js';
 
 const cfg = defaultStageConfig;
 const exitAfter = { 'kubeling.io/exit-after': '30s' };
 
 describe('selectStage (golden: pod facts → stage → next state)', () => {
-  const cases: Array<[SimState, boolean, Record<string, string> | undefined, string | undefined, SimState | undefined]> = [
-    ['New', false, undefined, 'pod-admit', 'Admitted'],
-    ['Admitted', false, undefined, 'pod-sandbox', 'SandboxReady'],
-    ['SandboxReady', false, undefined, 'image-pull', 'Pulled'],
-    ['Pulled', false, undefined, 'container-start', 'Running'],
-    ['Running', false, undefined, undefined, undefined],
-    ['Running', false, exitAfter, 'container-exit', 'Exited'],
-    ['BackOff', false, undefined, 'container-restart', 'Running'],
-    ['Succeeded', false, undefined, undefined, undefined],
-    ['Failed', false, exitAfter, undefined, undefined],
-    ['New', true, undefined, 'pod-delete', 'Deleted'],
-    ['Admitted', true, undefined, 'pod-stop', 'Stopped'],
-    ['Running', true, exitAfter, 'pod-stop', 'Stopped'],
-    ['BackOff', true, undefined, 'pod-stop', 'Stopped'],
-    ['Stopped', true, undefined, 'pod-delete', 'Deleted'],
-    ['Succeeded', true, undefined, 'pod-delete', 'Deleted'],
-    ['Failed', true, undefined, 'pod-delete', 'Deleted'],
-    ['Deleted', true, undefined, undefined, undefined],
+  const cases: Array<[SimState, boolean, Record<string, string> | undefined, ImagePlan | undefined, string | undefined, SimState | undefined]> = [
+    ['New', false, undefined, undefined, 'pod-admit', 'Admitted'],
+    ['Admitted', false, undefined, undefined, 'pod-sandbox', 'SandboxReady'],
+    ['SandboxReady', false, undefined, 'pull', 'image-pull', 'Pulled'],
+    ['SandboxReady', false, undefined, 'refresh', 'image-refresh', 'Pulled'],
+    ['SandboxReady', false, undefined, 'present', 'image-present', 'Pulled'],
+    ['SandboxReady', false, undefined, 'never-missing', 'image-never-pull', 'SandboxReady'],
+    ['SandboxReady', false, undefined, undefined, undefined, undefined],
+    ['SandboxReady', true, undefined, 'never-missing', 'pod-stop', 'Stopped'],
+    ['Pulled', false, undefined, 'present', 'container-start', 'Running'],
+    ['Running', false, undefined, 'pull', undefined, undefined],
+    ['Running', false, exitAfter, undefined, 'container-exit', 'Exited'],
+    ['BackOff', false, undefined, undefined, 'container-restart', 'Running'],
+    ['Succeeded', false, undefined, undefined, undefined, undefined],
+    ['Failed', false, exitAfter, undefined, undefined, undefined],
+    ['New', true, undefined, undefined, 'pod-delete', 'Deleted'],
+    ['Admitted', true, undefined, undefined, 'pod-stop', 'Stopped'],
+    ['Running', true, exitAfter, undefined, 'pod-stop', 'Stopped'],
+    ['BackOff', true, undefined, undefined, 'pod-stop', 'Stopped'],
+    ['Stopped', true, undefined, undefined, 'pod-delete', 'Deleted'],
+    ['Succeeded', true, undefined, undefined, 'pod-delete', 'Deleted'],
+    ['Failed', true, undefined, undefined, 'pod-delete', 'Deleted'],
+    ['Deleted', true, undefined, undefined, undefined, undefined],
   ];
-  it.each(cases)('%s deleting=%s %j → %s', (state, deleting, annotations, name, next) => {
-    const stage = selectStage(cfg.stages, { state, deleting, annotations });
+  it.each(cases)('%s deleting=%s %j image=%s → %s', (state, deleting, annotations, image, name, next) => {
+    const stage = selectStage(cfg.stages, { state, deleting, annotations, image });
     expect(stage?.name).toBe(name);
     expect(stage?.next).toBe(next);
+  });
+
+  it('image stages take their delays from the data: a cached image costs nothing, Always a registry round trip', () => {
+    const delay = (name: string) => stageDelayMs(cfg.stages.find((s) => s.name === name)!, cfg, {}, () => 0.5);
+    expect(delay('image-present')).toBe(0);
+    expect(delay('image-refresh')).toBeGreaterThanOrEqual(100);
+    expect(delay('image-refresh')).toBeLessThan(300);
+    expect(delay('image-pull')).toBeGreaterThanOrEqual(800);
+  });
+
+  it('an override by name keeps the image selector of the default stage', () => {
+    const merged = mergeStageConfig(cfg, { stages: [{ name: 'image-pull', delay: { ms: 5 } }] });
+    expect(selectStage(merged.stages, { state: 'SandboxReady', deleting: false, image: 'present' })?.name).toBe('image-present');
+    expect(selectStage(merged.stages, { state: 'SandboxReady', deleting: false, image: 'pull' })?.delay.ms).toBe(5);
+    expect(() => mergeStageConfig(cfg, { stages: [{ name: 'image-pull', image: ['sometimes'] }] })).toThrow(/invalid stage config/);
   });
 });
 

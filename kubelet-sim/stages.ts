@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { EXIT_AFTER, parseDuration } from './annotations.js';
+import { imagePlans, type ImagePlan } from './image-pull.js';
 
 /**
  * The simulated pod lifecycle as data, after kwok's pod stages: each stage says which
@@ -16,7 +17,8 @@ import { EXIT_AFTER, parseDuration } from './annotations.js';
 
 /**
  * Where a pod is in the simulated kubelet:
- * New → Admitted (Pending, ContainerCreating) → SandboxReady (pod IP) → Pulled (images
+ * New → Admitted (Pending, ContainerCreating) → SandboxReady (pod IP; the image plan is
+ * decided here: pull, refresh, present, or blocked by policy Never) → Pulled (images
  * there) → Running ⇄ BackOff (CrashLoopBackOff after an exit with restart) →
  * Succeeded/Failed (terminal); a pod being deleted goes to Stopped (containers killed)
  * then Deleted (the kubelet removed it from the apiserver). `Exited` is a stage target
@@ -58,6 +60,8 @@ const stageSchema = z.object({
   deleting: z.boolean().default(false),
   /** Only pods carrying this annotation. */
   requiresAnnotation: z.string().optional(),
+  /** Only pods whose image plan (image-pull.ts, decided on entering SandboxReady) is one of these. */
+  image: z.array(z.enum(imagePlans)).min(1).optional(),
   delay: delaySchema.default({ ms: 0, jitterMs: 0, capByGrace: false, backoff: false }),
   next: z.enum(simStates),
 });
@@ -79,7 +83,14 @@ const d = (ms: number, jitterMs = 0, extra: Partial<Delay> = {}): Delay => ({ ms
 export const defaultStages: Stage[] = [
   { name: 'pod-admit', from: ['New'], deleting: false, delay: d(0), next: 'Admitted' },
   { name: 'pod-sandbox', from: ['Admitted'], deleting: false, delay: d(400, 400), next: 'SandboxReady' },
-  { name: 'image-pull', from: ['SandboxReady'], deleting: false, delay: d(800, 1200), next: 'Pulled' },
+  // The first pod on a node using an image pulls it; later ones find it there (image-cache.ts).
+  { name: 'image-pull', from: ['SandboxReady'], deleting: false, image: ['pull'], delay: d(800, 1200), next: 'Pulled' },
+  // imagePullPolicy Always with the image on the node: the registry is asked for the digest, no layers move.
+  { name: 'image-refresh', from: ['SandboxReady'], deleting: false, image: ['refresh'], delay: d(100, 200), next: 'Pulled' },
+  { name: 'image-present', from: ['SandboxReady'], deleting: false, image: ['present'], delay: d(0), next: 'Pulled' },
+  // imagePullPolicy Never and the image absent: ErrImageNeverPull, looked at again at kubelet's
+  // pod worker back-off (10 s, jitter 0.5), when another pod may have brought the image.
+  { name: 'image-never-pull', from: ['SandboxReady'], deleting: false, image: ['never-missing'], delay: d(10_000, 5000), next: 'SandboxReady' },
   { name: 'container-start', from: ['Pulled'], deleting: false, delay: d(200, 300), next: 'Running' },
   {
     name: 'container-exit',
@@ -153,6 +164,8 @@ export interface StageFacts {
   state: SimState;
   deleting: boolean;
   annotations?: Record<string, string>;
+  /** The pod's image plan; stages with an `image` selector never match a pod without one. */
+  image?: ImagePlan;
 }
 
 /** The first stage that applies to a pod, or undefined (the pod stays where it is). */
@@ -161,7 +174,8 @@ export function selectStage(stages: readonly Stage[], facts: StageFacts): Stage 
     (s) =>
       s.from.includes(facts.state) &&
       s.deleting === facts.deleting &&
-      (!s.requiresAnnotation || facts.annotations?.[s.requiresAnnotation] !== undefined),
+      (!s.requiresAnnotation || facts.annotations?.[s.requiresAnnotation] !== undefined) &&
+      (!s.image || (facts.image !== undefined && s.image.includes(facts.image))),
   );
 }
 

@@ -21,12 +21,17 @@
  * nodes labelled kubeling.io/bench=startup, and 1,000 pods selecting them are created at
  * 100 pods/s. Latency is from the create call to the watch showing phase Running, split
  * at the moment the watch shows the pod bound. The simulated kubelet's default stages
- * (sandbox 0.4–0.8 s, image pull 0.8–2 s, start 0.2–0.5 s) are part of the figure, so
- * the part Kubeling controls is create → bound plus the kubelet's status writes.
+ * (sandbox 0.4–0.8 s, start 0.2–0.5 s, and an image pull of 0.8–2 s for the first pod
+ * using the image on a node) are part of the figure, so the part Kubeling controls is
+ * create → bound plus the kubelet's status writes. The phase runs in rounds on the same
+ * nodes: round 1 on fresh nodes (each node pulls the image once: the first pod there
+ * waits for the pull, pods arriving during it join it, later ones find it present);
+ * round 2 and later with the image on every node (imagePullPolicy IfNotPresent), which is
+ * what kube's SLO measures (image pulls excluded).
  *
  * Flags (or SCHED_BENCH_* variables): --nodes, --pods, --store sqlite|etcd,
  * --parallel-binds, --percentage (percentageOfNodesToScore), --concurrency (creators),
- * --startup-pods (0 skips phase two), --startup-rate, --startup-nodes.
+ * --startup-pods (0 skips phase two), --startup-rate, --startup-nodes, --startup-rounds.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -39,7 +44,7 @@ import { podResource } from '../../api/core/pod.js';
 import type { KubeObject } from '../../api/types.js';
 import { createRestClient, type HttpRestClient } from '../../client/rest-client.js';
 import { createLogger } from '../../lib/logger.js';
-import { startKubeletSim } from '../../kubelet-sim/index.js';
+import { defaultStageConfig, startKubeletSim } from '../../kubelet-sim/index.js';
 import { startScheduler } from '../../scheduler/scheduler.js';
 import { etcdBinary, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { realisticPod } from './realistic-pod.js';
@@ -60,6 +65,8 @@ interface Options {
   startupPods: number;
   startupRate: number;
   startupNodes: number;
+  /** Rounds of startupPods pods on the same nodes: the first pulls images, the next find them. */
+  startupRounds: number;
 }
 
 function parseOptions(): Options {
@@ -74,6 +81,7 @@ function parseOptions(): Options {
       'startup-pods': { type: 'string' },
       'startup-rate': { type: 'string' },
       'startup-nodes': { type: 'string' },
+      'startup-rounds': { type: 'string' },
     },
     strict: true,
   });
@@ -98,6 +106,7 @@ function parseOptions(): Options {
     startupPods: num('startup-pods', 1_000),
     startupRate: Math.max(1, num('startup-rate', 100)),
     startupNodes: Math.max(1, num('startup-nodes', 100)),
+    startupRounds: Math.max(1, num('startup-rounds', 2)),
   };
 }
 
@@ -165,6 +174,16 @@ function fmt(n: number, digits = 0): string {
 
 const STARTUP_LABEL = 'kubeling.io/bench';
 const STARTUP_SLO_P99_MS = 5_000;
+/** Kubeling's own target for create → Running at p99 (pulls excluded). */
+const STARTUP_TARGET_P99_MS = 1_000;
+const STARTUP_ROUND = 'kubeling.io/bench-round';
+
+/** The simulated kubelet's own delays for a pod whose image is on the node: [least, most] ms. */
+function cachedStartStagesMs(): [number, number] {
+  const stage = (name: string) => defaultStageConfig.stages.find((s) => s.name === name)!.delay;
+  const parts = ['pod-sandbox', 'image-present', 'container-start'].map(stage);
+  return [parts.reduce((a, d) => a + d.ms, 0), parts.reduce((a, d) => a + d.ms + d.jitterMs, 0)];
+}
 
 function percentileOf(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -206,81 +225,98 @@ async function startupLatency(opts: Options, cfg: { server: string; caCert: stri
       await client.patch(nodeResource, sim.nodeNames[i]!, { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, { type: 'merge' });
     });
 
-    const createdAt = new Map<string, number>();
-    const boundAt = new Map<string, number>();
-    const runningAt = new Map<string, number>();
-    let allRunning: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => (allRunning = resolve));
-    const rv = (await client.list(podResource, { namespace: NAMESPACE, limit: 1 })).metadata.resourceVersion;
-    type P = KubeObject & { spec?: { nodeName?: string }; status?: { phase?: string } };
-    const watch = await client.watch<P>(podResource, { namespace: NAMESPACE, resourceVersion: rv, labelSelector: `${STARTUP_LABEL}=startup` });
-    void (async () => {
-      for await (const ev of watch) {
-        if (ev.type !== 'MODIFIED' && ev.type !== 'ADDED') continue;
-        const name = ev.object.metadata.name!;
-        const now = performance.now();
-        if (ev.object.spec?.nodeName && !boundAt.has(name)) boundAt.set(name, now);
-        if (ev.object.status?.phase === 'Running' && !runningAt.has(name)) {
-          runningAt.set(name, now);
-          if (runningAt.size >= opts.startupPods) allRunning();
-        }
-      }
-    })();
+    for (let round = 1; round <= opts.startupRounds; round++) await startupRound(opts, client, round);
+  } finally {
+    await sim.stop();
+  }
+}
 
-    const intervalMs = 1000 / opts.startupRate;
-    const t0 = performance.now();
-    const creates: Promise<unknown>[] = [];
-    const createMs: number[] = [];
-    for (let i = 0; i < opts.startupPods; i++) {
-      const due = t0 + i * intervalMs;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const name = `startup-${i}`;
-      const began = performance.now();
-      createdAt.set(name, began);
-      creates.push(
-        client
-          .create(podResource, {
-          metadata: { name, namespace: NAMESPACE, labels: { [STARTUP_LABEL]: 'startup' } },
+/** One round of the startup phase: pods created at the steady rate, create → bound → Running per pod. */
+async function startupRound(opts: Options, client: HttpRestClient, round: number): Promise<void> {
+  const createdAt = new Map<string, number>();
+  const boundAt = new Map<string, number>();
+  const runningAt = new Map<string, number>();
+  let allRunning: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (allRunning = resolve));
+  const rv = (await client.list(podResource, { namespace: NAMESPACE, limit: 1 })).metadata.resourceVersion;
+  type P = KubeObject & { spec?: { nodeName?: string }; status?: { phase?: string } };
+  const selector = `${STARTUP_LABEL}=startup,${STARTUP_ROUND}=${round}`;
+  const watch = await client.watch<P>(podResource, { namespace: NAMESPACE, resourceVersion: rv, labelSelector: selector });
+  void (async () => {
+    for await (const ev of watch) {
+      if (ev.type !== 'MODIFIED' && ev.type !== 'ADDED') continue;
+      const name = ev.object.metadata.name!;
+      const now = performance.now();
+      if (ev.object.spec?.nodeName && !boundAt.has(name)) boundAt.set(name, now);
+      if (ev.object.status?.phase === 'Running' && !runningAt.has(name)) {
+        runningAt.set(name, now);
+        if (runningAt.size >= opts.startupPods) allRunning();
+      }
+    }
+  })();
+
+  const intervalMs = 1000 / opts.startupRate;
+  const t0 = performance.now();
+  const creates: Promise<unknown>[] = [];
+  const createMs: number[] = [];
+  for (let i = 0; i < opts.startupPods; i++) {
+    const due = t0 + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const name = `startup-${round}-${i}`;
+    const began = performance.now();
+    createdAt.set(name, began);
+    creates.push(
+      client
+        .create(podResource, {
+          metadata: { name, namespace: NAMESPACE, labels: { [STARTUP_LABEL]: 'startup', [STARTUP_ROUND]: String(round) } },
           spec: {
             nodeSelector: { [STARTUP_LABEL]: 'startup' },
             containers: [{ name: 'app', image: 'registry.example.com/app:1.0', resources: { requests: { cpu: '10m', memory: '16Mi' } } }],
           },
-          })
-          .then(() => createMs.push(performance.now() - began)),
-      );
-    }
-    await Promise.all(creates);
-    const achievedRate = opts.startupPods / ((performance.now() - t0) / 1000);
-    const timeout = setTimeout(() => allRunning(), 300_000);
-    await done;
-    clearTimeout(timeout);
-    watch.close();
-
-    const toBound: number[] = [];
-    const toRunning: number[] = [];
-    for (const [name, c] of createdAt) {
-      const b = boundAt.get(name);
-      const r = runningAt.get(name);
-      if (b !== undefined) toBound.push(b - c);
-      if (r !== undefined) toRunning.push(r - c);
-    }
-    toBound.sort((a, b) => a - b);
-    toRunning.sort((a, b) => a - b);
-    const line = (xs: number[]) =>
-      `p50 ${fmt(percentileOf(xs, 0.5))} ms, p90 ${fmt(percentileOf(xs, 0.9))} ms, p99 ${fmt(percentileOf(xs, 0.99))} ms`;
-    console.log('');
-    console.log(`  pod startup latency: ${fmt(opts.startupPods)} pods at ${fmt(achievedRate)} pods/s onto ${opts.startupNodes} simulated kubelets`);
-    createMs.sort((a, b) => a - b);
-    console.log(`    create call:      ${line(createMs)}   (the apiserver's answer to the POST)`);
-    console.log(`    create → bound:   ${line(toBound)}`);
-    console.log(`    create → Running: ${line(toRunning)}   (${fmt(toRunning.length)} running)`);
-    const p99 = percentileOf(toRunning, 0.99);
-    console.log(`    kube SLO p99 ≤ ${fmt(STARTUP_SLO_P99_MS / 1000)} s (image pulls excluded; here the simulated 0.8–2 s pull is included): ${p99 <= STARTUP_SLO_P99_MS ? 'met' : 'NOT met'}`);
-    if (toRunning.length < opts.startupPods) process.exitCode = 1;
-  } finally {
-    await sim.stop();
+        })
+        .then(() => createMs.push(performance.now() - began)),
+    );
   }
+  await Promise.all(creates);
+  const achievedRate = opts.startupPods / ((performance.now() - t0) / 1000);
+  const timeout = setTimeout(() => allRunning(), 300_000);
+  await done;
+  clearTimeout(timeout);
+  watch.close();
+
+  const toBound: number[] = [];
+  const toRunning: number[] = [];
+  for (const [name, c] of createdAt) {
+    const b = boundAt.get(name);
+    const r = runningAt.get(name);
+    if (b !== undefined) toBound.push(b - c);
+    if (r !== undefined) toRunning.push(r - c);
+  }
+  toBound.sort((a, b) => a - b);
+  toRunning.sort((a, b) => a - b);
+  const line = (xs: number[]) =>
+    `p50 ${fmt(percentileOf(xs, 0.5))} ms, p90 ${fmt(percentileOf(xs, 0.9))} ms, p99 ${fmt(percentileOf(xs, 0.99))} ms`;
+  console.log('');
+  const what =
+    round === 1
+      ? 'fresh nodes: the first pod on each node pulls the image (0.8–2 s), pods arriving during the pull join it'
+      : 'the image is on every node (IfNotPresent: no pull), as kube\'s SLO measures';
+  console.log(`  pod startup latency, round ${round} (${what}):`);
+  console.log(`    ${fmt(opts.startupPods)} pods at ${fmt(achievedRate)} pods/s onto ${opts.startupNodes} simulated kubelets`);
+  createMs.sort((a, b) => a - b);
+  console.log(`    create call:      ${line(createMs)}   (the apiserver's answer to the POST)`);
+  console.log(`    create → bound:   ${line(toBound)}`);
+  console.log(`    create → Running: ${line(toRunning)}   (${fmt(toRunning.length)} running)`);
+  const p99 = percentileOf(toRunning, 0.99);
+  const [least, most] = cachedStartStagesMs();
+  console.log(`    the simulated kubelet's own stages with the image present: ${fmt(least)}–${fmt(most)} ms (sandbox, start)`);
+  const verdict = (limit: number) => (p99 <= limit ? 'met' : 'NOT met');
+  console.log(
+    `    p99 ${fmt(p99)} ms: target < ${fmt(STARTUP_TARGET_P99_MS / 1000)} s ${verdict(STARTUP_TARGET_P99_MS)}; kube SLO ≤ ${fmt(STARTUP_SLO_P99_MS / 1000)} s ${verdict(STARTUP_SLO_P99_MS)}` +
+      (round === 1 ? ' (both exclude image pulls; this round includes them)' : ''),
+  );
+  if (toRunning.length < opts.startupPods) process.exitCode = 1;
 }
 
 async function main(): Promise<void> {
