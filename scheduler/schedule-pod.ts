@@ -40,6 +40,7 @@ import {
 import type { NodeInfo } from './node-info.js';
 import type { SnapshotView } from './snapshot.js';
 import type { PodLike } from './types.js';
+import { seededRandom } from '../lib/random.js';
 
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
 export const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
@@ -247,14 +248,5 @@ export function selectHost(totals: readonly number[], random?: () => number): nu
   return best;
 }
 
-/** A small seeded PRNG (mulberry32) for reproducible tie-breaking. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG for reproducible tie-breaking (see lib/random.ts). */
+export { seededRandom };

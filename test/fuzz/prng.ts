@@ -1,22 +1,20 @@
+import { seededRandom } from '../../lib/random.js';
+
 /**
  * A small seeded PRNG (mulberry32) and the random choices the fuzz generators need.
  * Deterministic: the same seed gives the same request sequence, so a failure printed
  * with its seed can be replayed with FUZZ_SEED=<seed>.
  */
 export class Prng {
-  private state: number;
+  private readonly random: () => number;
 
   constructor(readonly seed: number) {
-    this.state = seed >>> 0;
+    this.random = seededRandom(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.random();
   }
 
   /** An integer in [min, max]. */

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../lib/random.js';
 /**
  * Pure checks of the controllers soak test: given what the API holds at the end (and the
  * ReplicaSet creations seen through a watch), list every way the cluster differs from
@@ -32,17 +33,8 @@ export interface SoakObject {
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
 export const REVISION = 'deployment.kubernetes.io/revision';
 
-/** mulberry32: a small seeded PRNG, so a failing soak run can be replayed with its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG, so a failing soak run can be replayed with its seed. */
+export { seededRandom };
 
 function controllerOf(obj: SoakObject): OwnerRef | undefined {
   return obj.metadata.ownerReferences?.find((r) => r.controller === true);
