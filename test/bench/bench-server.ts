@@ -4,7 +4,7 @@ import { createLogger } from '../../lib/logger.js';
 import { startApiserver } from '../../apiserver/main.js';
 import type { ServerMemory, ServerReady } from './serve-apiserver.js';
 
-/** An apiserver on etcd for the benchmark, in a child process (default) or in this one. */
+/** An apiserver for a benchmark (etcd, or SQLite without `etcd`), in a child process (default) or in this one. */
 export interface BenchServer {
   url: string;
   caCert: string;
@@ -15,9 +15,14 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(opts: { etcd: string; dataDir: string; inProcess: boolean; cpuProfDir?: string }): Promise<BenchServer> {
+export async function startBenchServer(opts: { etcd?: string; dataDir: string; inProcess?: boolean; cpuProfDir?: string }): Promise<BenchServer> {
   if (opts.inProcess) {
-    const server = await startApiserver({ store: 'etcd', etcdServers: [opts.etcd], port: 0, dataDir: opts.dataDir, logger: createLogger({ level: 'warn' }) });
+    const server = await startApiserver({
+      ...(opts.etcd ? { store: 'etcd' as const, etcdServers: [opts.etcd] } : { store: 'sqlite' as const }),
+      port: 0,
+      dataDir: opts.dataDir,
+      logger: createLogger({ level: 'warn' }),
+    });
     return {
       url: server.url,
       caCert: server.caCert,
@@ -31,8 +36,11 @@ export async function startBenchServer(opts: { etcd: string; dataDir: string; in
   }
   const entry = fileURLToPath(new URL('./serve-apiserver.js', import.meta.url));
   const execArgv = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
+  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_DATA_DIR: opts.dataDir };
+  if (opts.etcd) env.BENCH_ETCD = opts.etcd;
+  else delete env.BENCH_ETCD;
   const child = fork(entry, [], {
-    env: { ...process.env, BENCH_ETCD: opts.etcd, BENCH_DATA_DIR: opts.dataDir },
+    env,
     execArgv,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,8 +1,6 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deploymentResource } from '../../api/apps/deployment.js';
 import { namespaceResource } from '../../api/core/namespace.js';
@@ -11,7 +9,7 @@ import { podResource } from '../../api/core/pod.js';
 import type { KubeObject } from '../../api/types.js';
 import { createInformer } from '../../client/informer.js';
 import { startComponents, type Components } from '../e2e/cluster-with-components.js';
-import type { ControllersBenchServerMemory, ControllersBenchServerReady } from './controllers-apiserver.js';
+import { startBenchServer } from './bench-server.js';
 
 /**
  * Controllers benchmark (`npm run bench:controllers`): on simulated nodes, how long from
@@ -161,30 +159,6 @@ function podTemplate(app: string) {
   };
 }
 
-async function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: ControllersBenchServerReady }> {
-  const entry = fileURLToPath(new URL('./controllers-apiserver.js', import.meta.url));
-  const child = fork(entry, [], { env: { ...process.env, CTRL_BENCH_DATA_DIR: dataDir }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = await new Promise<ControllersBenchServerReady>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the apiserver child exited (${code}) before it was ready`)));
-    child.on('message', (m: unknown) => {
-      if ((m as { type?: string }).type === 'ready') resolve(m as ControllersBenchServerReady);
-    });
-  });
-  return { child, ready };
-}
-
-function serverMemory(child: ChildProcess): Promise<ControllersBenchServerMemory> {
-  return new Promise((resolve) => {
-    const on = (m: unknown): void => {
-      if ((m as { type?: string }).type !== 'memory') return;
-      child.off('message', on);
-      resolve(m as ControllersBenchServerMemory);
-    };
-    child.on('message', on);
-    child.send('memory');
-  });
-}
-
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2), process.env);
   const total = opts.deployments * opts.replicas;
@@ -194,13 +168,13 @@ async function main(): Promise<void> {
       `(apiserver on SQLite in a child process; kubelet-sim fast stages, ${opts.kubeletQps} writes/s)`,
   );
   const root = await mkdtemp(join(tmpdir(), 'kubeling-bench-ctrl-'));
-  const { child, ready } = await startServer(join(root, 'data'));
+  const server = await startBenchServer({ dataDir: join(root, 'data') });
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
   let components: Components | undefined;
   try {
     components = await startComponents(
-      { url: ready.url, caCert: ready.caCert, token: ready.adminToken },
+      { url: server.url, caCert: server.caCert, token: server.adminToken },
       // Component logs stay off unless KUBELING_LOG_LEVEL asks: under this load the event
       // recorders log one line per dropped event, which would bury the figures.
       { nodes: opts.nodes, kubeletQps: opts.kubeletQps, leaderElect: false, logLevel: process.env.KUBELING_LOG_LEVEL ?? 'fatal' },
@@ -268,7 +242,7 @@ async function main(): Promise<void> {
     const up = (await pods.running(total, timeoutMs)) - t0;
     line(`${opts.deployments} deployments created → ${total} pods Running`, up, latencyLine(t0));
     const memUp = process.memoryUsage();
-    const serverUp = await serverMemory(child);
+    const serverUp = (await server.memory()) ?? { rss: NaN, heapUsed: NaN };
 
     const t1 = performance.now();
     await pool(opts.deployments, opts.concurrency, (i) =>
@@ -292,8 +266,7 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(sampler);
     await components?.stop();
-    child.send('stop');
-    await new Promise((r) => child.once('exit', r));
+    await server.stop();
     await rm(root, { recursive: true, force: true });
   }
 }

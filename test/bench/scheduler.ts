@@ -33,11 +33,9 @@
  * --parallel-binds, --percentage (percentageOfNodesToScore), --concurrency (creators),
  * --startup-pods (0 skips phase two), --startup-rate, --startup-nodes, --startup-rounds.
  */
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { nodeResource } from '../../api/core/node.js';
 import { podResource } from '../../api/core/pod.js';
@@ -48,7 +46,7 @@ import { defaultStageConfig, startKubeletSim } from '../../kubelet-sim/index.js'
 import { startScheduler } from '../../scheduler/scheduler.js';
 import { etcdBinary, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { realisticPod } from './realistic-pod.js';
-import type { SchedulerBenchServerReady } from './scheduler-apiserver.js';
+import { startBenchServer, type BenchServer } from './bench-server.js';
 
 const TARGET_PODS_PER_SEC = 1_000;
 const KUBE_REFERENCE_PODS_PER_SEC = 270;
@@ -120,35 +118,6 @@ async function pool(total: number, concurrency: number, job: (i: number) => Prom
   return performance.now() - started;
 }
 
-async function startServer(dataDir: string, etcd?: string): Promise<{ ready: SchedulerBenchServerReady; stop(): Promise<void> }> {
-  const entry = fileURLToPath(new URL('./scheduler-apiserver.js', import.meta.url));
-  const child = fork(entry, [], {
-    env: { ...process.env, SCHED_BENCH_DATA_DIR: dataDir, ...(etcd ? { SCHED_BENCH_ETCD: etcd } : {}) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = await new Promise<SchedulerBenchServerReady>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('apiserver child did not start within 60 s')), 60_000);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`apiserver child exited (${code}) before it was ready`));
-    });
-    child.on('message', (msg: SchedulerBenchServerReady) => {
-      if (msg.type !== 'ready') return;
-      clearTimeout(timer);
-      resolve(msg);
-    });
-  });
-  return {
-    ready,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.send('stop');
-        setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-      }),
-  };
-}
 
 function benchNode(name: string, i: number): KubeObject {
   return {
@@ -323,12 +292,12 @@ async function main(): Promise<void> {
   const opts = parseOptions();
   const dataDir = mkdtempSync(join(tmpdir(), 'kubeling-sched-bench-'));
   let etcd: EtcdServer | undefined;
-  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let server: BenchServer | undefined;
   const clients: HttpRestClient[] = [];
   try {
     if (opts.store === 'etcd') etcd = await startEtcd();
-    server = await startServer(dataDir, etcd?.endpoint);
-    const cfg = { server: server.ready.url, caCert: server.ready.caCert, token: server.ready.adminToken };
+    server = await startBenchServer({ dataDir, ...(etcd ? { etcd: etcd.endpoint } : {}) });
+    const cfg = { server: server.url, caCert: server.caCert, token: server.adminToken };
     const loader = createRestClient({ ...cfg, maxSockets: opts.concurrency + 4 });
     clients.push(loader);
     console.log(`scheduler benchmark: ${fmt(opts.nodes)} nodes, ${fmt(opts.pods)} pods, store ${opts.store} (apiserver in a child process), parallelBinds ${opts.parallelBinds}`);
