@@ -11,7 +11,7 @@ import type { ControllerContext, ControllerDescriptor, RunningController } from 
 import { desiredSubsets } from './desired-subsets.js';
 import { endpointsToWrite } from './endpoints-object.js';
 import { managesEndpoints } from './pod-endpoint-util.js';
-import { podServiceMemberships, serviceSelectsPod, servicesToUpdateOnPodChange } from './service-membership.js';
+import { podServiceMemberships, podsSelectedBy, servicesToUpdateOnPodChange } from './service-membership.js';
 import { TriggerTimeTracker } from './trigger-time-tracker.js';
 
 /**
@@ -72,10 +72,7 @@ export function startEndpointsController(ctx: ControllerContext): EndpointsContr
     }
     if (!managesEndpoints(svc)) return;
 
-    const selected = pods.store
-      .byIndex(NAMESPACE_INDEX, namespace)
-      .filter((p) => serviceSelectsPod(svc, p))
-      .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
+    const selected = podsSelectedBy(svc, pods.store);
     // Computed on every sync so the tracker's state moves even when nothing is written.
     const triggerTime = triggerTimes.compute(svc, selected);
     const { subsets, ready, notReady } = desiredSubsets(svc, selected);

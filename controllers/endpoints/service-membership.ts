@@ -1,6 +1,6 @@
 import type { Pod } from '../../api/core/pod.js';
 import type { Service } from '../../api/core/service.js';
-import { objectKey } from '../../client/store.js';
+import { NAMESPACE_INDEX, objectKey, type ReadonlyStore } from '../../client/store.js';
 import { isPodReady, managesEndpoints, podIPs, isPodTerminal } from './pod-endpoint-util.js';
 
 /**
@@ -13,6 +13,14 @@ export function serviceSelectsPod(svc: Service, pod: Pod): boolean {
   if (!managesEndpoints(svc) || svc.metadata.namespace !== pod.metadata.namespace) return false;
   const labels = pod.metadata.labels ?? {};
   return Object.entries(svc.spec!.selector!).every(([k, v]) => Object.hasOwn(labels, k) && labels[k] === v);
+}
+
+/** The pods (from a cache with the namespace index) svc selects, in name order. */
+export function podsSelectedBy(svc: Service, pods: ReadonlyStore<Pod>): Pod[] {
+  return pods
+    .byIndex(NAMESPACE_INDEX, svc.metadata.namespace ?? '')
+    .filter((p) => serviceSelectsPod(svc, p))
+    .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
 }
 
 /** Keys (`namespace/name`) of the Services selecting the pod. */

@@ -7,7 +7,7 @@ import type { ReconcileResult } from '../../client/controller-runner.js';
 import type { Informer } from '../../client/informer.js';
 import { NAMESPACE_INDEX, splitKey } from '../../client/store.js';
 import { managesEndpoints } from '../endpoints/pod-endpoint-util.js';
-import { podServiceMemberships, serviceSelectsPod, servicesToUpdateOnPodChange } from '../endpoints/service-membership.js';
+import { podServiceMemberships, podsSelectedBy, servicesToUpdateOnPodChange } from '../endpoints/service-membership.js';
 import { TriggerTimeTracker } from '../endpoints/trigger-time-tracker.js';
 import { enqueueAll, startQueueController } from '../runner.js';
 import { isNamespaceTerminating } from '../serviceaccount/serviceaccounts-controller.js';
@@ -107,10 +107,7 @@ export function startEndpointSliceController(ctx: ControllerContext, opts: Endpo
     }
     if (!managesEndpoints(svc)) return;
 
-    const selected = pods.store
-      .byIndex(NAMESPACE_INDEX, namespace)
-      .filter((p) => serviceSelectsPod(svc, p))
-      .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
+    const selected = podsSelectedBy(svc, pods.store);
     const existing = slices.store
       .byIndex(SERVICE_KEY_INDEX, key)
       .filter((s) => managedByController(s) && !s.metadata.deletionTimestamp)
