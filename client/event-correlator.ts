@@ -51,48 +51,25 @@ export class LruCache<V> {
 
 const io = (ev: Event) => ev.involvedObject ?? {};
 
+/** Who reported the event and about which object: the part every key below starts with. */
+function sourceAndObject(ev: Event): string[] {
+  const o = io(ev);
+  return [ev.source?.component ?? '', ev.source?.host ?? '', o.kind ?? '', o.namespace ?? '', o.name ?? '', o.uid ?? '', o.apiVersion ?? ''];
+}
+
 /** The full identity of an event: everything but the timestamps and count. */
 export function eventKey(ev: Event): string {
-  const o = io(ev);
-  return [
-    ev.source?.component ?? '',
-    ev.source?.host ?? '',
-    o.kind ?? '',
-    o.namespace ?? '',
-    o.name ?? '',
-    o.fieldPath ?? '',
-    o.uid ?? '',
-    o.apiVersion ?? '',
-    ev.type ?? '',
-    ev.reason ?? '',
-    ev.message ?? '',
-  ].join('\u0000');
+  return [...sourceAndObject(ev), io(ev).fieldPath ?? '', ev.type ?? '', ev.reason ?? '', ev.message ?? ''].join('\u0000');
 }
 
 /** Source and object only: what the spam filter rate-limits. */
 export function spamKey(ev: Event): string {
-  const o = io(ev);
-  return [ev.source?.component ?? '', ev.source?.host ?? '', o.kind ?? '', o.namespace ?? '', o.name ?? '', o.uid ?? '', o.apiVersion ?? ''].join(
-    '\u0000',
-  );
+  return sourceAndObject(ev).join('\u0000');
 }
 
 /** Everything but the message: events that differ only by message aggregate together. */
 export function aggregateKey(ev: Event): string {
-  const o = io(ev);
-  return [
-    ev.source?.component ?? '',
-    ev.source?.host ?? '',
-    o.kind ?? '',
-    o.namespace ?? '',
-    o.name ?? '',
-    o.uid ?? '',
-    o.apiVersion ?? '',
-    ev.type ?? '',
-    ev.reason ?? '',
-    ev.reportingComponent ?? '',
-    ev.reportingInstance ?? '',
-  ].join('\u0000');
+  return [...sourceAndObject(ev), ev.type ?? '', ev.reason ?? '', ev.reportingComponent ?? '', ev.reportingInstance ?? ''].join('\u0000');
 }
 
 interface AggregateRecord {
