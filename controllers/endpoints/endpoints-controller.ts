@@ -4,14 +4,14 @@ import { serviceResource, type Service } from '../../api/core/service.js';
 import { isNotFound } from '../../client/api-error.js';
 import type { ReconcileResult } from '../../client/controller-runner.js';
 import type { Informer } from '../../client/informer.js';
-import { NAMESPACE_INDEX, objectKey, splitKey } from '../../client/store.js';
+import { objectKey, splitKey } from '../../client/store.js';
 import { enqueueAll, startQueueController } from '../runner.js';
 import { isNamespaceTerminating } from '../serviceaccount/serviceaccounts-controller.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from '../types.js';
 import { desiredSubsets } from './desired-subsets.js';
 import { endpointsToWrite } from './endpoints-object.js';
 import { managesEndpoints } from './pod-endpoint-util.js';
-import { podServiceMemberships, podsSelectedBy, servicesToUpdateOnPodChange } from './service-membership.js';
+import { podsSelectedBy, podToServiceHandlers } from './service-membership.js';
 import { TriggerTimeTracker } from './trigger-time-tracker.js';
 
 /**
@@ -116,19 +116,9 @@ export function startEndpointsController(ctx: ControllerContext): EndpointsContr
   });
   const { queue } = queueCtl;
 
-  const servicesInNamespace = (ns: string | undefined): Service[] => services.store.byIndex(NAMESPACE_INDEX, ns ?? '');
-  const enqueueMembers = (pod: Pod): void => {
-    for (const k of podServiceMemberships(servicesInNamespace(pod.metadata.namespace), pod)) queue.add(k);
-  };
 
   services.addEventHandler(enqueueAll<Service>(queue));
-  pods.addEventHandler({
-    onAdd: enqueueMembers,
-    onUpdate: (old, cur) => {
-      for (const k of servicesToUpdateOnPodChange(servicesInNamespace(cur.metadata.namespace), old, cur)) queue.add(k);
-    },
-    onDelete: enqueueMembers,
-  });
+  pods.addEventHandler(podToServiceHandlers(services.store, queue));
   endpoints.addEventHandler({ onDelete: (ep) => queue.add(objectKey(ep)) });
 
   return { reconcile, stop: () => queueCtl.stop() };

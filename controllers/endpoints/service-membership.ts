@@ -1,6 +1,8 @@
 import type { Pod } from '../../api/core/pod.js';
 import type { Service } from '../../api/core/service.js';
 import { NAMESPACE_INDEX, objectKey, type ReadonlyStore } from '../../client/store.js';
+import type { EventHandlers } from '../../client/informer.js';
+import type { WorkQueue } from '../../client/work-queue.js';
 import { isPodReady, managesEndpoints, podIPs, isPodTerminal } from './pod-endpoint-util.js';
 
 /**
@@ -21,6 +23,24 @@ export function podsSelectedBy(svc: Service, pods: ReadonlyStore<Pod>): Pod[] {
     .byIndex(NAMESPACE_INDEX, svc.metadata.namespace ?? '')
     .filter((p) => serviceSelectsPod(svc, p))
     .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1));
+}
+
+/**
+ * Pod event handlers that queue the keys of the Services a pod change concerns (shared by
+ * the endpoints and EndpointSlice controllers).
+ */
+export function podToServiceHandlers(services: ReadonlyStore<Service>, queue: Pick<WorkQueue, 'add'>): EventHandlers<Pod> {
+  const inNamespace = (ns: string | undefined): Service[] => services.byIndex(NAMESPACE_INDEX, ns ?? '');
+  const enqueueMembers = (pod: Pod): void => {
+    for (const k of podServiceMemberships(inNamespace(pod.metadata.namespace), pod)) queue.add(k);
+  };
+  return {
+    onAdd: enqueueMembers,
+    onUpdate: (old, cur) => {
+      for (const k of servicesToUpdateOnPodChange(inNamespace(cur.metadata.namespace), old, cur)) queue.add(k);
+    },
+    onDelete: enqueueMembers,
+  };
 }
 
 /** Keys (`namespace/name`) of the Services selecting the pod. */

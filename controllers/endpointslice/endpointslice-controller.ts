@@ -5,9 +5,9 @@ import { endpointSliceResource, type EndpointSlice } from '../../api/discovery/e
 import { isNotFound } from '../../client/api-error.js';
 import type { ReconcileResult } from '../../client/controller-runner.js';
 import type { Informer } from '../../client/informer.js';
-import { NAMESPACE_INDEX, splitKey } from '../../client/store.js';
+import { splitKey } from '../../client/store.js';
 import { managesEndpoints } from '../endpoints/pod-endpoint-util.js';
-import { podServiceMemberships, podsSelectedBy, servicesToUpdateOnPodChange } from '../endpoints/service-membership.js';
+import { podsSelectedBy, podToServiceHandlers } from '../endpoints/service-membership.js';
 import { TriggerTimeTracker } from '../endpoints/trigger-time-tracker.js';
 import { enqueueAll, startQueueController } from '../runner.js';
 import { isNamespaceTerminating } from '../serviceaccount/serviceaccounts-controller.js';
@@ -143,23 +143,13 @@ export function startEndpointSliceController(ctx: ControllerContext, opts: Endpo
   });
   const { queue } = queueCtl;
 
-  const servicesInNamespace = (ns: string | undefined): Service[] => services.store.byIndex(NAMESPACE_INDEX, ns ?? '');
-  const enqueueMembers = (pod: Pod): void => {
-    for (const k of podServiceMemberships(servicesInNamespace(pod.metadata.namespace), pod)) queue.add(k);
-  };
   const enqueueSliceService = (s: EndpointSlice): void => {
     const k = serviceKeyOfSlice(s);
     if (k) queue.add(k);
   };
 
   services.addEventHandler(enqueueAll<Service>(queue));
-  pods.addEventHandler({
-    onAdd: enqueueMembers,
-    onUpdate: (old, cur) => {
-      for (const k of servicesToUpdateOnPodChange(servicesInNamespace(cur.metadata.namespace), old, cur)) queue.add(k);
-    },
-    onDelete: enqueueMembers,
-  });
+  pods.addEventHandler(podToServiceHandlers(services.store, queue));
   slices.addEventHandler({
     onAdd: (s) => {
       if (managedByController(s) && tracker.shouldSync(s)) enqueueSliceService(s);
