@@ -305,8 +305,9 @@ export class Registry {
       if (opts.dryRun) return this.finish(next);
       if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && this.readyToRemove(next)) {
         try {
-          const kv = await this.store.delete(storageKey(this.rt, namespace, name), Number(live.metadata.resourceVersion));
-          return decodeValue(this.rt, encodeObject(next), kv.modRevision);
+          const kv = await this.store.delete(key, Number(live.metadata.resourceVersion));
+          this.recent.delete(key);
+          return this.stored(next, kv.modRevision);
         } catch (err) {
           if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) continue;
           throw this.translate(err, name);
@@ -435,9 +436,11 @@ export class Registry {
         if (marked) {
           if (sameObject(marked, live)) return { object: live, deleted: false };
           const kv = await this.store.update(storageKey(this.rt, namespace, name), encodeObject(marked), Number(live.metadata.resourceVersion));
-          return { object: decodeValue(this.rt, kv.value, kv.modRevision), deleted: false };
+          this.remember(kv);
+          return { object: this.stored(marked, kv.modRevision), deleted: false };
         }
         const kv = await this.store.delete(storageKey(this.rt, namespace, name), Number(live.metadata.resourceVersion));
+        this.recent.delete(kv.key);
         return { object: decodeValue(this.rt, kv.value, kv.modRevision), deleted: true };
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) continue;
@@ -574,9 +577,9 @@ export class Registry {
     return obj;
   }
 
+  /** A dry run's answer: a copy, so the caller's later changes cannot leak back. */
   private finish(obj: KubeObject): KubeObject {
-    const out = structuredClone(obj);
-    return out;
+    return structuredClone(obj);
   }
 
   private async wrap<T>(fn: () => Promise<T>, name?: string): Promise<T> {

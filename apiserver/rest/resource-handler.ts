@@ -8,7 +8,7 @@ import { ApiError, badRequest, methodNotAllowed } from './errors.js';
 import { checkTypeMeta, resolveView, type ResourceView } from './resource-view.js';
 import { negotiate } from './negotiation.js';
 import { parseBody } from './body.js';
-import { boolParam, dryRunParam, intParam, param, type Query } from './query.js';
+import { dryRunParam, intParam, param, type Query } from './query.js';
 import { decodeObject, parseFieldValidation } from '../registry/decode-object.js';
 import { compileFilter } from '../registry/filter.js';
 import type { DeleteOptions } from '../registry/generic-registry.js';
@@ -200,4 +200,3 @@ export function deleteOptions(req: FastifyRequest, q: Query): DeleteOptions {
   return opts;
 }
 
-export { boolParam };
