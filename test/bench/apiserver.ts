@@ -1,4 +1,6 @@
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Etcd3 } from 'etcd3';
@@ -8,6 +10,7 @@ import { startBenchServer, type BenchServer } from './bench-server.js';
 import { median, percentile, round, runPool, table, verdict } from './bench-stats.js';
 import { createHttpsClient, type HttpsClient } from './https-client.js';
 import { realisticPod } from './realistic-pod.js';
+import { CpuMeter } from './process-cpu.js';
 
 /**
  * `npm run bench:apiserver`: the apiserver on etcd against raw etcd, in one run.
@@ -37,6 +40,16 @@ interface Results {
   concP50Ms: number;
   concP99Ms: number;
   etcdSeqP50Ms: number;
+  /** CPU milliseconds per pod create in (a), per process (undefined where /proc cannot tell). */
+  apiCpuPerCreate: CpuShare;
+  /** CPU milliseconds per raw put in (b). */
+  etcdCpuPerPut: CpuShare;
+  /** CPU ms of the etcd3 client per compare-and-create txn (what the store sends per create). */
+  txnClientCpuMs?: number;
+  /** A trivial fastify HTTPS POST (JSON body, 201): server and client CPU ms per request. */
+  floorServerCpuMs?: number;
+  floorClientCpuMs?: number;
+  floorPerSec?: number;
   listPaginatedMs: number;
   listPages: number;
   listFullMs: number;
@@ -57,6 +70,18 @@ interface Results {
   cores: number;
 }
 
+interface CpuShare {
+  client?: number;
+  apiserver?: number;
+  etcd?: number;
+}
+
+function cpuShare(meter: CpuMeter, n: number): CpuShare {
+  const used = meter.elapsed();
+  const per = (v: number | undefined): number | undefined => (v === undefined ? undefined : v / n);
+  return { client: per(used.client), apiserver: per(used.apiserver), etcd: per(used.etcd) };
+}
+
 const NS = 'bench';
 const podsPath = (ns: string): string => `/api/v1/namespaces/${ns}/pods`;
 
@@ -71,19 +96,55 @@ async function createNamespace(client: HttpsClient, name: string): Promise<void>
 }
 
 /** (b) Raw etcd3 puts (and, for reference, the compare-and-create txn the store uses). */
-async function measureEtcd(endpoint: string, value: Buffer, opts: BenchOptions): Promise<{ putsPerSec: number; txnPerSec: number; seqP50: number }> {
+async function measureEtcd(endpoint: string, value: Buffer, opts: BenchOptions, pids: { etcd: number | undefined; apiserver: number | undefined }): Promise<{ putsPerSec: number; txnPerSec: number; seqP50: number; cpu: CpuShare; txnCpu: CpuShare }> {
   const etcd = new Etcd3({ hosts: endpoint });
   try {
     await runPool(200, opts.concurrency, (i) => etcd.put(`/bench-raw/warm/${i}`).value(value).exec().then(() => undefined));
+    const meter = new CpuMeter({ client: process.pid, ...pids });
     const puts = await runPool(opts.pods, opts.concurrency, (i) => etcd.put(`/bench-raw/pods/${NS}/pod-${i}`).value(value).exec().then(() => undefined));
+    const cpu = cpuShare(meter, opts.pods);
+    const txnMeter = new CpuMeter({ client: process.pid, ...pids });
     const txn = await runPool(opts.pods, opts.concurrency, async (i) => {
       const key = `/bench-raw/txn/${NS}/pod-${i}`;
       await etcd.if(key, 'Create', '==', 0).then(etcd.put(key).value(value)).commit();
     });
+    const txnCpu = cpuShare(txnMeter, opts.pods);
     const seq = await runPool(Math.min(opts.sequential, 500), 1, (i) => etcd.put(`/bench-raw/seq/${i}`).value(value).exec().then(() => undefined));
-    return { putsPerSec: (opts.pods / puts.wallMs) * 1000, txnPerSec: (opts.pods / txn.wallMs) * 1000, seqP50: median(seq.latencies) };
+    return { putsPerSec: (opts.pods / puts.wallMs) * 1000, txnPerSec: (opts.pods / txn.wallMs) * 1000, seqP50: median(seq.latencies), cpu, txnCpu };
   } finally {
     etcd.close();
+  }
+}
+
+/**
+ * (f) The floor: the same pod bodies POSTed to a trivial fastify HTTPS route in its own
+ * process, at the same concurrency. Its CPU per request is what the apiserver pays for
+ * HTTPS and JSON before any Kubernetes work.
+ */
+async function measureFloor(opts: BenchOptions, r: Results): Promise<void> {
+  const entry = fileURLToPath(new URL('./serve-trivial.js', import.meta.url));
+  const child = fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const ready = await new Promise<{ port: number; caCert: string }>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as { port: number; caCert: string }));
+      child.once('exit', (code) => reject(new Error(`trivial server exited (${code})`)));
+    });
+    const client = createHttpsClient(`https://127.0.0.1:${ready.port}`, ready.caCert, 'unused', opts.concurrency);
+    try {
+      const post = (i: number): Promise<void> =>
+        must(client, 'POST', '/trivial', realisticPod(`pod-${i}`, NS, i), [201]).then(() => undefined);
+      await runPool(500, opts.concurrency, post);
+      const meter = new CpuMeter({ client: process.pid, apiserver: child.pid });
+      const run = await runPool(opts.pods, opts.concurrency, post);
+      const cpu = cpuShare(meter, opts.pods);
+      r.floorServerCpuMs = cpu.apiserver;
+      r.floorClientCpuMs = cpu.client;
+      r.floorPerSec = (opts.pods / run.wallMs) * 1000;
+    } finally {
+      client.destroy();
+    }
+  } finally {
+    child.kill();
   }
 }
 
@@ -169,19 +230,27 @@ async function run(opts: BenchOptions, etcd: EtcdServer, server: BenchServer): P
     r.storedBytes = stored.length;
 
     process.stderr.write(`(b) raw etcd puts of ${stored.length} bytes, ${opts.pods} × ${opts.concurrency} in flight…\n`);
-    const e = await measureEtcd(etcd.endpoint, stored, opts);
+    const pids = { etcd: etcd.pid, apiserver: opts.inProcess ? undefined : server.pid };
+    const e = await measureEtcd(etcd.endpoint, stored, opts, pids);
+    r.etcdCpuPerPut = e.cpu;
+    r.txnClientCpuMs = e.txnCpu.client;
     r.etcdPutsPerSec = e.putsPerSec;
     r.etcdTxnCreatesPerSec = e.txnPerSec;
     r.etcdSeqP50Ms = e.seqP50;
 
     process.stderr.write(`(a) ${opts.pods} pod creates through the API, ${opts.concurrency} in flight…\n`);
+    const meter = new CpuMeter({ client: process.pid, ...pids });
     const creates = await runPool(opts.pods, opts.concurrency, (i) =>
       must(client, 'POST', podsPath(NS), realisticPod(`pod-${String(i).padStart(5, '0')}`, NS, i), [201]).then(() => undefined),
     );
     r.apiCreatesPerSec = (opts.pods / creates.wallMs) * 1000;
+    r.apiCpuPerCreate = cpuShare(meter, opts.pods);
     r.ratio = r.apiCreatesPerSec / r.etcdPutsPerSec;
     r.concP50Ms = percentile(creates.latencies, 0.5);
     r.concP99Ms = percentile(creates.latencies, 0.99);
+
+    process.stderr.write(`(f) the floor: ${opts.pods} POSTs to a trivial HTTPS server…\n`);
+    await measureFloor(opts, r);
 
     process.stderr.write(`(c) ${opts.sequential} sequential creates…\n`);
     const seq = await runPool(opts.sequential, 1, (i) => must(client, 'POST', podsPath('bench-seq'), realisticPod(`seq-${i}`, 'bench-seq', i), [201]).then(() => undefined));
@@ -232,6 +301,29 @@ async function run(opts: BenchOptions, etcd: EtcdServer, server: BenchServer): P
   }
 }
 
+/**
+ * What this machine allows at best: an apiserver create costs at least the trivial HTTPS
+ * request plus the etcd3 txn its store sends; with the benchmark client and etcd on the
+ * same cores, throughput is bounded by the cores and by the one-threaded apiserver.
+ */
+function floorRows(r: Results): string[][] {
+  if (r.floorServerCpuMs === undefined || r.txnClientCpuMs === undefined) return [];
+  const f = (v: number | undefined): string => (v === undefined ? '?' : v.toFixed(2));
+  const apiserverFloor = r.floorServerCpuMs + r.txnClientCpuMs;
+  const others = (r.apiCpuPerCreate.client ?? 0) + (r.apiCpuPerCreate.etcd ?? 0);
+  const best = Math.min(1000 / apiserverFloor, (r.cores * 1000) / (apiserverFloor + others));
+  return [
+    ['(f) trivial HTTPS POST (no Kubernetes work)', `${(r.floorPerSec ?? 0).toFixed(0)}/s`, '-', `CPU ms/request: server ${f(r.floorServerCpuMs)}, client ${f(r.floorClientCpuMs)}`],
+    ['    apiserver floor per create', `${apiserverFloor.toFixed(2)} ms CPU`, '-', `HTTPS ${f(r.floorServerCpuMs)} + etcd3 txn client ${f(r.txnClientCpuMs)}`],
+    ['    best ratio this machine allows', (best / r.etcdPutsPerSec).toFixed(2), `≥ ${TARGETS.ratio}`, `${best.toFixed(0)} creates/s if the apiserver did nothing but HTTPS and the txn`],
+  ];
+}
+
+function cpuText(c: CpuShare): string {
+  const f = (v: number | undefined): string => (v === undefined ? '?' : v.toFixed(2));
+  return `client ${f(c.client)}, apiserver ${f(c.apiserver)}, etcd ${f(c.etcd)}`;
+}
+
 function report(r: Results, opts: BenchOptions): void {
   const ms = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'n/a');
   const rows: string[][] = [
@@ -239,6 +331,8 @@ function report(r: Results, opts: BenchOptions): void {
     ['(a) pod creates via API', `${r.apiCreatesPerSec.toFixed(0)}/s`, '-', `${opts.concurrency} in flight, ${opts.pods} pods`],
     ['(b) raw etcd3 puts, same bytes', `${r.etcdPutsPerSec.toFixed(0)}/s`, '-', `${r.storedBytes} B values, ${opts.concurrency} in flight`],
     ['    raw etcd3 txn create (reference)', `${r.etcdTxnCreatesPerSec.toFixed(0)}/s`, '-', 'compare create_revision=0, then put'],
+    ['    CPU per create / per put', `${cpuText(r.apiCpuPerCreate)} / ${cpuText(r.etcdCpuPerPut)}`, '-', 'ms of CPU per operation, by process'],
+    ...floorRows(r),
     ['    ratio a/b', r.ratio.toFixed(2), `≥ ${TARGETS.ratio}`, verdict(r.ratio, TARGETS.ratio, 'higher')],
     ['(c) create latency, sequential', `p50 ${ms(r.seqP50Ms)}, p99 ${ms(r.seqP99Ms)}`, '-', `raw etcd put p50 ${ms(r.etcdSeqP50Ms)}`],
     [`    create latency, ${opts.concurrency} in flight`, `p50 ${ms(r.concP50Ms)}, p99 ${ms(r.concP99Ms)}`, '-', 'from (a)'],

@@ -2,15 +2,22 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createLogger } from '../../lib/logger.js';
 import { startApiserver } from '../../apiserver/main.js';
-import type { ServerMemory, ServerReady } from './serve-apiserver.js';
+import type { CpuProfileDone, CpuProfileRequest, ServerMemory, ServerReady } from './serve-apiserver.js';
 
 /** An apiserver for a benchmark (etcd, or SQLite without `etcd`), in a child process (default) or in this one. */
 export interface BenchServer {
   url: string;
   caCert: string;
   adminToken: string;
+  /** The server's process id (this process when in-process). */
+  pid: number | undefined;
   /** The server process's memory, or undefined if it cannot be asked. */
   memory(): Promise<{ rss: number; heapUsed: number } | undefined>;
+  /**
+   * Starts a CPU profile of the server process ('start'), or stops it and writes it to
+   * `file` ('stop'): one phase of a benchmark, viewed with cpu-profile-top.ts. Child only.
+   */
+  cpuProfile(action: 'start' | 'stop', file?: string): Promise<void>;
   /** Stops the server (and its process); idempotent. */
   stop(): Promise<void>;
 }
@@ -27,9 +34,13 @@ export async function startBenchServer(opts: { etcd?: string; dataDir: string; i
       url: server.url,
       caCert: server.caCert,
       adminToken: server.adminToken,
+      pid: process.pid,
       memory: async () => {
         const m = process.memoryUsage();
         return { rss: m.rss, heapUsed: m.heapUsed };
+      },
+      cpuProfile: async () => {
+        throw new Error('phase profiles need the apiserver in its own process (drop --in-process)');
       },
       stop: () => server.close(),
     };
@@ -50,7 +61,7 @@ export async function startBenchServer(opts: { etcd?: string; dataDir: string; i
       clearTimeout(timer);
       reject(new Error(`apiserver child exited (${code}) before it was ready`));
     });
-    child.on('message', (msg: ServerReady | ServerMemory) => {
+    child.on('message', (msg: ServerReady | ServerMemory | CpuProfileDone) => {
       if (msg.type === 'ready') {
         clearTimeout(timer);
         resolve(msg);
@@ -65,10 +76,11 @@ export async function startBenchServer(opts: { etcd?: string; dataDir: string; i
     url: ready.url,
     caCert: ready.caCert,
     adminToken: ready.adminToken,
+    pid: child.pid,
     memory: () =>
       new Promise((resolve) => {
         const timer = setTimeout(() => resolve(undefined), 5000);
-        const onMessage = (msg: ServerReady | ServerMemory): void => {
+        const onMessage = (msg: ServerReady | ServerMemory | CpuProfileDone): void => {
           if (msg.type !== 'memory') return;
           clearTimeout(timer);
           child.off('message', onMessage);
@@ -76,6 +88,17 @@ export async function startBenchServer(opts: { etcd?: string; dataDir: string; i
         };
         child.on('message', onMessage);
         child.send('memory');
+      }),
+    cpuProfile: (action, file) =>
+      new Promise((resolve, reject) => {
+        const onMessage = (msg: ServerReady | ServerMemory | CpuProfileDone): void => {
+          if (msg.type !== 'cpu-profile-done' || msg.action !== action) return;
+          child.off('message', onMessage);
+          if (msg.error) reject(new Error(`apiserver CPU profile ${action}: ${msg.error}`));
+          else resolve();
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'cpu-profile', action, file } satisfies CpuProfileRequest);
       }),
     stop: () => (stopping ??= stopChild(child)),
   };

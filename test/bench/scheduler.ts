@@ -21,7 +21,7 @@
  * nodes labelled kubeling.io/bench=startup, and 1,000 pods selecting them are created at
  * 100 pods/s. Latency is from the create call to the watch showing phase Running, split
  * at the moment the watch shows the pod bound. The simulated kubelet's default stages
- * (sandbox 0.4–0.8 s, start 0.2–0.5 s, and an image pull of 0.8–2 s for the first pod
+ * (sandbox 150–350 ms, start 50–200 ms, and an image pull of 0.8–2 s for the first pod
  * using the image on a node) are part of the figure, so the part Kubeling controls is
  * create → bound plus the kubelet's status writes. The phase runs in rounds on the same
  * nodes: round 1 on fresh nodes (each node pulls the image once: the first pod there
@@ -33,7 +33,8 @@
  * --parallel-binds, --percentage (percentageOfNodesToScore), --concurrency (creators),
  * --startup-pods (0 skips phase two), --startup-rate, --startup-nodes, --startup-rounds.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -47,6 +48,7 @@ import { startScheduler } from '../../scheduler/scheduler.js';
 import { etcdBinary, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { realisticPod } from './realistic-pod.js';
 import { startBenchServer, type BenchServer } from './bench-server.js';
+import { CpuMeter } from './process-cpu.js';
 
 const TARGET_PODS_PER_SEC = 1_000;
 const KUBE_REFERENCE_PODS_PER_SEC = 270;
@@ -108,6 +110,21 @@ function parseOptions(): Options {
   };
 }
 
+/** A CPU profile of this process from now until stop(file). */
+async function startSelfProfile(): Promise<{ stop(file: string): Promise<void> }> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return {
+    async stop(file) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      writeFileSync(file, JSON.stringify(profile));
+    },
+  };
+}
+
 async function pool(total: number, concurrency: number, job: (i: number) => Promise<void>): Promise<number> {
   const started = performance.now();
   let next = 0;
@@ -160,7 +177,9 @@ function percentileOf(sorted: readonly number[], q: number): number {
 }
 
 /** Phase two: create → bound → Running latency at a steady creation rate, with simulated kubelets. */
-async function startupLatency(opts: Options, cfg: { server: string; caCert: string; token: string }, clients: HttpRestClient[]): Promise<void> {
+type CycleStats = () => { attempts: number; cycleMs: number };
+
+async function startupLatency(opts: Options, cfg: { server: string; caCert: string; token: string }, clients: HttpRestClient[], schedStats: CycleStats): Promise<void> {
   const simClient = createRestClient({ ...cfg, maxSockets: 80 });
   const client = createRestClient({ ...cfg, maxSockets: 40 });
   clients.push(simClient, client);
@@ -194,14 +213,15 @@ async function startupLatency(opts: Options, cfg: { server: string; caCert: stri
       await client.patch(nodeResource, sim.nodeNames[i]!, { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, { type: 'merge' });
     });
 
-    for (let round = 1; round <= opts.startupRounds; round++) await startupRound(opts, client, round);
+    for (let round = 1; round <= opts.startupRounds; round++) await startupRound(opts, client, round, schedStats);
   } finally {
     await sim.stop();
   }
 }
 
 /** One round of the startup phase: pods created at the steady rate, create → bound → Running per pod. */
-async function startupRound(opts: Options, client: HttpRestClient, round: number): Promise<void> {
+async function startupRound(opts: Options, client: HttpRestClient, round: number, schedStats: CycleStats): Promise<void> {
+  const statsBefore = schedStats();
   const createdAt = new Map<string, number>();
   const boundAt = new Map<string, number>();
   const runningAt = new Map<string, number>();
@@ -275,7 +295,9 @@ async function startupRound(opts: Options, client: HttpRestClient, round: number
   console.log(`    ${fmt(opts.startupPods)} pods at ${fmt(achievedRate)} pods/s onto ${opts.startupNodes} simulated kubelets`);
   createMs.sort((a, b) => a - b);
   console.log(`    create call:      ${line(createMs)}   (the apiserver's answer to the POST)`);
-  console.log(`    create → bound:   ${line(toBound)}`);
+  const statsAfter = schedStats();
+  const cycles = statsAfter.attempts - statsBefore.attempts;
+  console.log(`    create → bound:   ${line(toBound)}   (scheduling cycles: ${fmt((statsAfter.cycleMs - statsBefore.cycleMs) / Math.max(1, cycles), 2)} ms each, ${fmt(cycles)} cycles)`);
   console.log(`    create → Running: ${line(toRunning)}   (${fmt(toRunning.length)} running)`);
   const p99 = percentileOf(toRunning, 0.99);
   const [least, most] = cachedStartStagesMs();
@@ -297,6 +319,8 @@ async function main(): Promise<void> {
   try {
     if (opts.store === 'etcd') etcd = await startEtcd();
     server = await startBenchServer({ dataDir, ...(etcd ? { etcd: etcd.endpoint } : {}) });
+    // SCHED_BENCH_SERVER_CPU_PROF=FILE: a CPU profile of the apiserver during the binding phase.
+    const profileFile = process.env.SCHED_BENCH_SERVER_CPU_PROF || undefined;
     const cfg = { server: server.url, caCert: server.caCert, token: server.adminToken };
     const loader = createRestClient({ ...cfg, maxSockets: opts.concurrency + 4 });
     clients.push(loader);
@@ -337,6 +361,10 @@ async function main(): Promise<void> {
     const schedClient = createRestClient({ ...cfg, maxSockets: opts.parallelBinds + 8 });
     clients.push(schedClient);
     const t0 = performance.now();
+    if (profileFile) await server.cpuProfile('start');
+    // SCHED_BENCH_CPU_PROF=FILE: the same for this process (scheduler and observer).
+    const selfProfile = process.env.SCHED_BENCH_CPU_PROF ? await startSelfProfile() : undefined;
+    const meter = new CpuMeter({ scheduler: process.pid, apiserver: server.pid, etcd: etcd?.pid });
     const sched = await startScheduler({
       client: schedClient,
       // 'fatal' by default: the event recorder logs one error per Scheduled event it drops
@@ -351,6 +379,9 @@ async function main(): Promise<void> {
     clearTimeout(timeout);
     const tEnd = boundAt[boundAt.length - 1] ?? performance.now();
     const stats = sched.stats();
+    const cpu = meter.elapsed();
+    if (profileFile) await server.cpuProfile('stop', profileFile);
+    if (selfProfile) await selfProfile.stop(process.env.SCHED_BENCH_CPU_PROF!);
     watch.close();
 
     const secs = (tEnd - tReady) / 1000;
@@ -371,16 +402,21 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`  throughput:        ${fmt(throughput)} pods/s   (target ≥ ${fmt(TARGET_PODS_PER_SEC)}: ${throughput >= TARGET_PODS_PER_SEC ? 'met' : 'NOT met'})`);
     console.log(`  vs kube-scheduler: ${fmt(throughput / KUBE_REFERENCE_PODS_PER_SEC, 2)} × its ${KUBE_REFERENCE_PODS_PER_SEC} pods/s reference`);
-    console.log(`  per-second samples: min ${fmt(pct(0))}, p50 ${fmt(pct(0.5))}, max ${fmt(pct(1))} pods/s over ${full.length} s`);
+    console.log(`  per-second samples: min ${fmt(pct(0))}, p50 ${fmt(pct(0.5))}, max ${fmt(pct(1))} pods/s over ${full.length} s: ${full.join(" ")}`);
     console.log(
       `  scheduling cycles alone (decisions, no I/O): ${fmt(stats.cycleCpuMs / stats.attempts, 3)} ms CPU/pod = ${fmt(stats.attempts / (stats.cycleCpuMs / 1000))} pods/s` +
         ` (wall ${fmt(stats.cycleMs / stats.attempts, 3)} ms/pod)`,
+    );
+    const perBind = (v: number | undefined): string => (v === undefined ? '?' : fmt(v / bound.size, 2));
+    console.log(
+      `  CPU per bound pod, ms (start to last bind): scheduler + observer ${perBind(cpu.scheduler)}, apiserver ${perBind(cpu.apiserver)}, etcd ${perBind(cpu.etcd)}` +
+        ` (informer sync included)`,
     );
     console.log(`  scheduler stats: attempts ${fmt(stats.attempts)}, unschedulable ${stats.unschedulable}, bind conflicts ${stats.bindConflicts}, bind errors ${stats.bindErrors}`);
     console.log(`  benchmark process (scheduler + observer): rss ${fmt(mem.rss / 2 ** 20)} MiB, heap ${fmt(mem.heapUsed / 2 ** 20)} MiB`);
     if (bound.size < opts.pods) process.exitCode = 1;
 
-    if (opts.startupPods > 0) await startupLatency(opts, cfg, clients);
+    if (opts.startupPods > 0) await startupLatency(opts, cfg, clients, () => sched.stats());
     await sched.stop();
   } finally {
     for (const c of clients) c.close();

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { createLogger } from '../../lib/logger.js';
 import { startApiserver } from '../../apiserver/main.js';
 
@@ -14,6 +16,20 @@ export interface ServerReady {
   url: string;
   caCert: string;
   adminToken: string;
+}
+
+/** Sent to the child: start a CPU profile, or stop it and write it to `file`. */
+export interface CpuProfileRequest {
+  type: 'cpu-profile';
+  action: 'start' | 'stop';
+  file?: string;
+}
+
+/** The child's answer to a CpuProfileRequest. */
+export interface CpuProfileDone {
+  type: 'cpu-profile-done';
+  action: 'start' | 'stop';
+  error?: string;
 }
 
 export interface ServerMemory {
@@ -39,8 +55,30 @@ const stop = async (): Promise<void> => {
   await server.close().catch(() => undefined);
   process.exit(0);
 };
+let session: Session | undefined;
+/** Profiles one phase of a benchmark (the whole process is --cpu-prof's job). */
+async function cpuProfile(req: CpuProfileRequest): Promise<void> {
+  try {
+    if (req.action === 'start') {
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    } else if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      session.disconnect();
+      session = undefined;
+      if (req.file) writeFileSync(req.file, JSON.stringify(profile));
+    }
+    process.send!({ type: 'cpu-profile-done', action: req.action } satisfies CpuProfileDone);
+  } catch (err) {
+    process.send!({ type: 'cpu-profile-done', action: req.action, error: (err as Error).message } satisfies CpuProfileDone);
+  }
+}
+
 process.on('message', (msg: unknown) => {
   if (msg === 'stop') void stop();
+  if (typeof msg === 'object' && msg !== null && (msg as CpuProfileRequest).type === 'cpu-profile') void cpuProfile(msg as CpuProfileRequest);
   if (msg === 'memory') {
     const m = process.memoryUsage();
     process.send!({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed } satisfies ServerMemory);

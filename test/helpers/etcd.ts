@@ -15,6 +15,8 @@ import { delimiter, join } from 'node:path';
 export interface EtcdServer {
   /** Client URL, e.g. http://127.0.0.1:34567. */
   endpoint: string;
+  /** The etcd process id (benchmarks read its CPU time). */
+  pid: number | undefined;
   /** Kills etcd and removes its data directory; idempotent. */
   stop(): Promise<void>;
 }
@@ -115,7 +117,7 @@ async function launch(binary: string, timeoutMs: number): Promise<EtcdServer> {
     await stop();
     throw new Error(`etcd did not become healthy: ${(err as Error).message}\n${stderr}`);
   }
-  return { endpoint, stop };
+  return { endpoint, pid: child.pid, stop };
 }
 
 /** A throw-away multi-member etcd cluster (see startEtcdCluster). */
