@@ -19,6 +19,7 @@ import { deepEqual, validateObjectMeta } from '../../api/validation.js';
 import { nameValidatorFor } from './name-rules.js';
 import type { ObjectFilter } from './filter.js';
 import { groupVersion } from '../../api/registry.js';
+import { RememberedStates } from './remembered-states.js';
 
 /**
  * The generic registry: Kubernetes' genericregistry.Store for any ResourceType. REST and
@@ -55,6 +56,8 @@ export interface RegistryContext {
   admitNamespace?(namespace: string, target: { group: string; plural: string; name?: string }): Promise<void>;
   hooksFor(rt: ResourceType): KindHooks;
   registryFor(rt: ResourceType): Registry;
+  /** Last known states for updates, shared by all kinds (each registry has its own if unset). */
+  remembered?: RememberedStates;
 }
 
 export interface ListOptions {
@@ -110,19 +113,19 @@ export interface WatchOptions {
 }
 
 const MAX_UPDATE_RETRIES = 5;
-/** How many recently seen objects each kind's registry remembers for updates. */
-const RECENT_OBJECTS = 4096;
 const PAGE = 500;
 
 export class Registry {
   private readonly decoded = new WeakMap<StoreWatchEvent, KubeObject>();
-  private readonly recent = new Map<string, KeyValue>();
+  private readonly recent: RememberedStates;
   private readonly decodedPrev = new WeakMap<StoreWatchEvent, KubeObject>();
 
   constructor(
     readonly rt: ResourceType,
     private readonly ctx: RegistryContext,
-  ) {}
+  ) {
+    this.recent = ctx.remembered ?? new RememberedStates();
+  }
 
   private get store(): Store {
     return this.ctx.store;
@@ -336,9 +339,7 @@ export class Registry {
   }
 
   private remember(kv: KeyValue): void {
-    this.recent.delete(kv.key);
-    this.recent.set(kv.key, kv);
-    if (this.recent.size > RECENT_OBJECTS) this.recent.delete(this.recent.keys().next().value!);
+    this.recent.set(kv);
   }
 
   /** The update strategy: what a client may change, defaults, generation, validation. */
@@ -503,7 +504,7 @@ export class Registry {
    * state, then changes; "N": every change after N (410 Expired when N is compacted).
    */
   async watch(namespace: string | undefined, opts: WatchOptions, sink: WatchSink): Promise<StoreWatch> {
-    const filter = opts.filter ?? (() => true);
+    const filter = opts.filter ?? MATCH_ALL;
     let after: number;
     if (!opts.resourceVersion || opts.resourceVersion === '0') {
       const state = await this.list(namespace, { filter });
@@ -537,6 +538,8 @@ export class Registry {
   /** Maps a store event through the selector: objects entering or leaving it become ADDED or DELETED. */
   private translateEvent(ev: StoreWatchEvent, filter: ObjectFilter): { type: WatchEventType; obj: KubeObject } | null {
     const obj = this.decodeEvent(ev);
+    // Everything matches: no need to decode the previous state to see a transition.
+    if (filter === MATCH_ALL) return { type: ev.type === 'delete' ? 'DELETED' : ev.prevValue === undefined ? 'ADDED' : 'MODIFIED', obj };
     if (ev.type === 'delete') return filter(obj) ? { type: 'DELETED', obj } : null;
     const now = filter(obj);
     if (ev.prevValue === undefined) return now ? { type: 'ADDED', obj } : null;
@@ -617,6 +620,9 @@ function sameObject(a: KubeObject, b: KubeObject): boolean {
   const strip = (o: KubeObject) => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
   return deepEqual(strip(a), strip(b));
 }
+
+/** The filter of an unfiltered watch. */
+const MATCH_ALL: ObjectFilter = () => true;
 
 export function parseResourceVersion(raw: string): number {
   if (!/^[0-9]+$/.test(raw)) {

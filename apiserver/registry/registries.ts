@@ -3,6 +3,7 @@ import { resources } from '../../api/registry.js';
 import type { Store } from '../storage/store.js';
 import type { Clock } from '../../lib/clock.js';
 import { Registry, type KindHooks, type RegistryContext } from './generic-registry.js';
+import { RememberedStates } from './remembered-states.js';
 import { admitNamespace } from './namespace-admission.js';
 import { NamespaceCache } from './namespace-cache.js';
 import type { Logger } from '../../lib/logger.js';
@@ -28,6 +29,7 @@ export class Registries {
       admitNamespace: (ns, target) => admitNamespace(this.namespaces, ns, target, this.namespaceCache),
       hooksFor: (rt) => this.hooks.get(rt) ?? {},
       registryFor: (rt) => this.for(rt),
+      remembered: new RememberedStates(),
     };
     for (const rt of resources) {
       this.byType.set(rt, new Registry(rt, ctx));
