@@ -12,15 +12,24 @@ type JsonObject = Record<string, Json>;
 
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** RFC 7386 MergePatch(target, patch); returns new values, sharing nothing with its inputs. */
-function mergeValue(target: Json, patch: Json): Json {
-  if (!isObject(patch)) return structuredClone(patch);
-  const out: JsonObject = isObject(target) ? structuredClone(target) : {};
+/**
+ * RFC 7386 MergePatch applied in place to `target`, which the caller owns. Values taken
+ * from the patch are copied, so the result shares nothing with the patch; the target is
+ * copied once by the caller, not again at every level.
+ */
+function mergeInto(target: JsonObject, patch: JsonObject): void {
   for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergeValue(Object.hasOwn(out, k) ? out[k] : undefined, v);
+    if (v === null) {
+      delete target[k];
+    } else if (isObject(v)) {
+      const current = Object.hasOwn(target, k) ? target[k] : undefined;
+      const next: JsonObject = isObject(current) ? current : {};
+      mergeInto(next, v);
+      target[k] = next;
+    } else {
+      target[k] = typeof v === 'object' ? structuredClone(v) : v;
+    }
   }
-  return out;
 }
 
 /**
@@ -30,5 +39,7 @@ function mergeValue(target: Json, patch: Json): Json {
  */
 export function applyMergePatch<T extends object>(obj: T, patch: unknown): T {
   if (!isObject(patch)) throw badRequest('Invalid JSON Patch');
-  return mergeValue(obj, patch) as T;
+  const out = structuredClone(obj) as JsonObject;
+  mergeInto(out, patch);
+  return out as T;
 }

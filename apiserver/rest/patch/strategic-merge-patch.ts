@@ -315,7 +315,10 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject, path: str
     return mergeMap(original, rest, path, meta);
   }
 
-  const result: JsonObject = original ? structuredClone(original) : {};
+  // A shallow copy: `original` is part of the private deep copy made once at the top
+  // (applyStrategicMergePatch), so sharing its untouched members costs nothing and is
+  // safe; copying deeply at every level made a patch quadratic in the object's depth.
+  const result: JsonObject = original ? { ...original } : {};
   applyRetainKeys(result, patch);
   const handled = applySetElementOrder(result, patch, path, meta);
 
@@ -360,5 +363,5 @@ export function applyStrategicMergePatch<T extends object>(obj: T, patch: unknow
     throw badRequest(`json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`);
   }
   if (!isObject(obj)) throw badRequest(msg.badJSONDoc);
-  return mergeMap(obj as JsonObject, patch, '', meta) as T;
+  return mergeMap(structuredClone(obj) as JsonObject, patch, '', meta) as T;
 }
