@@ -62,7 +62,11 @@ export class HttpTransport {
     const secure = this.base.protocol === 'https:';
     if (!secure && this.base.protocol !== 'http:') throw new Error(`unsupported server URL ${config.server}`);
     this.mod = secure ? https : http;
-    const agentOptions = { keepAlive: true, maxSockets: config.maxSockets ?? 100, maxFreeSockets: 16 };
+    // Idle connections are kept up to maxSockets: a burst of requests (a scheduler's batch
+    // of binds) followed by a lull must not close most of them only to open them again,
+    // a TLS handshake each on both sides. The server's keep-alive timeout closes idle ones.
+    const maxSockets = config.maxSockets ?? 100;
+    const agentOptions = { keepAlive: true, maxSockets, maxFreeSockets: maxSockets };
     this.agent = secure
       ? new https.Agent({
           ...agentOptions,
