@@ -89,8 +89,16 @@ export function numFeasibleNodesToFind(percentageOfNodesToScore: number | undefi
 
 /** Runs the profile's filters on one node; the first non-success decides. */
 export function runFilterPlugins(profile: Profile, pod: PodLike, nodeInfo: NodeInfo, state: CycleState): Status {
-  for (const pl of profile.filter) {
-    if (state.skipFilter.has(pl.name)) continue;
+  return runFilters(activeFilters(profile, state), pod, nodeInfo, state);
+}
+
+/** The profile's filters minus those a PreFilter said to skip (once per cycle, not per node). */
+function activeFilters(profile: Profile, state: CycleState): Profile['filter'] {
+  return state.skipFilter.size === 0 ? profile.filter : profile.filter.filter((pl) => !state.skipFilter.has(pl.name));
+}
+
+function runFilters(filters: Profile['filter'], pod: PodLike, nodeInfo: NodeInfo, state: CycleState): Status {
+  for (const pl of filters) {
     const s = pl.filter(pod, nodeInfo, state);
     if (s.code === 'Success' || s.code === 'Skip') continue;
     return withPlugin(s, pl.name);
@@ -176,25 +184,38 @@ export function schedulePod(pod: PodLike, snapshot: SnapshotView, profile: Profi
   const hasScoring = profile.score.length > 0;
   const toFind = hasScoring ? numFeasibleNodesToFind(profile.percentageOfNodesToScore || opts.percentageOfNodesToScore, n) : Math.min(1, n);
   const feasible: NodeInfo[] = [];
+  // Rejections are kept in arrays and turned into the diagnosis only if the cycle fails:
+  // a selective pod on a big cluster is rejected by thousands of nodes per cycle, and a
+  // map entry for each was most of the cycle's time when a node was found after all.
+  const rejectedNodes: NodeInfo[] = [];
+  const rejectedStatuses: Status[] = [];
   let processed = 0;
+  const filters = activeFilters(profile, state);
   for (let i = 0; i < n && feasible.length < toFind; i++) {
     const ni = nodes[(start + i) % n]!;
     processed++;
-    const s = runFilterPlugins(profile, pod, ni, state);
+    const s = runFilters(filters, pod, ni, state);
     if (s.code === 'Success') {
       feasible.push(ni);
     } else if (s.code === 'Error') {
       const msg = `running Filter plugin "${s.plugin}": ${statusMessage(s)}`;
       return failure('Error', allNodes.length, diagnosis, msg, (start + processed) % allNodes.length);
     } else {
-      diagnosis.nodeToStatus.set(ni.name, s);
-      if (s.plugin) diagnosis.unschedulablePlugins.add(s.plugin);
+      rejectedNodes.push(ni);
+      rejectedStatuses.push(s);
     }
   }
   const nextStartIndex = (start + processed) % allNodes.length;
-  const evaluated = feasible.length + diagnosis.nodeToStatus.size;
+  const evaluated = feasible.length + rejectedNodes.length;
 
-  if (feasible.length === 0) return unschedulable(nextStartIndex);
+  if (feasible.length === 0) {
+    for (let i = 0; i < rejectedNodes.length; i++) {
+      const s = rejectedStatuses[i]!;
+      diagnosis.nodeToStatus.set(rejectedNodes[i]!.name, s);
+      if (s.plugin) diagnosis.unschedulablePlugins.add(s.plugin);
+    }
+    return unschedulable(nextStartIndex);
+  }
   if (feasible.length === 1) return { nodeName: feasible[0]!.name, feasible: 1, evaluated, nextStartIndex };
 
   // 3. Score.
