@@ -29,7 +29,9 @@ interface H {
 async function harness(): Promise<H> {
   const clock = new FakeClock(T0);
   const client = createFakeClient({ clock });
-  const sim = await startKubeletSim({ client, nodes: 3, clock, random: () => 0, qps: 100_000, burst: 100_000 });
+  // The timings the steps below rely on, pinned rather than taken from the defaults.
+  const stages = { stages: [{ name: 'pod-sandbox', delay: { ms: 400, jitterMs: 0 } }, { name: 'container-start', delay: { ms: 200, jitterMs: 0 } }] };
+  const sim = await startKubeletSim({ client, nodes: 3, clock, random: () => 0, qps: 100_000, burst: 100_000, stages });
   running.push(sim);
   await flush(20);
   for (const [i, name] of sim.nodeNames.entries()) {

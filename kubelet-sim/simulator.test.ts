@@ -368,7 +368,13 @@ describe('log and control server', () => {
   });
 
   it('follows a running container: new lines as the clock moves, the end when it is stopped', async () => {
-    const h = await harness({ stages: { stages: [{ name: 'pod-stop', delay: { ms: 500, jitterMs: 0 } }] } });
+    // Delays pinned here (not the defaults): sandbox 400 ms + pull 800 ms + start 200 ms.
+    const pinned = [
+      { name: 'pod-stop', delay: { ms: 500, jitterMs: 0 } },
+      { name: 'pod-sandbox', delay: { ms: 400, jitterMs: 0 } },
+      { name: 'container-start', delay: { ms: 200, jitterMs: 0 } },
+    ];
+    const h = await harness({ stages: { stages: pinned } });
     await setPodCIDR(h, 'kubeling-node-0', '100.96.0.0/24');
     await createPod(h, 'web', 'kubeling-node-0', { annotations: { 'kubeling.io/log-interval': '1s' } });
     await step(h.clock, 3000, 100);

@@ -93,6 +93,32 @@ describe('stage config', () => {
   it('rejects unknown states with a readable error', () => {
     expect(() => mergeStageConfig(cfg, { stages: [{ name: 'bad', from: ['Nowhere'], next: 'Running' }] })).toThrow(/invalid stage config/);
   });
+  it.each([
+    ['a misspelt top-level key', { stagez: [] }, /stagez/],
+    ['stages that are not a list', { stages: 5 }, /stages/],
+    ['a stage without a name', { stages: [{ from: ['New'] }] }, /name/],
+    ['an unknown stage field', { stages: [{ name: 'pod-sandbox', dealy: { ms: 1 } }] }, /stages\[0\] \(pod-sandbox\): unknown field dealy/],
+    ['an unknown delay field', { stages: [{ name: 'pod-sandbox', delay: { millis: 1 } }] }, /unknown field delay\.millis/],
+    ['an unknown restartBackoff field', { restartBackoff: { initial: 1 } }, /initial/],
+    ['a wrong type', { logIntervalMs: 'soon' }, /logIntervalMs/],
+  ])('rejects %s', (_what, overrides, message) => {
+    expect(() => mergeStageConfig(cfg, overrides as never)).toThrow(message);
+  });
+  it.each([
+    ['a list', '- name: pod-sandbox\n'],
+    ['a string', 'fast\n'],
+  ])('rejects a file whose top level is %s', (_what, text) => {
+    const dir = mkdtempSync(join(tmpdir(), 'stages-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, text);
+    expect(() => loadStageConfig(file)).toThrow(/expected a mapping/);
+  });
+  it('takes an empty file as no overrides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stages-'));
+    const file = join(dir, 'empty.yaml');
+    writeFileSync(file, '');
+    expect(loadStageConfig(file).stages.map((s) => s.name)).toEqual(cfg.stages.map((s) => s.name));
+  });
   it('loads YAML overrides from a file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'stages-'));
     const file = join(dir, 'fast.yaml');

@@ -82,7 +82,7 @@ const d = (ms: number, jitterMs = 0, extra: Partial<Delay> = {}): Delay => ({ ms
 
 export const defaultStages: Stage[] = [
   { name: 'pod-admit', from: ['New'], deleting: false, delay: d(0), next: 'Admitted' },
-  { name: 'pod-sandbox', from: ['Admitted'], deleting: false, delay: d(400, 400), next: 'SandboxReady' },
+  { name: 'pod-sandbox', from: ['Admitted'], deleting: false, delay: d(150, 200), next: 'SandboxReady' },
   // The first pod on a node using an image pulls it; later ones find it there (image-cache.ts).
   { name: 'image-pull', from: ['SandboxReady'], deleting: false, image: ['pull'], delay: d(800, 1200), next: 'Pulled' },
   // imagePullPolicy Always with the image on the node: the registry is asked for the digest, no layers move.
@@ -91,7 +91,7 @@ export const defaultStages: Stage[] = [
   // imagePullPolicy Never and the image absent: ErrImageNeverPull, looked at again at kubelet's
   // pod worker back-off (10 s, jitter 0.5), when another pod may have brought the image.
   { name: 'image-never-pull', from: ['SandboxReady'], deleting: false, image: ['never-missing'], delay: d(10_000, 5000), next: 'SandboxReady' },
-  { name: 'container-start', from: ['Pulled'], deleting: false, delay: d(200, 300), next: 'Running' },
+  { name: 'container-start', from: ['Pulled'], deleting: false, delay: d(50, 150), next: 'Running' },
   {
     name: 'container-exit',
     from: ['Running'],
@@ -126,8 +126,33 @@ export interface StageConfigOverrides {
   logIntervalMs?: number;
 }
 
+/**
+ * The shape of an overrides file, checked before merging: unknown keys (a misspelt
+ * `stagez:`) and wrong types are errors, not silently ignored. Stage entries are partial
+ * (a stage named like a default one is merged into it); the merged result is checked
+ * whole by stageConfigSchema.
+ */
+const overridesSchema = z.strictObject({
+  stages: z.array(z.looseObject({ name: z.string() })).optional(),
+  restartBackoff: z.strictObject({ initialMs: z.number(), maxMs: z.number() }).partial().optional(),
+  sandboxRetry: delaySchema.partial().strict().optional(),
+  logIntervalMs: z.number().optional(),
+});
+const stageKeys = new Set(Object.keys(stageSchema.shape));
+const delayKeys = new Set(Object.keys(delaySchema.shape));
+
 /** Merges overrides over a base config and validates the result (throws a readable error). */
 export function mergeStageConfig(base: StageConfig, overrides: StageConfigOverrides = {}): StageConfig {
+  const checked = overridesSchema.safeParse(overrides);
+  if (!checked.success) throw new Error(`invalid stage config: ${z.prettifyError(checked.error)}`);
+  for (const [i, o] of (overrides.stages ?? []).entries()) {
+    const unknown = Object.keys(o).filter((k) => !stageKeys.has(k));
+    const delay = o.delay;
+    if (delay !== null && typeof delay === 'object' && !Array.isArray(delay)) {
+      unknown.push(...Object.keys(delay).filter((k) => !delayKeys.has(k)).map((k) => `delay.${k}`));
+    }
+    if (unknown.length > 0) throw new Error(`invalid stage config: stages[${i}] (${o.name}): unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`);
+  }
   const stages = base.stages.map((s) => ({ ...s, delay: { ...s.delay } })) as Array<Record<string, unknown>>;
   for (const o of overrides.stages ?? []) {
     const i = stages.findIndex((s) => s.name === o.name);
@@ -151,9 +176,12 @@ export function mergeStageConfig(base: StageConfig, overrides: StageConfigOverri
 /** Reads overrides from a .json/.yaml file and merges them over the defaults. */
 export function loadStageConfig(path: string): StageConfig {
   const text = readFileSync(path, 'utf8');
-  const raw = (path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as StageConfigOverrides | null;
+  const raw = (path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as unknown;
   try {
-    return mergeStageConfig(defaultStageConfig, raw ?? {});
+    if (raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
+      throw new Error('invalid stage config: expected a mapping with stages, restartBackoff, sandboxRetry or logIntervalMs');
+    }
+    return mergeStageConfig(defaultStageConfig, (raw ?? {}) as StageConfigOverrides);
   } catch (err) {
     throw new Error(`${path}: ${(err as Error).message}`);
   }
