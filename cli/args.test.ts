@@ -63,6 +63,17 @@ describe('parseCli: flags', () => {
     });
   });
 
+  it.each([
+    { argv: ['up', '--stage-config', 'sim/fast.yaml'], want: { stageConfigPath: '/home/me/project/sim/fast.yaml' } },
+    { argv: ['up', '--node-template=/etc/node.json'], want: { nodeTemplatePath: '/etc/node.json' } },
+    {
+      argv: ['up', '--node-template', 'n.yaml', '--stage-config', '../s.json'],
+      want: { nodeTemplatePath: '/home/me/project/n.yaml', stageConfigPath: '/home/me/s.json' },
+    },
+  ])('up takes the kubelet-sim files: $argv', ({ argv, want }) => {
+    expect(parseCli(argv, CWD)).toEqual({ kind: 'run', command: 'up', options: { ...defaults, ...want } });
+  });
+
   it('chooses etcd when only --etcd-servers is given', () => {
     const parsed = parseCli(['apiserver', '--etcd-servers', 'https://127.0.0.1:2379'], CWD);
     expect(parsed).toMatchObject({ kind: 'run', options: { store: 'etcd', etcdServers: ['https://127.0.0.1:2379'] } });
@@ -94,6 +105,10 @@ describe('parseCli: usage errors', () => {
     { argv: ['up', '--bind-address', 'localhost'], message: 'invalid --bind-address "localhost": must be an IP address, e.g. 127.0.0.1' },
     { argv: ['up', '--log-level', 'loud'], message: 'invalid --log-level "loud": must be one of trace, debug, info, warn, error, fatal, silent' },
     { argv: ['up', '--data-dir='], message: 'invalid --data-dir "": must not be empty' },
+    { argv: ['up', '--stage-config='], message: 'invalid --stage-config "": must not be empty' },
+    { argv: ['up', '--stage-config'], message: 'flag --stage-config needs a value (use --stage-config=VALUE for a value starting with "-")' },
+    { argv: ['apiserver', '--stage-config', 's.yaml'], message: 'unknown flag: --stage-config' },
+    { argv: ['apiserver', '--node-template', 'n.yaml'], message: 'unknown flag: --node-template' },
     { argv: ['up', '--help=yes'], message: "Option '-h, --help' does not take an argument" },
   ])('$argv → $message', ({ argv, message }) => {
     const parsed = parseCli(argv, CWD);
@@ -146,6 +161,11 @@ describe('parseCli: client commands', () => {
       argv: ['kubelet-sim', '--kubeconfig', 'kc', '--nodes', '1000', '--node-name-prefix', 'edge-a.', '--node-template', 'nodes/big.yaml'],
       options: { kubeconfigPath: kc, nodes: 1000, nodeNamePrefix: 'edge-a.', nodeTemplatePath: '/home/me/project/nodes/big.yaml' },
     },
+    {
+      argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config', 'stages/slow-pulls.yaml'],
+      options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/home/me/project/stages/slow-pulls.yaml' },
+    },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config=/etc/s.json'], options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/etc/s.json' } },
   ])('$argv', ({ argv, options }) => {
     expect(parseCli(argv, CWD)).toEqual({ kind: 'run', command: argv[0], options });
   });
@@ -153,6 +173,9 @@ describe('parseCli: client commands', () => {
   it.each([
     { argv: ['controller-manager'], message: 'controller-manager needs --kubeconfig PATH: the kubeconfig to connect with, e.g. the one `kubeling apiserver` writes' },
     { argv: ['kubelet-sim', '--kubeconfig='], message: 'invalid --kubeconfig "": must not be empty' },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config='], message: 'invalid --stage-config "": must not be empty' },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--node-template='], message: 'invalid --node-template "": must not be empty' },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--stage-config', 's.yaml'], message: 'unknown flag: --stage-config' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=maybe'], message: 'invalid --leader-elect "maybe": must be true or false' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect', 'false'], message: 'unexpected argument "false" for scheduler' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--no-help'], message: 'unknown flag: --no-help' },

@@ -4,21 +4,26 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StoreKind } from '../apiserver/main.js';
 import {
   controllerManagerOptions,
+  kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
   type ControllerManagerRunOptions,
   type FlagValues,
+  type KubeletSimFileOptions,
   type KubeletSimRunOptions,
   type SchedulerRunOptions,
 } from './client-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
-import { InvalidValue, nonEmpty, parseBool, parseInteger, parseLogLevel } from './values.js';
+import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
 export { LOG_LEVELS } from './values.js';
 export type { ClientRunOptions, ControllerManagerRunOptions, KubeletSimRunOptions, SchedulerRunOptions } from './client-args.js';
 
-/** Validated options of `up` / `apiserver`; paths are absolute. */
-export interface RunOptions {
+/**
+ * Validated options of `up` / `apiserver`; paths are absolute. The kubelet-sim file
+ * options (--node-template, --stage-config) are `up`'s only.
+ */
+export interface RunOptions extends KubeletSimFileOptions {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -172,10 +177,10 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
     store,
     etcdServers,
   };
-  if (v.kubeconfig !== undefined) options.kubeconfigPath = resolve(cwd, nonEmpty('kubeconfig', v.kubeconfig));
-  if (v['token-auth-file'] !== undefined) options.tokenAuthFile = resolve(cwd, nonEmpty('token-auth-file', v['token-auth-file']));
+  if (v.kubeconfig !== undefined) options.kubeconfigPath = parsePath('kubeconfig', v.kubeconfig, cwd);
+  if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
-  return options;
+  return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }
 
 function parseBindAddress(raw: string): string {

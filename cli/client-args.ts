@@ -1,10 +1,9 @@
-import { resolve } from 'node:path';
 import { controllerRegistry } from '../controllers/registry.js';
 import { enabledControllers } from '../controllers/manager.js';
 import { CidrError, CidrSet } from '../controllers/node-ipam/cidr-set.js';
 import { defaultControllerManagerConfig } from '../controllers/types.js';
 import { parseDuration } from './duration.js';
-import { InvalidValue, nonEmpty, parseInteger, parseLogLevel } from './values.js';
+import { InvalidValue, parseInteger, parseLogLevel, parsePath } from './values.js';
 
 /**
  * Options of the commands that are clients of an apiserver (controller-manager,
@@ -31,11 +30,17 @@ export interface SchedulerRunOptions extends ClientRunOptions {
   leaderElect: boolean;
 }
 
-export interface KubeletSimRunOptions extends ClientRunOptions {
+/** The kubelet-sim flags that name files, which `up` takes too; read when the command starts. */
+export interface KubeletSimFileOptions {
+  /** --node-template: a JSON or YAML node template. */
+  nodeTemplatePath?: string;
+  /** --stage-config: JSON or YAML stage overrides (kubelet-sim/stages.ts). */
+  stageConfigPath?: string;
+}
+
+export interface KubeletSimRunOptions extends ClientRunOptions, KubeletSimFileOptions {
   nodes: number;
   nodeNamePrefix?: string;
-  /** A JSON or YAML node template, read when the simulator starts. */
-  nodeTemplatePath?: string;
 }
 
 export type FlagValues = Record<string, string | boolean | undefined>;
@@ -53,7 +58,7 @@ function clientOptions(command: string, v: FlagValues, cwd: string): ClientRunOp
   if (kubeconfig === undefined) {
     throw new InvalidValue(`${command} needs --kubeconfig PATH: the kubeconfig to connect with, e.g. the one \`kubeling apiserver\` writes`);
   }
-  const options: ClientRunOptions = { kubeconfigPath: resolve(cwd, nonEmpty('kubeconfig', kubeconfig)) };
+  const options: ClientRunOptions = { kubeconfigPath: parsePath('kubeconfig', kubeconfig, cwd) };
   const level = str(v, 'log-level');
   if (level !== undefined) options.logLevel = parseLogLevel(level);
   return options;
@@ -109,8 +114,16 @@ export function kubeletSimOptions(v: FlagValues, cwd: string): KubeletSimRunOpti
     }
     options.nodeNamePrefix = prefix;
   }
+  return { ...options, ...kubeletSimFileOptions(v, cwd) };
+}
+
+/** --node-template and --stage-config, for kubelet-sim and up. */
+export function kubeletSimFileOptions(v: FlagValues, cwd: string): KubeletSimFileOptions {
+  const options: KubeletSimFileOptions = {};
   const template = str(v, 'node-template');
-  if (template !== undefined) options.nodeTemplatePath = resolve(cwd, nonEmpty('node-template', template));
+  const stages = str(v, 'stage-config');
+  if (template !== undefined) options.nodeTemplatePath = parsePath('node-template', template, cwd);
+  if (stages !== undefined) options.stageConfigPath = parsePath('stage-config', stages, cwd);
   return options;
 }
 

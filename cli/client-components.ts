@@ -1,9 +1,11 @@
 import { createRestClient, loadKubeconfig, type ClientConfig, type HttpRestClient } from '../client/rest-client.js';
 import { startControllerManager } from '../controllers/manager.js';
-import { loadNodeTemplate, startKubeletSim } from '../kubelet-sim/index.js';
+import { loadNodeTemplate, loadStageConfig, startKubeletSim, type StageConfig } from '../kubelet-sim/index.js';
+import type { ResolvedNodeTemplate } from '../kubelet-sim/node-template.js';
 import { startScheduler } from '../scheduler/scheduler.js';
 import type { ClientRunOptions } from './client-args.js';
 import type { ComponentStarter, UpContext } from './components.js';
+import { readFlagFile } from './flag-files.js';
 import { kubelingVersion } from './version.js';
 
 /**
@@ -31,20 +33,17 @@ export interface SchedulerSettings {
 export interface KubeletSimSettings {
   nodes: number;
   namePrefix?: string;
-  /** JSON or YAML node template, read at start. */
+  /** JSON or YAML node template (--node-template), read before anything starts. */
   templatePath?: string;
+  /** JSON or YAML stage overrides (--stage-config), merged over the defaults (kubelet-sim/stages.ts). */
+  stageConfigPath?: string;
 }
 
 /** The client commands' first starter: reads --kubeconfig into ctx.connection. */
 export const kubeconfigStarter: ComponentStarter<ClientRunOptions> = {
   name: 'kubeconfig',
   async start(ctx) {
-    try {
-      ctx.connection = loadKubeconfig(ctx.options.kubeconfigPath);
-    } catch (err) {
-      const detail = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-      throw new Error(`cannot use --kubeconfig ${ctx.options.kubeconfigPath}: ${detail}`);
-    }
+    ctx.connection = readFlagFile('kubeconfig', ctx.options.kubeconfigPath, (path) => loadKubeconfig(path));
     ctx.logger.debug({ server: ctx.connection.server }, 'loaded kubeconfig');
     return { name: 'kubeconfig', stop: async () => {} };
   },
@@ -114,15 +113,40 @@ export function schedulerStarter<O>(settings: (options: O) => SchedulerSettings)
   return clientStarter('scheduler', (client, ctx) => startScheduler({ client, logger: ctx.logger, leaderElect: settings(ctx.options).leaderElect }));
 }
 
+/** What the kubelet-sim flags' files hold, once read. */
+interface KubeletSimFiles {
+  template?: ResolvedNodeTemplate;
+  stages?: StageConfig;
+}
+
+function loadKubeletSimFiles(s: KubeletSimSettings): KubeletSimFiles {
+  return {
+    ...(s.templatePath !== undefined ? { template: readFlagFile('node-template', s.templatePath, loadNodeTemplate) } : {}),
+    ...(s.stageConfigPath !== undefined ? { stages: readFlagFile('stage-config', s.stageConfigPath, loadStageConfig) } : {}),
+  };
+}
+
+/** The simulated kubelets; prepare reads --node-template and --stage-config. */
 export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSettings): ComponentStarter<O> {
-  return clientStarter('kubelet-sim', (client, ctx) => {
+  // The files prepare read, per run: a command's starter list is shared by all its runs.
+  const prepared = new WeakMap<UpContext<O>, KubeletSimFiles>();
+  const starter = clientStarter<O>('kubelet-sim', (client, ctx) => {
     const s = settings(ctx.options);
+    // Read here when started without startComponents (which always prepares first).
+    const files = prepared.get(ctx) ?? loadKubeletSimFiles(s);
     return startKubeletSim({
       client,
       logger: ctx.logger,
       nodes: s.nodes,
       ...(s.namePrefix !== undefined ? { namePrefix: s.namePrefix } : {}),
-      ...(s.templatePath !== undefined ? { template: loadNodeTemplate(s.templatePath) } : {}),
+      ...(files.template ? { template: files.template } : {}),
+      ...(files.stages ? { stages: files.stages } : {}),
     });
   });
+  return {
+    ...starter,
+    prepare(ctx) {
+      prepared.set(ctx, loadKubeletSimFiles(settings(ctx.options)));
+    },
+  };
 }

@@ -48,6 +48,26 @@ describe('startComponents', () => {
     expect(log).toEqual(['start a', 'start b', 'stop b', 'stop a']);
   });
 
+  it('prepares every component before it starts any', async () => {
+    const log: string[] = [];
+    const prepared = (name: string): ComponentStarter => ({ ...starter(name, log), prepare: () => void log.push(`prepare ${name}`) });
+    const running = await startComponents([starter('a', log), prepared('b'), prepared('c')], ctx());
+    await running.stop();
+    expect(log).toEqual(['prepare b', 'prepare c', 'start a', 'start b', 'start c', 'stop c', 'stop b', 'stop a']);
+  });
+
+  it('starts nothing when a prepare fails (a bad file), and rethrows', async () => {
+    const log: string[] = [];
+    const bad: ComponentStarter = {
+      ...starter('bad', log),
+      prepare: async () => {
+        throw new Error('cannot use --stage-config /x: no such file');
+      },
+    };
+    await expect(startComponents([starter('a', log), bad], ctx())).rejects.toThrow('cannot use --stage-config /x: no such file');
+    expect(log).toEqual([]);
+  });
+
   it('lets a starter hand things to the ones after it through the context', async () => {
     const seen: unknown[] = [];
     const first: ComponentStarter = {

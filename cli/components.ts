@@ -25,6 +25,13 @@ export interface StartedComponent {
 /** One component of `kubeling up`: adding a component is adding one of these to a list. */
 export interface ComponentStarter<O = RunOptions> {
   readonly name: string;
+  /**
+   * Optional: reads and checks the files the component is given by flags (flag-files.ts).
+   * startComponents runs every starter's prepare before it starts any, so `kubeling up
+   * --stage-config bad.yaml` fails before the apiserver opens its store or writes a
+   * kubeconfig. Throws an Error whose message is the whole report.
+   */
+  prepare?(ctx: UpContext<O>): void | Promise<void>;
   start(ctx: UpContext<O>): Promise<StartedComponent>;
 }
 
@@ -38,8 +45,9 @@ export interface RunningComponents {
 }
 
 /**
- * Starts the components in order. If one fails, the ones already started are stopped
- * (in reverse) and the error is rethrown, so a failed start leaves nothing running.
+ * Prepares every component, then starts them in order. If a prepare fails, nothing
+ * starts; if a start fails, the ones already started are stopped (in reverse) and the
+ * error is rethrown, so a failed start leaves nothing running.
  */
 export async function startComponents<O>(starters: readonly ComponentStarter<O>[], ctx: UpContext<O>): Promise<RunningComponents> {
   const started: StartedComponent[] = [];
@@ -56,6 +64,7 @@ export async function startComponents<O>(starters: readonly ComponentStarter<O>[
     }
     if (errors.length > 0) throw errors[0];
   };
+  for (const starter of starters) await starter.prepare?.(ctx);
   for (const starter of starters) {
     try {
       started.push(await starter.start(ctx));

@@ -75,7 +75,13 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ['controller-manager'],
   },
   { name: 'node-name-prefix', value: 'PREFIX', help: 'node names are PREFIX0, PREFIX1, … (default kubeling-node-)', commands: ['kubelet-sim'] },
-  { name: 'node-template', value: 'FILE', help: 'JSON or YAML node template: capacity, labels, taints, zones…', commands: ['kubelet-sim'] },
+  { name: 'node-template', value: 'FILE', help: 'JSON or YAML node template: capacity, labels, taints, zones…', commands: ['up', 'kubelet-sim'] },
+  {
+    name: 'stage-config',
+    value: 'FILE',
+    help: 'JSON or YAML overrides of the simulated pod lifecycle: stage delays, crash-loop back-off… (see kubelet-sim/README.md)',
+    commands: ['up', 'kubelet-sim'],
+  },
   { name: 'log-level', value: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent (default info)', commands: ALL },
   { name: 'help', short: 'h', help: 'show this help', commands: ALL },
 ];

@@ -78,6 +78,19 @@ writeFileSync(
 );
 const TEMPLATE = join(tmp, 'node.yaml');
 writeFileSync(TEMPLATE, 'capacity: { cpu: "16" }\nlabels: { pool: big }\n');
+const STAGES = join(tmp, 'stages.yaml');
+writeFileSync(STAGES, 'stages:\n  - name: image-pull\n    delay: { ms: 5000, jitterMs: 0 }\nrestartBackoff: { initialMs: 1000 }\n');
+const BAD_STAGES = join(tmp, 'bad-stages.json');
+writeFileSync(BAD_STAGES, JSON.stringify({ logIntervalMs: -1 }));
+const BAD_TEMPLATE = join(tmp, 'bad-node.yaml');
+writeFileSync(BAD_TEMPLATE, 'capacity: { cpu: [1] }\n');
+/** What the kubelet-sim gets from STAGES: the overridden values (the rest are defaults). */
+const stagesFromFile = expect.objectContaining({
+  stages: expect.arrayContaining([expect.objectContaining({ name: 'image-pull', delay: expect.objectContaining({ ms: 5000, jitterMs: 0 }) })]),
+  restartBackoff: expect.objectContaining({ initialMs: 1000 }),
+});
+/** What the kubelet-sim gets from TEMPLATE. */
+const templateFromFile = expect.objectContaining({ capacity: expect.objectContaining({ cpu: '16', memory: '32Gi' }), labels: { pool: 'big' } });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const { run, shellQuote } = await import('./main.js');
@@ -124,7 +137,8 @@ describe('run', () => {
     { argv: ['up', '--help'], out: /Usage: kubeling up \[flags\][\s\S]*--nodes N +number of simulated nodes \(default 3\)\n[\s\S]*--kubeconfig PATH +where to WRITE/ },
     { argv: ['scheduler', '--help'], out: /Usage: kubeling scheduler[\s\S]*--kubeconfig PATH +required: the kubeconfig to connect with \(READ\)[\s\S]*--leader-elect +act only/ },
     { argv: ['help', 'controller-manager'], out: /Controllers: node-ipam-controller, [\s\S]*--controllers LIST[\s\S]*--node-monitor-grace-period DURATION/ },
-    { argv: ['kubelet-sim', '-h'], out: /--nodes N[\s\S]*--node-name-prefix PREFIX[\s\S]*--node-template FILE/ },
+    { argv: ['kubelet-sim', '-h'], out: /--nodes N[\s\S]*--node-name-prefix PREFIX[\s\S]*--node-template FILE[\s\S]*--stage-config FILE +JSON or YAML overrides/ },
+    { argv: ['up', '-h'], out: /--node-template FILE +JSON or YAML node template[\s\S]*--stage-config FILE +JSON or YAML overrides of the simulated pod lifecycle/ },
     { argv: ['help', 'apiserver'], out: /Usage: kubeling apiserver[\s\S]*--etcd-servers URLS/ },
     { argv: ['version'], out: /^kubeling v0\.1\.0\n$/ },
   ])('$argv prints to stdout and exits 0', async ({ argv, out }) => {
@@ -134,10 +148,11 @@ describe('run', () => {
     expect(f.err()).toBe('');
   });
 
-  it('apiserver --help does not offer --nodes', async () => {
+  it('apiserver --help does not offer the kubelet-sim flags', async () => {
     const f = fakeIo();
     await run(['apiserver', '--help'], f.io);
-    expect(f.out()).not.toContain('--nodes');
+    expect(f.out()).toContain('--data-dir');
+    for (const flag of ['--nodes', '--node-template', '--stage-config']) expect(f.out()).not.toContain(flag);
   });
 
   it.each([
@@ -214,8 +229,9 @@ describe('run', () => {
     {
       argv: ['kubelet-sim', '--kubeconfig', KUBECONFIG, '--nodes', '7', '--node-name-prefix', 'sim-', '--node-template', TEMPLATE],
       name: 'kubelet-sim',
-      opts: { nodes: 7, namePrefix: 'sim-', template: expect.objectContaining({ capacity: expect.objectContaining({ cpu: '16', memory: '32Gi' }), labels: { pool: 'big' } }) },
+      opts: { nodes: 7, namePrefix: 'sim-', template: templateFromFile },
     },
+    { argv: ['kubelet-sim', '--kubeconfig', KUBECONFIG, '--stage-config', STAGES], name: 'kubelet-sim', opts: { nodes: 3, stages: stagesFromFile } },
   ])('$name connects through --kubeconfig, starts with its flags, and stops on SIGINT with 0', async ({ argv, name, opts }) => {
     const f = fakeIo();
     const done = run(argv, f.io);
@@ -226,6 +242,34 @@ describe('run', () => {
     f.signals.emit('SIGINT');
     expect(await done).toBe(0);
     expect(events).toEqual([`start ${name}`, `stop ${name}`, `close client kubeling-${name}`]);
+  });
+
+  it('up passes --node-template and --stage-config to its kubelet-sim', async () => {
+    const f = fakeIo();
+    const done = run(['up', '--nodes', '2', '--node-template', TEMPLATE, '--stage-config', STAGES], f.io);
+    await f.printed('export KUBECONFIG=');
+    expect(componentOpts['kubelet-sim']).toEqual({ nodes: 2, template: templateFromFile, stages: stagesFromFile, connection: expect.anything() });
+    f.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
+  // Files are read when the command starts (parsing stays pure), before any component:
+  // a bad file fails like a missing kubeconfig (exit 1), on one line, and `up` never
+  // starts its apiserver.
+  it.each([
+    { argv: ['up', '--stage-config', 'absent.yaml'], err: 'cannot use --stage-config /work/x/absent.yaml: no such file' },
+    { argv: ['up', '--stage-config', BAD_STAGES], err: `cannot use --stage-config ${BAD_STAGES}: invalid stage config: Too small: expected number to be >=0 (at logIntervalMs)` },
+    { argv: ['up', '--node-template', BAD_TEMPLATE], err: `cannot use --node-template ${BAD_TEMPLATE}: invalid node template: Invalid input (at capacity.cpu)` },
+    { argv: ['up', '--node-template', TEMPLATE, '--stage-config', tmp], err: `cannot use --stage-config ${tmp}: is a directory` },
+    { argv: ['kubelet-sim', '--kubeconfig', KUBECONFIG, '--stage-config', 'absent.yaml'], err: 'cannot use --stage-config /work/x/absent.yaml: no such file' },
+    { argv: ['kubelet-sim', '--kubeconfig', KUBECONFIG, '--node-template', BAD_TEMPLATE], err: `cannot use --node-template ${BAD_TEMPLATE}: invalid node template: Invalid input (at capacity.cpu)` },
+  ])('$argv fails to start with one line and exit 1, starting nothing', async ({ argv, err }) => {
+    const f = fakeIo();
+    expect(await run(argv, f.io)).toBe(1);
+    expect(f.err()).toBe(`kubeling: ${err}\n`);
+    expect(f.out()).toBe('');
+    expect(started).toEqual([]);
+    expect(events).toEqual([]);
   });
 
   it('a client command with a missing kubeconfig fails to start with exit 1', async () => {

@@ -35,7 +35,11 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   apiserverStarter,
   controllerManagerStarter(() => ({ leaderElect: false })),
   schedulerStarter(() => ({ leaderElect: false })),
-  kubeletSimStarter((o) => ({ nodes: o.nodes })),
+  kubeletSimStarter((o) => ({
+    nodes: o.nodes,
+    ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
+    ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
+  })),
 ];
 
 /** What `kubeling apiserver` runs. */
@@ -66,5 +70,6 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     nodes: o.nodes,
     ...(o.nodeNamePrefix !== undefined ? { namePrefix: o.nodeNamePrefix } : {}),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
+    ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
 ];

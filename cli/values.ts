@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 /**
  * Validation of single flag values, shared by the server and client command parsers.
  * Every failure is an InvalidValue whose message is the whole usage error.
@@ -11,6 +13,11 @@ export class InvalidValue extends Error {}
 export function nonEmpty(flag: string, value: string): string {
   if (value === '') throw new InvalidValue(`invalid --${flag} "": must not be empty`);
   return value;
+}
+
+/** A file or directory path, resolved against the working directory. */
+export function parsePath(flag: string, raw: string, cwd: string): string {
+  return resolve(cwd, nonEmpty(flag, raw));
 }
 
 export function parseInteger(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {
