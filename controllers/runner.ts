@@ -31,7 +31,8 @@ export interface QueueController extends RunningController {
 }
 
 export function startQueueController(ctx: ControllerContext, opts: QueueControllerOptions): QueueController {
-  const log = ctx.logger.child({ controller: opts.name });
+  // The controller manager already binds `controller`; binding it again would print it twice.
+  const log = ctx.logger.bindings().controller === opts.name ? ctx.logger : ctx.logger.child({ controller: opts.name });
   const queue = createWorkQueue({ clock: ctx.clock, name: opts.name });
   let handle: ControllerHandle | undefined;
   let stopped = false;
