@@ -97,8 +97,8 @@ describe('stage config', () => {
     ['a misspelt top-level key', { stagez: [] }, /stagez/],
     ['stages that are not a list', { stages: 5 }, /stages/],
     ['a stage without a name', { stages: [{ from: ['New'] }] }, /name/],
-    ['an unknown stage field', { stages: [{ name: 'pod-sandbox', dealy: { ms: 1 } }] }, /stages\[0\] \(pod-sandbox\): unknown field dealy/],
-    ['an unknown delay field', { stages: [{ name: 'pod-sandbox', delay: { millis: 1 } }] }, /unknown field delay\.millis/],
+    ['an unknown stage field', { stages: [{ name: 'pod-sandbox', dealy: { ms: 1 } }] }, /Unrecognized key: "dealy"[\s\S]*stages\[0\]/],
+    ['an unknown delay field', { stages: [{ name: 'pod-sandbox', delay: { millis: 1 } }] }, /Unrecognized key: "millis"[\s\S]*stages\[0\]\.delay/],
     ['an unknown restartBackoff field', { restartBackoff: { initial: 1 } }, /initial/],
     ['a wrong type', { logIntervalMs: 'soon' }, /logIntervalMs/],
   ])('rejects %s', (_what, overrides, message) => {
