@@ -305,7 +305,9 @@ export class Registry {
         if (fromCache && err instanceof ApiError) continue;
         throw err;
       }
-      if (opts.dryRun) return this.finish(next);
+      // Nothing is written: the answer carries the live resourceVersion, as kube-apiserver's
+      // does (kubectl diff compares it with the live object).
+      if (opts.dryRun) return this.finish(this.stored(next, Number(live.metadata.resourceVersion)));
       if (next.metadata.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0 && this.readyToRemove(next)) {
         try {
           const kv = await this.store.delete(key, Number(live.metadata.resourceVersion));

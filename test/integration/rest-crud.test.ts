@@ -91,6 +91,35 @@ describe('CRUD', () => {
     expect((await t.app.inject({ url: '/api/v1/namespaces/default/configmaps/dry' })).statusCode).toBe(404);
   });
 
+  it('answers a dry-run update or patch with the live resourceVersion and writes nothing (kubectl diff)', async () => {
+    const created = json(await POST('/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'diffme' }, data: { a: '1' } }));
+    const rv = created.metadata.resourceVersion;
+    const patch = (body: unknown) =>
+      t.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/namespaces/default/configmaps/diffme?dryRun=All',
+        payload: JSON.stringify(body),
+        headers: { 'content-type': 'application/strategic-merge-patch+json' },
+      });
+    const same = await patch({ data: { a: '1' } });
+    expect(same.statusCode).toBe(200);
+    expect(json(same).metadata.resourceVersion).toBe(rv);
+    const changed = await patch({ data: { a: '2' } });
+    expect(json(changed).data).toEqual({ a: '2' });
+    expect(json(changed).metadata.resourceVersion).toBe(rv);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/namespaces/default/configmaps/diffme?dryRun=All',
+      payload: JSON.stringify({ ...created, data: { a: '3' } }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(json(put).metadata.resourceVersion).toBe(rv);
+    const live = json(await t.app.inject({ url: '/api/v1/namespaces/default/configmaps/diffme' }));
+    expect(live.data).toEqual({ a: '1' });
+    expect(live.metadata.resourceVersion).toBe(rv);
+  });
+
   it('filters lists by label and field selectors and paginates', async () => {
     for (let i = 0; i < 7; i++) {
       await POST('/api/v1/namespaces/default/pods', pod(`p${i}`, { metadata: { name: `p${i}`, labels: { app: i % 2 ? 'odd' : 'even' } } }));
