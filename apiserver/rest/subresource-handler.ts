@@ -15,6 +15,9 @@ import { bindPod } from './binding.js';
 import { evictPod } from './eviction.js';
 import { servePodLog } from './pod-log.js';
 
+/** Pod subresources that need a real container runtime. */
+const SIMULATED_ONLY = new Set(['exec', 'attach', 'portforward']);
+
 const notFound = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 
 /** status, scale, binding, eviction and finalize: the subresources Kubeling serves. */
@@ -124,6 +127,13 @@ export async function handleSubresource(
   if (rt.group === '' && rt.kind === 'Pod' && sub === 'log' && info.verb === 'get') {
     await servePodLog(ctx, req, reply, ns!, name);
     return;
+  }
+
+  // exec, attach and port-forward need a container runtime: a clear answer instead of a
+  // 404 that reads as if the pod were missing (the pod itself must exist, as in Kubernetes).
+  if (rt.group === '' && rt.kind === 'Pod' && SIMULATED_ONLY.has(sub)) {
+    await reg.get(ns, name);
+    throw badRequest(`pods "${name}": ${sub} is not supported by Kubeling: its containers are simulated and run no processes`);
   }
 
   // Known subresources with another verb are 405, unknown ones 404, as in Kubernetes.
