@@ -32,6 +32,9 @@
  * Flags (or SCHED_BENCH_* variables): --nodes, --pods, --store sqlite|etcd,
  * --parallel-binds, --percentage (percentageOfNodesToScore), --concurrency (creators),
  * --startup-pods (0 skips phase two), --startup-rate, --startup-nodes, --startup-rounds.
+ * Profiles of the binding phase: SCHED_BENCH_SERVER_CPU_PROF=FILE (the apiserver) and
+ * SCHED_BENCH_CPU_PROF=FILE (this process: scheduler and observer); read them with
+ * cpu-profile-top.ts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
