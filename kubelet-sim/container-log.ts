@@ -1,6 +1,7 @@
 import type { Container } from '../api/core/container.js';
 import type { Pod } from '../api/core/pod.js';
 import type { RunLogSpec } from './log-content.js';
+import { plannedOutput } from './pod-exit-plan.js';
 import { isTerminal, type PodSim, type Run } from './pod-lifecycle.js';
 
 /**
@@ -24,7 +25,7 @@ export function selectContainerLog(target: LogTarget, containerName: string, pre
   const init = inits.find((c) => c.name === containerName);
   const container = init ?? (pod.spec?.containers ?? []).find((c) => c.name === containerName);
   if (!container) return { ok: false, code: 404, message: `container "${containerName}" not found in pod "${podName}"` };
-  const base = (c: Container) => ({
+  const base = (c: Container, startedAt: number) => ({
     namespace: pod.metadata.namespace ?? '',
     pod: podName,
     container: c,
@@ -32,6 +33,8 @@ export function selectContainerLog(target: LogTarget, containerName: string, pre
     image: c.image ?? '',
     node: target.node,
     defaultIntervalMs,
+    startedAt,
+    output: plannedOutput(c, pod.metadata.annotations, startedAt),
   });
   const fail = (message: string): LogSelection => ({ ok: false, code: 400, message });
   const firstStart = sim.last?.startedAt ?? sim.run?.startedAt;
@@ -46,14 +49,14 @@ export function selectContainerLog(target: LogTarget, containerName: string, pre
     const startedAt = sim.sandboxAt ?? firstStart;
     if (init.restartPolicy === 'Always') {
       const end = isTerminal(sim.state) ? (sim.run?.finishedAt ?? firstStart) : undefined;
-      return { ok: true, spec: { ...base(init), startedAt, finishedAt: end, exitCode: 0, endedBy: 'stop' } };
+      return { ok: true, spec: { ...base(init, startedAt), finishedAt: end, exitCode: 0, endedBy: 'stop' } };
     }
-    return { ok: true, spec: { ...base(init), startedAt, finishedAt: firstStart, exitCode: 0, endedBy: 'exit', defaultIntervalMs: 0 } };
+    return { ok: true, spec: { ...base(init, startedAt), finishedAt: firstStart, exitCode: 0, endedBy: 'exit', defaultIntervalMs: 0 } };
   }
 
   const runSpec = (run: Run, endedBy: 'exit' | 'stop'): LogSelection => ({
     ok: true,
-    spec: { ...base(container), startedAt: run.startedAt, finishedAt: run.finishedAt, exitCode: run.exitCode, endedBy },
+    spec: { ...base(container, run.startedAt), finishedAt: run.finishedAt, exitCode: run.exitCode, endedBy },
   });
   if (previous) {
     if (!sim.last || sim.last.finishedAt === undefined) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../api/core/pod.js';
 import { selectContainerLog } from './container-log.js';
-import { echoLines, lineCount, MAX_LINES, renderLog, runLines, type RunLogSpec } from './log-content.js';
+import { echoLines, lineCount, MAX_LINES, nextLineAt, renderLog, runLines, type RunLogSpec } from './log-content.js';
 import { newPodSim, transition, type PodSim } from './pod-lifecycle.js';
 import { defaultStageConfig } from './stages.js';
 
@@ -87,5 +87,42 @@ describe('selectContainerLog (kubelet validateContainerLogStatus)', () => {
     const prev = selectContainerLog(at(restarted), 'app', true, 10_000);
     expect(cur.ok && cur.spec.startedAt).toBe(T0 + 6000);
     expect(prev.ok && [prev.spec.startedAt, prev.spec.finishedAt, prev.spec.exitCode]).toEqual([T0 + 1000, T0 + 5000, 1]);
+  });
+});
+
+describe('planned output (a command that exits)', () => {
+  const output = [
+    { atMs: 0, text: 'start' },
+    { atMs: 2000, text: 'middle' },
+    { atMs: 5000, text: 'end' },
+  ];
+  it.each([
+    ['before the second line', T0 + 1000, undefined, ['start'], T0 + 2000],
+    ['as the lines come', T0 + 2000, undefined, ['start', 'middle'], T0 + 5000],
+    ['all of them, and no exit line', T0 + 60_000, T0 + 5000, ['start', 'middle', 'end'], undefined],
+    ['none after the run was stopped', T0 + 60_000, T0 + 3000, ['start', 'middle'], undefined],
+  ])('%s', (_name, now, finishedAt, want, next) => {
+    const s = spec({ output, finishedAt, exitCode: 0, endedBy: 'exit' });
+    expect(runLines(s, now).map((l) => l.text)).toEqual(want);
+    expect(lineCount(s, now)).toBe(want.length);
+    expect(nextLineAt(s, now)).toBe(next);
+  });
+
+  it('stamps each line at its offset', () => {
+    expect(runLines(spec({ output }), T0 + 9000).map((l) => l.at)).toEqual([T0, T0 + 2000, T0 + 5000]);
+  });
+
+  it('selectContainerLog plans each run: the previous run shows its own output', () => {
+    const cfg = defaultStageConfig;
+    const pod = { metadata: { name: 'job', namespace: 'default', uid: 'u' }, spec: { containers: [{ name: 'app', image: 'busybox', args: ['sh', '-c', 'date; false'] }] } } as Pod;
+    const running = transition(transition(newPodSim(), 'Admitted', { now: T0, cfg }), 'Running', { now: T0 + 1000, cfg });
+    const crashed = transition(running, 'Exited', { now: T0 + 1000, exitCode: 1, cfg });
+    const restarted = transition(crashed, 'Running', { now: T0 + 61_000, cfg });
+    const text = (previous: boolean) => {
+      const sel = selectContainerLog({ pod, sim: restarted, node: 'n0' }, 'app', previous, 10_000);
+      return sel.ok ? runLines(sel.spec, T0 + 70_000).map((l) => l.text) : sel.message;
+    };
+    expect(text(true)).toEqual(['Thu Jan  1 00:00:01 UTC 2026']);
+    expect(text(false)).toEqual(['Thu Jan  1 00:01:01 UTC 2026']);
   });
 });

@@ -1,5 +1,6 @@
 import type { Container } from '../api/core/container.js';
 import { LOG, LOG_INTERVAL, parseDuration } from './annotations.js';
+import type { OutputLine } from './command-plan.js';
 import { formatNanoTime } from './time.js';
 
 /**
@@ -31,6 +32,12 @@ export interface RunLogSpec {
   endedBy?: 'exit' | 'stop';
   /** Default periodic interval (stage config); 0 turns periodic lines off. */
   defaultIntervalMs: number;
+  /**
+   * What the container's planned command prints (pod-exit-plan.ts plannedOutput), by
+   * offset from startedAt. When set, the run prints exactly these lines, each at its time
+   * and none after the run ended: no banner, periodic or exit lines, as a real `echo`.
+   */
+  output?: OutputLine[];
 }
 
 /**
@@ -77,8 +84,17 @@ export function intervalOf(spec: RunLogSpec, custom: boolean): number {
   return custom ? 0 : spec.defaultIntervalMs;
 }
 
+/** How many planned lines a run has printed by `now`. */
+function plannedCount(output: OutputLine[], spec: RunLogSpec, now: number): number {
+  const end = Math.min(now, spec.finishedAt ?? now) - spec.startedAt;
+  let n = 0;
+  while (n < output.length && output[n]!.atMs <= end) n++;
+  return n;
+}
+
 /** How many lines a run has printed by `now` (before roll-off). */
 export function lineCount(spec: RunLogSpec, now: number): number {
+  if (spec.output) return plannedCount(spec.output, spec, now);
   const { lines: first, custom } = startLines(spec);
   if (now < spec.startedAt) return 0;
   const interval = intervalOf(spec, custom);
@@ -90,6 +106,7 @@ export function lineCount(spec: RunLogSpec, now: number): number {
 
 /** Line i (0-based) of a run whose count at `now` is at least i+1. */
 export function lineAt(spec: RunLogSpec, i: number, now: number): LogLine {
+  if (spec.output) return { at: spec.startedAt + spec.output[i]!.atMs, text: spec.output[i]!.text };
   const { lines: first, custom } = startLines(spec);
   if (i < first.length) return { at: spec.startedAt, text: first[i]! };
   const interval = intervalOf(spec, custom);
@@ -114,6 +131,10 @@ export function runLines(spec: RunLogSpec, now: number, tail?: number): LogLine[
 
 /** When the next periodic line of a running run is due after `now`, or undefined if none. */
 export function nextLineAt(spec: RunLogSpec, now: number): number | undefined {
+  if (spec.output) {
+    const next = spec.finishedAt === undefined ? spec.output.find((l) => spec.startedAt + l.atMs > now) : undefined;
+    return next && spec.startedAt + next.atMs;
+  }
   const interval = intervalOf(spec, startLines(spec).custom);
   if (interval <= 0 || spec.finishedAt !== undefined) return undefined;
   const k = Math.floor((now - spec.startedAt) / interval) + 1;

@@ -19,6 +19,7 @@ import { nodeAddresses, type ResolvedNodeTemplate } from './node-template.js';
 import { kubeletNodeRef, nodeStartEvents, nodeStatusEvents, type NodeEvent } from './node-events.js';
 import { registerNode, renewLease, reportNodeStatus } from './node-sync.js';
 import { adoptPodSim } from './pod-adopt.js';
+import { plannedPodExit, type PlannedExit } from './pod-exit-plan.js';
 import { holdsSandbox, newPodSim, transition, type PodSim, type TransitionInput } from './pod-lifecycle.js';
 import { renderPodStatus, statusUpToDate } from './pod-status.js';
 import { delayMs, selectStage, stageDelayMs, type SimState, type Stage, type StageConfig } from './stages.js';
@@ -86,6 +87,8 @@ export interface PodRecord {
   /** The address this pod holds in its node's allocator (not for hostNetwork pods). */
   ipHeld?: string;
   listeners?: Set<() => void>;
+  /** When the containers' commands make them exit (pod-exit-plan.ts); null: they run forever. Fixed per pod uid. */
+  planned: PlannedExit | null;
 }
 
 /** Jitter of the heartbeat loop, as kubelet's lease controller (wait.JitterUntil, factor 0.04). */
@@ -253,7 +256,7 @@ export class Simulator {
       rec = undefined;
     }
     if (!rec) {
-      rec = { key, uid: pod.metadata.uid ?? '', node, sim: adoptPodSim(pod) ?? newPodSim(), gen: 0 };
+      rec = { key, uid: pod.metadata.uid ?? '', node, sim: adoptPodSim(pod) ?? newPodSim(), gen: 0, planned: plannedPodExit(pod.spec) ?? null };
       this.pods.set(key, rec);
       node.pods.add(rec);
       this.reserveAdoptedIP(rec);
@@ -291,7 +294,8 @@ export class Simulator {
       const { plan, mask } = planPodImages(rec.node.images, podImageContainers(pod.spec));
       rec.sim = { ...rec.sim, image: plan, imageMask: mask };
     }
-    const stage = selectStage(this.o.stages.stages, { state: rec.sim.state, deleting, annotations, image: rec.sim.image });
+    const plannedExitMs = rec.planned?.afterMs;
+    const stage = selectStage(this.o.stages.stages, { state: rec.sim.state, deleting, annotations, image: rec.sim.image, plannedExitMs });
     if (!stage) {
       if (rec.pendingStage) {
         rec.gen++;
@@ -301,9 +305,9 @@ export class Simulator {
     }
     if (rec.pendingStage === stage.name) return;
     const graceRemainingMs = deleting ? (parseTime(pod.metadata.deletionTimestamp) ?? now) - now : undefined;
-    let ms = stageDelayMs(stage, this.o.stages, { annotations, graceRemainingMs, backoffStep: rec.sim.backoffStep }, this.o.random);
-    // A declared exit counts from the container's start, also for a run adopted after a restart.
-    if (stage.delay.fromAnnotation && rec.sim.state === 'Running' && rec.sim.run) ms = Math.max(0, ms - (now - rec.sim.run.startedAt));
+    let ms = stageDelayMs(stage, this.o.stages, { annotations, graceRemainingMs, backoffStep: rec.sim.backoffStep, plannedExitMs }, this.o.random);
+    // A declared or planned exit counts from the container's start, also for a run adopted after a restart.
+    if ((stage.delay.fromAnnotation || stage.delay.fromPlannedExit) && rec.sim.state === 'Running' && rec.sim.run) ms = Math.max(0, ms - (now - rec.sim.run.startedAt));
     // Fetching images: an image another pod on the node is already pulling is joined, not pulled twice.
     if (rec.sim.state === 'SandboxReady' && stage.next === 'Pulled' && rec.sim.image === 'pull') {
       ms = pullStageMs(rec.node.images, podImageContainers(pod.spec), rec.sim.imageMask ?? 0, ms, now);
@@ -334,7 +338,9 @@ export class Simulator {
       input.image = planPodImages(rec.node.images, podImageContainers(pod.spec));
     }
     if (stage.next === 'Pulled' && rec.sim.image !== undefined) recordPulled(rec.node.images, podImageContainers(pod.spec), rec.sim.imageMask ?? 0);
-    if (stage.next === 'Exited') input.exitCode = declaredExit(pod.metadata.annotations)?.exitCode ?? 0;
+    if (stage.next === 'Exited') {
+      input.exitCode = stage.delay.fromPlannedExit ? (rec.planned?.exitCode ?? 0) : (declaredExit(pod.metadata.annotations)?.exitCode ?? 0);
+    }
     const before = rec.sim;
     rec.pendingStage = undefined;
     rec.node.waitingNetwork.delete(rec);

@@ -39,6 +39,18 @@ describe('selectStage (golden: pod facts → stage → next state)', () => {
     expect(stage?.next).toBe(next);
   });
 
+  // A planned exit (the containers' commands exit) selects command-exit, unless the annotation's stage comes first.
+  it.each([
+    [undefined, 5000, 'command-exit', 5000],
+    [exitAfter, 5000, 'container-exit', 30_000],
+    [undefined, undefined, undefined, undefined],
+  ])('Running %j plannedExitMs=%s → %s after %s ms', (annotations, plannedExitMs, name, ms) => {
+    const stage = selectStage(cfg.stages, { state: 'Running', deleting: false, annotations, plannedExitMs });
+    expect(stage?.name).toBe(name);
+    if (stage) expect(stageDelayMs(stage, cfg, { annotations, plannedExitMs })).toBe(ms);
+    expect(selectStage(cfg.stages, { state: 'Running', deleting: true, annotations, plannedExitMs })?.name).toBe('pod-stop');
+  });
+
   it('image stages take their delays from the data: a cached image costs nothing, Always a registry round trip', () => {
     const delay = (name: string) => stageDelayMs(cfg.stages.find((s) => s.name === name)!, cfg, {}, () => 0.5);
     expect(delay('image-present')).toBe(0);

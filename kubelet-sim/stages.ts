@@ -46,6 +46,8 @@ const delaySchema = z.object({
   jitterMs: z.number().nonnegative().default(0),
   /** When the pod has this annotation (a Go duration), it replaces ms and jitter. */
   fromAnnotation: z.string().optional(),
+  /** The pod's planned exit (its containers' commands, pod-exit-plan.ts) gives the delay, counted from the containers' start. */
+  fromPlannedExit: z.boolean().optional(),
   /** Never longer than what is left of the pod's deletion grace period. */
   capByGrace: z.boolean().default(false),
   /** The crash-loop back-off (restartBackoff) instead of ms/jitter. */
@@ -60,6 +62,8 @@ const stageSchema = z.object({
   deleting: z.boolean().default(false),
   /** Only pods carrying this annotation. */
   requiresAnnotation: z.string().optional(),
+  /** Only pods whose containers all run a command that exits (pod-exit-plan.ts). */
+  requiresPlannedExit: z.boolean().optional(),
   /** Only pods whose image plan (image-pull.ts, decided on entering SandboxReady) is one of these. */
   image: z.array(z.enum(imagePlans)).min(1).optional(),
   delay: delaySchema.default({ ms: 0, jitterMs: 0, capByGrace: false, backoff: false }),
@@ -98,6 +102,15 @@ export const defaultStages: Stage[] = [
     deleting: false,
     requiresAnnotation: EXIT_AFTER,
     delay: d(0, 0, { fromAnnotation: EXIT_AFTER }),
+    next: 'Exited',
+  },
+  // Without the annotation: containers whose commands exit (`echo hello`, `sh -c "sleep 5"`) exit when those would.
+  {
+    name: 'command-exit',
+    from: ['Running'],
+    deleting: false,
+    requiresPlannedExit: true,
+    delay: d(0, 0, { fromPlannedExit: true }),
     next: 'Exited',
   },
   { name: 'container-restart', from: ['BackOff'], deleting: false, delay: d(0, 0, { backoff: true }), next: 'Running' },
@@ -189,6 +202,8 @@ export interface StageFacts {
   annotations?: Record<string, string>;
   /** The pod's image plan; stages with an `image` selector never match a pod without one. */
   image?: ImagePlan;
+  /** ms from start after which the pod's containers exit by their commands (pod-exit-plan.ts), if they do. */
+  plannedExitMs?: number;
 }
 
 /** The first stage that applies to a pod, or undefined (the pod stays where it is). */
@@ -198,7 +213,8 @@ export function selectStage(stages: readonly Stage[], facts: StageFacts): Stage 
       s.from.includes(facts.state) &&
       s.deleting === facts.deleting &&
       (!s.requiresAnnotation || facts.annotations?.[s.requiresAnnotation] !== undefined) &&
-      (!s.image || (facts.image !== undefined && s.image.includes(facts.image))),
+      (!s.image || (facts.image !== undefined && s.image.includes(facts.image))) &&
+      (!s.requiresPlannedExit || facts.plannedExitMs !== undefined),
   );
 }
 
@@ -208,6 +224,8 @@ export interface DelayFacts {
   graceRemainingMs?: number;
   /** Exits so far in the current back-off series before this one (0: the first exit). */
   backoffStep?: number;
+  /** For fromPlannedExit: as StageFacts.plannedExitMs. */
+  plannedExitMs?: number;
 }
 
 /** How long a stage takes for a pod; random() in [0,1) draws the jitter. */
@@ -216,6 +234,7 @@ export function stageDelayMs(stage: Stage, cfg: StageConfig, facts: DelayFacts, 
   let ms: number;
   const fromAnnotation = delay.fromAnnotation ? parseDuration(facts.annotations?.[delay.fromAnnotation]) : undefined;
   if (fromAnnotation !== undefined) ms = fromAnnotation;
+  else if (delay.fromPlannedExit && facts.plannedExitMs !== undefined) ms = facts.plannedExitMs;
   else if (delay.backoff) ms = backoffMs(cfg, facts.backoffStep ?? 0);
   else ms = delay.ms + (delay.jitterMs > 0 ? Math.floor(random() * delay.jitterMs) : 0);
   if (delay.capByGrace && facts.graceRemainingMs !== undefined) ms = Math.min(ms, Math.max(0, facts.graceRemainingMs));
