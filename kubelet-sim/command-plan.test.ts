@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandKubeRefs, formatDate, planCommand, resolveArgv, type CommandInput } from './command-plan.js';
+import { expandKubeRefs, formatDate, imageBaseName, planCommand, resolveArgv, type CommandInput } from './command-plan.js';
 
 /** A plan in one line for tables: `exits 5000 0 [a|b]` or `forever`. */
 const summary = (input: CommandInput): string => {
@@ -12,6 +12,14 @@ describe('planCommand', () => {
   const cases: Array<[string, CommandInput, string]> = [
     // argv: command ++ args, or args alone when they start with something known
     ['echo in args (kubectl run -- echo hello)', { args: ['echo', 'hello'] }, 'exits 0 0 [hello]'],
+    // no command and no args: the image's default command
+    ['busybox runs its shell, which exits at once', { image: 'busybox' }, 'exits 0 0 []'],
+    ['ubuntu by registry path, tag and digest', { image: 'docker.io/library/ubuntu:24.04@sha256:abc' }, 'exits 0 0 []'],
+    ['a shell image with stdin keeps waiting (kubectl run -it)', { image: 'busybox', stdin: true }, 'forever'],
+    ['a shell image with a tty keeps waiting', { image: 'alpine:3.20', tty: true }, 'forever'],
+    ['an image whose entrypoint is unknown runs on', { image: 'nginx:1.27' }, 'forever'],
+    ['a shell image with args for an unknown program runs on', { image: 'busybox', args: ['httpd', '-f'] }, 'forever'],
+    ['no image, no command', {}, 'forever'],
     ['echo in command and args', { command: ['echo'], args: ['a', 'b c'] }, 'exits 0 0 [a b c]'],
     ['echo by path', { command: ['/bin/echo', 'hi'] }, 'exits 0 0 [hi]'],
     ['echo -n', { args: ['echo', '-n', 'hi'] }, 'exits 0 0 [hi]'],
@@ -101,6 +109,18 @@ describe('planCommand', () => {
   it('prints date at the time it runs', () => {
     const plan = planCommand({ args: ['sh', '-c', 'sleep 61; date -u'], startedAt: Date.UTC(2026, 0, 1) });
     expect(plan.kind === 'exits' && plan.output).toEqual([{ atMs: 61_000, text: 'Thu Jan  1 00:01:01 UTC 2026' }]);
+  });
+});
+
+describe('imageBaseName', () => {
+  it.each([
+    ['busybox', 'busybox'],
+    ['busybox:1.36', 'busybox'],
+    ['registry.k8s.io/e2e-test-images/busybox:1.29-4', 'busybox'],
+    ['localhost:5000/alpine', 'alpine'],
+    ['ubuntu@sha256:0123', 'ubuntu'],
+  ])('%s → %s', (image, want) => {
+    expect(imageBaseName(image)).toBe(want);
   });
 });
 

@@ -11,8 +11,8 @@ import { parseScript, type AndOrList, type Word } from './shell-parse.js';
  * several arguments add up; `infinity` runs forever), date [-u], env, printenv [NAME…],
  * and under `sh|bash|ash -c SCRIPT` also exit [N], exec, set -e/-x/-u, export and
  * NAME=value assignments, with `;`, `&&`, `||` (shell-parse.ts). Anything else — an
- * unknown program, pipes, loops, `$(…)`, no command at all — is `forever`: the container
- * runs until deleted, as before.
+ * unknown program, pipes, loops, `$(…)`, no command at all (but for the shell images
+ * below) — is `forever`: the container runs until deleted, as before.
  */
 
 export interface OutputLine {
@@ -30,6 +30,11 @@ export interface CommandInput {
   env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
   /** When the run starts (epoch ms), for what `date` prints; default 0. */
   startedAt?: number;
+  /** The image: a shell image run without command and args starts its shell (below). */
+  image?: string;
+  /** A container with stdin (or a tty) keeps its shell waiting for input. */
+  stdin?: boolean;
+  tty?: boolean;
 }
 
 const FOREVER: CommandPlan = { kind: 'forever' };
@@ -50,7 +55,7 @@ class Exit extends Error {
 export function planCommand(input: CommandInput): CommandPlan {
   const env = plainEnv(input.env);
   const argv = resolveArgv(input.command, input.args)?.map((a) => expandKubeRefs(a, env));
-  if (!argv || argv.length === 0) return FOREVER;
+  if (!argv || argv.length === 0) return runsDefaultShell(input) ? EXITS_AT_ONCE : FOREVER;
   const run = new Runner(env, input.startedAt ?? 0);
   try {
     const code = run.program(argv, false);
@@ -72,6 +77,30 @@ export function resolveArgv(command: string[] | undefined, args: string[] | unde
   if (command && command.length > 0) return [...command, ...(args ?? [])];
   if (args && args.length > 0 && known(args[0]!)) return args;
   return undefined;
+}
+
+/**
+ * Images whose default command is a shell (busybox `sh`, alpine `/bin/sh`, ubuntu and
+ * debian `bash`…). Started without command, args, stdin or tty, that shell reads an
+ * empty stdin and exits 0 at once: `kubectl create deployment b --image=busybox` goes
+ * into CrashLoopBackOff on a real cluster, and here too. Other images' entrypoints (nginx,
+ * redis, …) are unknown and run until deleted.
+ */
+const SHELL_IMAGES = new Set(['busybox', 'alpine', 'ubuntu', 'debian', 'centos', 'fedora', 'rockylinux', 'almalinux', 'amazonlinux', 'archlinux', 'bash']);
+const EXITS_AT_ONCE: CommandPlan = { kind: 'exits', afterMs: 0, exitCode: 0, output: [] };
+
+/** `registry.example.com/library/busybox:1.36@sha256:…` → `busybox`. */
+export function imageBaseName(image: string): string {
+  const noDigest = image.split('@')[0]!;
+  const lastSlash = noDigest.lastIndexOf('/');
+  const nameAndTag = noDigest.slice(lastSlash + 1);
+  const colon = nameAndTag.indexOf(':');
+  return colon < 0 ? nameAndTag : nameAndTag.slice(0, colon);
+}
+
+function runsDefaultShell(input: CommandInput): boolean {
+  if ((input.command?.length ?? 0) > 0 || (input.args?.length ?? 0) > 0 || input.stdin || input.tty) return false;
+  return input.image !== undefined && SHELL_IMAGES.has(imageBaseName(input.image));
 }
 
 const base = (program: string) => (program.startsWith('/') ? program.slice(program.lastIndexOf('/') + 1) : program);

@@ -10,7 +10,8 @@ describe('plannedPodExit', () => {
     ['one echo', [c('a', ['echo', 'hi'])], { afterMs: 0, exitCode: 0 }],
     ['the longest plan, the first non-zero code', [c('a', ['sh', '-c', 'sleep 1; exit 2']), c('b', ['sleep', '4']), c('c', ['false'])], { afterMs: 4000, exitCode: 2 }],
     ['a later failure when the first succeeds', [c('a', ['true']), c('b', ['false'])], { afterMs: 0, exitCode: 1 }],
-    ['one container runs forever', [c('a', ['echo', 'hi']), c('web', undefined)], undefined],
+    ['one container runs forever', [c('a', ['echo', 'hi']), { name: 'web', image: 'nginx:1.27' }], undefined],
+    ['a shell image without command exits at once', [c('a', ['sleep', '3']), c('shell', undefined)], { afterMs: 3000, exitCode: 0 }],
     ['no containers', [], undefined],
   ];
   it.each(cases)('%s', (_name, containers, want) => {

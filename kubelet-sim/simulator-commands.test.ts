@@ -113,6 +113,17 @@ describe('containers running a one-shot command', () => {
     expect((await status(h, 'flaky'))?.restartCount).toBe(2);
   });
 
+  it('busybox without a command (kubectl create deployment --image=busybox) exits at once and crash-loops', async () => {
+    const h = await harness();
+    await run(h, 'shell', 'Always', []);
+    await step(h.clock, STARTED + 1000, 100);
+    const s = await status(h, 'shell');
+    expect(s?.restartCount).toBe(1);
+    expect(s?.lastState?.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
+    expect(s?.state?.waiting?.reason).toBe('CrashLoopBackOff');
+    expect(await logs(h, 'shell', true)).toEqual({ code: 200, body: '' });
+  });
+
   it('a forever command (a loop) keeps today\'s behaviour', async () => {
     const h = await harness();
     await run(h, 'loop', 'Never', ['sh', '-c', 'echo up; while true; do sleep 1; done']);

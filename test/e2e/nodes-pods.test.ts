@@ -245,6 +245,13 @@ describe('pods come alive', () => {
       (r) => r.code === 0,
     );
     expect(logs.stdout).toBe('hello\n');
+    // echo exits: the pod completes, as on a real cluster.
+    await until(
+      'pod/hello Succeeded',
+      () => k(['get', 'pod', 'hello', '-o', 'jsonpath={.status.phase}']),
+      (r) => r.stdout === 'Succeeded',
+    );
+    expect(await ok(['get', 'pod', 'hello', '--no-headers'])).toMatch(/^hello +0\/1 +Completed +0 /);
   });
 
   it('describe pod: scheduled and started by the kubelet, with the default tolerations', async () => {
