@@ -241,8 +241,12 @@ export class Registry {
     if (this.rt.namespaced && namespace && this.ctx.admitNamespace) {
       await this.ctx.admitNamespace(namespace, { group: this.rt.group, plural: this.rt.plural, name: obj.metadata.name });
     }
-    await this.hooks.beforeCreate?.(obj, this);
-    this.validate(obj);
+    const hooks = this.hooks;
+    if (hooks.beforeCreate) {
+      // What the hook filled in (a Service's cluster IP, node ports) is validated too.
+      await hooks.beforeCreate(obj, this);
+      this.validate(obj);
+    }
     const name = obj.metadata.name!;
     if (opts.dryRun) {
       const existing = await this.wrap(() => this.store.get(storageKey(this.rt, namespace, name)), name);
