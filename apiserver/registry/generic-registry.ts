@@ -104,12 +104,20 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
 export interface WatchSink {
   event(type: WatchEventType, obj: KubeObject): void;
   bookmark(resourceVersion: string): void;
+  /** The initial state asked for with sendInitialEvents=true has been sent, as of resourceVersion. */
+  initialEventsEnd?(resourceVersion: string): void;
   error(err: ApiError): void;
 }
 
 export interface WatchOptions {
   filter?: ObjectFilter;
   resourceVersion?: string;
+  /**
+   * Streaming lists (KEP-3157): true sends the current state (at least as new as
+   * resourceVersion) as ADDED events, then initialEventsEnd; false sends no initial state
+   * (a watch from now when resourceVersion is unset or "0"); undefined: the classic rule.
+   */
+  sendInitialEvents?: boolean;
 }
 
 const MAX_UPDATE_RETRIES = 5;
@@ -199,7 +207,9 @@ export class Registry {
       if (opts.resourceVersionMatch === 'Exact') revision = rv;
     }
     if (opts.resourceVersionMatch && !opts.resourceVersion) {
-      throw new ApiError(422, 'Invalid', `resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided`);
+      throw invalid('ListOptions', 'meta.k8s.io', '', [
+        { type: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided' },
+      ]);
     }
 
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
@@ -511,13 +521,20 @@ export class Registry {
    */
   async watch(namespace: string | undefined, opts: WatchOptions, sink: WatchSink): Promise<StoreWatch> {
     const filter = opts.filter ?? MATCH_ALL;
+    const fromNow = !opts.resourceVersion || opts.resourceVersion === '0';
+    const initialState = opts.sendInitialEvents ?? fromNow;
     let after: number;
-    if (!opts.resourceVersion || opts.resourceVersion === '0') {
+    if (initialState) {
+      // At least as new as a given resourceVersion: the current state always is.
+      if (!fromNow) parseResourceVersion(opts.resourceVersion!);
       const state = await this.list(namespace, { filter });
       for (const obj of state.items) sink.event('ADDED', obj);
       after = Number(state.resourceVersion);
+      if (opts.sendInitialEvents) sink.initialEventsEnd?.(state.resourceVersion);
+    } else if (fromNow) {
+      after = Number((await this.list(namespace, { limit: 1 })).resourceVersion);
     } else {
-      after = parseResourceVersion(opts.resourceVersion);
+      after = parseResourceVersion(opts.resourceVersion!);
     }
     const prefix = storagePrefix(this.rt, namespace);
     let lastRevision = after;

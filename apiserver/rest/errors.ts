@@ -102,11 +102,14 @@ export function conflict(r: ResourceName, name: string, detail: string): ApiErro
 export const MODIFIED_CONFLICT =
   'the object has been modified; please apply your changes to the latest version and try again';
 
-/** 422 Invalid, worded as Kubernetes: `Pod "x" is invalid: [a: …, b: …]`. */
+/**
+ * 422 Invalid, worded as Kubernetes: `Pod "x" is invalid: [a: …, b: …]`; the kind is
+ * qualified by its group as a GroupKind prints (`Deployment.apps "x" is invalid: …`).
+ */
 export function invalid(kind: string, group: string, name: string, errors: FieldError[]): ApiError {
   const parts = errors.map((e) => `${e.field}: ${e.message}`);
   const joined = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
-  return new ApiError(422, 'Invalid', `${kind} "${name}" is invalid: ${joined}`, {
+  return new ApiError(422, 'Invalid', `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${joined}`, {
     name,
     group: group || undefined,
     kind,

@@ -14,6 +14,7 @@ import { compileFilter } from '../registry/filter.js';
 import type { DeleteOptions } from '../registry/generic-registry.js';
 import { sendBody, sendJsonList, sendList, sendObject, sendWarnings, successStatus } from './respond.js';
 import { serveWatch } from './watch-handler.js';
+import { checkListHasNoInitialEvents } from './watch-options.js';
 import { handleSubresource } from './subresource-handler.js';
 import { patchObject } from './patch-handler.js';
 
@@ -61,6 +62,7 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       return;
     }
     case 'list': {
+      checkListHasNoInitialEvents(q);
       const repr = negotiate(req.headers.accept, param(q, 'includeObject'), true);
       const filter = compileFilter(rt, param(q, 'labelSelector'), param(q, 'fieldSelector'));
       const opts = {

@@ -9,8 +9,12 @@ import { boolParam, intParam, param, type Query } from './query.js';
 import type { ResourceView } from './resource-view.js';
 import type { RestContext } from './resource-handler.js';
 import { buildTable, partialObjectMetadata } from './table.js';
+import { parseWatchListOptions } from './watch-options.js';
 
 const serialized = new WeakMap<KubeObject, Map<string, string>>();
+
+/** The annotation on the bookmark that ends a watch's initial events (sendInitialEvents=true). */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
 
 /**
  * Serves `?watch=true` as kube-apiserver does: a 200 response streaming one JSON watch
@@ -33,6 +37,7 @@ export async function serveWatch(
     filter = ((o: KubeObject) => o.metadata.name === name && (!inner || inner(o))) as ObjectFilter;
   }
   const bookmarks = boolParam(q, 'allowWatchBookmarks');
+  const { sendInitialEvents } = parseWatchListOptions(q);
   const timeoutSeconds = intParam(q, 'timeoutSeconds');
   // Kubernetes ends watches after a random 30-60 minutes (--min-request-timeout) unless asked sooner.
   const timeoutMs = (timeoutSeconds && timeoutSeconds > 0 ? timeoutSeconds : 1800 + Math.floor(Math.random() * 1800)) * 1000;
@@ -81,7 +86,7 @@ export async function serveWatch(
   try {
     handle = await ctx.registries.for(view.rt).watch(
       namespace,
-      { filter, resourceVersion: param(q, 'resourceVersion') },
+      { filter, resourceVersion: param(q, 'resourceVersion'), sendInitialEvents },
       {
         event: (type, obj) => write(repr.as === 'object' && repr.format === 'json' ? encodeShared(type, obj) : encode(type, render(type, obj))),
         bookmark: (rv) => {
@@ -90,6 +95,14 @@ export async function serveWatch(
           if (now - lastBookmark < ctx.bookmarkIntervalMs) return;
           lastBookmark = now;
           write(encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata: { resourceVersion: rv } }));
+        },
+        initialEventsEnd: (rv) => {
+          // Always sent (not subject to the bookmark interval) when bookmarks are allowed:
+          // it tells a streaming-list client that its cache is complete.
+          if (!bookmarks) return;
+          lastBookmark = ctx.clock.now();
+          const metadata = { resourceVersion: rv, annotations: { [INITIAL_EVENTS_END]: 'true' } };
+          write(encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata }));
         },
         error: (err: ApiError) => {
           write(encode('ERROR', err.toStatus()));

@@ -113,3 +113,61 @@ describe('watch', () => {
     expect(e.object.columnDefinitions.length).toBeGreaterThan(0);
   });
 });
+
+describe('streaming lists (sendInitialEvents)', () => {
+  const PODS = () => `${base}/api/v1/namespaces/default/pods`;
+
+  it('sendInitialEvents=true: the current state, an initial-events-end bookmark at its resourceVersion, then changes', async () => {
+    const older = await create(pod('s1'));
+    await create(pod('s2'));
+    const res = await fetch(`${PODS()}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&resourceVersion=${older.metadata.resourceVersion}`);
+    expect(res.status).toBe(200);
+    const pending = readEvents(res, 4, (e) => e.type !== 'BOOKMARK' || e.object.metadata.annotations?.['k8s.io/initial-events-end'] === 'true');
+    // Give the initial state time to go out before the change.
+    await new Promise((r) => setTimeout(r, 50));
+    await create(pod('s3'));
+    const events = await pending;
+    expect(events.map((e) => [e.type, e.object.metadata.name ?? null])).toEqual([
+      ['ADDED', 's1'],
+      ['ADDED', 's2'],
+      ['BOOKMARK', null],
+      ['ADDED', 's3'],
+    ]);
+    const end = events[2].object;
+    expect(end).toMatchObject({ kind: 'Pod', apiVersion: 'v1', metadata: { annotations: { 'k8s.io/initial-events-end': 'true' } } });
+    const list = (await (await fetch(`${PODS()}?limit=1`)).json()) as any;
+    expect(Number(end.metadata.resourceVersion)).toBeLessThan(Number(events[3].object.metadata.resourceVersion));
+    expect(Number(end.metadata.resourceVersion)).toBeLessThanOrEqual(Number(list.metadata.resourceVersion));
+    expect(Number(end.metadata.resourceVersion)).toBeGreaterThanOrEqual(Number(events[1].object.metadata.resourceVersion));
+  });
+
+  it('sendInitialEvents=false without a resourceVersion: only changes from now', async () => {
+    await create(pod('n1'));
+    const res = await fetch(`${PODS()}?watch=true&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`);
+    expect(res.status).toBe(200);
+    const pending = readEvents(res, 1, (e) => e.type !== 'BOOKMARK');
+    await new Promise((r) => setTimeout(r, 50));
+    await create(pod('n2'));
+    expect((await pending).map((e) => [e.type, e.object.metadata.name])).toEqual([['ADDED', 'n2']]);
+  });
+
+  it.each([
+    ['sendInitialEvents=true', 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'],
+    ['sendInitialEvents=true&resourceVersionMatch=Exact', '[resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]'],
+    ['resourceVersionMatch=NotOlderThan', 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'],
+  ])('a watch with %s is 422 as kube-apiserver answers', async (query, detail) => {
+    const res = await fetch(`${PODS()}?watch=true&${query}`);
+    expect(res.status).toBe(422);
+    const status = (await res.json()) as any;
+    expect(status).toMatchObject({ kind: 'Status', reason: 'Invalid', code: 422, details: { kind: 'ListOptions', group: 'meta.k8s.io' } });
+    expect(status.message).toBe(`ListOptions.meta.k8s.io "" is invalid: ${detail}`);
+  });
+
+  it('a list with sendInitialEvents is 422, and a bad boolean 400', async () => {
+    const list = await fetch(`${PODS()}?sendInitialEvents=true`);
+    expect(list.status).toBe(422);
+    expect(((await list.json()) as any).message).toBe('ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list');
+    const bad = await fetch(`${PODS()}?watch=true&sendInitialEvents=yes&resourceVersionMatch=NotOlderThan`);
+    expect(bad.status).toBe(400);
+  });
+});
