@@ -110,7 +110,7 @@ export function invalid(kind: string, group: string, name: string, errors: Field
   const parts = errors.map((e) => `${e.field}: ${e.message}`);
   const joined = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
   return new ApiError(422, 'Invalid', `${group ? `${kind}.${group}` : kind} "${name}" is invalid: ${joined}`, {
-    name,
+    name: name || undefined, // omitted when empty, as Kubernetes' omitempty does
     group: group || undefined,
     kind,
     causes: errors.map((e) => ({ reason: e.type, message: e.message, field: e.field })),
