@@ -31,12 +31,19 @@
  *
  * Flags (or SCHED_BENCH_* variables): --nodes, --pods, --store sqlite|etcd,
  * --parallel-binds, --percentage (percentageOfNodesToScore), --concurrency (creators),
- * --startup-pods (0 skips phase two), --startup-rate, --startup-nodes, --startup-rounds.
+ * --startup-pods (0 skips phase two), --startup-rate, --startup-nodes, --startup-rounds,
+ * --memory-nodes and --memory-pods (phase three, 0 skips it).
+ *
+ * Phase three, the kubelet-sim's memory per node and per pod: bench:kubelet-sim-memory's
+ * measurement (its own child processes, fake apiserver) at 1,000 nodes and 20,000 pods by
+ * default; `npm run bench:kubelet-sim-memory` runs it at the design size (5,000 / 100,000).
  * Profiles of the binding phase: SCHED_BENCH_SERVER_CPU_PROF=FILE (the apiserver) and
  * SCHED_BENCH_CPU_PROF=FILE (this process: scheduler and observer); read them with
  * cpu-profile-top.ts.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +77,9 @@ interface Options {
   startupNodes: number;
   /** Rounds of startupPods pods on the same nodes: the first pulls images, the next find them. */
   startupRounds: number;
+  /** Phase three, the kubelet-sim's memory: nodes and pods of bench:kubelet-sim-memory's run (0 skips). */
+  memoryNodes: number;
+  memoryPods: number;
 }
 
 function parseOptions(): Options {
@@ -85,6 +95,8 @@ function parseOptions(): Options {
       'startup-rate': { type: 'string' },
       'startup-nodes': { type: 'string' },
       'startup-rounds': { type: 'string' },
+      'memory-nodes': { type: 'string' },
+      'memory-pods': { type: 'string' },
     },
     strict: true,
   });
@@ -110,7 +122,26 @@ function parseOptions(): Options {
     startupRate: Math.max(1, num('startup-rate', 100)),
     startupNodes: Math.max(1, num('startup-nodes', 100)),
     startupRounds: Math.max(1, num('startup-rounds', 2)),
+    memoryNodes: num('memory-nodes', 1_000),
+    memoryPods: num('memory-pods', 20_000),
   };
+}
+
+/** Phase three: bench:kubelet-sim-memory at the given size, its report printed here. */
+async function kubeletSimMemory(opts: Options): Promise<void> {
+  console.log('');
+  const entry = fileURLToPath(new URL('./kubelet-sim-memory.js', import.meta.url));
+  const child = spawn(process.execPath, [entry, '--nodes', String(opts.memoryNodes), '--pods', String(opts.memoryPods)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  // Its report, indented as this script's; its JSON summary line stays out.
+  for (const line of out.split('\n')) if (line && !line.startsWith('{')) console.log(`  ${line}`);
+  if (code !== 0) {
+    console.log(`  kubelet-sim memory run failed (exit ${code})`);
+    process.exitCode = 1;
+  }
 }
 
 /** A CPU profile of this process from now until stop(file). */
@@ -421,6 +452,7 @@ async function main(): Promise<void> {
 
     if (opts.startupPods > 0) await startupLatency(opts, cfg, clients, () => sched.stats());
     await sched.stop();
+    if (opts.memoryNodes > 0 && opts.memoryPods > 0) await kubeletSimMemory(opts);
   } finally {
     for (const c of clients) c.close();
     await server?.stop();
