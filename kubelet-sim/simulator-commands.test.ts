@@ -1,11 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { nodeResource } from '../api/core/node.js';
 import { podResource, type Pod } from '../api/core/pod.js';
 import type { KubeObject } from '../api/types.js';
-import { createFakeClient, type FakeClient } from '../client/fake-client.js';
 import { flush, step } from '../client/testing.js';
-import { FakeClock } from '../lib/clock.js';
-import { startKubeletSim, type KubeletSim } from './index.js';
+import { startTestSim, stopTestSims, type TestSim } from './testing.js';
 
 /**
  * Containers whose command exits (command-plan.ts) in the running simulator, on a
@@ -13,30 +10,11 @@ import { startKubeletSim, type KubeletSim } from './index.js';
  * 200 ms, so a pod's containers start 1.4 s after it is bound.
  */
 
-const T0 = Date.UTC(2026, 0, 1);
 const STARTED = 1400;
-const running: KubeletSim[] = [];
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop();
-});
+afterEach(stopTestSims);
 
-interface H {
-  clock: FakeClock;
-  client: FakeClient;
-  sim: KubeletSim;
-}
-
-async function harness(): Promise<H> {
-  const clock = new FakeClock(T0);
-  const client = createFakeClient({ clock });
-  const stages = { stages: [{ name: 'pod-sandbox', delay: { ms: 400, jitterMs: 0 } }, { name: 'container-start', delay: { ms: 200, jitterMs: 0 } }] };
-  const sim = await startKubeletSim({ client, nodes: 1, clock, random: () => 0, qps: 100_000, burst: 100_000, stages });
-  running.push(sim);
-  await flush(20);
-  await client.patch(nodeResource, sim.nodeNames[0]!, { spec: { podCIDR: '100.96.0.0/24', podCIDRs: ['100.96.0.0/24'] } }, { type: 'merge' });
-  await flush(10);
-  return { clock, client, sim };
-}
+type H = TestSim;
+const harness = (): Promise<H> => startTestSim(1);
 
 /** What `kubectl run NAME --image=busybox --restart=POLICY -- ARGS…` creates, bound to the node. */
 async function run(h: H, name: string, restartPolicy: string, args: string[], annotations?: Record<string, string>): Promise<void> {

@@ -3,10 +3,8 @@ import { eventResource } from '../api/core/event.js';
 import { nodeResource, type Node } from '../api/core/node.js';
 import { podResource, type Pod } from '../api/core/pod.js';
 import type { KubeObject } from '../api/types.js';
-import { createFakeClient, type FakeClient } from '../client/fake-client.js';
 import { flush, step } from '../client/testing.js';
-import { FakeClock } from '../lib/clock.js';
-import { startKubeletSim, type KubeletSim } from './index.js';
+import { startPinnedSim, startTestSim, stopTestSims, type TestSim } from './testing.js';
 
 /**
  * The per-node image cache in the running simulator, on a FakeClock with no jitter
@@ -14,33 +12,10 @@ import { startKubeletSim, type KubeletSim } from './index.js';
  * container start 200 ms, Never retried every 10 s.
  */
 
-const T0 = Date.UTC(2026, 0, 1);
-const running: KubeletSim[] = [];
-afterEach(async () => {
-  for (const s of running.splice(0)) await s.stop();
-});
+afterEach(stopTestSims);
 
-interface H {
-  clock: FakeClock;
-  client: FakeClient;
-  sim: KubeletSim;
-}
-
-async function harness(): Promise<H> {
-  const clock = new FakeClock(T0);
-  const client = createFakeClient({ clock });
-  // The timings the steps below rely on, pinned rather than taken from the defaults.
-  const stages = { stages: [{ name: 'pod-sandbox', delay: { ms: 400, jitterMs: 0 } }, { name: 'container-start', delay: { ms: 200, jitterMs: 0 } }] };
-  const sim = await startKubeletSim({ client, nodes: 3, clock, random: () => 0, qps: 100_000, burst: 100_000, stages });
-  running.push(sim);
-  await flush(20);
-  for (const [i, name] of sim.nodeNames.entries()) {
-    const cidr = `100.96.${i}.0/24`;
-    await client.patch(nodeResource, name, { spec: { podCIDR: cidr, podCIDRs: [cidr] } }, { type: 'merge' });
-  }
-  await flush(10);
-  return { clock, client, sim };
-}
+type H = TestSim;
+const harness = (): Promise<H> => startTestSim(3);
 
 async function createPod(h: H, name: string, node: string, image = 'nginx:1.27', imagePullPolicy?: string): Promise<void> {
   await h.client.create(podResource, {
@@ -111,9 +86,7 @@ describe('image cache (IfNotPresent)', () => {
     await createPod(h, 'before', 'kubeling-node-0');
     await step(h.clock, 14_000, 500); // running, and reported in status.images
     await h.sim.stop();
-    const sim = await startKubeletSim({ client: h.client, nodes: 3, clock: h.clock, random: () => 0, qps: 100_000, burst: 100_000 });
-    running.push(sim);
-    await flush(20);
+    await startPinnedSim(h.client, h.clock, 3);
     await createPod(h, 'after', 'kubeling-node-0');
     await step(h.clock, 1000, 100);
     expect(await eventsOf(h, 'after')).toEqual(['Pulled: Container image "nginx:1.27" already present on machine']);
