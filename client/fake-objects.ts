@@ -1,4 +1,4 @@
-import { labelSelectorToString, type LabelSelectorObject } from '../api/selector.js';
+import { scaleFor } from '../api/autoscaling/scale.js';
 import type { KubeObject } from '../api/types.js';
 import { ApiError } from './api-error.js';
 import type { ResourceRef } from './resource.js';
@@ -79,21 +79,9 @@ export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** autoscaling/v1 Scale for an object with spec.replicas (Deployment, ReplicaSet, StatefulSet). */
+/** autoscaling/v1 Scale for an object with spec.replicas (Deployment, ReplicaSet, StatefulSet), as the apiserver answers. */
 export function scaleOf(obj: KubeObject): KubeObject {
-  const spec = (obj.spec ?? {}) as { replicas?: number; selector?: LabelSelectorObject };
-  const status = (obj.status ?? {}) as { replicas?: number };
-  return {
-    apiVersion: 'autoscaling/v1',
-    kind: 'Scale',
-    metadata: {
-      name: obj.metadata.name,
-      namespace: obj.metadata.namespace,
-      uid: obj.metadata.uid,
-      resourceVersion: obj.metadata.resourceVersion,
-      creationTimestamp: obj.metadata.creationTimestamp,
-    },
-    spec: { replicas: spec.replicas ?? 0 },
-    status: { replicas: status.replicas ?? 0, selector: labelSelectorToString(spec.selector) },
-  };
+  const spec = (obj.spec ?? {}) as { replicas?: unknown };
+  const status = (obj.status ?? {}) as { replicas?: unknown };
+  return scaleFor(obj, { spec: spec.replicas, status: status.replicas });
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { objectSchema } from '../meta.js';
+import { labelSelectorToString } from '../selector.js';
+import type { KubeObject } from '../types.js';
 
 /**
  * autoscaling/v1 Scale, the body of every `…/scale` subresource (Deployment, ReplicaSet,
@@ -20,3 +22,28 @@ export const scaleSchema = objectSchema({
     .optional(),
 });
 export type Scale = z.infer<typeof scaleSchema>;
+
+/**
+ * The Scale view of an object whose replica counts are given (read from the kind's scale
+ * paths): its identity, spec.replicas and status.replicas (0 when not a number), and
+ * status.selector from spec.selector when it has one. The apiserver's scale subresource
+ * and the fake client both answer with it.
+ */
+export function scaleFor(obj: KubeObject, replicas: { spec: unknown; status: unknown }): KubeObject {
+  const selector = (obj as { spec?: { selector?: Parameters<typeof labelSelectorToString>[0] } }).spec?.selector;
+  const status: Record<string, unknown> = { replicas: typeof replicas.status === 'number' ? replicas.status : 0 };
+  if (selector) status.selector = labelSelectorToString(selector);
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata: {
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+      creationTimestamp: obj.metadata.creationTimestamp,
+    },
+    spec: { replicas: typeof replicas.spec === 'number' ? replicas.spec : 0 },
+    status,
+  };
+}

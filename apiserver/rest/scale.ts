@@ -1,30 +1,12 @@
 import type { KubeObject, ScaleSubresource } from '../../api/types.js';
 import type { Registry } from '../registry/generic-registry.js';
 import { conflict, MODIFIED_CONFLICT } from './errors.js';
-import { labelSelectorToString } from '../../api/selector.js';
-import { scaleSchema } from '../../api/autoscaling/scale.js';
+import { scaleFor, scaleSchema } from '../../api/autoscaling/scale.js';
 import type { ResourceView } from './resource-view.js';
 
 /** autoscaling/v1 Scale, the view the `scale` subresource gives of a Deployment or ReplicaSet. */
 export function readScale(obj: KubeObject, spec: ScaleSubresource): KubeObject {
-  const specReplicas = getPath(obj, spec.specReplicasPath);
-  const statusReplicas = getPath(obj, spec.statusReplicasPath);
-  const selector = (obj as { spec?: { selector?: unknown } }).spec?.selector;
-  const status: Record<string, unknown> = { replicas: typeof statusReplicas === 'number' ? statusReplicas : 0 };
-  if (selector) status.selector = labelSelectorToString(selector as Parameters<typeof labelSelectorToString>[0]);
-  return {
-    kind: 'Scale',
-    apiVersion: 'autoscaling/v1',
-    metadata: {
-      name: obj.metadata.name,
-      namespace: obj.metadata.namespace,
-      uid: obj.metadata.uid,
-      resourceVersion: obj.metadata.resourceVersion,
-      creationTimestamp: obj.metadata.creationTimestamp,
-    },
-    spec: { replicas: typeof specReplicas === 'number' ? specReplicas : 0 },
-    status,
-  };
+  return scaleFor(obj, { spec: getPath(obj, spec.specReplicasPath), status: getPath(obj, spec.statusReplicasPath) });
 }
 
 export async function writeScale(
