@@ -42,9 +42,8 @@
  * cpu-profile-top.ts.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,6 +58,7 @@ import { etcdBinary, startEtcd, type EtcdServer } from '../helpers/etcd.js';
 import { realisticPod } from './realistic-pod.js';
 import { startBenchServer, type BenchServer } from './bench-server.js';
 import { CpuMeter } from './process-cpu.js';
+import { startCpuProfile } from './cpu-profile-session.js';
 
 const TARGET_PODS_PER_SEC = 1_000;
 const KUBE_REFERENCE_PODS_PER_SEC = 270;
@@ -142,21 +142,6 @@ async function kubeletSimMemory(opts: Options): Promise<void> {
     console.log(`  kubelet-sim memory run failed (exit ${code})`);
     process.exitCode = 1;
   }
-}
-
-/** A CPU profile of this process from now until stop(file). */
-async function startSelfProfile(): Promise<{ stop(file: string): Promise<void> }> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  return {
-    async stop(file) {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      writeFileSync(file, JSON.stringify(profile));
-    },
-  };
 }
 
 async function pool(total: number, concurrency: number, job: (i: number) => Promise<void>): Promise<number> {
@@ -397,7 +382,7 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     if (profileFile) await server.cpuProfile('start');
     // SCHED_BENCH_CPU_PROF=FILE: the same for this process (scheduler and observer).
-    const selfProfile = process.env.SCHED_BENCH_CPU_PROF ? await startSelfProfile() : undefined;
+    const selfProfile = process.env.SCHED_BENCH_CPU_PROF ? await startCpuProfile() : undefined;
     const meter = new CpuMeter({ scheduler: process.pid, apiserver: server.pid, etcd: etcd?.pid });
     const sched = await startScheduler({
       client: schedClient,

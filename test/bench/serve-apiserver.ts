@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
 import { createLogger } from '../../lib/logger.js';
 import { startApiserver } from '../../apiserver/main.js';
+import { startCpuProfile, type CpuProfileSession } from './cpu-profile-session.js';
 
 /**
  * Child-process entry of the benchmarks' apiserver (started by bench-server.ts): starts an
@@ -55,20 +54,15 @@ const stop = async (): Promise<void> => {
   await server.close().catch(() => undefined);
   process.exit(0);
 };
-let session: Session | undefined;
-/** Profiles one phase of a benchmark (the whole process is --cpu-prof's job). */
+let profiling: CpuProfileSession | undefined;
+/** Profiles one phase of a benchmark, started and stopped over IPC. */
 async function cpuProfile(req: CpuProfileRequest): Promise<void> {
   try {
     if (req.action === 'start') {
-      session = new Session();
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.start');
-    } else if (session) {
-      const { profile } = await session.post('Profiler.stop');
-      session.disconnect();
-      session = undefined;
-      if (req.file) writeFileSync(req.file, JSON.stringify(profile));
+      profiling = await startCpuProfile();
+    } else if (profiling) {
+      await profiling.stop(req.file);
+      profiling = undefined;
     }
     process.send!({ type: 'cpu-profile-done', action: req.action } satisfies CpuProfileDone);
   } catch (err) {
