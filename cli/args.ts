@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StoreKind } from '../apiserver/main.js';
 import {
   controllerManagerOptions,
+  podNetworkOptions,
   kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
@@ -36,6 +37,9 @@ export interface RunOptions extends KubeletSimFileOptions {
   tokenAuthFile?: string;
   /** Absent: KUBELING_LOG_LEVEL or info (see lib/logger.ts). */
   logLevel?: string;
+  /** `up` only: the pod network; absent: sized for --nodes (controllers/node-ipam/pod-network-size.ts). */
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
 }
 
 /** Each command's validated options. */
@@ -180,6 +184,7 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   if (v.kubeconfig !== undefined) options.kubeconfigPath = parsePath('kubeconfig', v.kubeconfig, cwd);
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
+  Object.assign(options, podNetworkOptions(v));
   return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }
 
