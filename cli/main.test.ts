@@ -177,7 +177,9 @@ describe('run', () => {
     await f.printed('export KUBECONFIG=');
     expect(started).toHaveLength(1);
     expect(started[0]).toMatchObject({ dataDir: '/work/x/state', port: 7443, bindAddress: '127.0.0.1', store: 'sqlite' });
-    expect(f.out()).toBe('Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\n');
+    expect(f.out()).toBe(
+      'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\nGraphQL playground: https://127.0.0.1:6443/graphiql#token=token\n',
+    );
     expect(closed).not.toHaveBeenCalled();
     f.signals.emit('SIGTERM');
     expect(await done).toBe(0);
