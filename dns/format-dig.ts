@@ -23,11 +23,18 @@ export interface DigOptions {
   version?: string;
 }
 
+/** The display column after `text`, with tabs every 8 columns. */
+function columnOf(text: string): number {
+  let col = 0;
+  for (const ch of text) col = ch === '\t' ? (Math.floor(col / 8) + 1) * 8 : ch === '\n' ? 0 : col + 1;
+  return col;
+}
+
 /** Pads `text` with tabs to `column` as BIND's master-file printer does; a single space if already past it. */
 function tabTo(text: string, column: number): string {
-  if (text.length >= column) return text + ' ';
+  let col = columnOf(text);
+  if (col >= column) return text + ' ';
   let out = text;
-  let col = text.length;
   while (col < column) {
     out += '\t';
     col = (Math.floor(col / 8) + 1) * 8;
@@ -74,7 +81,11 @@ function whenText(ms: number): string {
 
 const RCODE_NUMBERS: Record<string, number> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
 
-/** The size of the reply on the wire, as dig reports it (`MSG SIZE rcvd`). */
+/**
+ * The size of the reply on the wire, as dig reports it (`MSG SIZE rcvd`): the message as
+ * Kubeling's server encodes it, with dns-packet, which does not compress names (CoreDNS
+ * does, so its replies are some bytes shorter).
+ */
 export function replySize(qname: string, qtype: string, result: LookupResult, id = 0): number {
   const buf = dnsPacket.encode({
     type: 'response',
