@@ -129,7 +129,8 @@ function srvRecords(asked: string, items: RecordItem[], ttl: number, answers: Dn
     seen.add(k);
     return true;
   });
-  const weight = Math.max(1, Math.floor((100 / (unique.length * 100)) * 100));
+  // Weights are shared out before duplicates (same target and port, e.g. 53/UDP and 53/TCP) are dropped, as CoreDNS does.
+  const weight = Math.max(1, Math.floor((100 / (withPorts.length * 100)) * 100));
   const glue = new Set<string>();
   for (const item of unique) {
     const cname = isIP(item.host) === 0;
