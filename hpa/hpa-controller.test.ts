@@ -98,8 +98,8 @@ describe('HPA controller: the walkthrough (kubectl autoscale, no behavior)', () 
     expect(condition(o, 'ScalingActive')?.message).toBe('the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)');
     expect(await replicasOf('php-apache')).toBe(1);
 
-    // Once the window has passed, minReplicas is what holds it.
-    await h.advance(5 * 60_000, { stepMs: 5000 });
+    // Once the window has passed (the first sync strictly after it), minReplicas is what holds it.
+    await h.advance(5 * 60_000 + SYNC, { stepMs: 5000 });
     const later = await getHpa('php-apache');
     expect(later.status?.conditions?.map((c) => [c.type, c.status, c.reason])).toEqual([
       ['AbleToScale', 'True', 'ReadyForNewScale'],
