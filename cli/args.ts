@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StoreKind } from '../apiserver/main.js';
 import {
   controllerManagerOptions,
+  podNetworkOptions,
   kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
@@ -39,6 +40,9 @@ export interface RunOptions extends KubeletSimFileOptions {
   logLevel?: string;
   /** `up`: the --horizontal-pod-autoscaler-* flags given (absent: kube's defaults). */
   hpa?: HpaFlagSettings;
+  /** `up` only: the pod network; absent: sized for --nodes (controllers/node-ipam/pod-network-size.ts). */
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
 }
 
 /** Each command's validated options. */
@@ -188,6 +192,7 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
   const hpa = hpaFlagSettings(v);
   if (Object.keys(hpa).length > 0) options.hpa = hpa;
+  Object.assign(options, podNetworkOptions(v));
   return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }
 

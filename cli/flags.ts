@@ -68,7 +68,13 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ['controller-manager'],
   },
   { name: 'cluster-cidr', value: 'CIDR', help: 'IPv4 range node pod CIDRs are cut from (default 100.96.0.0/16)', commands: ['controller-manager'] },
-  { name: 'node-cidr-mask-size', value: 'N', help: 'prefix length of each node pod CIDR (default 24)', commands: ['controller-manager'] },
+  {
+    name: 'cluster-cidr',
+    value: 'CIDR',
+    help: 'IPv4 range node pod CIDRs are cut from (default 100.96.0.0/16, widened inside 100.64.0.0/10 when --nodes needs more than 256 /24s)',
+    commands: ['up'],
+  },
+  { name: 'node-cidr-mask-size', value: 'N', help: 'prefix length of each node pod CIDR (default 24)', commands: ['controller-manager', 'up'] },
   {
     name: 'node-monitor-grace-period',
     value: 'DURATION',

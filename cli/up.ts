@@ -1,3 +1,4 @@
+import { podNetworkFor, SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { startApiserver } from '../apiserver/main.js';
 import type { ControllerManagerRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
 import { controllerManagerStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
@@ -35,7 +36,7 @@ export const apiserverStarter: ComponentStarter = {
  */
 export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   apiserverStarter,
-  controllerManagerStarter(() => ({ leaderElect: false })),
+  controllerManagerStarter((o) => ({ leaderElect: false, ...upPodNetwork(o) })),
   schedulerStarter(() => ({ leaderElect: false })),
   kubeletSimStarter((o) => ({
     nodes: o.nodes,
@@ -44,6 +45,18 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   })),
   hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
 ];
+
+/**
+ * The pod network of `up`: the flags when given (a mask alone keeps the seed range),
+ * else one sized for --nodes, so `up --nodes 1000` gives every node a /24.
+ */
+export function upPodNetwork(o: RunOptions): { clusterCidr: string; nodeCidrMaskSize: number } {
+  if (o.clusterCidr !== undefined || o.nodeCidrMaskSize !== undefined) {
+    return { clusterCidr: o.clusterCidr ?? SEED_POD_NETWORK.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? SEED_POD_NETWORK.nodeCidrMaskSize };
+  }
+  const { clusterCidr, nodeCidrMaskSize } = podNetworkFor(o.nodes);
+  return { clusterCidr, nodeCidrMaskSize };
+}
 
 /** What `kubeling apiserver` runs. */
 export const APISERVER_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [apiserverStarter];
