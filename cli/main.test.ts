@@ -62,6 +62,10 @@ vi.mock('../kubelet-sim/index.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startKubeletSim: async (opts: never) => fakeComponent('kubelet-sim', opts),
 }));
+vi.mock('../hpa/start-hpa.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startHpa: async (opts: never) => fakeComponent('hpa', opts),
+}));
 
 const tmp = mkdtempSync(join(tmpdir(), 'kubeling-cli-main-'));
 const KUBECONFIG = join(tmp, 'kubeconfig');
@@ -216,6 +220,7 @@ describe('run', () => {
       'controller-manager': { leaderElect: false, clusterCidr: '100.96.0.0/16', nodeCidrMaskSize: 24, connection: expect.objectContaining(inProcess) },
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
       'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
+      hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), connection: expect.objectContaining(inProcess) },
     });
     expect(componentOpts.scheduler!.connection).toMatchObject({ userAgent: expect.stringMatching(/^kubeling-scheduler\/v/) });
     f.signals.emit('SIGTERM');
@@ -225,6 +230,9 @@ describe('run', () => {
       'start controller-manager',
       'start scheduler',
       'start kubelet-sim',
+      'start hpa',
+      'stop hpa',
+      'close client kubeling-hpa',
       'stop kubelet-sim',
       'close client kubeling-kubelet-sim',
       'stop scheduler',

@@ -7,6 +7,7 @@ import { SIGNAL_EXIT_CODES, stopOnSignal, type SignalSource } from './signals.js
 import {
   APISERVER_COMPONENTS,
   CONTROLLER_MANAGER_COMPONENTS,
+  HPA_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
   SCHEDULER_COMPONENTS,
   UP_COMPONENTS,
@@ -70,6 +71,8 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, SCHEDULER_COMPONENTS, req.options, io);
     case 'kubelet-sim':
       return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
+    case 'hpa':
+      return runComponents(req.command, HPA_COMPONENTS, req.options, io);
   }
 }
 

@@ -3,6 +3,8 @@ import { startApiserver } from '../apiserver/main.js';
 import type { ControllerManagerRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
 import { controllerManagerStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
+import type { HpaRunOptions } from './hpa-args.js';
+import { hpaStarter } from './hpa-component.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
 export const apiserverStarter: ComponentStarter = {
@@ -41,6 +43,7 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+  hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
 ];
 
 /**
@@ -85,4 +88,10 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+];
+
+/** `kubeling hpa`. */
+export const HPA_COMPONENTS: readonly ComponentStarter<HpaRunOptions>[] = [
+  kubeconfigStarter,
+  hpaStarter((o: HpaRunOptions) => ({ leaderElect: o.leaderElect, hpa: o.hpa })),
 ];
