@@ -23,6 +23,9 @@ export interface BuiltinShell {
 
 export type Builtin = (sh: BuiltinShell, argv: string[], io: Io, signal: AbortSignal) => Promise<number>;
 
+/** Builtins that busybox also installs as programs (/bin/echo…): exec can run them, not `exit` or `cd`. */
+export const PROGRAM_BUILTINS = new Set(['echo', 'printf', 'test', '[', 'true', 'false']);
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** echo as busybox's: -n, -e, -E; escapes only with -e. */

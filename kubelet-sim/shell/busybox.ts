@@ -1,6 +1,7 @@
 import { coreApplets } from './applets/core.js';
 import { fileApplets } from './applets/files.js';
 import { netApplets } from './applets/net.js';
+import { PROGRAM_BUILTINS } from './builtins.js';
 import { Shell } from './interpreter.js';
 import { runRepl } from './repl.js';
 import { SimFs } from './sim-fs.js';
@@ -15,8 +16,7 @@ import { ExitShell, Interrupted, type Applet, type AppletContext, type Io, type 
 export const applets = new Map<string, Applet>([...coreApplets, ...fileApplets, ...netApplets]);
 
 const SHELL_NAMES = ['sh', 'ash', 'bash', 'dash'];
-/** Builtins that busybox also installs as programs (/bin/echo…): exec can run them, not `exit` or `cd`. */
-const PROGRAM_BUILTINS = new Set(['echo', 'printf', 'test', '[', 'true', 'false']);
+
 
 /** `sh [-c SCRIPT [NAME [ARG…]]] | [FILE [ARG…]]`, else commands from stdin. */
 const sh: Applet = async (ctx: AppletContext) => {

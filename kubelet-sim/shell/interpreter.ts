@@ -1,5 +1,5 @@
 import { evalArith } from './arith.js';
-import { builtins, type BuiltinShell } from './builtins.js';
+import { builtins, PROGRAM_BUILTINS, type BuiltinShell } from './builtins.js';
 export { ExitShell } from './types.js';
 import { parse, Incomplete, ShellSyntaxError, type AndOr, type Command, type List, type Pipeline, type Redirect, type Word } from './parse.js';
 import { SimFs } from './sim-fs.js';
@@ -237,7 +237,9 @@ export class Shell implements BuiltinShell {
   /** Runs a builtin or a program by name (also what `exec`, `xargs`-like callers use). */
   async exec(argv: string[], io: Io, signal: AbortSignal, tempVars: Array<[string, string]> = []): Promise<number> {
     const name = argv[0]!;
-    const builtin = builtins.get(name);
+    const inBin = name.includes('/') && BIN_DIRS.has(SimFs.resolve(this.cwd, name.slice(0, name.lastIndexOf('/')) || '/'));
+    const base = name.slice(name.lastIndexOf('/') + 1);
+    const builtin = builtins.get(name) ?? (inBin && PROGRAM_BUILTINS.has(base) ? builtins.get(base) : undefined);
     if (builtin) return builtin(this, argv, io, signal);
     const applet = this.findApplet(name);
     if (!applet) {
