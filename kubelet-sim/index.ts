@@ -6,6 +6,7 @@ import { KUBELET_ENDPOINT } from './annotations.js';
 import { startLogServer } from './log-server.js';
 import { resolveNodeTemplate, type NodeTemplate, type ResolvedNodeTemplate } from './node-template.js';
 import { Simulator } from './simulator.js';
+import { createKubeletStreams } from './streams/kubelet-streams.js';
 import { defaultStageConfig, mergeStageConfig, type SimState, type StageConfig, type StageConfigOverrides } from './stages.js';
 
 export { loadNodeTemplate, resolveNodeTemplate, defaultNodeTemplate, type NodeTemplate } from './node-template.js';
@@ -75,6 +76,8 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   const qps = opts.qps ?? Math.max(50, Math.ceil(opts.nodes / 5) + 50);
 
   let sim: Simulator | undefined;
+  // exec, attach and port-forward (WebSocket upgrades on the same loopback server).
+  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim });
   const server = await startLogServer(
     {
       clock,
@@ -94,6 +97,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
         [...(sim?.nodes.values() ?? [])].map((n) => ({ name: n.id.name, failed: n.failed, registered: n.registered, pods: n.pods.size })),
     },
     opts.port ?? 0,
+    streams.onUpgrade,
   );
 
   sim = new Simulator({
@@ -115,7 +119,9 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   });
   try {
     await sim.start();
+    await streams.start();
   } catch (err) {
+    streams.stop();
     await sim.stop();
     await server.close();
     throw err;
@@ -131,6 +137,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     podState: (key) => s.podState(key),
     backlog: () => s.backlog(),
     async stop() {
+      streams.stop();
       await s.stop();
       await server.close();
     },
