@@ -34,7 +34,7 @@ interface ContainerStatus {
 const truthy = (q: URLSearchParams, n: string) => q.get(n) === 'true' || q.get(n) === '1';
 
 export const SPDY_UNSUPPORTED =
-  'Kubeling does not speak SPDY/3.1 streams (no maintained Node.js implementation of the protocol as Kubernetes uses it); use a client that streams over WebSocket: kubectl 1.30 or newer for exec/attach/cp, 1.31 or newer for port-forward is also SPDY-tunnelled and not supported yet';
+  'Kubeling does not speak SPDY/3.1 streams (there is no maintained Node.js implementation of SPDY/3.1 as Kubernetes uses it): use kubectl 1.30 or newer for exec, attach and cp (they stream over WebSocket); kubectl port-forward tunnels SPDY in every version and is not supported yet (client libraries that port-forward over WebSocket, v4.channel.k8s.io, work)';
 
 /** Which transport the client asks for; undefined: a plain request (kube answers 400 "Upgrade request required"). */
 export function upgradeKind(headers: FastifyRequest['headers']): 'websocket' | 'spdy' | 'other' | undefined {

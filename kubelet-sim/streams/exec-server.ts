@@ -236,8 +236,10 @@ function runAttach(host: StreamHost, ws: WebSocket, proto: Protocol, target: Con
     // stdinOnce (kubectl run -i): the first attach's end closes the container's stdin.
     if (proc.stdinOnce && opts.stdin) proc.terminal.endInput();
   }, host.logger);
-  void proc.done.then((code) => {
+  // An attach ends with success when the process ends, whatever its status (CRI attach
+  // reports no exit code): kubectl learns it from the container's terminated state.
+  void proc.done.then(() => {
     detach();
-    finish(ws, proto, exitStatusFrame(proto, code, argv));
+    finish(ws, proto, exitStatusFrame(proto, 0, argv));
   });
 }
