@@ -47,7 +47,7 @@ export async function handleSubresource(
         if (object.metadata.name && object.metadata.name !== name) {
           throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
         }
-        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun: dryRunParam(q), subresource: 'status' });
+        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun: dryRunParam(q, 'UpdateOptions'), subresource: 'status' });
         sendWarnings(reply, warnings);
         sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
         return;
@@ -73,7 +73,7 @@ export async function handleSubresource(
         const { object } = decodeBody(req, scaleView(), q, 'Scale');
         const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
         const wanted = object.metadata.resourceVersion;
-        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRunParam(q));
+        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRunParam(q, 'UpdateOptions'));
         sendBody(reply, 200, readScale(updated, spec));
         return;
       }
@@ -94,7 +94,7 @@ export async function handleSubresource(
             return (replicas as number | undefined) ?? 0;
           },
           undefined,
-          dryRunParam(q),
+          dryRunParam(q, 'PatchOptions'),
         );
         sendBody(reply, 200, readScale(updated, spec));
         return;
@@ -120,7 +120,7 @@ export async function handleSubresource(
 
   if (rt.group === '' && rt.kind === 'Namespace' && sub === 'finalize' && info.verb === 'update') {
     const { object } = decodeBody(req, view, q);
-    const updated = await reg.update(undefined, name, object as KubeObject, { dryRun: dryRunParam(q), subresource: 'finalize' });
+    const updated = await reg.update(undefined, name, object as KubeObject, { dryRun: dryRunParam(q, 'UpdateOptions'), subresource: 'finalize' });
     sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
     return;
   }
