@@ -4,6 +4,8 @@ import { endpointsController } from './endpoints/endpoints-controller.js';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { replicaSetController } from './replicaset/replicaset-controller.js';
 import { jobController } from './job/job-controller.js';
+import { cronJobController } from './cronjob/cronjob-controller.js';
+import { ttlAfterFinishedController } from './ttl-after-finished/ttl-after-finished-controller.js';
 import { garbageCollectorController } from './garbage-collector/garbage-collector.js';
 import { namespaceController } from './namespace/namespace-controller.js';
 import { nodeIpamController } from './node-ipam/node-ipam-controller.js';
@@ -29,4 +31,6 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   endpointsController,
   endpointSliceController,
   jobController,
+  ttlAfterFinishedController,
+  cronJobController,
 ];
