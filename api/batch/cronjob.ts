@@ -82,7 +82,8 @@ export function cronJobRow(obj: KubeObject, now: number): unknown[] {
     cj.metadata.name ?? '',
     spec.schedule ?? '',
     spec.timeZone ?? '<none>',
-    String(spec.suspend ?? false),
+    // printBoolPtr: `True`/`False` (a string cell, although the column says boolean).
+    spec.suspend === undefined ? '<unset>' : spec.suspend ? 'True' : 'False',
     (status.active ?? []).length,
     last,
     age(obj, now),
