@@ -35,7 +35,7 @@ export function ipvsadmList(ports: readonly ServicePortInfo[], nodeAddresses: re
   const lines = ['IP Virtual Server version 1.2.1 (size=4096)', 'Prot LocalAddress:Port Scheduler Flags', '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn'];
   for (const vs of ipvsVirtualServers(ports, nodeAddresses)) {
     lines.push(`${vs.protocol.padEnd(4)} ${vs.address}:${vs.port} rr${vs.persistentSeconds !== undefined ? ` persistent ${vs.persistentSeconds}` : ''}`);
-    for (const rs of vs.realServers) lines.push(`  -> ${rs.address.padEnd(28)}Masq    1      0          0`);
+    for (const rs of vs.realServers) lines.push(`  -> ${rs.address.padEnd(28)} Masq    1      0          0`);
   }
   return lines.join('\n') + '\n';
 }
