@@ -7,6 +7,7 @@ import { discoveryResources } from './discovery/index.js';
 import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
 import { networkingResources } from './networking/index.js';
+import { apiregistrationResources } from './apiregistration/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -18,6 +19,7 @@ export const resources: readonly ResourceType[] = [
   ...policyResources,
   ...rbacResources,
   ...networkingResources,
+  ...apiregistrationResources,
 ];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StoreKind } from '../apiserver/main.js';
 import {
   controllerManagerOptions,
+  podNetworkOptions,
   kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
@@ -14,6 +15,7 @@ import {
   type SchedulerRunOptions,
 } from './client-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
+import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
 export { LOG_LEVELS } from './values.js';
@@ -36,6 +38,11 @@ export interface RunOptions extends KubeletSimFileOptions {
   tokenAuthFile?: string;
   /** Absent: KUBELING_LOG_LEVEL or info (see lib/logger.ts). */
   logLevel?: string;
+  /** `up`: the --horizontal-pod-autoscaler-* flags given (absent: kube's defaults). */
+  hpa?: HpaFlagSettings;
+  /** `up` only: the pod network; absent: sized for --nodes (controllers/node-ipam/pod-network-size.ts). */
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
 }
 
 /** Each command's validated options. */
@@ -45,6 +52,7 @@ export interface CommandOptions {
   'controller-manager': ControllerManagerRunOptions;
   scheduler: SchedulerRunOptions;
   'kubelet-sim': KubeletSimRunOptions;
+  hpa: HpaRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -131,6 +139,8 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: schedulerOptions(values, cwd) };
     case 'kubelet-sim':
       return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
+    case 'hpa':
+      return { kind: 'run', command, options: hpaOptions(values, cwd) };
   }
 }
 
@@ -180,6 +190,9 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   if (v.kubeconfig !== undefined) options.kubeconfigPath = parsePath('kubeconfig', v.kubeconfig, cwd);
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
+  const hpa = hpaFlagSettings(v);
+  if (Object.keys(hpa).length > 0) options.hpa = hpa;
+  Object.assign(options, podNetworkOptions(v));
   return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }
 
