@@ -15,6 +15,7 @@ import {
   type SchedulerRunOptions,
 } from './client-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
+import { kubeProxyFlagSettings, kubeProxyOptions, type KubeProxyFlagSettings, type KubeProxyRunOptions } from './kube-proxy-args.js';
 import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
@@ -40,6 +41,8 @@ export interface RunOptions extends KubeletSimFileOptions {
   logLevel?: string;
   /** `up`: the --horizontal-pod-autoscaler-* flags given (absent: kube's defaults). */
   hpa?: HpaFlagSettings;
+  /** `up`: kube-proxy's flags (--proxy-mode, --nodeport-addresses, --flannel-backend). */
+  proxy?: KubeProxyFlagSettings;
   /** `up` only: the pod network; absent: sized for --nodes (controllers/node-ipam/pod-network-size.ts). */
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
@@ -53,6 +56,7 @@ export interface CommandOptions {
   scheduler: SchedulerRunOptions;
   'kubelet-sim': KubeletSimRunOptions;
   hpa: HpaRunOptions;
+  'kube-proxy': KubeProxyRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -141,6 +145,8 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
     case 'hpa':
       return { kind: 'run', command, options: hpaOptions(values, cwd) };
+    case 'kube-proxy':
+      return { kind: 'run', command, options: kubeProxyOptions(values, cwd) };
   }
 }
 
@@ -192,6 +198,8 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
   const hpa = hpaFlagSettings(v);
   if (Object.keys(hpa).length > 0) options.hpa = hpa;
+  const proxy = kubeProxyFlagSettings(v);
+  if (Object.keys(proxy).length > 0) options.proxy = proxy;
   Object.assign(options, podNetworkOptions(v));
   return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }

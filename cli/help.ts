@@ -5,6 +5,7 @@ import { COMMANDS, flagsFor, type Command } from './flags.js';
 export function generalHelp(): string {
   const rows: Array<[string, string]> = [
     ...(Object.entries(COMMANDS) as Array<[string, string]>),
+    ['trace', 'Print every hop of a simulated request (kubeling trace --help)'],
     ['version', 'Print the version'],
     ['help [COMMAND]', 'Show help (for a command)'],
   ];

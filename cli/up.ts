@@ -5,6 +5,8 @@ import { controllerManagerStarter, kubeconfigStarter, kubeletSimStarter, schedul
 import type { ComponentStarter } from './components.js';
 import type { HpaRunOptions } from './hpa-args.js';
 import { hpaStarter } from './hpa-component.js';
+import type { KubeProxyRunOptions } from './kube-proxy-args.js';
+import { kubeProxyStarter } from './kube-proxy-component.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
 export const apiserverStarter: ComponentStarter = {
@@ -44,6 +46,7 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
   hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
+  kubeProxyStarter((o) => ({ ...(o.proxy ?? {}), clusterCidr: upPodNetwork(o).clusterCidr })),
 ];
 
 /**
@@ -95,3 +98,6 @@ export const HPA_COMPONENTS: readonly ComponentStarter<HpaRunOptions>[] = [
   kubeconfigStarter,
   hpaStarter((o: HpaRunOptions) => ({ leaderElect: o.leaderElect, hpa: o.hpa })),
 ];
+
+/** `kubeling kube-proxy`. */
+export const KUBE_PROXY_COMPONENTS: readonly ComponentStarter<KubeProxyRunOptions>[] = [kubeconfigStarter, kubeProxyStarter((o: KubeProxyRunOptions) => o.proxy)];
