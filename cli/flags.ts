@@ -3,7 +3,7 @@
  * table and help.ts the help text, so the two cannot drift apart.
  */
 
-export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim';
+export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim' | 'dns';
 
 export const COMMANDS: Record<Command, string> = {
   up: 'Start a whole cluster in this process and write a kubeconfig for kubectl',
@@ -11,6 +11,7 @@ export const COMMANDS: Record<Command, string> = {
   'controller-manager': 'Run the controllers against an apiserver (kube-controller-manager)',
   scheduler: 'Assign pods to nodes through an apiserver (kube-scheduler)',
   'kubelet-sim': 'Simulate the kubelets of N nodes against an apiserver',
+  dns: 'Serve the cluster DNS (CoreDNS semantics) on a loopback UDP/TCP port',
 };
 
 export interface FlagSpec {
@@ -31,7 +32,7 @@ export interface FlagSpec {
 /** Commands that run an apiserver (and write a kubeconfig). */
 export const SERVER_COMMANDS: readonly Command[] = ['up', 'apiserver'];
 /** Commands that connect to an apiserver through a kubeconfig they read. */
-export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim'];
+export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim', 'dns'];
 const ALL: readonly Command[] = [...SERVER_COMMANDS, ...CLIENT_COMMANDS];
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -81,6 +82,20 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'FILE',
     help: 'JSON or YAML overrides of the simulated pod lifecycle: stage delays, crash-loop back-off… (see kubelet-sim/README.md)',
     commands: ['up', 'kubelet-sim'],
+  },
+  {
+    name: 'dns-port',
+    value: 'N|none',
+    help: 'UDP and TCP port of the cluster DNS server on loopback; 0 picks a free port, none (up only) runs no DNS (default 10053)',
+    commands: ['up', 'dns'],
+  },
+  { name: 'dns-address', value: 'IP', help: 'address the cluster DNS server listens on; must be loopback (default 127.0.0.1)', commands: ['up', 'dns'] },
+  { name: 'cluster-domain', value: 'DOMAIN', help: 'the cluster DNS domain (default cluster.local)', commands: ['up', 'dns'] },
+  {
+    name: 'advertise-address',
+    value: 'IP',
+    help: 'address the kubernetes Service endpoints list (default the bind address, or 10.0.0.2 when binding loopback)',
+    commands: SERVER_COMMANDS,
   },
   { name: 'log-level', value: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent (default info)', commands: ALL },
   { name: 'help', short: 'h', help: 'show this help', commands: ALL },

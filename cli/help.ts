@@ -29,6 +29,7 @@ const EXTRA: Partial<Record<Command, string[]>> = {
   'controller-manager': ['Connects through --kubeconfig.', `Controllers: ${controllerRegistry.map((d) => d.name).join(', ')}.`],
   scheduler: ['Connects through --kubeconfig.'],
   'kubelet-sim': ['Connects through --kubeconfig. Pods get IPs from their node\'s podCIDR, which the controller manager assigns.'],
+  dns: ['Connects through --kubeconfig. Creates kubeadm\'s CoreDNS addon (coredns Deployment, kube-dns Service at 10.96.0.10) if absent.', 'Answers the cluster domain only: other names get REFUSED (nothing is forwarded).'],
 };
 
 /** `kubeling <command> --help`. */

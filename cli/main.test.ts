@@ -62,6 +62,10 @@ vi.mock('../kubelet-sim/index.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startKubeletSim: async (opts: never) => fakeComponent('kubelet-sim', opts),
 }));
+vi.mock('../dns/component.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startDnsComponent: async (opts: { port: number; address: string }) => ({ ...fakeComponent('dns', opts as never), address: opts.address, port: opts.port === 0 ? 40053 : opts.port }),
+}));
 
 const tmp = mkdtempSync(join(tmpdir(), 'kubeling-cli-main-'));
 const KUBECONFIG = join(tmp, 'kubeconfig');
@@ -177,7 +181,10 @@ describe('run', () => {
     await f.printed('export KUBECONFIG=');
     expect(started).toHaveLength(1);
     expect(started[0]).toMatchObject({ dataDir: '/work/x/state', port: 7443, bindAddress: '127.0.0.1', store: 'sqlite' });
-    expect(f.out()).toBe('Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\n');
+    expect(f.out()).toBe(
+      'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\n' +
+        'Cluster DNS (udp+tcp) at 127.0.0.1:10053: dig @127.0.0.1 -p 10053 kubernetes.default.svc.cluster.local\n',
+    );
     expect(closed).not.toHaveBeenCalled();
     f.signals.emit('SIGTERM');
     expect(await done).toBe(0);
@@ -194,6 +201,7 @@ describe('run', () => {
       'controller-manager': { leaderElect: false, connection: expect.objectContaining(inProcess) },
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
       'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
+      dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
     });
     expect(componentOpts.scheduler!.connection).toMatchObject({ userAgent: expect.stringMatching(/^kubeling-scheduler\/v/) });
     f.signals.emit('SIGTERM');
@@ -203,6 +211,9 @@ describe('run', () => {
       'start controller-manager',
       'start scheduler',
       'start kubelet-sim',
+      'start dns',
+      'stop dns',
+      'close client kubeling-dns',
       'stop kubelet-sim',
       'close client kubeling-kubelet-sim',
       'stop scheduler',

@@ -7,6 +7,7 @@ import { SIGNAL_EXIT_CODES, stopOnSignal, type SignalSource } from './signals.js
 import {
   APISERVER_COMPONENTS,
   CONTROLLER_MANAGER_COMPONENTS,
+  DNS_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
   SCHEDULER_COMPONENTS,
   UP_COMPONENTS,
@@ -68,6 +69,8 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, SCHEDULER_COMPONENTS, req.options, io);
     case 'kubelet-sim':
       return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
+    case 'dns':
+      return runComponents(req.command, DNS_COMPONENTS, req.options, io);
   }
 }
 
@@ -103,6 +106,10 @@ async function runComponents<O extends { logLevel?: string }>(
     io.stdout.write(`export KUBECONFIG=${shellQuote(ctx.apiserver.kubeconfigPath)}\n`);
   } else if (ctx.connection) {
     io.stdout.write(`Kubeling ${command} is running against ${ctx.connection.server}\n`);
+  }
+  if (ctx.dns) {
+    const host = ctx.dns.address.includes(':') ? `[${ctx.dns.address}]` : ctx.dns.address;
+    io.stdout.write(`Cluster DNS (udp+tcp) at ${host}:${ctx.dns.port}: dig @${ctx.dns.address} -p ${ctx.dns.port} kubernetes.default.svc.cluster.local\n`);
   }
   return stopped;
 }

@@ -1,6 +1,6 @@
 import { startApiserver } from '../apiserver/main.js';
-import type { ControllerManagerRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
-import { controllerManagerStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
+import type { ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
+import { controllerManagerStarter, dnsStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
@@ -17,6 +17,7 @@ export const apiserverStarter: ComponentStarter = {
       logger: ctx.logger,
       ...(o.kubeconfigPath ? { kubeconfigPath: o.kubeconfigPath } : {}),
       ...(o.tokenAuthFile ? { tokenAuthFile: o.tokenAuthFile } : {}),
+      ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
     });
     ctx.apiserver = apiserver;
     return { name: 'apiserver', stop: () => apiserver.close() };
@@ -40,6 +41,23 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+  // The cluster DNS, unless --dns-port none.
+  skipWhen((o) => o.dnsPort === 'none', dnsStarter((o: RunOptions) => ({ port: o.dnsPort === 'none' || o.dnsPort === undefined ? 10053 : o.dnsPort, address: o.dnsAddress ?? '127.0.0.1', clusterDomain: o.clusterDomain ?? 'cluster.local' }))),
+];
+
+/** A starter that starts nothing when `skip(options)`: a component turned off by a flag. */
+function skipWhen<O>(skip: (o: O) => boolean, starter: ComponentStarter<O>): ComponentStarter<O> {
+  return {
+    name: starter.name,
+    ...(starter.prepare ? { prepare: (ctx) => (skip(ctx.options) ? undefined : starter.prepare!(ctx)) } : {}),
+    start: (ctx) => (skip(ctx.options) ? Promise.resolve({ name: starter.name, stop: async () => {} }) : starter.start(ctx)),
+  };
+}
+
+/** `kubeling dns`. */
+export const DNS_COMPONENTS: readonly ComponentStarter<DnsRunOptions>[] = [
+  kubeconfigStarter,
+  dnsStarter((o: DnsRunOptions) => ({ port: o.dnsPort === 'none' ? 10053 : o.dnsPort, address: o.dnsAddress, clusterDomain: o.clusterDomain })),
 ];
 
 /** What `kubeling apiserver` runs. */
