@@ -168,6 +168,10 @@ describe('DNS server: bad input gets what CoreDNS answers, never a crash', () =>
     expect(rcodeOf(decoded)).toBe(rcode);
   });
 
+  it('a port in use is reported in words a user can act on', async () => {
+    await expect(startDnsServer(clusterView(), { port: server.port })).rejects.toThrow(`DNS port ${server.port} is already in use on 127.0.0.1: use --dns-port (0 picks a free port, none runs no DNS)`);
+  });
+
   it('sets TC when a UDP reply would exceed 512 bytes without EDNS', async () => {
     const many = Array.from({ length: 60 }, (_, i) => ({ addresses: [`100.96.9.${i}`], conditions: { ready: true } }));
     const { memoryDnsView } = await import('./view.js');

@@ -52,6 +52,14 @@ function listenTcp(server: net.Server, address: string, port: number): Promise<v
   });
 }
 
+/** The bind failures a user can act on, worded as the apiserver words its own. */
+function bindError(err: NodeJS.ErrnoException, address: string, port: number): Error {
+  if (err.code === 'EADDRINUSE') return new Error(`DNS port ${port} is already in use on ${address}: use --dns-port (0 picks a free port, none runs no DNS)`);
+  if (err.code === 'EADDRNOTAVAIL') return new Error(`cannot listen on ${address}:${port} for DNS: no local interface has address ${address}`);
+  if (err.code === 'EACCES') return new Error(`cannot listen on ${address}:${port} for DNS: permission denied (ports below 1024 need privileges)`);
+  return err;
+}
+
 export async function startDnsServer(view: DnsView, options: DnsServerOptions = {}): Promise<RunningDnsServer> {
   const address = options.address ?? '127.0.0.1';
   const log = (options.logger ?? rootLogger).child({ component: 'dns' });
@@ -94,14 +102,16 @@ export async function startDnsServer(view: DnsView, options: DnsServerOptions = 
   let udp: dgram.Socket | undefined;
   const wanted = options.port ?? 10053;
   for (let attempt = 0; ; attempt++) {
-    udp = await bindUdp(address, wanted);
+    udp = await bindUdp(address, wanted).catch((err: NodeJS.ErrnoException) => {
+      throw bindError(err, address, wanted);
+    });
     const port = udp.address().port;
     try {
       await listenTcp(tcp, address, port);
       break;
     } catch (err) {
       udp.close();
-      if (wanted !== 0 || attempt >= PORT_ATTEMPTS) throw err;
+      if (wanted !== 0 || attempt >= PORT_ATTEMPTS) throw bindError(err as NodeJS.ErrnoException, address, wanted);
     }
   }
   const socket = udp;
