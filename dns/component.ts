@@ -51,7 +51,12 @@ export async function startDnsComponent(opts: DnsComponentOptions): Promise<Runn
   slices.addIndexer(SLICES_BY_SERVICE_INDEX, (s) => sliceServiceIndex(s));
   const namespaces = factory.informerFor(namespaceResource);
   let modified = Math.floor(clock.now() / 1000);
-  const touch = { onAdd: () => (modified = Math.floor(clock.now() / 1000)), onUpdate: () => (modified = Math.floor(clock.now() / 1000)), onDelete: () => (modified = Math.floor(clock.now() / 1000)) };
+  let generation = 0;
+  const changed = (): void => {
+    modified = Math.floor(clock.now() / 1000);
+    generation++;
+  };
+  const touch = { onAdd: changed, onUpdate: changed, onDelete: changed };
   for (const i of [services, slices, namespaces]) i.addEventHandler(touch);
   factory.start();
   let timer;
@@ -59,7 +64,7 @@ export async function startDnsComponent(opts: DnsComponentOptions): Promise<Runn
   if (timer) clock.clearTimeout(timer);
   if (!synced) log.warn('starting the DNS server with unsynced caches');
 
-  const view = storeDnsView({ services: services.store, endpointSlices: slices.store, namespaces: namespaces.store, serial: () => modified });
+  const view = storeDnsView({ services: services.store, endpointSlices: slices.store, namespaces: namespaces.store, serial: () => modified, generation: () => generation });
   let server: RunningDnsServer;
   try {
     server = await startDnsServer(view, { address: opts.address ?? '127.0.0.1', port: opts.port ?? 10053, clusterDomain, logger: opts.logger });

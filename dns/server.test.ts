@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../lib/random.js';
 import { startDnsServer, type RunningDnsServer } from './server.js';
 import { clusterView } from './testing.js';
+import type { DnsView } from './view.js';
 
 let server: RunningDnsServer;
 let client: dgram.Socket;
@@ -111,6 +112,35 @@ describe('DNS server on loopback', () => {
     expect(replies.map((r) => rcodeOf(r))).toEqual(['NOERROR', 'NOERROR', 'NXDOMAIN']);
     // 53/UDP and 53/TCP give one SRV (same target and port); the weight was shared among three.
     expect(replies[1]!.answers?.map((a) => (a as { data: { port: number; weight: number } }).data)).toMatchObject([{ port: 53, weight: 33 }, { port: 9153, weight: 33 }]);
+  });
+
+  it('serves repeated questions from its reply cache until the view changes', async () => {
+    const { memoryDnsView } = await import('./view.js');
+    const { service } = await import('./testing.js');
+    let current = memoryDnsView({ services: [service('default', 'api', { clusterIP: '10.96.1.1', ports: [{ name: 'http', port: 80 }] })] });
+    let generation = 0;
+    const view: DnsView = {
+      service: (ns, n) => current.service(ns, n),
+      services: () => current.services(),
+      endpointSlicesFor: (ns, n) => current.endpointSlicesFor(ns, n),
+      endpointSlices: () => current.endpointSlices(),
+      pods: () => current.pods(),
+      namespaceExists: (n) => current.namespaceExists(n),
+      serial: () => 0,
+      generation: () => generation,
+    };
+    const s = await startDnsServer(view, { port: 0 });
+    try {
+      const r = new Resolver({ timeout: 1000, tries: 1 });
+      r.setServers([`127.0.0.1:${s.port}`]);
+      expect(await r.resolve4('api.default.svc.cluster.local')).toEqual(['10.96.1.1']);
+      expect(await r.resolve4('api.default.svc.cluster.local')).toEqual(['10.96.1.1']);
+      current = memoryDnsView({ services: [service('default', 'api', { clusterIP: '10.96.2.2', ports: [{ name: 'http', port: 80 }] })] });
+      generation++;
+      expect(await r.resolve4('api.default.svc.cluster.local')).toEqual(['10.96.2.2']);
+    } finally {
+      await s.close();
+    }
   });
 
   it("is usable from Node's resolver (c-ares), as any client library would", async () => {

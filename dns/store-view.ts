@@ -23,6 +23,8 @@ export interface StoreViewSources {
   pods?: ReadableStore<DnsPod>;
   /** The SOA serial: seconds of the last change seen. */
   serial: () => number;
+  /** Changes on every informer event (see DnsView.generation). */
+  generation?: () => number;
 }
 
 /**
@@ -38,5 +40,6 @@ export function storeDnsView(s: StoreViewSources): DnsView {
     pods: () => s.pods?.list() ?? [],
     namespaceExists: (name) => s.namespaces.getByName('', name.toLowerCase()) !== undefined,
     serial: s.serial,
+    ...(s.generation ? { generation: s.generation } : {}),
   };
 }
