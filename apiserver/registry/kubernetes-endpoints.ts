@@ -22,6 +22,8 @@ import type { Registries } from './registries.js';
 /** The simulated node network is 10.0.0.0/16 (kubelet-sim/node-template.ts: nodes from 10.0.0.10); the control plane has 10.0.0.2–10.0.0.9. */
 export const DEFAULT_ADVERTISE_ADDRESS = '10.0.0.2';
 export const KUBERNETES_ENDPOINTS_INTERVAL_MS = 10_000;
+/** How long a shutdown waits to take our address out of the endpoints. */
+const STOP_TIMEOUT_MS = 2000;
 const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
 const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
@@ -122,10 +124,17 @@ export async function startKubernetesEndpointsReconciler(opts: { registries: Reg
     async stop() {
       stopped = true;
       if (timer) opts.clock.clearTimeout(timer);
+      // Best effort, and bounded: a store that is already gone must not hold up shutdown.
+      let timeout: TimerHandle | undefined;
       try {
-        await reconcileKubernetesEndpoints(opts.registries, opts.ip, opts.port, false);
+        await Promise.race([
+          reconcileKubernetesEndpoints(opts.registries, opts.ip, opts.port, false),
+          new Promise<void>((resolve) => (timeout = opts.clock.setTimeout(resolve, STOP_TIMEOUT_MS))),
+        ]);
       } catch (err) {
         log.debug({ err }, 'could not remove our address from the kubernetes endpoints');
+      } finally {
+        if (timeout) opts.clock.clearTimeout(timeout);
       }
     },
   };
