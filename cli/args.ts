@@ -3,6 +3,10 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StoreKind } from '../apiserver/main.js';
 import {
+  dnsFlagOptions,
+  dnsOptions,
+  type DnsFlagOptions,
+  type DnsRunOptions,
   controllerManagerOptions,
   podNetworkOptions,
   kubeletSimFileOptions,
@@ -20,13 +24,13 @@ import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions }
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
 export { LOG_LEVELS } from './values.js';
-export type { ClientRunOptions, ControllerManagerRunOptions, KubeletSimRunOptions, SchedulerRunOptions } from './client-args.js';
+export type { ClientRunOptions, ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, SchedulerRunOptions } from './client-args.js';
 
 /**
  * Validated options of `up` / `apiserver`; paths are absolute. The kubelet-sim file
  * options (--node-template, --stage-config) are `up`'s only.
  */
-export interface RunOptions extends KubeletSimFileOptions {
+export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOptions> {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -46,6 +50,8 @@ export interface RunOptions extends KubeletSimFileOptions {
   /** `up` only: the pod network; absent: sized for --nodes (controllers/node-ipam/pod-network-size.ts). */
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
+  /** --advertise-address (absent: derived from the bind address). */
+  advertiseAddress?: string;
 }
 
 /** Each command's validated options. */
@@ -57,6 +63,7 @@ export interface CommandOptions {
   'kubelet-sim': KubeletSimRunOptions;
   hpa: HpaRunOptions;
   'kube-proxy': KubeProxyRunOptions;
+  dns: DnsRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -136,7 +143,7 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
   switch (command) {
     case 'up':
     case 'apiserver':
-      return { kind: 'run', command, options: runOptions(values as Record<string, string | undefined>, cwd) };
+      return { kind: 'run', command, options: runOptions(values as Record<string, string | undefined>, cwd, command) };
     case 'controller-manager':
       return { kind: 'run', command, options: controllerManagerOptions(values, cwd) };
     case 'scheduler':
@@ -147,6 +154,8 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: hpaOptions(values, cwd) };
     case 'kube-proxy':
       return { kind: 'run', command, options: kubeProxyOptions(values, cwd) };
+    case 'dns':
+      return { kind: 'run', command, options: dnsOptions(values, cwd) };
   }
 }
 
@@ -180,7 +189,7 @@ function parseArgsMessage(err: unknown): string {
   return message.split('. ')[0]!;
 }
 
-function runOptions(v: Record<string, string | undefined>, cwd: string): RunOptions {
+function runOptions(v: Record<string, string | undefined>, cwd: string, command: 'up' | 'apiserver' = 'up'): RunOptions {
   const etcdServers = v['etcd-servers'] === undefined ? [] : parseEtcdServers(v['etcd-servers']);
   const store = parseStore(v.store, etcdServers);
   const dataDir = v['data-dir'] ?? DEFAULTS.dataDir;
@@ -201,7 +210,17 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   const proxy = kubeProxyFlagSettings(v);
   if (Object.keys(proxy).length > 0) options.proxy = proxy;
   Object.assign(options, podNetworkOptions(v));
-  return { ...options, ...kubeletSimFileOptions(v, cwd) };
+  if (v['advertise-address'] !== undefined) options.advertiseAddress = parseAdvertiseAddress(v['advertise-address']);
+  const dns = command === 'up' ? dnsFlagOptions(v, true) : {};
+  return { ...options, ...dns, ...kubeletSimFileOptions(v, cwd) };
+}
+
+/** kube-apiserver refuses loopback and unspecified advertise addresses; so do Endpoints. */
+function parseAdvertiseAddress(raw: string): string {
+  if (isIP(raw) === 0 || raw.startsWith('127.') || raw === '::1' || raw === '0.0.0.0' || raw === '::') {
+    throw new InvalidValue(`invalid --advertise-address "${raw}": must be an IP address that is not loopback or unspecified, e.g. 10.0.0.2`);
+  }
+  return raw;
 }
 
 function parseBindAddress(raw: string): string {
