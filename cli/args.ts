@@ -7,6 +7,9 @@ import {
   kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
+  metricsServerOptions,
+  parseMetricResolution,
+  type MetricsServerRunOptions,
   type ControllerManagerRunOptions,
   type FlagValues,
   type KubeletSimFileOptions,
@@ -18,6 +21,7 @@ import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from 
 
 export { LOG_LEVELS } from './values.js';
 export type { ClientRunOptions, ControllerManagerRunOptions, KubeletSimRunOptions, SchedulerRunOptions } from './client-args.js';
+export type { MetricsServerRunOptions } from './client-args.js';
 
 /**
  * Validated options of `up` / `apiserver`; paths are absolute. The kubelet-sim file
@@ -36,6 +40,8 @@ export interface RunOptions extends KubeletSimFileOptions {
   tokenAuthFile?: string;
   /** Absent: KUBELING_LOG_LEVEL or info (see lib/logger.ts). */
   logLevel?: string;
+  /** `up`'s --metric-resolution for its metrics server, ms (absent: 15 s). */
+  metricResolutionMs?: number;
 }
 
 /** Each command's validated options. */
@@ -45,6 +51,7 @@ export interface CommandOptions {
   'controller-manager': ControllerManagerRunOptions;
   scheduler: SchedulerRunOptions;
   'kubelet-sim': KubeletSimRunOptions;
+  'metrics-server': MetricsServerRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -131,6 +138,8 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: schedulerOptions(values, cwd) };
     case 'kubelet-sim':
       return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
+    case 'metrics-server':
+      return { kind: 'run', command, options: metricsServerOptions(values, cwd) };
   }
 }
 
@@ -180,6 +189,8 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   if (v.kubeconfig !== undefined) options.kubeconfigPath = parsePath('kubeconfig', v.kubeconfig, cwd);
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
+  const resolution = parseMetricResolution(v['metric-resolution']);
+  if (resolution !== undefined) options.metricResolutionMs = resolution;
   return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }
 

@@ -28,6 +28,7 @@ const EXTRA: Partial<Record<Command, string[]>> = {
   apiserver: ['Run controller-manager, scheduler and kubelet-sim with --kubeconfig pointing at the kubeconfig it writes.'],
   'controller-manager': ['Connects through --kubeconfig.', `Controllers: ${controllerRegistry.map((d) => d.name).join(', ')}.`],
   scheduler: ['Connects through --kubeconfig.'],
+  'metrics-server': ['Connects through --kubeconfig; registers the kube-system/metrics-server Service and the v1beta1.metrics.k8s.io APIService.'],
   'kubelet-sim': ['Connects through --kubeconfig. Pods get IPs from their node\'s podCIDR, which the controller manager assigns.'],
 };
 

@@ -8,6 +8,7 @@ import {
   APISERVER_COMPONENTS,
   CONTROLLER_MANAGER_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
+  METRICS_SERVER_COMPONENTS,
   SCHEDULER_COMPONENTS,
   UP_COMPONENTS,
 } from './up.js';
@@ -68,6 +69,8 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, SCHEDULER_COMPONENTS, req.options, io);
     case 'kubelet-sim':
       return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
+    case 'metrics-server':
+      return runComponents(req.command, METRICS_SERVER_COMPONENTS, req.options, io);
   }
 }
 

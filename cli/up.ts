@@ -1,6 +1,6 @@
 import { startApiserver } from '../apiserver/main.js';
-import type { ControllerManagerRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
-import { controllerManagerStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
+import type { ControllerManagerRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
+import { controllerManagerStarter, kubeconfigStarter, kubeletSimStarter, metricsServerStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
@@ -40,6 +40,7 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+  metricsServerStarter((o: RunOptions) => (o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {})),
 ];
 
 /** What `kubeling apiserver` runs. */
@@ -71,5 +72,14 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.nodeNamePrefix !== undefined ? { namePrefix: o.nodeNamePrefix } : {}),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
+  })),
+];
+
+/** `kubeling metrics-server`. */
+export const METRICS_SERVER_COMPONENTS: readonly ComponentStarter<MetricsServerRunOptions>[] = [
+  kubeconfigStarter,
+  metricsServerStarter((o: MetricsServerRunOptions) => ({
+    ...(o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {}),
+    ...(o.securePort !== undefined ? { port: o.securePort } : {}),
   })),
 ];
