@@ -189,7 +189,7 @@ function customApi(ctx: MetricsApiContext, rest: string[], q: URLSearchParams, n
     metric: { name: metric, selector: null },
     timestamp: time(u.timestamp),
     windowSeconds: Math.round((u.windowMs || ctx.resolutionMs) / 1000),
-    value: `${Math.round(rps * 1000)}m`,
+    value: Math.round(rps * 1000) === 0 ? '0' : `${Math.round(rps * 1000)}m`,
   });
   const items: Record<string, unknown>[] = [];
   if (name !== '*') {
