@@ -59,6 +59,12 @@ function podMetrics(u: PodUsage, pod: KubeObject | undefined, now: number): Reco
   };
 }
 
+/** A canonical Quantity of a rate: `10`, `1500m`, `0`. */
+export function milliQuantity(v: number): string {
+  const milli = Math.round(Math.max(0, v) * 1000);
+  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+}
+
 export function discoveryGroups(): Record<string, unknown>[] {
   return [
     { name: METRICS_GROUP, versions: [{ groupVersion: `${METRICS_GROUP}/${METRICS_VERSION}`, version: METRICS_VERSION }], preferredVersion: { groupVersion: `${METRICS_GROUP}/${METRICS_VERSION}`, version: METRICS_VERSION } },
@@ -189,7 +195,7 @@ function customApi(ctx: MetricsApiContext, rest: string[], q: URLSearchParams, n
     metric: { name: metric, selector: null },
     timestamp: time(u.timestamp),
     windowSeconds: Math.round((u.windowMs || ctx.resolutionMs) / 1000),
-    value: Math.round(rps * 1000) === 0 ? '0' : `${Math.round(rps * 1000)}m`,
+    value: milliQuantity(rps),
   });
   const items: Record<string, unknown>[] = [];
   if (name !== '*') {
