@@ -10,6 +10,7 @@ import { handleResource, type RestContext } from './rest/resource-handler.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './rest/discovery.js';
 import { serveAggregatedDiscovery } from './rest/aggregated-discovery-response.js';
 import { sendBody } from './rest/respond.js';
+import { boolParam, type Query } from './rest/query.js';
 import { Registries } from './registry/registries.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { versionInfo } from './rest/version.js';
@@ -150,8 +151,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   };
 
   const api = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const [path, qs] = req.url.split('?', 2);
-    const watch = /(^|&)watch=(true|1)(&|$)/.test(qs ?? '');
+    const path = req.url.split('?', 1)[0];
+    const watch = boolParam(req.query as Query, 'watch');
     const info = parseRequestInfo(req.method, path, watch);
     // /apis/<group>/<version>/… of a remote APIService goes to its backend, discovery included.
     const segments = path.split('/');

@@ -80,6 +80,13 @@ describe('parseCli: flags', () => {
   });
 });
 
+describe('parseCli: up pod network', () => {
+  it('takes --cluster-cidr and --node-cidr-mask-size', () => {
+    const parsed = parseCli(['up', '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '25'], CWD);
+    expect(parsed).toMatchObject({ kind: 'run', command: 'up', options: { clusterCidr: '10.244.0.0/16', nodeCidrMaskSize: 25 } });
+  });
+});
+
 describe('parseCli: usage errors', () => {
   it.each([
     { argv: ['down'], message: 'unknown command "down"' },
@@ -166,6 +173,8 @@ describe('parseCli: client commands', () => {
       options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/home/me/project/stages/slow-pulls.yaml' },
     },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config=/etc/s.json'], options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/etc/s.json' } },
+    { argv: ['metrics-server', '--kubeconfig', 'kc'], options: { kubeconfigPath: kc } },
+    { argv: ['metrics-server', '--kubeconfig', 'kc', '--metric-resolution', '5s', '--secure-port', '4443'], options: { kubeconfigPath: kc, metricResolutionMs: 5000, securePort: 4443 } },
   ])('$argv', ({ argv, options }) => {
     expect(parseCli(argv, CWD)).toEqual({ kind: 'run', command: argv[0], options });
   });
@@ -181,6 +190,9 @@ describe('parseCli: client commands', () => {
     { argv: ['scheduler', '--kubeconfig', 'kc', '--no-help'], message: 'unknown flag: --no-help' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--nodes', '3'], message: 'unknown flag: --nodes' },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--leader-elect'], message: 'unknown flag: --leader-elect' },
+    { argv: ['metrics-server', '--kubeconfig', 'kc', '--metric-resolution', '10ms'], message: 'invalid --metric-resolution "10ms": must be at least 1s' },
+    { argv: ['metrics-server', '--kubeconfig', 'kc', '--secure-port', '70000'], message: /^invalid --secure-port "70000"/ },
+    { argv: ['up', '--metric-resolution', 'often'], message: /^invalid --metric-resolution "often"/ },
     { argv: ['up', '--leader-elect=false'], message: 'unknown flag: --leader-elect' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--data-dir', 'd'], message: 'unknown flag: --data-dir' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--controllers', 'nope'], message: /^invalid --controllers: "nope" is not in the list of known controllers \(node-ipam-controller, / },
@@ -189,6 +201,8 @@ describe('parseCli: client commands', () => {
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--cluster-cidr', '10.0.0.0'], message: 'invalid --cluster-cidr/--node-cidr-mask-size: invalid CIDR address: 10.0.0.0' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--cluster-cidr', 'fd00::/48'], message: 'invalid --cluster-cidr/--node-cidr-mask-size: IPv6 CIDR fd00::/48 is not supported' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--cluster-cidr', '10.0.0.0/24', '--node-cidr-mask-size', '16'], message: /^invalid --cluster-cidr\/--node-cidr-mask-size: node CIDR mask size \/16 must be between/ },
+    { argv: ['up', '--cluster-cidr', '10.0.0.0/24', '--node-cidr-mask-size', '16'], message: /^invalid --cluster-cidr\/--node-cidr-mask-size: node CIDR mask size \/16 must be between/ },
+    { argv: ['apiserver', '--cluster-cidr', '10.0.0.0/16'], message: 'unknown flag: --cluster-cidr' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-cidr-mask-size', '33'], message: 'invalid --node-cidr-mask-size "33": must be an integer from 1 to 32' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-monitor-grace-period', '40'], message: 'invalid --node-monitor-grace-period "40": must be a duration such as 40s, 2m or 1m30s' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-monitor-grace-period', '0'], message: 'invalid --node-monitor-grace-period "0": must be greater than 0' },

@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StoreKind } from '../apiserver/main.js';
 import {
   controllerManagerOptions,
+  podNetworkOptions,
   kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
@@ -17,6 +18,7 @@ import {
   type SchedulerRunOptions,
 } from './client-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
+import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
 export { LOG_LEVELS } from './values.js';
@@ -42,6 +44,11 @@ export interface RunOptions extends KubeletSimFileOptions {
   logLevel?: string;
   /** `up`'s --metric-resolution for its metrics server, ms (absent: 15 s). */
   metricResolutionMs?: number;
+  /** `up`: the --horizontal-pod-autoscaler-* flags given (absent: kube's defaults). */
+  hpa?: HpaFlagSettings;
+  /** `up` only: the pod network; absent: sized for --nodes (controllers/node-ipam/pod-network-size.ts). */
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
 }
 
 /** Each command's validated options. */
@@ -52,6 +59,7 @@ export interface CommandOptions {
   scheduler: SchedulerRunOptions;
   'kubelet-sim': KubeletSimRunOptions;
   'metrics-server': MetricsServerRunOptions;
+  hpa: HpaRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -140,6 +148,8 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
     case 'metrics-server':
       return { kind: 'run', command, options: metricsServerOptions(values, cwd) };
+    case 'hpa':
+      return { kind: 'run', command, options: hpaOptions(values, cwd) };
   }
 }
 
@@ -191,6 +201,9 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
   const resolution = parseMetricResolution(v['metric-resolution']);
   if (resolution !== undefined) options.metricResolutionMs = resolution;
+  const hpa = hpaFlagSettings(v);
+  if (Object.keys(hpa).length > 0) options.hpa = hpa;
+  Object.assign(options, podNetworkOptions(v));
   return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }
 

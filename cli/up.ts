@@ -1,7 +1,10 @@
+import { podNetworkFor, SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { startApiserver } from '../apiserver/main.js';
 import type { ControllerManagerRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
 import { controllerManagerStarter, kubeconfigStarter, kubeletSimStarter, metricsServerStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
+import type { HpaRunOptions } from './hpa-args.js';
+import { hpaStarter } from './hpa-component.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
 export const apiserverStarter: ComponentStarter = {
@@ -33,7 +36,7 @@ export const apiserverStarter: ComponentStarter = {
  */
 export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   apiserverStarter,
-  controllerManagerStarter(() => ({ leaderElect: false })),
+  controllerManagerStarter((o) => ({ leaderElect: false, ...upPodNetwork(o) })),
   schedulerStarter(() => ({ leaderElect: false })),
   kubeletSimStarter((o) => ({
     nodes: o.nodes,
@@ -41,7 +44,20 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
   metricsServerStarter((o: RunOptions) => (o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {})),
+  hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
 ];
+
+/**
+ * The pod network of `up`: the flags when given (a mask alone keeps the seed range),
+ * else one sized for --nodes, so `up --nodes 1000` gives every node a /24.
+ */
+export function upPodNetwork(o: RunOptions): { clusterCidr: string; nodeCidrMaskSize: number } {
+  if (o.clusterCidr !== undefined || o.nodeCidrMaskSize !== undefined) {
+    return { clusterCidr: o.clusterCidr ?? SEED_POD_NETWORK.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? SEED_POD_NETWORK.nodeCidrMaskSize };
+  }
+  const { clusterCidr, nodeCidrMaskSize } = podNetworkFor(o.nodes);
+  return { clusterCidr, nodeCidrMaskSize };
+}
 
 /** What `kubeling apiserver` runs. */
 export const APISERVER_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [apiserverStarter];
@@ -82,4 +98,10 @@ export const METRICS_SERVER_COMPONENTS: readonly ComponentStarter<MetricsServerR
     ...(o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {}),
     ...(o.securePort !== undefined ? { port: o.securePort } : {}),
   })),
+];
+
+/** `kubeling hpa`. */
+export const HPA_COMPONENTS: readonly ComponentStarter<HpaRunOptions>[] = [
+  kubeconfigStarter,
+  hpaStarter((o: HpaRunOptions) => ({ leaderElect: o.leaderElect, hpa: o.hpa })),
 ];

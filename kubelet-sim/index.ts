@@ -6,6 +6,7 @@ import { KUBELET_ENDPOINT } from './annotations.js';
 import { startLogServer } from './log-server.js';
 import { resolveNodeTemplate, type NodeTemplate, type ResolvedNodeTemplate } from './node-template.js';
 import { Simulator } from './simulator.js';
+import { createKubeletStreams } from './streams/kubelet-streams.js';
 import { createEventRecorder } from '../client/event-recorder.js';
 import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
 import { capacityOf } from './node-template.js';
@@ -88,6 +89,8 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   const qps = opts.qps ?? Math.max(50, Math.ceil(opts.nodes / 5) + 50);
 
   let sim: Simulator | undefined;
+  // exec, attach and port-forward (WebSocket upgrades on the same loopback server).
+  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim });
   const usageEvents = createEventRecorder(opts.client, { component: 'kubelet', clock, logger });
   const profiles = createProfileCache();
   const nodeSource = createNodeSource(() => sim, capacityOf(template), clock.now(), profiles, (pod, node, message) => {
@@ -121,6 +124,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
         [...(sim?.nodes.values() ?? [])].map((n) => ({ name: n.id.name, failed: n.failed, registered: n.registered, pods: n.pods.size })),
     },
     opts.port ?? 0,
+    streams.onUpgrade,
   );
 
   sim = new Simulator({
@@ -142,7 +146,9 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   });
   try {
     await sim.start();
+    await streams.start();
   } catch (err) {
+    streams.stop();
     await sim.stop();
     await server.close();
     throw err;
@@ -159,6 +165,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     backlog: () => s.backlog(),
     usage,
     async stop() {
+      streams.stop();
       await s.stop();
       await server.close();
       await usageEvents.stop({ drop: true });

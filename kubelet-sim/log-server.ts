@@ -46,9 +46,17 @@ export interface LogServer {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1:port (0: any free port). */
-export function startLogServer(host: LogServerHost, port = 0): Promise<LogServer> {
+/**
+ * Listens on 127.0.0.1:port (0: any free port). onUpgrade serves the WebSocket streams
+ * (exec, attach, port-forward: streams/exec-server.ts).
+ */
+export function startLogServer(
+  host: LogServerHost,
+  port = 0,
+  onUpgrade?: (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void,
+): Promise<LogServer> {
   const open = new Set<http.ServerResponse>();
+  const upgraded = new Set<import('node:stream').Duplex>();
   const server = http.createServer((req, res) => {
     open.add(res);
     res.on('close', () => open.delete(res));
@@ -60,6 +68,12 @@ export function startLogServer(host: LogServerHost, port = 0): Promise<LogServer
       else res.end();
     }
   });
+  server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    if (onUpgrade) onUpgrade(req, socket, head);
+    else socket.destroy();
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -69,6 +83,7 @@ export function startLogServer(host: LogServerHost, port = 0): Promise<LogServer
         close: () =>
           new Promise<void>((done) => {
             for (const res of open) res.destroy();
+            for (const socket of upgraded) socket.destroy();
             server.close(() => done());
             server.closeAllConnections?.();
           }),
@@ -108,6 +123,10 @@ function route(host: LogServerHost, req: http.IncomingMessage, res: http.ServerR
   }
   if (req.method === 'GET' && url.pathname === '/nodes') {
     json(res, 200, { nodes: host.listNodes() });
+    return;
+  }
+  if (['exec', 'attach', 'portForward', 'portforward'].includes(parts[0] ?? '')) {
+    text(res, 400, 'Upgrade request required');
     return;
   }
   if (req.method === 'GET' && parts[0] === 'node' && parts.length >= 3 && host.nodeStats) {
