@@ -12,6 +12,9 @@ import {
   kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
+  metricsServerOptions,
+  parseMetricResolution,
+  type MetricsServerRunOptions,
   type ControllerManagerRunOptions,
   type FlagValues,
   type KubeletSimFileOptions,
@@ -24,7 +27,7 @@ import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions }
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
 export { LOG_LEVELS } from './values.js';
-export type { ClientRunOptions, ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, SchedulerRunOptions } from './client-args.js';
+export type { ClientRunOptions, ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, SchedulerRunOptions } from './client-args.js';
 
 /**
  * Validated options of `up` / `apiserver`; paths are absolute. The kubelet-sim file
@@ -43,6 +46,8 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   tokenAuthFile?: string;
   /** Absent: KUBELING_LOG_LEVEL or info (see lib/logger.ts). */
   logLevel?: string;
+  /** `up`'s --metric-resolution for its metrics server, ms (absent: 15 s). */
+  metricResolutionMs?: number;
   /** `up`: the --horizontal-pod-autoscaler-* flags given (absent: kube's defaults). */
   hpa?: HpaFlagSettings;
   /** `up`: kube-proxy's flags (--proxy-mode, --nodeport-addresses, --flannel-backend). */
@@ -61,6 +66,7 @@ export interface CommandOptions {
   'controller-manager': ControllerManagerRunOptions;
   scheduler: SchedulerRunOptions;
   'kubelet-sim': KubeletSimRunOptions;
+  'metrics-server': MetricsServerRunOptions;
   hpa: HpaRunOptions;
   'kube-proxy': KubeProxyRunOptions;
   dns: DnsRunOptions;
@@ -150,6 +156,8 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: schedulerOptions(values, cwd) };
     case 'kubelet-sim':
       return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
+    case 'metrics-server':
+      return { kind: 'run', command, options: metricsServerOptions(values, cwd) };
     case 'hpa':
       return { kind: 'run', command, options: hpaOptions(values, cwd) };
     case 'kube-proxy':
@@ -205,6 +213,8 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   if (v.kubeconfig !== undefined) options.kubeconfigPath = parsePath('kubeconfig', v.kubeconfig, cwd);
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
+  const resolution = parseMetricResolution(v['metric-resolution']);
+  if (resolution !== undefined) options.metricResolutionMs = resolution;
   const hpa = hpaFlagSettings(v);
   if (Object.keys(hpa).length > 0) options.hpa = hpa;
   const proxy = kubeProxyFlagSettings(v);

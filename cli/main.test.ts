@@ -62,6 +62,10 @@ vi.mock('../kubelet-sim/index.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startKubeletSim: async (opts: never) => fakeComponent('kubelet-sim', opts),
 }));
+vi.mock('../metrics-server/metrics-server.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startMetricsServer: async (opts: never) => fakeComponent('metrics-server', opts),
+}));
 vi.mock('../hpa/start-hpa.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startHpa: async (opts: never) => fakeComponent('hpa', opts),
@@ -230,6 +234,7 @@ describe('run', () => {
       'controller-manager': { leaderElect: false, clusterCidr: '100.96.0.0/16', nodeCidrMaskSize: 24, connection: expect.objectContaining(inProcess) },
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
       'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
+      'metrics-server': { connection: expect.objectContaining(inProcess) },
       hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), connection: expect.objectContaining(inProcess) },
       'kube-proxy': { clusterCIDR: '100.96.0.0/16', connection: expect.objectContaining(inProcess) },
       dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
@@ -242,6 +247,7 @@ describe('run', () => {
       'start controller-manager',
       'start scheduler',
       'start kubelet-sim',
+      'start metrics-server',
       'start hpa',
       'start kube-proxy',
       'start dns',
@@ -251,6 +257,8 @@ describe('run', () => {
       'close client kubeling-kube-proxy',
       'stop hpa',
       'close client kubeling-hpa',
+      'stop metrics-server',
+      'close client kubeling-metrics-server',
       'stop kubelet-sim',
       'close client kubeling-kubelet-sim',
       'stop scheduler',

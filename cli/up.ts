@@ -1,7 +1,7 @@
 import { podNetworkFor, SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { startApiserver } from '../apiserver/main.js';
-import type { ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
-import { controllerManagerStarter, dnsStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
+import type { ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
+import { controllerManagerStarter, dnsStarter, kubeconfigStarter, kubeletSimStarter, metricsServerStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
 import type { HpaRunOptions } from './hpa-args.js';
 import { hpaStarter } from './hpa-component.js';
@@ -46,6 +46,7 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+  metricsServerStarter((o: RunOptions) => (o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {})),
   hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
   kubeProxyStarter((o) => ({ ...(o.proxy ?? {}), clusterCidr: upPodNetwork(o).clusterCidr })),
   // The cluster DNS, unless --dns-port none.
@@ -108,6 +109,15 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.nodeNamePrefix !== undefined ? { namePrefix: o.nodeNamePrefix } : {}),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
+  })),
+];
+
+/** `kubeling metrics-server`. */
+export const METRICS_SERVER_COMPONENTS: readonly ComponentStarter<MetricsServerRunOptions>[] = [
+  kubeconfigStarter,
+  metricsServerStarter((o: MetricsServerRunOptions) => ({
+    ...(o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {}),
+    ...(o.securePort !== undefined ? { port: o.securePort } : {}),
   })),
 ];
 
