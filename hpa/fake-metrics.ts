@@ -26,6 +26,13 @@ export interface FakeMetricsApi {
   usage: Map<string, FakeUsage>;
   setCpu(namespace: string, pod: string, cpu: string, container?: string): void;
   down: boolean;
+  /**
+   * Usage computed per request instead of read from `usage` (a load model): given a
+   * selected pod and every pod the selector matched. Undefined: the pod has no sample.
+   */
+  model?: (pod: Pod, selected: readonly Pod[]) => FakeUsage | undefined;
+  /** The PodMetrics window, metav1.Duration text; default 30s (metrics-server's resolution). */
+  window: string;
   /** Every path asked, in order. */
   readonly calls: string[];
 }
@@ -70,6 +77,7 @@ export function createFakeMetricsApi(client: RestClient, clock: Clock): FakeMetr
     usage,
     calls,
     down: false,
+    window: '30s',
     setCpu(namespace, pod, cpu, container = 'app') {
       const u = usage.get(`${namespace}/${pod}`) ?? { containers: {} };
       u.containers[container] = { ...u.containers[container], cpu };
@@ -89,7 +97,7 @@ export function createFakeMetricsApi(client: RestClient, clock: Clock): FakeMetr
       const custom = metricsPath[3] ? decodeURIComponent(metricsPath[3]) : undefined;
       const items: unknown[] = [];
       for (const p of pods) {
-        const u = usage.get(`${namespace}/${p.metadata.name}`);
+        const u = api.model ? api.model(p, pods) : usage.get(`${namespace}/${p.metadata.name}`);
         if (!u) continue;
         if (custom) {
           const value = u.custom?.[custom];
@@ -101,7 +109,7 @@ export function createFakeMetricsApi(client: RestClient, clock: Clock): FakeMetr
         items.push({
           metadata: { name: p.metadata.name, namespace, labels: p.metadata.labels },
           timestamp,
-          window: '30s',
+          window: api.window,
           containers: Object.entries(u.containers).map(([name, res]) => ({ name, usage: res })),
         });
       }
