@@ -70,7 +70,11 @@ const DISCOVERY: Record<string, unknown> = {
 
 const podsRef = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
 
-export function createFakeMetricsApi(client: RestClient, clock: Clock): FakeMetricsApi {
+/** Where the fake lists pods: the client (default), or an indexed cache (benchmarks). */
+export type PodSource = (namespace: string) => Promise<readonly Pod[]> | readonly Pod[];
+
+export function createFakeMetricsApi(client: RestClient, clock: Clock, podSource?: PodSource): FakeMetricsApi {
+  const listPods: PodSource = podSource ?? (async (namespace) => (await client.list<Pod>(podsRef, { namespace })).items);
   const usage = new Map<string, FakeUsage>();
   const calls: string[] = [];
   const api: FakeMetricsApi = {
@@ -92,7 +96,7 @@ export function createFakeMetricsApi(client: RestClient, clock: Clock): FakeMetr
       if (api.down) throw ApiError.from(503, 'the server is currently unable to handle the request', 'ServiceUnavailable');
       const namespace = decodeURIComponent(metricsPath[2]!);
       const selector = parseLabelSelector(query.labelSelector ?? '');
-      const pods = (await client.list<Pod>(podsRef, { namespace })).items.filter((p) => matchesLabels(selector, p.metadata.labels));
+      const pods = (await listPods(namespace)).filter((p) => matchesLabels(selector, p.metadata.labels));
       const timestamp = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const custom = metricsPath[3] ? decodeURIComponent(metricsPath[3]) : undefined;
       const items: unknown[] = [];
