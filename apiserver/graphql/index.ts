@@ -8,6 +8,7 @@ import { formatErrors, toGraphqlError } from './errors.js';
 import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.js';
 import { decideConnect } from './auth.js';
 import { registerPlayground } from './playground.js';
+import { RelationReads } from './relation-reads.js';
 
 /**
  * GraphQL for the apiserver: `/graphql` (POST, GET, and WebSocket subscriptions) and the
@@ -24,6 +25,7 @@ import { registerPlayground } from './playground.js';
  */
 
 export const GRAPHQL_PATH = '/graphql';
+export const MAX_QUERY_DEPTH = 12;
 
 export interface GraphqlOptions {
   registries: Registries;
@@ -56,9 +58,12 @@ async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<vo
 }
 
 export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions): Promise<void> {
-  const kube = (user: UserInfo | undefined, log: KubeContext['log']): GraphqlContext => ({
-    kube: { registries: opts.registries, authRequired: opts.authRequired, user, log },
-  });
+  const kube = (user: UserInfo | undefined, log: KubeContext['log']): GraphqlContext => {
+    let reads: RelationReads | undefined;
+    return {
+      kube: { registries: opts.registries, authRequired: opts.authRequired, user, log, reads: () => (reads ??= new RelationReads(opts.registries)) },
+    };
+  };
 
   registerPlayground(app);
 
@@ -79,6 +84,9 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
       path: GRAPHQL_PATH,
       // The playground is ours (playground.ts): mercurius' loads GraphiQL from a CDN.
       graphiql: false,
+      // Relations make the graph cyclic (pod → node → pods → node …): bound how deep a
+      // query may walk it. 12 levels hold every example and any sensible question.
+      queryDepth: MAX_QUERY_DEPTH,
       context: (req: FastifyRequest) => kube(req.user, req.log),
       errorFormatter: formatErrors,
       subscription: {

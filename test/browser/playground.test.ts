@@ -30,12 +30,11 @@ describe.skipIf(!chromiumAvailable())('GraphiQL playground in Chromium', () => {
 
     await page.goto(`${api.url}/graphiql`);
     await page.waitForSelector('.graphiql-container', { timeout: 30_000 });
-    // The first tab holds the PodsAndNodes example.
-    await page.locator('.graphiql-query-editor').getByText('PodsAndNodes').first().waitFor({ timeout: 30_000 });
+    // The first tab holds the DeploymentsToNodes example (relations).
+    await page.locator('.graphiql-query-editor').getByText('DeploymentsToNodes').first().waitFor({ timeout: 30_000 });
     await page.click('.graphiql-execute-button');
-    await page.locator('.graphiql-response').getByText('"nodes"').first().waitFor({ timeout: 30_000 });
+    await page.locator('.graphiql-response').getByText('"deployments"').first().waitFor({ timeout: 30_000 });
     const response = await page.textContent('.graphiql-response');
-    expect(response).toContain('"pods"');
     expect(response).toContain('"items"');
     expect(response).not.toContain('"errors"');
     await page.screenshot({ path: artifactPath('graphiql-playground.png') });

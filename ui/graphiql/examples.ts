@@ -9,6 +9,27 @@ export interface ExampleTab {
 
 export const EXAMPLE_TABS: ExampleTab[] = [
   {
+    query: `# Which nodes run each Deployment's pods, with their IPs, the node's allocation
+# and the latest events: one query, where REST needs a request per object.
+# Try: kubectl create deployment web --image=nginx --replicas=3
+query DeploymentsToNodes {
+  deployments(namespace: "default") {
+    items {
+      metadata { name }
+      spec { replicas }
+      status { readyReplicas }
+      pods {
+        metadata { name }
+        status { phase podIP }
+        node { metadata { name } allocated }
+        events(limit: 3) { reason message }
+      }
+    }
+  }
+}
+`,
+  },
+  {
     query: `# The pods of the default namespace with the node each runs on and its IP.
 # Try: kubectl create deployment web --image=nginx --replicas=3
 query PodsAndNodes {
