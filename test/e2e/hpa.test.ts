@@ -119,7 +119,10 @@ describe('the HPA walkthrough with the real kubectl', () => {
     expect(describe).toMatch(/resource cpu on pods\s+\(as a percentage of request\):\s+4\d% \(9\dm\) \/ 50%/);
     expect(describe).toMatch(/ScalingActive\s+True\s+ValidMetricFound\s+the HPA was able to successfully calculate a replica count from cpu resource utilization \(percentage of request\)/);
     expect(describe).toContain('New size: 4; reason: cpu resource utilization (percentage of request) above target');
-    expect(describe).toContain('New size: 7; reason: cpu resource utilization (percentage of request) above target');
+    // The reason is empty when the 7 comes from the stabilization window (an earlier
+    // recommendation of 7 while the new pods were not Ready yet) rather than from this
+    // sync's metric: kube words it the same way in that case.
+    expect(describe).toMatch(/New size: 7; reason:( cpu resource utilization \(percentage of request\) above target)?\n/);
     expect(describe).toMatch(/SuccessfulRescale/);
   }, 120_000);
 
@@ -217,8 +220,8 @@ describe('bad input', () => {
     expect(noRequest).toMatch(/ScalingActive\s+False\s+FailedGetResourceMetric/);
     expect(noRequest).toContain('FailedComputeMetricsReplicas');
     expect((await hpaRow(c, 'norequest'))[2]).toBe('cpu: <unknown>/50%');
-    // php-apache is still served: back at 1 replica with a fresh 0% reading.
-    expect((await hpaRow(c, 'php-apache')).slice(2, 6)).toEqual(['cpu: 0%/50%', '1', '10', '1']);
+    // php-apache is still served: at 1 replica with a fresh 0% reading.
+    await waitUntil(async () => (await hpaRow(c, 'php-apache')).slice(2, 6).join(' ') === 'cpu: 0%/50% 1 10 1', 'php-apache still served', 15_000);
   }, 90_000);
 
   it('metrics backend down: ScalingActive False with the reason, replicas unchanged', async () => {
