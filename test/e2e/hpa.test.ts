@@ -99,6 +99,17 @@ describe('the HPA walkthrough with the real kubectl', () => {
       30_000,
     );
     expect(row.slice(0, 6)).toEqual(['php-apache', 'Deployment/php-apache', 'cpu: 0%/50%', '1', '10', '1']);
+    // The same object through autoscaling/v1 (what older clients read), and older kubectls' columns.
+    const v1 = JSON.parse(await run(c, ['get', '--raw', '/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers/php-apache'])) as {
+      spec: { targetCPUUtilizationPercentage?: number };
+      status: { currentCPUUtilizationPercentage?: number; currentReplicas?: number };
+    };
+    expect([v1.spec.targetCPUUtilizationPercentage, v1.status.currentCPUUtilizationPercentage, v1.status.currentReplicas]).toEqual([50, 0, 1]);
+    for (const version of ['1.27', '1.33']) {
+      const res = await c.kubectl(['get', 'hpa', 'php-apache', '--no-headers'], { version });
+      if (res.code === 0) expect(res.stdout.trim().split(/\s{2,}/).slice(0, 6)).toEqual(['php-apache', 'Deployment/php-apache', 'cpu: 0%/50%', '1', '10', '1']);
+      else expect(res.stderr).toMatch(/no such file|ENOENT/); // that kubectl is not installed here
+    }
   }, 60_000);
 
   it('under load, TARGETS climbs to hundreds of % and REPLICAS grows to 7, as the walkthrough shows', async () => {
