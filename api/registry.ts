@@ -2,6 +2,7 @@ import type { ResourceType } from './types.js';
 import { coreResources } from './core/index.js';
 import { appsResources } from './apps/index.js';
 import { autoscalingResources } from './autoscaling/index.js';
+import { batchResources } from './batch/index.js';
 import { coordinationResources } from './coordination/index.js';
 import { discoveryResources } from './discovery/index.js';
 import { policyResources } from './policy/index.js';
@@ -14,6 +15,7 @@ export const resources: readonly ResourceType[] = [
   ...coreResources,
   ...appsResources,
   ...autoscalingResources,
+  ...batchResources,
   ...coordinationResources,
   ...discoveryResources,
   ...policyResources,

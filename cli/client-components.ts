@@ -7,6 +7,7 @@ import type { ClientRunOptions } from './client-args.js';
 import type { ComponentStarter, UpContext } from './components.js';
 import { readFlagFile } from './flag-files.js';
 import { kubelingVersion } from './version.js';
+import { startDnsComponent } from '../dns/component.js';
 
 /**
  * The components that are clients of the apiserver, as starters for both `up` (connected
@@ -149,4 +150,20 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
       prepared.set(ctx, loadKubeletSimFiles(settings(ctx.options)));
     },
   };
+}
+
+export interface DnsSettings {
+  port: number;
+  address: string;
+  clusterDomain: string;
+}
+
+/** The cluster DNS (`kubeling dns`): kubeadm's CoreDNS addon objects, then the loopback server; fills ctx.dns. */
+export function dnsStarter<O>(settings: (options: O) => DnsSettings): ComponentStarter<O> {
+  return clientStarter('dns', async (client, ctx) => {
+    const s = settings(ctx.options);
+    const dns = await startDnsComponent({ client, logger: ctx.logger, port: s.port, address: s.address, clusterDomain: s.clusterDomain });
+    ctx.dns = { address: dns.address, port: dns.port };
+    return dns;
+  });
 }

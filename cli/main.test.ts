@@ -66,6 +66,14 @@ vi.mock('../hpa/start-hpa.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startHpa: async (opts: never) => fakeComponent('hpa', opts),
 }));
+vi.mock('../kube-proxy/kube-proxy.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startKubeProxy: async (opts: never) => fakeComponent('kube-proxy', opts),
+}));
+vi.mock('../dns/component.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startDnsComponent: async (opts: { port: number; address: string }) => ({ ...fakeComponent('dns', opts as never), address: opts.address, port: opts.port === 0 ? 40053 : opts.port }),
+}));
 
 const tmp = mkdtempSync(join(tmpdir(), 'kubeling-cli-main-'));
 const KUBECONFIG = join(tmp, 'kubeconfig');
@@ -182,7 +190,9 @@ describe('run', () => {
     expect(started).toHaveLength(1);
     expect(started[0]).toMatchObject({ dataDir: '/work/x/state', port: 7443, bindAddress: '127.0.0.1', store: 'sqlite' });
     expect(f.out()).toBe(
-      'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\nGraphQL playground: https://127.0.0.1:6443/graphiql#token=token\n',
+      'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\n' +
+        'GraphQL playground: https://127.0.0.1:6443/graphiql#token=token\n' +
+        'Cluster DNS (udp+tcp) at 127.0.0.1:10053: dig @127.0.0.1 -p 10053 kubernetes.default.svc.cluster.local\n',
     );
     expect(closed).not.toHaveBeenCalled();
     f.signals.emit('SIGTERM');
@@ -221,6 +231,8 @@ describe('run', () => {
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
       'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
       hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), connection: expect.objectContaining(inProcess) },
+      'kube-proxy': { clusterCIDR: '100.96.0.0/16', connection: expect.objectContaining(inProcess) },
+      dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
     });
     expect(componentOpts.scheduler!.connection).toMatchObject({ userAgent: expect.stringMatching(/^kubeling-scheduler\/v/) });
     f.signals.emit('SIGTERM');
@@ -231,6 +243,12 @@ describe('run', () => {
       'start scheduler',
       'start kubelet-sim',
       'start hpa',
+      'start kube-proxy',
+      'start dns',
+      'stop dns',
+      'close client kubeling-dns',
+      'stop kube-proxy',
+      'close client kubeling-kube-proxy',
       'stop hpa',
       'close client kubeling-hpa',
       'stop kubelet-sim',
