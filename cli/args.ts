@@ -13,6 +13,7 @@ import {
   type KubeletSimRunOptions,
   type SchedulerRunOptions,
 } from './client-args.js';
+import { autoscalerOptions, type AutoscalerFlagOptions } from './autoscaler-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
@@ -36,6 +37,8 @@ export interface RunOptions extends KubeletSimFileOptions {
   tokenAuthFile?: string;
   /** Absent: KUBELING_LOG_LEVEL or info (see lib/logger.ts). */
   logLevel?: string;
+  /** `up`'s autoscaling flags (cli/autoscaler-args.ts). */
+  autoscaling?: AutoscalerFlagOptions;
 }
 
 /** Each command's validated options. */
@@ -180,6 +183,8 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   if (v.kubeconfig !== undefined) options.kubeconfigPath = parsePath('kubeconfig', v.kubeconfig, cwd);
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
+  const autoscaling = autoscalerOptions(v, cwd);
+  if (autoscaling.autoscaleNodes || autoscaling.nodeGroupsPath || Object.keys(autoscaling.ca).length > 0) options.autoscaling = autoscaling;
   return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }
 

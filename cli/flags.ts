@@ -1,3 +1,5 @@
+import { AUTOSCALER_FLAGS } from './autoscaler-args.js';
+
 /**
  * The flags of the long-running commands, as data: args.ts builds the parser from this
  * table and help.ts the help text, so the two cannot drift apart.
@@ -82,6 +84,7 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'JSON or YAML overrides of the simulated pod lifecycle: stage delays, crash-loop back-off… (see kubelet-sim/README.md)',
     commands: ['up', 'kubelet-sim'],
   },
+  ...AUTOSCALER_FLAGS,
   { name: 'log-level', value: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent (default info)', commands: ALL },
   { name: 'help', short: 'h', help: 'show this help', commands: ALL },
 ];

@@ -2,6 +2,7 @@ import { startApiserver } from '../apiserver/main.js';
 import type { ControllerManagerRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
 import { controllerManagerStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
+import { cloudControllerManagerStarter, cloudStarter, clusterAutoscalerStarter, staticNodes } from './autoscaler-components.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
 export const apiserverStarter: ComponentStarter = {
@@ -36,10 +37,13 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   controllerManagerStarter(() => ({ leaderElect: false })),
   schedulerStarter(() => ({ leaderElect: false })),
   kubeletSimStarter((o) => ({
-    nodes: o.nodes,
+    nodes: staticNodes(o),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+  cloudStarter,
+  cloudControllerManagerStarter,
+  clusterAutoscalerStarter,
 ];
 
 /** What `kubeling apiserver` runs. */
