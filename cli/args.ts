@@ -21,6 +21,7 @@ import {
   type KubeletSimRunOptions,
   type SchedulerRunOptions,
 } from './client-args.js';
+import { autoscalerOptions, type AutoscalerFlagOptions } from './autoscaler-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
 import { kubeProxyFlagSettings, kubeProxyOptions, type KubeProxyFlagSettings, type KubeProxyRunOptions } from './kube-proxy-args.js';
 import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
@@ -57,6 +58,8 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   nodeCidrMaskSize?: number;
   /** --advertise-address (absent: derived from the bind address). */
   advertiseAddress?: string;
+  /** `up`'s autoscaling flags (cli/autoscaler-args.ts). */
+  autoscaling?: AutoscalerFlagOptions;
 }
 
 /** Each command's validated options. */
@@ -221,6 +224,8 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   if (Object.keys(proxy).length > 0) options.proxy = proxy;
   Object.assign(options, podNetworkOptions(v));
   if (v['advertise-address'] !== undefined) options.advertiseAddress = parseAdvertiseAddress(v['advertise-address']);
+  const autoscaling = autoscalerOptions(v, cwd);
+  if (autoscaling.autoscaleNodes || autoscaling.nodeGroupsPath || Object.keys(autoscaling.ca).length > 0) options.autoscaling = autoscaling;
   const dns = command === 'up' ? dnsFlagOptions(v, true) : {};
   return { ...options, ...dns, ...kubeletSimFileOptions(v, cwd) };
 }

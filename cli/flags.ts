@@ -1,3 +1,5 @@
+import { AUTOSCALER_FLAGS } from './autoscaler-args.js';
+
 /**
  * The flags of the long-running commands, as data: args.ts builds the parser from this
  * table and help.ts the help text, so the two cannot drift apart.
@@ -149,6 +151,7 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'address the kubernetes Service endpoints list (default the bind address, or 10.0.0.2 when binding loopback)',
     commands: SERVER_COMMANDS,
   },
+  ...AUTOSCALER_FLAGS,
   { name: 'log-level', value: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent (default info)', commands: ALL },
   { name: 'help', short: 'h', help: 'show this help', commands: ALL },
 ];

@@ -58,6 +58,23 @@ vi.mock('../scheduler/scheduler.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startScheduler: async (opts: never) => fakeComponent('scheduler', opts),
 }));
+vi.mock('../cloud/sim-cloud.js', () => ({
+  SimCloud: class {
+    constructor(readonly opts: { statePath?: string }) {}
+    start() {
+      events.push('start cloud');
+    }
+    stop() {
+      events.push('stop cloud');
+    }
+  },
+}));
+vi.mock('../cloud/ccm/cloud-controller-manager.js', () => ({
+  startCloudControllerManager: async (opts: never) => fakeComponent('cloud-controller-manager', opts),
+}));
+vi.mock('../cluster-autoscaler/index.js', () => ({
+  startClusterAutoscaler: async (opts: never) => ({ ...fakeComponent('cluster-autoscaler', opts), metricsPort: 8085 }),
+}));
 vi.mock('../kubelet-sim/index.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startKubeletSim: async (opts: never) => fakeComponent('kubelet-sim', opts),
@@ -238,6 +255,7 @@ describe('run', () => {
       hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), connection: expect.objectContaining(inProcess) },
       'kube-proxy': { clusterCIDR: '100.96.0.0/16', connection: expect.objectContaining(inProcess) },
       dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
+      'cloud-controller-manager': { cloud: expect.anything(), leaderElect: false, connection: expect.objectContaining(inProcess) },
     });
     expect(componentOpts.scheduler!.connection).toMatchObject({ userAgent: expect.stringMatching(/^kubeling-scheduler\/v/) });
     f.signals.emit('SIGTERM');
@@ -251,6 +269,12 @@ describe('run', () => {
       'start hpa',
       'start kube-proxy',
       'start dns',
+      'start cloud',
+      'start cloud-controller-manager',
+      'stop cloud-controller-manager',
+      'close client kubeling-cloud-controller-manager',
+      'stop cloud',
+      'close client kubeling-cloud',
       'stop dns',
       'close client kubeling-dns',
       'stop kube-proxy',
@@ -298,6 +322,19 @@ describe('run', () => {
     f.signals.emit('SIGINT');
     expect(await done).toBe(0);
     expect(events).toEqual([`start ${name}`, `stop ${name}`, `close client kubeling-${name}`]);
+  });
+
+  it('up --autoscale-nodes makes the group the cluster: no static nodes, a cluster autoscaler with the CA flags given', async () => {
+    const f = fakeIo();
+    const done = run(['up', '--nodes', '1', '--autoscale-nodes', '1:5', '--scale-down-unneeded-time', '30s', '--expander', 'most-pods', '--max-nodes-total', '4'], f.io);
+    await f.printed('export KUBECONFIG=');
+    expect(componentOpts['kubelet-sim']).toMatchObject({ nodes: 0 });
+    expect(componentOpts['cluster-autoscaler']).toMatchObject({
+      leaderElect: false,
+      options: { scaleDownUnneededTimeMs: 30_000, expander: ['most-pods'], maxNodesTotal: 4 },
+    });
+    f.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
   });
 
   it('up passes --node-template and --stage-config to its kubelet-sim', async () => {

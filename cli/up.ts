@@ -7,6 +7,7 @@ import type { HpaRunOptions } from './hpa-args.js';
 import { hpaStarter } from './hpa-component.js';
 import type { KubeProxyRunOptions } from './kube-proxy-args.js';
 import { kubeProxyStarter } from './kube-proxy-component.js';
+import { cloudControllerManagerStarter, cloudStarter, clusterAutoscalerStarter, staticNodes } from './autoscaler-components.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
 export const apiserverStarter: ComponentStarter = {
@@ -42,7 +43,7 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   controllerManagerStarter((o) => ({ leaderElect: false, ...upPodNetwork(o) })),
   schedulerStarter(() => ({ leaderElect: false })),
   kubeletSimStarter((o) => ({
-    nodes: o.nodes,
+    nodes: staticNodes(o),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
@@ -51,6 +52,9 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   kubeProxyStarter((o) => ({ ...(o.proxy ?? {}), clusterCidr: upPodNetwork(o).clusterCidr })),
   // The cluster DNS, unless --dns-port none.
   skipWhen((o) => o.dnsPort === 'none', dnsStarter((o: RunOptions) => ({ port: o.dnsPort === 'none' || o.dnsPort === undefined ? 10053 : o.dnsPort, address: o.dnsAddress ?? '127.0.0.1', clusterDomain: o.clusterDomain ?? 'cluster.local' }))),
+  cloudStarter,
+  cloudControllerManagerStarter,
+  clusterAutoscalerStarter,
 ];
 
 /** A starter that starts nothing when `skip(options)`: a component turned off by a flag. */
