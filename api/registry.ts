@@ -7,6 +7,7 @@ import { coordinationResources } from './coordination/index.js';
 import { discoveryResources } from './discovery/index.js';
 import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
+import { storageResources } from './storage/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -18,6 +19,7 @@ export const resources: readonly ResourceType[] = [
   ...discoveryResources,
   ...policyResources,
   ...rbacResources,
+  ...storageResources,
 ];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {

@@ -5,6 +5,7 @@ import { endpointSliceController } from './endpointslice/endpointslice-controlle
 import { replicaSetController } from './replicaset/replicaset-controller.js';
 import { jobController } from './job/job-controller.js';
 import { daemonSetController } from './daemonset/daemonset-controller.js';
+import { statefulSetController } from './statefulset/statefulset-controller.js';
 import { cronJobController } from './cronjob/cronjob-controller.js';
 import { ttlAfterFinishedController } from './ttl-after-finished/ttl-after-finished-controller.js';
 import { garbageCollectorController } from './garbage-collector/garbage-collector.js';
@@ -35,4 +36,5 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   ttlAfterFinishedController,
   cronJobController,
   daemonSetController,
+  statefulSetController,
 ];
