@@ -6,6 +6,7 @@ import { replicaSetController } from './replicaset/replicaset-controller.js';
 import { jobController } from './job/job-controller.js';
 import { daemonSetController } from './daemonset/daemonset-controller.js';
 import { statefulSetController } from './statefulset/statefulset-controller.js';
+import { pvBinderController } from './volume/pv-binder-controller.js';
 import { cronJobController } from './cronjob/cronjob-controller.js';
 import { ttlAfterFinishedController } from './ttl-after-finished/ttl-after-finished-controller.js';
 import { garbageCollectorController } from './garbage-collector/garbage-collector.js';
@@ -37,4 +38,5 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   cronJobController,
   daemonSetController,
   statefulSetController,
+  pvBinderController,
 ];
