@@ -17,6 +17,8 @@ import { versionInfo } from './rest/version.js';
 import { registerOpenApiRoutes } from '../openapi/routes.js';
 import { registerGraphql } from './graphql/index.js';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
+import { createApiserverMetrics } from './metrics/apiserver-metrics.js';
+import { registerMetrics } from './metrics/register.js';
 
 export interface AppOptions {
   store: Store;
@@ -69,7 +71,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
-  const registries = new Registries(options.store, clock);
+  // Every storage call is timed for /metrics (etcd_request_duration_seconds).
+  const metrics = createApiserverMetrics();
+  const registries = new Registries(metrics.instrumentStore(options.store), clock);
   const ctx: RestContext = { registries, clock, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
 
   // Bodies are parsed by the handlers, by Content-Type, so that every malformed body
@@ -161,6 +165,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   registerOpenApiRoutes(app);
+  registerMetrics(app, metrics, options.store);
   await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator });
 
   app.addHook('onReady', async () => {
