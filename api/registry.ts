@@ -6,6 +6,8 @@ import { coordinationResources } from './coordination/index.js';
 import { discoveryResources } from './discovery/index.js';
 import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
+import { schedulingResources } from './scheduling/index.js';
+import { nodeResources } from './node/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -16,6 +18,8 @@ export const resources: readonly ResourceType[] = [
   ...discoveryResources,
   ...policyResources,
   ...rbacResources,
+  ...schedulingResources,
+  ...nodeResources,
 ];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {

@@ -2,6 +2,7 @@ import type { Registries } from './registries.js';
 import { ApiError } from '../rest/errors.js';
 import { KUBERNETES_SERVICE_IP } from './hooks/services.js';
 import type { KubeObject } from '../../api/types.js';
+import { priorityClassResource, SYSTEM_PRIORITY_CLASSES } from '../../api/scheduling/index.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
@@ -12,6 +13,10 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube
 export async function bootstrap(reg: Registries, servingPort: number): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(() => reg.namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  }
+  // kube-apiserver's scheduling bootstrap: the two system PriorityClasses.
+  for (const pc of SYSTEM_PRIORITY_CLASSES) {
+    await ensure(() => reg.for(priorityClassResource).create(undefined, structuredClone(pc)));
   }
   const svc: KubeObject = {
     apiVersion: 'v1',
