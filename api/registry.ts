@@ -8,6 +8,8 @@ import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
 import { schedulingResources } from './scheduling/index.js';
 import { nodeResources } from './node/index.js';
+import { authnResources } from './authn/index.js';
+import { authzResources } from './authz/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -20,6 +22,8 @@ export const resources: readonly ResourceType[] = [
   ...rbacResources,
   ...schedulingResources,
   ...nodeResources,
+  ...authnResources,
+  ...authzResources,
 ];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {

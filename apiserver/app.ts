@@ -19,6 +19,9 @@ import { registerGraphql } from './graphql/index.js';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 import { createApiserverMetrics } from './metrics/apiserver-metrics.js';
 import { registerMetrics } from './metrics/register.js';
+import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
+import { registerAuthorization } from './auth/authorize-hook.js';
+import { serveReview } from './auth/review-handler.js';
 
 export interface AppOptions {
   store: Store;
@@ -74,6 +77,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every storage call is timed for /metrics (etcd_request_duration_seconds).
   const metrics = createApiserverMetrics();
   const registries = new Registries(metrics.instrumentStore(options.store), clock);
+  const authorizer = createRbacAuthorizer(registries);
   const ctx: RestContext = { registries, clock, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
 
   // Bodies are parsed by the handlers, by Content-Type, so that every malformed body
@@ -156,6 +160,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
       return discovery(req, reply);
     }
+    if (await serveReview({ authorizer, clock }, req, reply, info, req.user ?? ADMIN)) return;
     await handleResource(ctx, req, reply, info);
   };
 
@@ -166,6 +171,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerOpenApiRoutes(app);
   registerMetrics(app, metrics, options.store);
+  registerAuthorization(app, authorizer);
   await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator });
 
   app.addHook('onReady', async () => {
