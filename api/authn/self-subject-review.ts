@@ -16,9 +16,11 @@ export const userInfoSchema = z.object({
   extra: z.record(z.string(), z.array(z.string())).optional(),
 });
 
-export const selfSubjectReviewSchema = objectSchema({
-  status: z.object({ userInfo: userInfoSchema.optional() }).optional(),
-});
+// One schema object per version: the OpenAPI generator names definitions by schema object.
+const selfSubjectReviewSchema = () =>
+  objectSchema({
+    status: z.object({ userInfo: userInfoSchema.optional() }).optional(),
+  });
 
 function selfSubjectReview(version: string): ResourceType {
   return {
@@ -32,7 +34,7 @@ function selfSubjectReview(version: string): ResourceType {
     categories: [],
     namespaced: false,
     verbs: ['create'],
-    schema: selfSubjectReviewSchema,
+    schema: selfSubjectReviewSchema(),
     subresources: {},
     hasGeneration: false,
     defaults() {

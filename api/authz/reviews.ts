@@ -36,16 +36,20 @@ const accessSpec = {
 };
 
 export const selfSubjectAccessReviewSchema = objectSchema({ spec: z.object(accessSpec), status: accessStatusSchema.optional() });
-export const subjectAccessReviewSchema = objectSchema({
-  spec: z.object({
-    ...accessSpec,
-    user: z.string().optional(),
-    groups: z.array(z.string()).optional(),
-    uid: z.string().optional(),
-    extra: z.record(z.string(), z.array(z.string())).optional(),
-  }),
-  status: accessStatusSchema.optional(),
-});
+// One schema object per kind: the OpenAPI generator names definitions by schema object.
+const subjectAccessSchema = () =>
+  objectSchema({
+    spec: z.object({
+      ...accessSpec,
+      user: z.string().optional(),
+      groups: z.array(z.string()).optional(),
+      uid: z.string().optional(),
+      extra: z.record(z.string(), z.array(z.string())).optional(),
+    }),
+    status: accessStatusSchema.optional(),
+  });
+export const subjectAccessReviewSchema = subjectAccessSchema();
+export const localSubjectAccessReviewSchema = subjectAccessSchema();
 
 export const selfSubjectRulesReviewSchema = objectSchema({
   spec: z.object({ namespace: z.string().optional() }),
@@ -83,7 +87,7 @@ function review(kind: string, plural: string, namespaced: boolean, schema: Resou
   };
 }
 
-export const localSubjectAccessReviewResource = review('LocalSubjectAccessReview', 'localsubjectaccessreviews', true, subjectAccessReviewSchema);
+export const localSubjectAccessReviewResource = review('LocalSubjectAccessReview', 'localsubjectaccessreviews', true, localSubjectAccessReviewSchema);
 export const selfSubjectAccessReviewResource = review('SelfSubjectAccessReview', 'selfsubjectaccessreviews', false, selfSubjectAccessReviewSchema);
 export const selfSubjectRulesReviewResource = review('SelfSubjectRulesReview', 'selfsubjectrulesreviews', false, selfSubjectRulesReviewSchema);
 export const subjectAccessReviewResource = review('SubjectAccessReview', 'subjectaccessreviews', false, subjectAccessReviewSchema);

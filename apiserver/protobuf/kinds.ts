@@ -6,6 +6,7 @@ import { coreMessages } from './messages/core.js';
 import { appsMessages } from './messages/apps.js';
 import { autoscalingMessages } from './messages/autoscaling.js';
 import { otherGroupMessages } from './messages/other-groups.js';
+import { authzMessages } from './messages/authz.js';
 
 /** Every message descriptor, compiled (and cross-checked) once at load. */
 export const messageRegistry: MessageRegistry = compileMessages(
@@ -16,6 +17,7 @@ export const messageRegistry: MessageRegistry = compileMessages(
   appsMessages,
   autoscalingMessages,
   otherGroupMessages,
+  authzMessages,
 );
 
 /**
@@ -47,6 +49,14 @@ const ROOTS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1 ClusterRole': 'ClusterRole',
   'rbac.authorization.k8s.io/v1 RoleBinding': 'RoleBinding',
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': 'ClusterRoleBinding',
+  'authorization.k8s.io/v1 SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+  'authorization.k8s.io/v1 SelfSubjectRulesReview': 'SelfSubjectRulesReview',
+  'authorization.k8s.io/v1 SubjectAccessReview': 'SubjectAccessReview',
+  'authorization.k8s.io/v1 LocalSubjectAccessReview': 'LocalSubjectAccessReview',
+  'authentication.k8s.io/v1 SelfSubjectReview': 'SelfSubjectReview',
+  'authentication.k8s.io/v1beta1 SelfSubjectReview': 'SelfSubjectReview',
+  'scheduling.k8s.io/v1 PriorityClass': 'PriorityClass',
+  'node.k8s.io/v1 RuntimeClass': 'RuntimeClass',
 };
 
 /** The root message for a kind, or undefined when we cannot decode it. */
