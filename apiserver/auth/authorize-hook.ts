@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { forbidden } from '../rest/errors.js';
+import { badRequest, forbidden } from '../rest/errors.js';
+import { parseImpersonation } from './impersonation.js';
 import { boolParam, type Query } from '../rest/query.js';
 import { parseRequestInfo } from '../rest/request-info.js';
 import { forbiddenMessage, type Authorizer } from './rbac/authorizer.js';
@@ -14,10 +15,21 @@ import type { RequestAttributes } from './rbac/rule-match.js';
  */
 export function registerAuthorization(app: FastifyInstance, authorizer: Authorizer): void {
   app.addHook('preHandler', async (req: FastifyRequest) => {
-    const user = req.user;
+    let user = req.user;
     if (!user) return;
     const path = req.url.split('?', 1)[0]!;
     if (path === '/graphql' || path === '/graphiql' || path.startsWith('/graphiql/')) return;
+    // Impersonation first (kube's WithImpersonation runs before WithAuthorization).
+    const impersonation = parseImpersonation(req.headers);
+    if (typeof impersonation === 'string') throw badRequest(impersonation);
+    if (impersonation) {
+      for (const check of impersonation.checks) {
+        if (!(await authorizer.authorize(user, check)).allowed) {
+          throw forbidden(forbiddenMessage(user, check), { name: check.kind === 'resource' ? check.name : undefined, kind: check.kind === 'resource' ? check.resource : undefined });
+        }
+      }
+      user = req.user = impersonation.user;
+    }
     const attrs = requestAttributes(req.method, path, (req.query ?? {}) as Query);
     const decision = await authorizer.authorize(user, attrs);
     if (decision.allowed) return;

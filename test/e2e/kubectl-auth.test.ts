@@ -56,6 +56,11 @@ describe.each(VERSIONS)('kubectl %s', (version) => {
     const who = await k(['--token=dev-token', 'auth', 'whoami', '-o', 'json']);
     expect(who.code, who.stderr).toBe(0);
     expect(JSON.parse(who.stdout).status.userInfo).toMatchObject({ username: 'dev', uid: 'u-dev', groups: ['developers', 'system:authenticated'] });
+    // Impersonation: the admin may act as dev; dev may not act as the admin.
+    expect((await k(['--as=dev', 'auth', 'can-i', 'list', 'pods', '-n', ns])).stdout.trim()).toBe('yes');
+    expect((await k(['--as=dev', 'auth', 'can-i', 'list', 'secrets', '-n', ns])).stdout.trim()).toBe('no');
+    const escalate = await k(['--token=dev-token', '--as=kubernetes-admin', 'get', 'pods', '-n', ns]);
+    expect(escalate.stderr).toContain('users "kubernetes-admin" is forbidden: User "dev" cannot impersonate resource "users" in API group "" at the cluster scope');
     const admin = await k(['auth', 'whoami']);
     expect(admin.stdout).toMatch(/Username\s+kubernetes-admin/);
   });

@@ -100,4 +100,20 @@ describe('RBAC', () => {
     expect(notJson.statusCode).toBe(400);
     expect((await as('admin', 'GET', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews')).statusCode).toBe(405);
   });
+
+  it('impersonation: allowed for the admin, 403 without the impersonate verb, 400 when malformed', async () => {
+    const asDev = await t.app.inject({ url: '/api/v1/namespaces/default/pods', headers: { authorization: 'Bearer admin', 'impersonate-user': 'system:serviceaccount:team:dev' } });
+    expect(asDev.statusCode).toBe(403);
+    expect(json(asDev).message).toBe('pods is forbidden: User "system:serviceaccount:team:dev" cannot list resource "pods" in API group "" in the namespace "default"');
+    const who = await t.app.inject({ method: 'POST', url: '/apis/authentication.k8s.io/v1/selfsubjectreviews', headers: { authorization: 'Bearer admin', 'impersonate-user': 'jane', 'impersonate-group': 'qa' }, payload: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' } });
+    expect(json(who).status.userInfo).toEqual({ username: 'jane', groups: ['qa', 'system:authenticated'] });
+    const escalate = await t.app.inject({ url: '/api/v1/namespaces/team/pods', headers: { authorization: 'Bearer dev', 'impersonate-user': 'kubernetes-admin', 'impersonate-group': 'system:masters' } });
+    expect(escalate.statusCode).toBe(403);
+    expect(json(escalate)).toMatchObject({
+      message: 'users "kubernetes-admin" is forbidden: User "system:serviceaccount:team:dev" cannot impersonate resource "users" in API group "" at the cluster scope',
+      details: { name: 'kubernetes-admin', kind: 'users' },
+    });
+    const groupOnly = await t.app.inject({ url: '/api/v1/namespaces/team/pods', headers: { authorization: 'Bearer admin', 'impersonate-group': 'qa' } });
+    expect(groupOnly.statusCode).toBe(400);
+  });
 });
