@@ -5,6 +5,7 @@ import { corePodMessages } from './messages/core-pod.js';
 import { coreMessages } from './messages/core.js';
 import { appsMessages } from './messages/apps.js';
 import { autoscalingMessages } from './messages/autoscaling.js';
+import { batchMessages } from './messages/batch.js';
 import { otherGroupMessages } from './messages/other-groups.js';
 import { authzMessages } from './messages/authz.js';
 
@@ -16,6 +17,7 @@ export const messageRegistry: MessageRegistry = compileMessages(
   coreMessages,
   appsMessages,
   autoscalingMessages,
+  batchMessages,
   otherGroupMessages,
   authzMessages,
 );
@@ -41,6 +43,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'autoscaling/v1 HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV1',
   'autoscaling/v1 Scale': 'ScaleV1',
   'autoscaling/v2 HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV2',
+  'batch/v1 Job': 'Job',
+  'batch/v1 CronJob': 'CronJob',
   'coordination.k8s.io/v1 Lease': 'Lease',
   'discovery.k8s.io/v1 EndpointSlice': 'EndpointSlice',
   'policy/v1 PodDisruptionBudget': 'PodDisruptionBudget',
@@ -57,6 +61,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'authentication.k8s.io/v1beta1 SelfSubjectReview': 'SelfSubjectReview',
   'scheduling.k8s.io/v1 PriorityClass': 'PriorityClass',
   'node.k8s.io/v1 RuntimeClass': 'RuntimeClass',
+  'networking.k8s.io/v1 NetworkPolicy': 'NetworkPolicy',
+  'apiregistration.k8s.io/v1 APIService': 'APIService',
 };
 
 /** The root message for a kind, or undefined when we cannot decode it. */
