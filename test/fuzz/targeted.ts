@@ -130,6 +130,17 @@ export function targetedRequests(s: SeededSet): FuzzRequest[] {
     // collection only within a namespace): 405. Last, since they would wipe the seeds.
     { category: 'targeted: cluster-wide deletecollection of deployments', method: 'DELETE', url: '/apis/apps/v1/deployments', mustFail: true },
     { category: 'targeted: cluster-wide deletecollection of pods', method: 'DELETE', url: '/api/v1/pods', mustFail: true },
+    // Impersonation and reviews (the app under fuzz authenticates everyone as the admin,
+    // who may impersonate): writes as someone without rights are 403; malformed headers 400;
+    // reviews that ask nothing or two things are 422; GET on a review is 405.
+    { category: 'targeted: impersonated user deletes a pod', method: 'DELETE', url: pod.path, headers: { 'impersonate-user': 'mallory' }, mustFail: true },
+    { category: 'targeted: impersonated group patches a deployment', method: 'PATCH', url: deployment.path, headers: { 'content-type': 'application/merge-patch+json', 'impersonate-user': 'mallory', 'impersonate-group': 'system:authenticated' }, payload: '{"spec":{"replicas":9}}', mustFail: true },
+    { category: 'targeted: impersonate-group without a user', method: 'DELETE', url: configMap.path, headers: { 'impersonate-group': 'system:masters' }, mustFail: true },
+    { category: 'targeted: two impersonated users', method: 'DELETE', url: configMap.path, headers: { 'impersonate-user': 'a,b' }, mustFail: true },
+    { category: 'targeted: access review asking nothing', method: 'POST', url: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', headers: JSON_TYPE, payload: '{"spec":{}}', mustFail: true },
+    { category: 'targeted: access review of a non-object', method: 'POST', url: '/apis/authorization.k8s.io/v1/subjectaccessreviews', headers: JSON_TYPE, payload: '"can-i"', mustFail: true },
+    { category: 'targeted: subject access review without a subject', method: 'POST', url: '/apis/authorization.k8s.io/v1/subjectaccessreviews', headers: JSON_TYPE, payload: '{"spec":{"resourceAttributes":{"verb":"get","resource":"pods"}}}', mustFail: true },
+    { category: 'targeted: GET a review', method: 'GET', url: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', mustFail: true },
   ];
   return requests;
 }
