@@ -13,7 +13,16 @@ import {
   type KubeletSimRunOptions,
   type SchedulerRunOptions,
 } from './client-args.js';
-import { autoscalerOptions, type AutoscalerFlagOptions } from './autoscaler-args.js';
+import {
+  autoscalerOptions,
+  caCommandOptions,
+  ccmCommandOptions,
+  cloudCommandOptions,
+  type AutoscalerFlagOptions,
+  type CloudControllerManagerRunOptions,
+  type CloudRunOptions,
+  type ClusterAutoscalerRunOptions,
+} from './autoscaler-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
@@ -48,6 +57,9 @@ export interface CommandOptions {
   'controller-manager': ControllerManagerRunOptions;
   scheduler: SchedulerRunOptions;
   'kubelet-sim': KubeletSimRunOptions;
+  cloud: CloudRunOptions;
+  'cloud-controller-manager': CloudControllerManagerRunOptions;
+  'cluster-autoscaler': ClusterAutoscalerRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -134,6 +146,12 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: schedulerOptions(values, cwd) };
     case 'kubelet-sim':
       return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
+    case 'cloud':
+      return { kind: 'run', command, options: cloudCommandOptions(values, cwd) };
+    case 'cloud-controller-manager':
+      return { kind: 'run', command, options: ccmCommandOptions(values, cwd) };
+    case 'cluster-autoscaler':
+      return { kind: 'run', command, options: caCommandOptions(values, cwd) };
   }
 }
 

@@ -5,7 +5,7 @@ import { AUTOSCALER_FLAGS } from './autoscaler-args.js';
  * table and help.ts the help text, so the two cannot drift apart.
  */
 
-export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim';
+export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim' | 'cloud' | 'cloud-controller-manager' | 'cluster-autoscaler';
 
 export const COMMANDS: Record<Command, string> = {
   up: 'Start a whole cluster in this process and write a kubeconfig for kubectl',
@@ -13,6 +13,9 @@ export const COMMANDS: Record<Command, string> = {
   'controller-manager': 'Run the controllers against an apiserver (kube-controller-manager)',
   scheduler: 'Assign pods to nodes through an apiserver (kube-scheduler)',
   'kubelet-sim': 'Simulate the kubelets of N nodes against an apiserver',
+  cloud: 'Run the simulated cloud (node groups, machines, load balancers, routes) and serve its API on loopback',
+  'cloud-controller-manager': 'Run the cloud controllers (node, route, service) against an apiserver and the simulated cloud',
+  'cluster-autoscaler': 'Add and remove nodes of the simulated cloud as pods need them (cluster-autoscaler)',
 };
 
 export interface FlagSpec {
@@ -33,7 +36,7 @@ export interface FlagSpec {
 /** Commands that run an apiserver (and write a kubeconfig). */
 export const SERVER_COMMANDS: readonly Command[] = ['up', 'apiserver'];
 /** Commands that connect to an apiserver through a kubeconfig they read. */
-export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim'];
+export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim', 'cloud', 'cloud-controller-manager', 'cluster-autoscaler'];
 const ALL: readonly Command[] = [...SERVER_COMMANDS, ...CLIENT_COMMANDS];
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -60,7 +63,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'leader-elect',
     negatable: true,
     help: 'act only while holding the kube-system Lease, so replicas can stand by (default true; --leader-elect=false to turn off)',
-    commands: ['controller-manager', 'scheduler'],
+    commands: ['controller-manager', 'scheduler', 'cloud-controller-manager', 'cluster-autoscaler'],
   },
   {
     name: 'controllers',

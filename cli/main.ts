@@ -12,6 +12,7 @@ import {
   UP_COMPONENTS,
 } from './up.js';
 import { kubelingVersion } from './version.js';
+import { CLOUD_COMPONENTS, CLOUD_CONTROLLER_MANAGER_COMPONENTS, CLUSTER_AUTOSCALER_COMPONENTS } from './autoscaler-components.js';
 
 /** Everything the CLI touches outside itself; tests pass fakes. */
 export interface CliIo {
@@ -68,6 +69,12 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, SCHEDULER_COMPONENTS, req.options, io);
     case 'kubelet-sim':
       return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
+    case 'cloud':
+      return runComponents(req.command, CLOUD_COMPONENTS, req.options, io);
+    case 'cloud-controller-manager':
+      return runComponents(req.command, CLOUD_CONTROLLER_MANAGER_COMPONENTS, req.options, io);
+    case 'cluster-autoscaler':
+      return runComponents(req.command, CLUSTER_AUTOSCALER_COMPONENTS, req.options, io);
   }
 }
 
