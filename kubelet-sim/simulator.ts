@@ -92,6 +92,8 @@ export interface PodRecord {
   listeners?: Set<() => void>;
   /** When the containers' commands make them exit (pod-exit-plan.ts); null: they run forever. Fixed per pod uid. */
   planned: PlannedExit | null;
+  /** `planned` was set by containerExited for the current run only: the next run gets the pod's own plan back. */
+  plannedOnce?: boolean;
 }
 
 /** Jitter of the heartbeat loop, as kubelet's lease controller (wait.JitterUntil, factor 0.04). */
@@ -381,6 +383,10 @@ export class Simulator {
     if (stage.next === 'Pulled' && rec.sim.image !== undefined) recordPulled(rec.node.images, podImageContainers(pod.spec), rec.sim.imageMask ?? 0);
     if (stage.next === 'Exited') {
       input.exitCode = stage.delay.fromPlannedExit ? (rec.planned?.exitCode ?? 0) : (declaredExit(pod.metadata.annotations)?.exitCode ?? 0);
+      if (rec.plannedOnce) {
+        rec.planned = plannedPodExit(pod.spec) ?? null;
+        rec.plannedOnce = false;
+      }
     }
     const before = rec.sim;
     rec.pendingStage = undefined;
@@ -448,6 +454,24 @@ export class Simulator {
       rec.listeners?.delete(fn);
       if (rec.listeners?.size === 0) rec.listeners = undefined;
     };
+  }
+
+  /**
+   * A container's main process ended by itself (an attached interactive shell ran `exit`):
+   * the run ends now with that code, through the same command-exit stage as a planned
+   * exit; restartPolicy then applies. Ignored unless that very run is still going.
+   */
+  containerExited(key: string, uid: string, startedAt: number, exitCode: number): void {
+    const rec = this.pods.get(key);
+    const run = rec?.sim.run;
+    if (!rec || rec.uid !== uid || rec.sim.state !== 'Running' || !run || run.startedAt !== startedAt || run.finishedAt !== undefined) return;
+    const pod = this.livePod(rec);
+    if (!pod) return;
+    rec.planned = { afterMs: Math.max(0, this.o.clock.now() - run.startedAt), exitCode };
+    rec.plannedOnce = true;
+    rec.gen++;
+    rec.pendingStage = undefined;
+    this.schedule(rec, pod);
   }
 
   podState(key: string): SimState | undefined {
