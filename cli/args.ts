@@ -21,7 +21,16 @@ import {
   type KubeletSimRunOptions,
   type SchedulerRunOptions,
 } from './client-args.js';
-import { autoscalerOptions, type AutoscalerFlagOptions } from './autoscaler-args.js';
+import {
+  autoscalerOptions,
+  caCommandOptions,
+  ccmCommandOptions,
+  cloudCommandOptions,
+  type AutoscalerFlagOptions,
+  type CloudControllerManagerRunOptions,
+  type CloudRunOptions,
+  type ClusterAutoscalerRunOptions,
+} from './autoscaler-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
 import { kubeProxyFlagSettings, kubeProxyOptions, type KubeProxyFlagSettings, type KubeProxyRunOptions } from './kube-proxy-args.js';
 import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
@@ -73,6 +82,9 @@ export interface CommandOptions {
   hpa: HpaRunOptions;
   'kube-proxy': KubeProxyRunOptions;
   dns: DnsRunOptions;
+  cloud: CloudRunOptions;
+  'cloud-controller-manager': CloudControllerManagerRunOptions;
+  'cluster-autoscaler': ClusterAutoscalerRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -167,6 +179,12 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: kubeProxyOptions(values, cwd) };
     case 'dns':
       return { kind: 'run', command, options: dnsOptions(values, cwd) };
+    case 'cloud':
+      return { kind: 'run', command, options: cloudCommandOptions(values, cwd) };
+    case 'cloud-controller-manager':
+      return { kind: 'run', command, options: ccmCommandOptions(values, cwd) };
+    case 'cluster-autoscaler':
+      return { kind: 'run', command, options: caCommandOptions(values, cwd) };
   }
 }
 

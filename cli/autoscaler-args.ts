@@ -2,7 +2,8 @@ import { NodeGroupConfigError, parseAutoscaleNodes } from '../cloud/node-groups.
 import { EXPANDERS, type AutoscalingOptions, type ExpanderName } from '../cluster-autoscaler/options.js';
 import { parseDuration } from './duration.js';
 import type { Command, FlagSpec } from './flags.js';
-import { InvalidValue, parseBool, parsePath } from './values.js';
+import { clientOptions, leaderElect, type ClientRunOptions } from './client-args.js';
+import { InvalidValue, parseBool, parseInteger, parsePath } from './values.js';
 
 /**
  * The autoscaling flags: `up`'s --autoscale-nodes / --node-groups, and the cluster
@@ -21,11 +22,15 @@ export interface AutoscalerFlagOptions {
 
 type Values = Record<string, string | boolean | undefined>;
 
-const CA_COMMANDS: readonly Command[] = ['up'];
+const CA_COMMANDS: readonly Command[] = ['up', 'cluster-autoscaler'];
 
 export const AUTOSCALER_FLAGS: readonly FlagSpec[] = [
-  { name: 'autoscale-nodes', value: 'MIN:MAX', help: 'autoscale the nodes: one cloud node group (default-pool) of MIN..MAX nodes; --nodes N then is its initial size', commands: ['up'] },
-  { name: 'node-groups', value: 'FILE', help: 'JSON or YAML node groups of the simulated cloud, autoscaled (min, max, machine, delays, price…)', commands: ['up'] },
+  { name: 'autoscale-nodes', value: 'MIN:MAX', help: 'autoscale the nodes: one cloud node group (default-pool) of MIN..MAX nodes; --nodes N then is its initial size', commands: ['up', 'cloud'] },
+  { name: 'node-groups', value: 'FILE', help: 'JSON or YAML node groups of the simulated cloud, autoscaled (min, max, machine, delays, price…)', commands: ['up', 'cloud'] },
+  { name: 'data-dir', value: 'DIR', help: 'where the cloud keeps its state, DIR/cloud.json (default ./.kubeling-cloud)', commands: ['cloud'] },
+  { name: 'cloud-port', value: 'N', help: 'loopback port of the cloud API (default 8086; 0 picks one)', commands: ['cloud'] },
+  { name: 'cloud-url', value: 'URL', help: 'the simulated cloud API that `kubeling cloud` serves (default http://127.0.0.1:8086)', commands: ['cloud-controller-manager', 'cluster-autoscaler'] },
+  { name: 'address', value: 'HOST:PORT', help: 'where /metrics is served (default 127.0.0.1:8085; loopback only)', commands: ['cluster-autoscaler'] },
   { name: 'scan-interval', value: 'DURATION', help: 'cluster autoscaler: how often the cluster is re-evaluated (default 10s)', commands: CA_COMMANDS },
   { name: 'expander', value: 'NAME[,NAME]', help: `cluster autoscaler: node group choice, ${EXPANDERS.join(', ')} (default least-waste)`, commands: CA_COMMANDS },
   { name: 'max-nodes-total', value: 'N', help: 'cluster autoscaler: most nodes in the cluster, 0 for no limit (default 0)', commands: CA_COMMANDS },
@@ -96,4 +101,71 @@ export function autoscalerOptions(v: Values, cwd: string): AutoscalerFlagOptions
   if (typeof enabled === 'boolean') ca.scaleDownEnabled = enabled;
   else if (typeof enabled === 'string') ca.scaleDownEnabled = parseBool('scale-down-enabled', enabled);
   return out;
+}
+
+export interface CloudRunOptions extends ClientRunOptions {
+  dataDir: string;
+  cloudPort: number;
+  autoscaleNodes?: { min: number; max: number };
+  nodeGroupsPath?: string;
+}
+
+export interface CloudControllerManagerRunOptions extends ClientRunOptions {
+  leaderElect: boolean;
+  cloudUrl: string;
+}
+
+export interface ClusterAutoscalerRunOptions extends ClientRunOptions {
+  leaderElect: boolean;
+  cloudUrl: string;
+  ca: Partial<AutoscalingOptions>;
+  metricsAddress: { host: string; port: number };
+}
+
+export const DEFAULT_CLOUD_PORT = 8086;
+export const DEFAULT_CLOUD_URL = `http://127.0.0.1:${DEFAULT_CLOUD_PORT}`;
+
+function cloudUrl(v: Values): string {
+  const raw = str(v, 'cloud-url') ?? DEFAULT_CLOUD_URL;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  // Only loopback: the simulated cloud is never dialled anywhere else.
+  if (!url || url.protocol !== 'http:' || !/^127\.\d+\.\d+\.\d+$|^localhost$/.test(url.hostname)) {
+    throw new InvalidValue(`invalid --cloud-url "${raw}": must be http://127.x.y.z:PORT (the cloud API is served on loopback)`);
+  }
+  return raw;
+}
+
+export function cloudCommandOptions(v: Values, cwd: string): CloudRunOptions {
+  const a = autoscalerOptions(v, cwd);
+  const dataDir = str(v, 'data-dir') ?? '.kubeling-cloud';
+  return {
+    ...clientOptions('cloud', v, cwd),
+    dataDir: parsePath('data-dir', dataDir, cwd),
+    cloudPort: parseInteger('cloud-port', str(v, 'cloud-port'), DEFAULT_CLOUD_PORT, 0, 65535),
+    ...(a.autoscaleNodes ? { autoscaleNodes: a.autoscaleNodes } : {}),
+    ...(a.nodeGroupsPath ? { nodeGroupsPath: a.nodeGroupsPath } : {}),
+  };
+}
+
+export function ccmCommandOptions(v: Values, cwd: string): CloudControllerManagerRunOptions {
+  return { ...clientOptions('cloud-controller-manager', v, cwd), leaderElect: leaderElect(v), cloudUrl: cloudUrl(v) };
+}
+
+export function caCommandOptions(v: Values, cwd: string): ClusterAutoscalerRunOptions {
+  const raw = str(v, 'address') ?? '127.0.0.1:8085';
+  const m = /^(127\.\d+\.\d+\.\d+)?:(\d+)$/.exec(raw);
+  if (!m) throw new InvalidValue(`invalid --address "${raw}": must be [127.x.y.z]:PORT`);
+  const port = parseInteger('address', m[2], 0, 0, 65535);
+  return {
+    ...clientOptions('cluster-autoscaler', v, cwd),
+    leaderElect: leaderElect(v),
+    cloudUrl: cloudUrl(v),
+    ca: autoscalerOptions(v, cwd).ca,
+    metricsAddress: { host: m[1] ?? '127.0.0.1', port },
+  };
 }

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { startCloudControllerManager } from '../cloud/ccm/cloud-controller-manager.js';
+import { HttpCloud, serveCloud } from '../cloud/cloud-http.js';
 import { nodeBooter } from '../cloud/node-boot.js';
 import { defaultGroup, loadNodeGroups, type NodeGroupSpec } from '../cloud/node-groups.js';
 import { SimCloud } from '../cloud/sim-cloud.js';
@@ -7,7 +8,8 @@ import { createRestClient } from '../client/rest-client.js';
 import { startClusterAutoscaler } from '../cluster-autoscaler/index.js';
 import { realClock } from '../lib/clock.js';
 import type { RunOptions } from './args.js';
-import { connectionOf } from './client-components.js';
+import type { CloudControllerManagerRunOptions, CloudRunOptions, ClusterAutoscalerRunOptions } from './autoscaler-args.js';
+import { connectionOf, kubeconfigStarter } from './client-components.js';
 import type { ComponentStarter, UpContext } from './components.js';
 import { readFlagFile } from './flag-files.js';
 import { kubelingVersion } from './version.js';
@@ -117,3 +119,88 @@ export const clusterAutoscalerStarter: ComponentStarter<RunOptions> = {
     };
   },
 };
+
+// ---- the separate commands: `kubeling cloud`, `cloud-controller-manager`, `cluster-autoscaler` ----
+
+/** `kubeling cloud`: the simulated cloud in its own process, its API on loopback (cloud/cloud-http.ts). */
+export const cloudServerStarter: ComponentStarter<CloudRunOptions> = {
+  name: 'cloud',
+  async start(ctx) {
+    const o = ctx.options;
+    const groups = o.nodeGroupsPath
+      ? readFlagFile('node-groups', o.nodeGroupsPath, loadNodeGroups)
+      : o.autoscaleNodes
+        ? [defaultGroup(o.autoscaleNodes.min, o.autoscaleNodes.max)]
+        : [];
+    const c = createRestClient({ ...connectionOf(ctx), userAgent: `kubeling-cloud/v${kubelingVersion()} (${process.platform}/${process.arch}) kubernetes/kubeling` });
+    const cloud = new SimCloud({ groups, clock: realClock, logger: ctx.logger, statePath: join(o.dataDir, 'cloud.json'), boot: nodeBooter(c) });
+    cloud.start();
+    let server;
+    try {
+      server = await serveCloud(cloud, '127.0.0.1', o.cloudPort);
+    } catch (err) {
+      cloud.stop();
+      c.close();
+      throw new Error(`cloud: cannot serve on 127.0.0.1:${o.cloudPort}: ${(err as Error).message}`);
+    }
+    ctx.logger.info({ url: `http://127.0.0.1:${server.port}`, groups: groups.map((g) => g.name) }, 'cloud API serving');
+    const srv = server;
+    return {
+      name: 'cloud',
+      async stop() {
+        await srv.close();
+        cloud.stop();
+        c.close();
+      },
+    };
+  },
+};
+
+function clientOf(ctx: UpContext<unknown>, component: string) {
+  return createRestClient({ ...connectionOf(ctx), userAgent: `kubeling-${component}/v${kubelingVersion()} (${process.platform}/${process.arch}) kubernetes/kubeling` });
+}
+
+export const ccmCommandStarter: ComponentStarter<CloudControllerManagerRunOptions> = {
+  name: 'cloud-controller-manager',
+  async start(ctx) {
+    const c = clientOf(ctx, 'cloud-controller-manager');
+    try {
+      const ccm = await startCloudControllerManager({ client: c, cloud: new HttpCloud(ctx.options.cloudUrl), logger: ctx.logger, leaderElect: ctx.options.leaderElect });
+      return {
+        name: 'cloud-controller-manager',
+        async stop() {
+          await ccm.stop();
+          c.close();
+        },
+      };
+    } catch (err) {
+      c.close();
+      throw err;
+    }
+  },
+};
+
+export const caCommandStarter: ComponentStarter<ClusterAutoscalerRunOptions> = {
+  name: 'cluster-autoscaler',
+  async start(ctx) {
+    const o = ctx.options;
+    const c = clientOf(ctx, 'cluster-autoscaler');
+    try {
+      const ca = await startClusterAutoscaler({ client: c, cloud: new HttpCloud(o.cloudUrl), logger: ctx.logger, leaderElect: o.leaderElect, options: o.ca, metricsAddress: o.metricsAddress });
+      return {
+        name: 'cluster-autoscaler',
+        async stop() {
+          await ca.stop();
+          c.close();
+        },
+      };
+    } catch (err) {
+      c.close();
+      throw err;
+    }
+  },
+};
+
+export const CLOUD_COMPONENTS: readonly ComponentStarter<CloudRunOptions>[] = [kubeconfigStarter, cloudServerStarter];
+export const CLOUD_CONTROLLER_MANAGER_COMPONENTS: readonly ComponentStarter<CloudControllerManagerRunOptions>[] = [kubeconfigStarter, ccmCommandStarter];
+export const CLUSTER_AUTOSCALER_COMPONENTS: readonly ComponentStarter<ClusterAutoscalerRunOptions>[] = [kubeconfigStarter, caCommandStarter];

@@ -71,7 +71,7 @@ function str(v: FlagValues, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function clientOptions(command: string, v: FlagValues, cwd: string): ClientRunOptions {
+export function clientOptions(command: string, v: FlagValues, cwd: string): ClientRunOptions {
   const kubeconfig = str(v, 'kubeconfig');
   if (kubeconfig === undefined) {
     throw new InvalidValue(`${command} needs --kubeconfig PATH: the kubeconfig to connect with, e.g. the one \`kubeling apiserver\` writes`);
@@ -104,7 +104,7 @@ export function podNetworkOptions(v: FlagValues): { clusterCidr?: string; nodeCi
 }
 
 /** `--leader-elect` defaults to true, as in kube-controller-manager and kube-scheduler. */
-function leaderElect(v: FlagValues): boolean {
+export function leaderElect(v: FlagValues): boolean {
   return v['leader-elect'] !== false;
 }
 

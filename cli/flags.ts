@@ -5,7 +5,19 @@ import { AUTOSCALER_FLAGS } from './autoscaler-args.js';
  * table and help.ts the help text, so the two cannot drift apart.
  */
 
-export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim' | 'hpa' | 'kube-proxy' | 'dns' | 'metrics-server';
+export type Command =
+  | 'up'
+  | 'apiserver'
+  | 'controller-manager'
+  | 'scheduler'
+  | 'kubelet-sim'
+  | 'hpa'
+  | 'kube-proxy'
+  | 'dns'
+  | 'metrics-server'
+  | 'cloud'
+  | 'cloud-controller-manager'
+  | 'cluster-autoscaler';
 
 export const COMMANDS: Record<Command, string> = {
   up: 'Start a whole cluster in this process and write a kubeconfig for kubectl',
@@ -17,6 +29,9 @@ export const COMMANDS: Record<Command, string> = {
   hpa: 'Run the HorizontalPodAutoscaler controller against an apiserver',
   'kube-proxy': 'Program every simulated node\'s Service rules and serve NodePorts on the host (kube-proxy)',
   dns: 'Serve the cluster DNS (CoreDNS semantics) on a loopback UDP/TCP port',
+  cloud: 'Run the simulated cloud (node groups, machines, load balancers, routes) and serve its API on loopback',
+  'cloud-controller-manager': 'Run the cloud controllers (node, route, service) against an apiserver and the simulated cloud',
+  'cluster-autoscaler': 'Add and remove nodes of the simulated cloud as pods need them (cluster-autoscaler)',
 };
 
 export interface FlagSpec {
@@ -37,7 +52,18 @@ export interface FlagSpec {
 /** Commands that run an apiserver (and write a kubeconfig). */
 export const SERVER_COMMANDS: readonly Command[] = ['up', 'apiserver'];
 /** Commands that connect to an apiserver through a kubeconfig they read. */
-export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim', 'hpa', 'kube-proxy', 'dns', 'metrics-server'];
+export const CLIENT_COMMANDS: readonly Command[] = [
+  'controller-manager',
+  'scheduler',
+  'kubelet-sim',
+  'hpa',
+  'kube-proxy',
+  'dns',
+  'metrics-server',
+  'cloud',
+  'cloud-controller-manager',
+  'cluster-autoscaler',
+];
 const ALL: readonly Command[] = [...SERVER_COMMANDS, ...CLIENT_COMMANDS];
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -64,7 +90,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'leader-elect',
     negatable: true,
     help: 'act only while holding the kube-system Lease, so replicas can stand by (default true; --leader-elect=false to turn off)',
-    commands: ['controller-manager', 'scheduler', 'hpa'],
+    commands: ['controller-manager', 'scheduler', 'hpa', 'cloud-controller-manager', 'cluster-autoscaler'],
   },
   {
     name: 'controllers',

@@ -19,6 +19,7 @@ import {
 import { SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { runTrace } from './trace-command.js';
 import { kubelingVersion } from './version.js';
+import { CLOUD_COMPONENTS, CLOUD_CONTROLLER_MANAGER_COMPONENTS, CLUSTER_AUTOSCALER_COMPONENTS } from './autoscaler-components.js';
 
 /** Everything the CLI touches outside itself; tests pass fakes. */
 export interface CliIo {
@@ -85,6 +86,12 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, KUBE_PROXY_COMPONENTS, req.options, io);
     case 'dns':
       return runComponents(req.command, DNS_COMPONENTS, req.options, io);
+    case 'cloud':
+      return runComponents(req.command, CLOUD_COMPONENTS, req.options, io);
+    case 'cloud-controller-manager':
+      return runComponents(req.command, CLOUD_CONTROLLER_MANAGER_COMPONENTS, req.options, io);
+    case 'cluster-autoscaler':
+      return runComponents(req.command, CLUSTER_AUTOSCALER_COMPONENTS, req.options, io);
   }
 }
 

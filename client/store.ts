@@ -141,6 +141,8 @@ export function createStore<T extends KubeObject = KubeObject>(indexers: Record<
       for (const [key, obj] of items) indexAdd(name, fn, key, obj);
     },
   };
-  for (const [name, fn] of Object.entries(indexers)) store.addIndexer(name, fn);
+  // The namespace index is always there; asking for it again (informer options) keeps it,
+  // as Informer.addIndexer keeps a name already present, instead of failing the start.
+  for (const [name, fn] of Object.entries(indexers)) if (!store.hasIndex(name)) store.addIndexer(name, fn);
   return store;
 }
