@@ -176,7 +176,7 @@ describe('kubectl run -it', () => {
     const { screen } = await typeIntoTty(
       ['run', '-i', '--tty', 'load-generator', '--rm', '--image=busybox:1.28', '--restart=Never', '--', '/bin/sh', '-c', 'while sleep 0.01; do wget -q -O- http://php-apache; done'],
       [{ after: /OK!OK!OK!/, keys: '\x03' }],
-      40_000,
+      20_000,
     );
     expect(screen).toContain('OK!OK!OK!');
     // --rm: kubectl deletes the pod once the session ends.
