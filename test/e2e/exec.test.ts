@@ -199,6 +199,25 @@ describe('kubectl run -it', () => {
   });
 });
 
+describe('kubectl debug', () => {
+  it('debug -it POD --image=busybox --target=C adds an ephemeral container with a shell in the pod', async () => {
+    const c = cluster();
+    const { screen } = await typeIntoTty(
+      ['debug', '-it', 'bb', '--image=busybox', '--target=bb'],
+      [
+        { after: /\/ # /, keys: 'hostname; cat /etc/hostname\r' },
+        { after: /bb\r\n\/ # /, keys: 'exit\r' },
+      ],
+      30_000,
+    );
+    expect(screen).toContain('Defaulting debug container name to debugger-');
+    expect(screen).toContain('bb\r\nbb\r\n');
+    const pod = JSON.parse((await c.kubectl(['get', 'pod', 'bb', '-o', 'json'])).stdout) as { spec: { ephemeralContainers?: Array<{ name: string; image: string; targetContainerName?: string }> }; status: { ephemeralContainerStatuses?: Array<{ name: string; state: Record<string, unknown> }> } };
+    expect(pod.spec.ephemeralContainers?.[0]).toMatchObject({ image: 'busybox', targetContainerName: 'bb' });
+    expect(pod.status.ephemeralContainerStatuses?.[0]?.name).toMatch(/^debugger-/);
+  });
+});
+
 describe('port-forward over WebSocket (client libraries)', () => {
   it('v4.channel.k8s.io carries an HTTP request to the container and its answer back', async () => {
     const c = cluster();
