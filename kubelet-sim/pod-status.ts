@@ -17,7 +17,7 @@ import { formatTime } from './time.js';
 /** The status fields the kubelet owns (and sends in its patch). */
 export type KubeletPodStatus = Pick<
   PodStatus,
-  'phase' | 'conditions' | 'hostIP' | 'hostIPs' | 'podIP' | 'podIPs' | 'startTime' | 'containerStatuses' | 'initContainerStatuses'
+  'phase' | 'conditions' | 'hostIP' | 'hostIPs' | 'podIP' | 'podIPs' | 'startTime' | 'containerStatuses' | 'initContainerStatuses' | 'ephemeralContainerStatuses'
 >;
 
 export interface RenderInput {
@@ -67,6 +67,8 @@ export function renderPodStatus(input: RenderInput): KubeletPodStatus {
   // Bit i of the image mask is containers[i] after the init containers (image-pull.ts order).
   status.containerStatuses = containers.map((c, i) => mainContainerStatus(c, input, uid, inits.length > 0, inits.length + i));
   if (inits.length > 0) status.initContainerStatuses = inits.map((c, i) => initContainerStatus(c, input, uid, i));
+  const ephemeral = spec.ephemeralContainers ?? [];
+  if (ephemeral.length > 0) status.ephemeralContainerStatuses = ephemeral.map((c) => ephemeralContainerStatus(c, input, uid));
 
   const unready = containers.map((c) => c.name);
   const incompleteInits = started ? [] : inits.filter((c) => c.restartPolicy !== 'Always').map((c) => c.name);
@@ -127,6 +129,24 @@ function terminatedOf(run: NonNullable<PodSim['run']>, containerID: string) {
 function neverPulled(c: Container, sim: PodSim, slot: number): { reason: string; message: string } | undefined {
   if (sim.image !== 'never-missing' || sim.state !== 'SandboxReady' || !hasBit(sim.imageMask, slot)) return undefined;
   return { reason: 'ErrImageNeverPull', message: neverPullMessage(c.image ?? '') };
+}
+
+/**
+ * An ephemeral container (kubectl debug) runs while the pod runs, from the pod's current
+ * run on (its own start time is not tracked: it shows the run's); it is never ready and
+ * never restarted, as kubelet reports them.
+ */
+function ephemeralContainerStatus(c: Container, input: RenderInput, uid: string): ContainerStatus {
+  const { sim } = input;
+  const image = c.image ?? '';
+  const base = { name: c.name, image, imageID: '', ready: false, restartCount: 0 };
+  if (sim.state === 'Running' && sim.run) {
+    return { ...base, image: normalizeImage(image), imageID: imageIdOf(image), containerID: containerIdOf(uid, c.name, 0), state: { running: { startedAt: formatTime(sim.run.startedAt) } }, lastState: {} };
+  }
+  if (sim.run || sim.state === 'Stopped' || sim.state === 'Deleted' || sim.state === 'Succeeded' || sim.state === 'Failed') {
+    return { ...base, state: { terminated: { exitCode: 137, reason: 'Error' } }, lastState: {} };
+  }
+  return { ...base, state: { waiting: { reason: 'PodInitializing' } }, lastState: {} };
 }
 
 function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasInits: boolean, slot: number): ContainerStatus {

@@ -306,6 +306,8 @@ export class Simulator {
     }
     if (node.failed) return;
     this.schedule(rec, pod);
+    // An ephemeral container added (kubectl debug) starts at once: report its status.
+    if ((pod.spec?.ephemeralContainers?.length ?? 0) !== (pod.status?.ephemeralContainerStatuses?.length ?? 0)) this.pool.enqueue(`pod:${key}`);
   }
 
   private onPodDeleted(pod: Pod): void {

@@ -375,6 +375,9 @@ export function validatePodSpecUpdate(newSpec: PodSpec, oldSpec: PodSpec, path =
   munged.activeDeadlineSeconds = oldAds;
   munged.schedulingGates = oldSpec.schedulingGates;
   munged.tolerations = oldSpec.tolerations;
+  // Ephemeral containers change only through pods/ephemeralcontainers: the pod registry
+  // keeps the live list on every other update (apiserver/registry/hooks/pods.ts).
+  munged.ephemeralContainers = oldSpec.ephemeralContainers;
   const oldGrace = oldSpec.terminationGracePeriodSeconds;
   if (oldGrace !== undefined && oldGrace < 0 && munged.terminationGracePeriodSeconds === 1) munged.terminationGracePeriodSeconds = oldGrace;
   if (!deepEqual(munged, oldSpec)) {

@@ -49,7 +49,7 @@ export async function patchObject(
   view: ResourceView,
   namespace: string | undefined,
   name: string,
-  subresource: 'status' | undefined,
+  subresource: 'status' | 'ephemeralcontainers' | undefined,
 ): Promise<PatchResult> {
   const q = req.query as Query;
   const type = patchContentType(req);

@@ -130,6 +130,30 @@ export async function handleSubresource(
     return;
   }
 
+  // pods/ephemeralcontainers (kubectl debug): the pod, of which only
+  // spec.ephemeralContainers may change (registry/hooks/pods.ts).
+  if (rt.group === '' && rt.kind === 'Pod' && sub === 'ephemeralcontainers') {
+    switch (info.verb) {
+      case 'get':
+        sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, undefined, false), now);
+        return;
+      case 'update': {
+        const { object } = decodeBody(req, view, q);
+        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun: dryRunParam(q), subresource: 'ephemeralcontainers' });
+        sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+        return;
+      }
+      case 'patch': {
+        const result = await patchObject(ctx, req, view, ns, name, 'ephemeralcontainers');
+        sendWarnings(reply, result.warnings);
+        sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
+        return;
+      }
+      default:
+        throw methodNotAllowed(info.verb, `${rt.plural}/ephemeralcontainers`);
+    }
+  }
+
   // exec, attach and port-forward: relayed to the simulated kubelet (apiserver/kubelet/).
   if (rt.group === '' && rt.kind === 'Pod' && STREAMED.has(sub) && (info.verb === 'get' || info.verb === 'create')) {
     try {

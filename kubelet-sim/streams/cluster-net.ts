@@ -39,6 +39,8 @@ import type { AppResponse } from './port-forward.js';
 
 export interface ClusterNet {
   netFor: NetFactory;
+  /** The Services this process knows (for the containers' environ). */
+  services(): Service[];
   /** What the container answers on its own port (port-forward dials localhost:PORT in the pod's namespace); undefined: nothing listens. */
   serve(t: ContainerTarget, port: number, req: { method: string; path: string }): AppResponse | undefined;
   start(): Promise<void>;
@@ -143,6 +145,10 @@ export function createClusterNet(o: {
         if (prog === 'ip' && obj && 'route'.startsWith(obj.replace(/^-/, ''))) return { output: renderNodeIpRoute(n, nodes), code: 0 };
         if (prog === 'ip' && obj && ('address'.startsWith(obj) || obj === 'a')) return { output: renderNodeIpAddr(n, [...view.pods()].filter((p) => p.spec?.nodeName === t.node)), code: 0 };
         if (prog === 'bridge') return { output: renderBridgeFdb(n, nodes), code: 0 };
+        // kube-proxy runs in iptables mode here: IPVS holds no virtual services.
+        if (prog === 'ipvsadm') return { output: 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n', code: 0 };
+        // Simulated connections are not kept after their request: the table is empty between requests.
+        if (prog === 'conntrack') return { output: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.\n', code: 0 };
         return undefined;
       },
     };
@@ -159,6 +165,7 @@ export function createClusterNet(o: {
 
   return {
     netFor,
+    services: () => informers.services.store.list() as Service[],
     serve,
     async start() {
       for (const inf of Object.values(informers)) inf.start();

@@ -228,7 +228,12 @@ function runAttach(host: StreamHost, ws: WebSocket, proto: Protocol, target: Con
   const argv = given.length > 0 ? given : ['sh'];
   const { host: shellHost, env } = host.hosts.hostFor(target, Boolean(c.tty));
   const key = `${target.pod.metadata.uid}/${c.name}/${target.startedAt}`;
-  const proc = host.mains.getOrStart(key, { argv, tty: Boolean(c.tty), stdinOnce: Boolean(c.stdinOnce), host: shellHost, env, onExit: (code) => host.containerExited(target, code) });
+  // An ephemeral container's end does not end the pod's run (its own terminated state is not simulated).
+  const ephemeral = (target.pod.spec?.ephemeralContainers ?? []).some((e) => e.name === c.name);
+  const onExit = (code: number) => {
+    if (!ephemeral) host.containerExited(target, code);
+  };
+  const proc = host.mains.getOrStart(key, { argv, tty: Boolean(c.tty), stdinOnce: Boolean(c.stdinOnce), host: shellHost, env, onExit });
   const detach = proc.terminal.attach((stream, text) => {
     if (stream === 'stdout' && opts.stdout) send(STDOUT, text);
     else if (stream === 'stderr' && opts.stderr) send(STDERR, text);

@@ -1,12 +1,9 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Pod } from '../../api/core/pod.js';
-import { serviceResource, type Service } from '../../api/core/service.js';
-import { createInformer, type Informer } from '../../client/informer.js';
 import type { RestClient } from '../../client/rest-client.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import type { KubeObject } from '../../api/types.js';
 import type { Simulator } from '../simulator.js';
 import type { ContainerLoad, TrafficSink } from '../../network/traffic-sink.js';
 import { createClusterNet } from './cluster-net.js';
@@ -36,7 +33,6 @@ export function createKubeletStreams(o: {
   load?: ContainerLoad;
 }): KubeletStreams {
   const logger = o.logger.child({ component: 'kubelet-streams' });
-  const services: Informer<KubeObject> = createInformer(o.client, serviceResource, { clock: o.clock, logger: o.logger });
   const net = createClusterNet({
     client: o.client,
     clock: o.clock,
@@ -46,7 +42,7 @@ export function createKubeletStreams(o: {
     sink: o.sink,
     load: o.load,
   });
-  const hosts = new ContainerHosts(o.clock, () => services.store.list() as Service[], net.netFor);
+  const hosts = new ContainerHosts(o.clock, () => net.services(), net.netFor);
   const mains = new MainProcesses(logger);
 
   const target: StreamHost['target'] = (namespace, name, containerName) => {
@@ -85,11 +81,9 @@ export function createKubeletStreams(o: {
   return {
     onUpgrade,
     async start() {
-      services.start();
-      await Promise.all([services.waitForSync(), net.start()]);
+      await net.start();
     },
     stop() {
-      services.stop();
       net.stop();
     },
   };

@@ -43,11 +43,23 @@ export class MainProcesses {
       this.logger.error({ err, key }, 'simulated main process failed');
       return 1;
     });
-    const proc: MainProcess = { terminal, argv: opts.argv, done, stdinOnce: opts.stdinOnce, stop: () => ctrl.abort() };
+    // Ctrl-C aborts ctrl too (the process dies of SIGINT and the container exits); only a
+    // stop from here (the run is already over) must not report an exit.
+    let stopped = false;
+    const proc: MainProcess = {
+      terminal,
+      argv: opts.argv,
+      done,
+      stdinOnce: opts.stdinOnce,
+      stop: () => {
+        stopped = true;
+        ctrl.abort();
+      },
+    };
     this.procs.set(key, proc);
     void done.then((code) => {
       this.procs.delete(key);
-      if (!ctrl.signal.aborted) opts.onExit(code);
+      if (!stopped) opts.onExit(code);
     });
     return proc;
   }

@@ -176,7 +176,7 @@ describe('kubectl run -it', () => {
     const { screen } = await typeIntoTty(
       ['run', '-i', '--tty', 'load-generator', '--rm', '--image=busybox:1.28', '--restart=Never', '--', '/bin/sh', '-c', 'while sleep 0.01; do wget -q -O- http://php-apache; done'],
       [{ after: /OK!OK!OK!/, keys: '\x03' }],
-      40_000,
+      20_000,
     );
     expect(screen).toContain('OK!OK!OK!');
     // --rm: kubectl deletes the pod once the session ends.
@@ -196,6 +196,25 @@ describe('kubectl run -it', () => {
     if (!screen.includes("OK!OK!")) console.log(JSON.stringify(screen.slice(0, 400)));
     expect(screen).toContain('OK!OK!');
     await waitUntil(async () => (await cluster().kubectl(['get', 'pod', 'lg2', '-o', 'jsonpath={.status.phase}'])).stdout === 'Succeeded', 'lg2 Succeeded', 20_000);
+  });
+});
+
+describe('kubectl debug', () => {
+  it('debug -it POD --image=busybox --target=C adds an ephemeral container with a shell in the pod', async () => {
+    const c = cluster();
+    const { screen } = await typeIntoTty(
+      ['debug', '-it', 'bb', '--image=busybox', '--target=bb'],
+      [
+        { after: /\/ # /, keys: 'hostname; cat /etc/hostname\r' },
+        { after: /bb\r\n\/ # /, keys: 'exit\r' },
+      ],
+      30_000,
+    );
+    expect(screen).toContain('Defaulting debug container name to debugger-');
+    expect(screen).toContain('bb\r\nbb\r\n');
+    const pod = JSON.parse((await c.kubectl(['get', 'pod', 'bb', '-o', 'json'])).stdout) as { spec: { ephemeralContainers?: Array<{ name: string; image: string; targetContainerName?: string }> }; status: { ephemeralContainerStatuses?: Array<{ name: string; state: Record<string, unknown> }> } };
+    expect(pod.spec.ephemeralContainers?.[0]).toMatchObject({ image: 'busybox', targetContainerName: 'bb' });
+    expect(pod.status.ephemeralContainerStatuses?.[0]?.name).toMatch(/^debugger-/);
   });
 });
 

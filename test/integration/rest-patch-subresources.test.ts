@@ -173,13 +173,13 @@ describe('exec, attach and port-forward', () => {
     ['GET', 'exec?command=ls&stdout=true'],
     ['POST', 'attach?stdout=true'],
     ['POST', 'portforward?ports=80'],
-  ])('%s pods/%s says the containers are simulated; a missing pod is 404', async (method, sub) => {
+  ])('%s pods/%s of an unscheduled pod is 400, as kube-apiserver says; a missing pod is 404', async (method, sub) => {
     await req('POST', PODS, pod('shell'));
     const res = await t.app.inject({ method: method as 'GET', url: `${PODS}/shell/${sub}` });
     expect(res.statusCode).toBe(400);
     const status = json(res);
     expect(status).toMatchObject({ kind: 'Status', reason: 'BadRequest', code: 400 });
-    expect(status.message).toBe(`pods "shell": ${sub.split('?')[0]} is not supported by Kubeling: its containers are simulated and run no processes`);
+    expect(status.message).toBe('pod shell does not have a host assigned');
     const missing = await t.app.inject({ method: method as 'GET', url: `${PODS}/nope/${sub}` });
     expect(missing.statusCode).toBe(404);
     expect(json(missing).message).toBe('pods "nope" not found');

@@ -5,7 +5,7 @@ import { admitPodPriority, type PodPriorityFields } from '../../admission/priori
 import { forbidden } from '../../rest/errors.js';
 
 interface PodLike {
-  spec?: { nodeName?: string; terminationGracePeriodSeconds?: number };
+  spec?: { nodeName?: string; terminationGracePeriodSeconds?: number; ephemeralContainers?: unknown[] };
   status?: { phase?: string };
 }
 
@@ -33,5 +33,18 @@ export const podHooks: KindHooks = {
     // Kubernetes turns a negative request into the shortest real grace period.
     if (grace < 0) grace = 1;
     return grace;
+  },
+  /**
+   * pods/ephemeralcontainers (kubectl debug) changes spec.ephemeralContainers and nothing
+   * else; every other update keeps the live list (kube's podStrategy does the same split).
+   */
+  prepareUpdate(next: KubeObject, live: KubeObject, proposed: KubeObject, subresource: string | undefined): void {
+    const n = next as PodLike;
+    const source = (subresource === 'ephemeralcontainers' ? proposed : live) as PodLike;
+    if (subresource === 'status' || subresource === 'binding') return;
+    if (!n.spec) return;
+    const list = source.spec?.ephemeralContainers;
+    if (list === undefined) delete n.spec.ephemeralContainers;
+    else n.spec.ephemeralContainers = structuredClone(list);
   },
 };
