@@ -7,6 +7,8 @@ import { coordinationResources } from './coordination/index.js';
 import { discoveryResources } from './discovery/index.js';
 import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
+import { networkingResources } from './networking/index.js';
+import { apiregistrationResources } from './apiregistration/index.js';
 import { storageResources } from './storage/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
@@ -19,6 +21,8 @@ export const resources: readonly ResourceType[] = [
   ...discoveryResources,
   ...policyResources,
   ...rbacResources,
+  ...networkingResources,
+  ...apiregistrationResources,
   ...storageResources,
 ];
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { controllerRegistry } from '../controllers/registry.js';
 import { enabledControllers } from '../controllers/manager.js';
 import { CidrError, CidrSet } from '../controllers/node-ipam/cidr-set.js';
@@ -43,6 +44,23 @@ export interface KubeletSimRunOptions extends ClientRunOptions, KubeletSimFileOp
   nodeNamePrefix?: string;
 }
 
+export interface DnsRunOptions extends ClientRunOptions, DnsFlagOptions {}
+
+/** The DNS flags `up` and `dns` share. */
+export interface DnsFlagOptions {
+  /** 'none': no DNS server (up only). */
+  dnsPort: number | 'none';
+  dnsAddress: string;
+  clusterDomain: string;
+}
+
+export interface MetricsServerRunOptions extends ClientRunOptions {
+  /** --metric-resolution, ms (absent: 15 s). */
+  metricResolutionMs?: number;
+  /** --secure-port (absent: a free port). */
+  securePort?: number;
+}
+
 export type FlagValues = Record<string, string | boolean | undefined>;
 
 const MAX_NODES = 100_000;
@@ -64,6 +82,27 @@ function clientOptions(command: string, v: FlagValues, cwd: string): ClientRunOp
   return options;
 }
 
+/**
+ * --cluster-cidr and --node-cidr-mask-size (controller-manager and up), checked now: the
+ * node IPAM controller would only log a bad range once it leads.
+ */
+export function podNetworkOptions(v: FlagValues): { clusterCidr?: string; nodeCidrMaskSize?: number } {
+  const options: { clusterCidr?: string; nodeCidrMaskSize?: number } = {};
+  const cidr = str(v, 'cluster-cidr');
+  const mask = str(v, 'node-cidr-mask-size');
+  if (cidr !== undefined) options.clusterCidr = cidr;
+  if (mask !== undefined) options.nodeCidrMaskSize = parseInteger('node-cidr-mask-size', mask, 0, 1, 32);
+  if (cidr !== undefined || mask !== undefined) {
+    try {
+      new CidrSet(cidr ?? defaultControllerManagerConfig.clusterCidr, options.nodeCidrMaskSize ?? defaultControllerManagerConfig.nodeCidrMaskSize);
+    } catch (err) {
+      if (err instanceof CidrError) throw new InvalidValue(`invalid --cluster-cidr/--node-cidr-mask-size: ${err.message}`);
+      throw err;
+    }
+  }
+  return options;
+}
+
 /** `--leader-elect` defaults to true, as in kube-controller-manager and kube-scheduler. */
 function leaderElect(v: FlagValues): boolean {
   return v['leader-elect'] !== false;
@@ -75,19 +114,7 @@ export function controllerManagerOptions(v: FlagValues, cwd: string): Controller
     leaderElect: leaderElect(v),
     controllers: parseControllers(str(v, 'controllers') ?? '*'),
   };
-  const cidr = str(v, 'cluster-cidr');
-  const mask = str(v, 'node-cidr-mask-size');
-  if (cidr !== undefined) options.clusterCidr = cidr;
-  if (mask !== undefined) options.nodeCidrMaskSize = parseInteger('node-cidr-mask-size', mask, 0, 1, 32);
-  if (cidr !== undefined || mask !== undefined) {
-    // The node IPAM controller would only log a bad range once it leads: refuse it now.
-    try {
-      new CidrSet(cidr ?? defaultControllerManagerConfig.clusterCidr, options.nodeCidrMaskSize ?? defaultControllerManagerConfig.nodeCidrMaskSize);
-    } catch (err) {
-      if (err instanceof CidrError) throw new InvalidValue(`invalid --cluster-cidr/--node-cidr-mask-size: ${err.message}`);
-      throw err;
-    }
-  }
+  Object.assign(options, podNetworkOptions(v));
   const grace = str(v, 'node-monitor-grace-period');
   if (grace !== undefined) {
     const ms = parseDuration('node-monitor-grace-period', grace);
@@ -127,6 +154,27 @@ export function kubeletSimFileOptions(v: FlagValues, cwd: string): KubeletSimFil
   return options;
 }
 
+export function dnsOptions(v: FlagValues, cwd: string): DnsRunOptions {
+  const options = { ...clientOptions('dns', v, cwd), ...dnsFlagOptions(v, false) };
+  return options;
+}
+
+/** --dns-port, --dns-address, --cluster-domain; `none` is `up`'s only (the dns command exists to serve). */
+export function dnsFlagOptions(v: FlagValues, allowNone: boolean): DnsFlagOptions {
+  const rawPort = str(v, 'dns-port');
+  const dnsPort = rawPort === 'none' && allowNone ? 'none' : parseInteger('dns-port', rawPort, 10053, 0, 65535);
+  const dnsAddress = str(v, 'dns-address') ?? '127.0.0.1';
+  // Nothing but loopback may be dialled or served on: the DNS answers simulated names.
+  if (isIP(dnsAddress) === 0 || !(dnsAddress.startsWith('127.') || dnsAddress === '::1')) {
+    throw new InvalidValue(`invalid --dns-address "${dnsAddress}": must be a loopback address (127.0.0.0/8 or ::1)`);
+  }
+  const clusterDomain = (str(v, 'cluster-domain') ?? 'cluster.local').replace(/\.$/, '').toLowerCase();
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/.test(clusterDomain) || clusterDomain.length > 253) {
+    throw new InvalidValue(`invalid --cluster-domain "${str(v, 'cluster-domain')}": must be a DNS domain such as cluster.local`);
+  }
+  return { dnsPort, dnsAddress, clusterDomain };
+}
+
 /** Splits kube's `--controllers` list and checks every name against the registry. */
 function parseControllers(raw: string): string[] {
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -138,4 +186,21 @@ function parseControllers(raw: string): string[] {
     throw new InvalidValue(`invalid --controllers: ${(err as Error).message} (${known})`);
   }
   return names;
+}
+
+/** --metric-resolution: a positive duration (metrics-server refuses less than 10 s; we allow 1 s for tests and demos). */
+export function parseMetricResolution(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = parseDuration('metric-resolution', raw);
+  if (ms < 1000) throw new InvalidValue(`invalid --metric-resolution "${raw}": must be at least 1s`);
+  return ms;
+}
+
+export function metricsServerOptions(v: FlagValues, cwd: string): MetricsServerRunOptions {
+  const options: MetricsServerRunOptions = { ...clientOptions('metrics-server', v, cwd) };
+  const resolution = parseMetricResolution(str(v, 'metric-resolution'));
+  if (resolution !== undefined) options.metricResolutionMs = resolution;
+  const port = str(v, 'secure-port');
+  if (port !== undefined) options.securePort = parseInteger('secure-port', port, 0, 0, 65535);
+  return options;
 }

@@ -1,5 +1,5 @@
 import { createLogger } from '../lib/logger.js';
-import { parseCli, type RunRequest } from './args.js';
+import { parseCli, type RunOptions, type RunRequest } from './args.js';
 import { startComponents, type ComponentStarter, type UpContext } from './components.js';
 import type { Command } from './flags.js';
 import { commandHelp, generalHelp } from './help.js';
@@ -7,10 +7,17 @@ import { SIGNAL_EXIT_CODES, stopOnSignal, type SignalSource } from './signals.js
 import {
   APISERVER_COMPONENTS,
   CONTROLLER_MANAGER_COMPONENTS,
+  HPA_COMPONENTS,
+  KUBE_PROXY_COMPONENTS,
+  DNS_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
+  METRICS_SERVER_COMPONENTS,
   SCHEDULER_COMPONENTS,
   UP_COMPONENTS,
+  upPodNetwork,
 } from './up.js';
+import { SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
+import { runTrace } from './trace-command.js';
 import { kubelingVersion } from './version.js';
 
 /** Everything the CLI touches outside itself; tests pass fakes. */
@@ -37,6 +44,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<voi
 
 /** Runs one command line and resolves with the exit code. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
+  // A one-shot client command with its own flags, outside the long-running commands' table.
+  if (argv[0] === 'trace') return runTrace(argv.slice(1), io);
   const parsed = parseCli(argv, io.cwd);
   switch (parsed.kind) {
     case 'help':
@@ -68,6 +77,14 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, SCHEDULER_COMPONENTS, req.options, io);
     case 'kubelet-sim':
       return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
+    case 'metrics-server':
+      return runComponents(req.command, METRICS_SERVER_COMPONENTS, req.options, io);
+    case 'hpa':
+      return runComponents(req.command, HPA_COMPONENTS, req.options, io);
+    case 'kube-proxy':
+      return runComponents(req.command, KUBE_PROXY_COMPONENTS, req.options, io);
+    case 'dns':
+      return runComponents(req.command, DNS_COMPONENTS, req.options, io);
   }
 }
 
@@ -101,8 +118,22 @@ async function runComponents<O extends { logLevel?: string }>(
   if (ctx.apiserver) {
     io.stdout.write(`Kubeling is running at ${ctx.apiserver.url}\n`);
     io.stdout.write(`export KUBECONFIG=${shellQuote(ctx.apiserver.kubeconfigPath)}\n`);
+    // The token rides in the fragment, which browsers never send to a server.
+    io.stdout.write(`GraphQL playground: ${ctx.apiserver.url}/graphiql#token=${encodeURIComponent(ctx.apiserver.adminToken)}\n`);
+    if (command === 'up') {
+      const o = ctx.options as unknown as RunOptions;
+      const net = upPodNetwork(o);
+      if (net.clusterCidr !== SEED_POD_NETWORK.clusterCidr || net.nodeCidrMaskSize !== SEED_POD_NETWORK.nodeCidrMaskSize) {
+        const given = o.clusterCidr !== undefined || o.nodeCidrMaskSize !== undefined;
+        io.stdout.write(`Pod network ${net.clusterCidr}, a /${net.nodeCidrMaskSize} per node${given ? '' : ` (sized for --nodes ${o.nodes}; set it with --cluster-cidr and --node-cidr-mask-size)`}\n`);
+      }
+    }
   } else if (ctx.connection) {
     io.stdout.write(`Kubeling ${command} is running against ${ctx.connection.server}\n`);
+  }
+  if (ctx.dns) {
+    const host = ctx.dns.address.includes(':') ? `[${ctx.dns.address}]` : ctx.dns.address;
+    io.stdout.write(`Cluster DNS (udp+tcp) at ${host}:${ctx.dns.port}: dig @${ctx.dns.address} -p ${ctx.dns.port} kubernetes.default.svc.cluster.local\n`);
   }
   return stopped;
 }

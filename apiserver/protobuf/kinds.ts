@@ -51,6 +51,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1 ClusterRole': 'ClusterRole',
   'rbac.authorization.k8s.io/v1 RoleBinding': 'RoleBinding',
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': 'ClusterRoleBinding',
+  'networking.k8s.io/v1 NetworkPolicy': 'NetworkPolicy',
+  'apiregistration.k8s.io/v1 APIService': 'APIService',
 };
 
 /** The root message for a kind, or undefined when we cannot decode it. */
