@@ -63,8 +63,8 @@ describe('ReplicaSet', () => {
 });
 
 describe('apps index', () => {
-  it('registers Deployment then ReplicaSet and exports the Scale schema', () => {
-    expect(appsResources.map((r) => r.kind)).toEqual(['Deployment', 'ReplicaSet']);
+  it('registers the apps kinds in discovery order and exports the Scale schema', () => {
+    expect(appsResources.map((r) => r.kind)).toEqual(['ControllerRevision', 'DaemonSet', 'Deployment', 'ReplicaSet', 'StatefulSet']);
     const scale = scaleSchema.parse({ apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web' }, spec: { replicas: 5 }, status: { replicas: 3, selector: 'app=web', x: 1 } });
     expect(scale.status).toEqual({ replicas: 3, selector: 'app=web' });
   });

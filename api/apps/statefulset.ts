@@ -40,7 +40,16 @@ function frozen(spec: StatefulSetSpec): Record<string, unknown> {
 export function validateStatefulSet(obj: KubeObject, old?: KubeObject): FieldError[] {
   const ss = obj as StatefulSet;
   const spec = ss.spec ?? {};
-  const errs = validateWorkloadSpec(spec, 'ReplicaSet');
+  // Containers may mount the claim templates: kube validates the template with them as volumes.
+  const claimNames = (spec.volumeClaimTemplates ?? []).map((t) => t.metadata?.name).filter((n): n is string => !!n);
+  let checked = spec;
+  if (claimNames.length > 0 && spec.template?.spec) {
+    const podSpec = spec.template.spec as { volumes?: Array<{ name: string }> };
+    const have = new Set((podSpec.volumes ?? []).map((v) => v.name));
+    const extra = claimNames.filter((n) => !have.has(n)).map((name) => ({ name, persistentVolumeClaim: { claimName: name } }));
+    checked = { ...spec, template: { ...spec.template, spec: { ...spec.template.spec, volumes: [...(podSpec.volumes ?? []), ...extra] } as never } };
+  }
+  const errs = validateWorkloadSpec(checked, 'ReplicaSet');
   errs.push(...validateNonNegative(spec.minReadySeconds, 'spec.minReadySeconds'));
   errs.push(...validateNonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
   if (spec.podManagementPolicy !== 'OrderedReady' && spec.podManagementPolicy !== 'Parallel') {

@@ -7,6 +7,7 @@ import { nodeResource } from './node.js';
 import { podResource } from './pod.js';
 import { persistentVolumeClaimResource, persistentVolumeResource } from './persistent-volume.js';
 import { secretResource } from './secret.js';
+import { replicationControllerResource } from './replication-controller.js';
 import { serviceAccountResource } from './serviceaccount.js';
 import { serviceResource } from './service.js';
 
@@ -20,6 +21,7 @@ export const coreResources: ResourceType[] = [
   persistentVolumeClaimResource,
   persistentVolumeResource,
   podResource,
+  replicationControllerResource,
   secretResource,
   serviceAccountResource,
   serviceResource,
@@ -41,5 +43,6 @@ export * from './pod-spec.js';
 export * from './pod-validation.js';
 export * from './qos.js';
 export * from './secret.js';
+export * from './replication-controller.js';
 export * from './service.js';
 export * from './serviceaccount.js';

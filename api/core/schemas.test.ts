@@ -209,13 +209,16 @@ describe('coreResources', () => {
       ['events', 'Event', 'ev', true],
       ['namespaces', 'Namespace', 'ns', false],
       ['nodes', 'Node', 'no', false],
+      ['persistentvolumeclaims', 'PersistentVolumeClaim', 'pvc', true],
+      ['persistentvolumes', 'PersistentVolume', 'pv', false],
       ['pods', 'Pod', 'po', true],
+      ['replicationcontrollers', 'ReplicationController', 'rc', true],
       ['secrets', 'Secret', '', true],
       ['serviceaccounts', 'ServiceAccount', 'sa', true],
       ['services', 'Service', 'svc', true],
     ]);
-    expect(coreResources.filter((r) => r.categories.includes('all')).map((r) => r.plural)).toEqual(['pods', 'services']);
-    expect(coreResources.filter((r) => r.subresources.status).map((r) => r.plural)).toEqual(['namespaces', 'nodes', 'pods', 'services']);
+    expect(coreResources.filter((r) => r.categories.includes('all')).map((r) => r.plural)).toEqual(['pods', 'replicationcontrollers', 'services']);
+    expect(coreResources.filter((r) => r.subresources.status).map((r) => r.plural)).toEqual(['namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'replicationcontrollers', 'services']);
   });
 
   it('prints rows as wide as their columns', () => {

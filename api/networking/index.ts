@@ -1,5 +1,6 @@
 import type { ResourceType } from '../types.js';
 import { networkPolicyResource } from './network-policy.js';
+import { ingressClassResource, ingressResource } from './ingress.js';
 
 export {
   networkPolicySchema,
@@ -13,4 +14,5 @@ export {
 } from './network-policy.js';
 
 /** networking.k8s.io kinds. */
-export const networkingResources: ResourceType[] = [networkPolicyResource];
+export const networkingResources: ResourceType[] = [ingressClassResource, ingressResource, networkPolicyResource];
+export { ingressResource, ingressClassResource, ingressSchema, ingressClassSchema, type Ingress, type IngressClass } from './ingress.js';

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { FieldError, KubeObject, ResourceType } from '../types.js';
+import { age, ageColumn, column, nameColumn } from '../printers.js';
+import { objectSchema, timeSchema } from '../meta.js';
+import { podTemplateSpecSchema } from './pod-spec.js';
+import { containerCells, defaultTemplate, validateNonNegative } from '../apps/workload.js';
+import { notSupported, required, validateLabels } from '../validation.js';
+import { goStringMap, invalidRendered } from '../apps/go-format.js';
+
+/**
+ * core/v1 ReplicationController: stored, validated and served (manifests that still use
+ * it apply, and `kubectl apply --prune` finds it in its default allowlist). No controller
+ * runs it yet: use a Deployment.
+ */
+export const replicationControllerSchema = objectSchema({
+  spec: z
+    .object({
+      replicas: z.number().int().optional(),
+      minReadySeconds: z.number().int().optional(),
+      selector: z.record(z.string(), z.string()).optional(),
+      template: podTemplateSpecSchema.optional(),
+    })
+    .optional(),
+  status: z
+    .object({
+      replicas: z.number().int().optional(),
+      fullyLabeledReplicas: z.number().int().optional(),
+      readyReplicas: z.number().int().optional(),
+      availableReplicas: z.number().int().optional(),
+      observedGeneration: z.number().int().optional(),
+      conditions: z.array(z.object({ type: z.string(), status: z.string(), lastTransitionTime: timeSchema, reason: z.string().optional(), message: z.string().optional() })).optional(),
+    })
+    .optional(),
+});
+export type ReplicationController = z.infer<typeof replicationControllerSchema>;
+
+export function validateReplicationController(obj: KubeObject): FieldError[] {
+  const spec = (obj as ReplicationController).spec ?? {};
+  const errs: FieldError[] = [...validateNonNegative(spec.replicas, 'spec.replicas'), ...validateNonNegative(spec.minReadySeconds, 'spec.minReadySeconds')];
+  const sel = spec.selector ?? {};
+  if (Object.keys(sel).length === 0) errs.push(required('spec.selector'));
+  const labels = spec.template?.metadata?.labels ?? {};
+  if (Object.entries(sel).some(([k, v]) => labels[k] !== v)) {
+    errs.push(invalidRendered('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
+  }
+  errs.push(...validateLabels(labels, 'spec.template.metadata.labels'));
+  const rp = (spec.template?.spec as { restartPolicy?: string } | undefined)?.restartPolicy;
+  if (spec.template && rp !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', rp ?? '', ['Always']));
+  return errs;
+}
+
+export const replicationControllerResource: ResourceType = {
+  group: '',
+  version: 'v1',
+  kind: 'ReplicationController',
+  listKind: 'ReplicationControllerList',
+  plural: 'replicationcontrollers',
+  singular: 'replicationcontroller',
+  shortNames: ['rc'],
+  categories: ['all'],
+  namespaced: true,
+  verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+  schema: replicationControllerSchema,
+  subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+  hasGeneration: true,
+  defaults(obj) {
+    const rc = obj as ReplicationController;
+    const spec = (rc.spec ??= {});
+    spec.replicas ??= 1;
+    // SetDefaults_ReplicationController: selector and labels default from the template's labels.
+    const labels = spec.template?.metadata?.labels;
+    if (labels && (!spec.selector || Object.keys(spec.selector).length === 0)) spec.selector = { ...labels };
+    if (spec.template && !spec.template.metadata?.labels && spec.selector) (spec.template.metadata ??= {}).labels = { ...spec.selector };
+    defaultTemplate(spec);
+  },
+  validate: validateReplicationController,
+  tableColumns: [
+    nameColumn,
+    column('Desired', 'Replicas is the number of desired replicas.', { type: 'integer' }),
+    column('Current', 'Replicas is the most recently observed number of replicas.', { type: 'integer' }),
+    column('Ready', 'The number of ready replicas for this replication controller.', { type: 'integer' }),
+    ageColumn,
+    column('Containers', 'Names of each container in the template.', { priority: 1 }),
+    column('Images', 'Images referenced by each container in the template.', { priority: 1 }),
+    column('Selector', 'Selector is a label query over pods that should match the Replicas count.', { priority: 1 }),
+  ],
+  tableRow(obj, now) {
+    const rc = obj as ReplicationController;
+    const [names, images] = containerCells(rc.spec?.template);
+    const sel = Object.entries(rc.spec?.selector ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',') || '<none>';
+    return [rc.metadata.name ?? '', rc.spec?.replicas ?? 0, rc.status?.replicas ?? 0, rc.status?.readyReplicas ?? 0, age(obj, now), names, images, sel];
+  },
+  prepareForCreate(obj) {
+    obj['status'] = { replicas: 0 };
+  },
+};
