@@ -147,7 +147,9 @@ export class UsageModel implements TrafficSink, ContainerLoad {
     if (!view) return undefined;
     const now = this.o.clock.now();
     let node = this.nodes.get(nodeName);
-    if (!node) this.nodes.set(nodeName, (node = { lastAt: now, keys: new Set(), cpuTotal: 0, cpu: NODE_SYSTEM_CPU }));
+    // First read: integrate from the node's start, so counters are cumulative since each
+    // container started (as cAdvisor's are), not since someone first asked.
+    if (!node) this.nodes.set(nodeName, (node = { lastAt: Math.min(now, view.startedAtMs), keys: new Set(), cpuTotal: 0, cpu: NODE_SYSTEM_CPU }));
     const flat: Array<{ pod: PodView; c: ContainerView; st: ContainerState; usage: ImageUsage; profile?: LoadProfile; window?: RequestWindow }> = [];
     const live = new Set<string>();
     for (const pod of view.pods) {
