@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { controllerRegistry } from '../controllers/registry.js';
 import { enabledControllers } from '../controllers/manager.js';
 import { CidrError, CidrSet } from '../controllers/node-ipam/cidr-set.js';
@@ -41,6 +42,16 @@ export interface KubeletSimFileOptions {
 export interface KubeletSimRunOptions extends ClientRunOptions, KubeletSimFileOptions {
   nodes: number;
   nodeNamePrefix?: string;
+}
+
+export interface DnsRunOptions extends ClientRunOptions, DnsFlagOptions {}
+
+/** The DNS flags `up` and `dns` share. */
+export interface DnsFlagOptions {
+  /** 'none': no DNS server (up only). */
+  dnsPort: number | 'none';
+  dnsAddress: string;
+  clusterDomain: string;
 }
 
 export interface MetricsServerRunOptions extends ClientRunOptions {
@@ -141,6 +152,27 @@ export function kubeletSimFileOptions(v: FlagValues, cwd: string): KubeletSimFil
   if (template !== undefined) options.nodeTemplatePath = parsePath('node-template', template, cwd);
   if (stages !== undefined) options.stageConfigPath = parsePath('stage-config', stages, cwd);
   return options;
+}
+
+export function dnsOptions(v: FlagValues, cwd: string): DnsRunOptions {
+  const options = { ...clientOptions('dns', v, cwd), ...dnsFlagOptions(v, false) };
+  return options;
+}
+
+/** --dns-port, --dns-address, --cluster-domain; `none` is `up`'s only (the dns command exists to serve). */
+export function dnsFlagOptions(v: FlagValues, allowNone: boolean): DnsFlagOptions {
+  const rawPort = str(v, 'dns-port');
+  const dnsPort = rawPort === 'none' && allowNone ? 'none' : parseInteger('dns-port', rawPort, 10053, 0, 65535);
+  const dnsAddress = str(v, 'dns-address') ?? '127.0.0.1';
+  // Nothing but loopback may be dialled or served on: the DNS answers simulated names.
+  if (isIP(dnsAddress) === 0 || !(dnsAddress.startsWith('127.') || dnsAddress === '::1')) {
+    throw new InvalidValue(`invalid --dns-address "${dnsAddress}": must be a loopback address (127.0.0.0/8 or ::1)`);
+  }
+  const clusterDomain = (str(v, 'cluster-domain') ?? 'cluster.local').replace(/\.$/, '').toLowerCase();
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/.test(clusterDomain) || clusterDomain.length > 253) {
+    throw new InvalidValue(`invalid --cluster-domain "${str(v, 'cluster-domain')}": must be a DNS domain such as cluster.local`);
+  }
+  return { dnsPort, dnsAddress, clusterDomain };
 }
 
 /** Splits kube's `--controllers` list and checks every name against the registry. */

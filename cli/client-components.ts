@@ -8,6 +8,7 @@ import type { ClientRunOptions } from './client-args.js';
 import type { ComponentStarter, UpContext } from './components.js';
 import { readFlagFile } from './flag-files.js';
 import { kubelingVersion } from './version.js';
+import { startDnsComponent } from '../dns/component.js';
 
 /**
  * The components that are clients of the apiserver, as starters for both `up` (connected
@@ -98,9 +99,11 @@ function clientStarter<O>(name: string, run: (client: HttpRestClient, ctx: UpCon
 export function controllerManagerStarter<O>(settings: (options: O) => ControllerManagerSettings): ComponentStarter<O> {
   return clientStarter('controller-manager', (client, ctx) => {
     const s = settings(ctx.options);
+    const caCert = connectionOf(ctx).caCert;
     return startControllerManager({
       client,
       logger: ctx.logger,
+      ...(caCert ? { rootCaPem: caCert } : {}),
       leaderElect: s.leaderElect,
       ...(s.controllers ? { controllers: s.controllers } : {}),
       ...(s.clusterCidr !== undefined ? { clusterCidr: s.clusterCidr } : {}),
@@ -150,6 +153,22 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
       prepared.set(ctx, loadKubeletSimFiles(settings(ctx.options)));
     },
   };
+}
+
+export interface DnsSettings {
+  port: number;
+  address: string;
+  clusterDomain: string;
+}
+
+/** The cluster DNS (`kubeling dns`): kubeadm's CoreDNS addon objects, then the loopback server; fills ctx.dns. */
+export function dnsStarter<O>(settings: (options: O) => DnsSettings): ComponentStarter<O> {
+  return clientStarter('dns', async (client, ctx) => {
+    const s = settings(ctx.options);
+    const dns = await startDnsComponent({ client, logger: ctx.logger, port: s.port, address: s.address, clusterDomain: s.clusterDomain });
+    ctx.dns = { address: dns.address, port: dns.port };
+    return dns;
+  });
 }
 
 export interface MetricsServerSettings {

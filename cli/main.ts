@@ -8,6 +8,8 @@ import {
   APISERVER_COMPONENTS,
   CONTROLLER_MANAGER_COMPONENTS,
   HPA_COMPONENTS,
+  KUBE_PROXY_COMPONENTS,
+  DNS_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
   METRICS_SERVER_COMPONENTS,
   SCHEDULER_COMPONENTS,
@@ -15,6 +17,7 @@ import {
   upPodNetwork,
 } from './up.js';
 import { SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
+import { runTrace } from './trace-command.js';
 import { kubelingVersion } from './version.js';
 
 /** Everything the CLI touches outside itself; tests pass fakes. */
@@ -41,6 +44,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<voi
 
 /** Runs one command line and resolves with the exit code. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
+  // A one-shot client command with its own flags, outside the long-running commands' table.
+  if (argv[0] === 'trace') return runTrace(argv.slice(1), io);
   const parsed = parseCli(argv, io.cwd);
   switch (parsed.kind) {
     case 'help':
@@ -76,6 +81,10 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, METRICS_SERVER_COMPONENTS, req.options, io);
     case 'hpa':
       return runComponents(req.command, HPA_COMPONENTS, req.options, io);
+    case 'kube-proxy':
+      return runComponents(req.command, KUBE_PROXY_COMPONENTS, req.options, io);
+    case 'dns':
+      return runComponents(req.command, DNS_COMPONENTS, req.options, io);
   }
 }
 
@@ -121,6 +130,10 @@ async function runComponents<O extends { logLevel?: string }>(
     }
   } else if (ctx.connection) {
     io.stdout.write(`Kubeling ${command} is running against ${ctx.connection.server}\n`);
+  }
+  if (ctx.dns) {
+    const host = ctx.dns.address.includes(':') ? `[${ctx.dns.address}]` : ctx.dns.address;
+    io.stdout.write(`Cluster DNS (udp+tcp) at ${host}:${ctx.dns.port}: dig @${ctx.dns.address} -p ${ctx.dns.port} kubernetes.default.svc.cluster.local\n`);
   }
   return stopped;
 }

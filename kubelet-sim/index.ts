@@ -113,8 +113,9 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
       }
     },
   });
-  // exec, attach and port-forward (WebSocket upgrades on the same loopback server).
-  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim });
+  // exec, attach and port-forward (WebSocket upgrades on the same loopback server); the
+  // shells' requests feed the usage model.
+  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim, sink: usage, load: usage });
   const server = await startLogServer(
     {
       clock,
