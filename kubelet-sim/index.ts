@@ -14,6 +14,7 @@ import { createNodeSource } from './usage/node-source.js';
 import { createProfileCache } from './usage/pod-view.js';
 import { LOAD_PROFILE_ANNOTATION } from './usage/profile.js';
 import { UsageModel } from './usage/usage-model.js';
+import { OOM_EXIT_CODE, OOM_REASON } from './usage/memory.js';
 import { defaultStageConfig, mergeStageConfig, type SimState, type StageConfig, type StageConfigOverrides } from './stages.js';
 
 export { loadNodeTemplate, resolveNodeTemplate, defaultNodeTemplate, type NodeTemplate } from './node-template.js';
@@ -97,7 +98,21 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     logger.warn({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, node, annotation: LOAD_PROFILE_ANNOTATION, reason: message }, 'load profile refused');
     usageEvents.event(pod, 'Warning', 'InvalidLoadProfile', `annotation ${LOAD_PROFILE_ANNOTATION} refused: ${message}; using the image's usage model`, { host: node });
   });
-  const usage = new UsageModel({ clock, source: nodeSource.source, nodeOf: nodeSource.nodeOf });
+  const usage = new UsageModel({
+    clock,
+    source: nodeSource.source,
+    nodeOf: nodeSource.nodeOf,
+    // Over its memory limit: the kernel kills the container (exit 137, OOMKilled); the
+    // pod's restartPolicy decides what follows. Simulated containers of a pod share one run.
+    onOomKill(uid, container) {
+      for (const rec of sim?.pods.values() ?? []) {
+        if (rec.uid !== uid || !rec.sim.run) continue;
+        logger.info({ pod: rec.key, container, node: rec.node.id.name }, 'container over its memory limit: OOM-killed');
+        sim!.containerExited(rec.key, uid, rec.sim.run.startedAt, OOM_EXIT_CODE, OOM_REASON);
+        return;
+      }
+    },
+  });
   // exec, attach and port-forward (WebSocket upgrades on the same loopback server); the
   // shells' requests feed the usage model.
   const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim, sink: usage, load: usage });

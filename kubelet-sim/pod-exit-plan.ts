@@ -14,6 +14,8 @@ import { planCommand, type OutputLine } from './command-plan.js';
 export interface PlannedExit {
   afterMs: number;
   exitCode: number;
+  /** The terminated reason the runtime reports when not Completed/Error (OOMKilled). */
+  reason?: string;
 }
 
 /**

@@ -37,6 +37,8 @@ export interface Run {
   exitCode?: number;
   /** Ended by the kubelet (pod deletion), not by a declared exit. */
   killed?: boolean;
+  /** The runtime's terminated reason when not Completed/Error (OOMKilled). */
+  reason?: string;
 }
 
 export function newPodSim(): PodSim {
@@ -52,6 +54,8 @@ export interface TransitionInput {
   image?: PodImagePlan;
   /** For Exited: the declared exit code. */
   exitCode?: number;
+  /** For Exited: the runtime's reason (OOMKilled), if any. */
+  exitReason?: string;
   cfg: StageConfig;
 }
 
@@ -90,7 +94,7 @@ export function transition(sim: PodSim, next: SimState, input: TransitionInput):
       return out;
     case 'Exited': {
       const exitCode = input.exitCode ?? 0;
-      const run: Run = { startedAt: sim.run?.startedAt ?? now, finishedAt: now, exitCode };
+      const run: Run = { startedAt: sim.run?.startedAt ?? now, finishedAt: now, exitCode, ...(input.exitReason ? { reason: input.exitReason } : {}) };
       out.run = run;
       const outcome = exitOutcome(input.restartPolicy, exitCode);
       if (outcome !== 'restart') {

@@ -118,7 +118,7 @@ function terminatedOf(run: NonNullable<PodSim['run']>, containerID: string) {
   const exitCode = run.exitCode ?? 0;
   return {
     exitCode,
-    reason: exitCode === 0 ? 'Completed' : 'Error',
+    reason: run.reason ?? (exitCode === 0 ? 'Completed' : 'Error'),
     startedAt: formatTime(run.startedAt),
     finishedAt: formatTime(run.finishedAt ?? run.startedAt),
     containerID,

@@ -385,6 +385,7 @@ export class Simulator {
     if (stage.next === 'Pulled' && rec.sim.image !== undefined) recordPulled(rec.node.images, podImageContainers(pod.spec), rec.sim.imageMask ?? 0);
     if (stage.next === 'Exited') {
       input.exitCode = stage.delay.fromPlannedExit ? (rec.planned?.exitCode ?? 0) : (declaredExit(pod.metadata.annotations)?.exitCode ?? 0);
+      if (stage.delay.fromPlannedExit && rec.planned?.reason) input.exitReason = rec.planned.reason;
       if (rec.plannedOnce) {
         rec.planned = plannedPodExit(pod.spec) ?? null;
         rec.plannedOnce = false;
@@ -463,13 +464,13 @@ export class Simulator {
    * the run ends now with that code, through the same command-exit stage as a planned
    * exit; restartPolicy then applies. Ignored unless that very run is still going.
    */
-  containerExited(key: string, uid: string, startedAt: number, exitCode: number): void {
+  containerExited(key: string, uid: string, startedAt: number, exitCode: number, reason?: string): void {
     const rec = this.pods.get(key);
     const run = rec?.sim.run;
     if (!rec || rec.uid !== uid || rec.sim.state !== 'Running' || !run || run.startedAt !== startedAt || run.finishedAt !== undefined) return;
     const pod = this.livePod(rec);
     if (!pod) return;
-    rec.planned = { afterMs: Math.max(0, this.o.clock.now() - run.startedAt), exitCode };
+    rec.planned = { afterMs: Math.max(0, this.o.clock.now() - run.startedAt), exitCode, ...(reason ? { reason } : {}) };
     rec.plannedOnce = true;
     rec.gen++;
     rec.pendingStage = undefined;

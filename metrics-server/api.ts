@@ -31,8 +31,12 @@ export interface ApiAnswer {
   body: unknown;
 }
 
+let lastTime: [number, string] = [NaN, ''];
+/** RFC 3339 seconds; the last answer is kept (a list's items mostly share timestamps). */
 function time(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const s = Math.floor(ms / 1000);
+  if (lastTime[0] !== s) lastTime = [s, new Date(s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')];
+  return lastTime[1];
 }
 
 function status(code: number, reason: string, message: string, details?: Record<string, unknown>): ApiAnswer {
@@ -45,7 +49,6 @@ function objectMeta(obj: KubeObject | undefined, name: string, namespace?: strin
   return {
     name,
     ...(namespace !== undefined ? { namespace } : {}),
-    creationTimestamp: time(Date.now()),
     ...(obj?.metadata.labels ? { labels: obj.metadata.labels } : {}),
   };
 }
@@ -164,7 +167,8 @@ function metricsApi(ctx: MetricsApiContext, rest: string[], q: URLSearchParams, 
     items.sort((a, b) => {
       const ma = a.metadata as { namespace: string; name: string };
       const mb = b.metadata as { namespace: string; name: string };
-      return ma.namespace.localeCompare(mb.namespace) || ma.name.localeCompare(mb.name);
+      // Byte order, as Go's sort of strings (and far cheaper than localeCompare on 30,000 pods).
+      return ma.namespace < mb.namespace ? -1 : ma.namespace > mb.namespace ? 1 : ma.name < mb.name ? -1 : ma.name > mb.name ? 1 : 0;
     });
     return { code: 200, body: { kind: 'PodMetricsList', apiVersion: `${METRICS_GROUP}/${METRICS_VERSION}`, metadata: {}, items } };
   }

@@ -19,6 +19,11 @@ describe('parseResourceMetrics', () => {
     expect(s.pods.get('ns/p')?.get('c')).toEqual({ cpu: 3.25, memory: 45088768, ts: 1_000_000, start: 500_000, requests: 7 });
   });
 
+  it('reads escaped label values', () => {
+    const text = 'container_cpu_usage_seconds_total{container="c",namespace="n",pod="a\\"b,c\\\\d"} 1 5\ncontainer_memory_working_set_bytes{container="c",namespace="n",pod="a\\"b,c\\\\d"} 2 5';
+    expect([...parseResourceMetrics(text, 0).pods.keys()]).toEqual(['n/a"b,c\\d']);
+  });
+
   it('skips malformed lines, unknown families and containers missing a value', () => {
     const text = [
       'container_cpu_usage_seconds_total{container="a",namespace="n",pod="p"} oops 1',

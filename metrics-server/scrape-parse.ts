@@ -24,12 +24,27 @@ export interface NodeScrape {
   pods: Map<string, Map<string, CpuMemPoint>>;
 }
 
-const LINE = /^([a-z_]+)(?:\{([^}]*)\})?\s+(\S+)(?:\s+(-?\d+))?$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
+const FAMILIES = new Set([
+  'node_cpu_usage_seconds_total',
+  'node_memory_working_set_bytes',
+  'container_cpu_usage_seconds_total',
+  'container_memory_working_set_bytes',
+  'container_start_time_seconds',
+  'kubeling_container_requests_total',
+]);
 
 function labels(text: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!text) return out;
+  // The kubelet writes plain values; only escaped ones need the general parse.
+  if (!text.includes('\\')) {
+    for (const part of text.split('",')) {
+      const eq = part.indexOf('="');
+      if (eq > 0) out[part.slice(0, eq)] = part.endsWith('"') ? part.slice(eq + 2, -1) : part.slice(eq + 2);
+    }
+    return out;
+  }
   for (const m of text.matchAll(LABEL)) out[m[1]!] = m[2]!.replace(/\\n/g, '\n').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
   return out;
 }
@@ -42,24 +57,52 @@ function num(s: string): number {
 
 export function parseResourceMetrics(text: string, fallbackTs: number): NodeScrape {
   const out: NodeScrape = { pods: new Map() };
-  const point = (l: Record<string, string>): CpuMemPoint | undefined => {
-    if (!l.namespace || !l.pod || !l.container) return undefined;
+  // The four container families of one container carry the same label text: parse it once.
+  const byLabels = new Map<string, CpuMemPoint | null>();
+  const point = (labelText: string | undefined): CpuMemPoint | undefined => {
+    if (labelText === undefined) return undefined;
+    const hit = byLabels.get(labelText);
+    if (hit !== undefined) return hit ?? undefined;
+    const l = labels(labelText);
+    if (!l.namespace || !l.pod || !l.container) {
+      byLabels.set(labelText, null);
+      return undefined;
+    }
     const key = `${l.namespace}/${l.pod}`;
     let pod = out.pods.get(key);
     if (!pod) out.pods.set(key, (pod = new Map()));
     let p = pod.get(l.container);
     if (!p) pod.set(l.container, (p = { cpu: NaN, memory: NaN, ts: fallbackTs }));
+    byLabels.set(labelText, p);
     return p;
   };
-  for (const line of text.split('\n')) {
+  let pos = 0;
+  while (pos < text.length) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = text.length;
+    const line = text.slice(pos, eol);
+    pos = eol + 1;
     if (line === '' || line.charCodeAt(0) === 35 /* # */) continue;
-    const m = LINE.exec(line);
-    if (!m) continue;
-    const [, name, labelText, valueText, tsText] = m;
-    const value = num(valueText!);
+    const brace = line.indexOf('{');
+    const space = line.indexOf(' ');
+    if (space < 0) continue;
+    const hasLabels = brace >= 0 && brace < space;
+    const family = line.slice(0, hasLabels ? brace : space);
+    if (!FAMILIES.has(family)) continue;
+    let labelText: string | undefined;
+    let rest: string;
+    if (hasLabels) {
+      const close = line.lastIndexOf('}');
+      if (close < brace) continue;
+      labelText = line.slice(brace + 1, close);
+      rest = line.slice(close + 1);
+    } else rest = line.slice(space);
+    const fields = rest.trim().split(/\s+/);
+    if (fields.length < 1 || fields.length > 2) continue;
+    const value = num(fields[0]!);
     if (Number.isNaN(value)) continue;
-    const ts = tsText !== undefined ? Number(tsText) : fallbackTs;
-    switch (name) {
+    const ts = fields[1] !== undefined && /^-?\d+$/.test(fields[1]) ? Number(fields[1]) : fallbackTs;
+    switch (family) {
       case 'node_cpu_usage_seconds_total':
         out.node = { ...(out.node ?? { memory: NaN }), cpu: value, ts };
         break;
@@ -67,7 +110,7 @@ export function parseResourceMetrics(text: string, fallbackTs: number): NodeScra
         out.node = { ...(out.node ?? { cpu: NaN, ts }), memory: value };
         break;
       case 'container_cpu_usage_seconds_total': {
-        const p = point(labels(labelText));
+        const p = point(labelText);
         if (p) {
           p.cpu = value;
           p.ts = ts;
@@ -75,17 +118,17 @@ export function parseResourceMetrics(text: string, fallbackTs: number): NodeScra
         break;
       }
       case 'container_memory_working_set_bytes': {
-        const p = point(labels(labelText));
+        const p = point(labelText);
         if (p) p.memory = value;
         break;
       }
       case 'container_start_time_seconds': {
-        const p = point(labels(labelText));
+        const p = point(labelText);
         if (p) p.start = Math.round(value * 1000);
         break;
       }
       case 'kubeling_container_requests_total': {
-        const p = point(labels(labelText));
+        const p = point(labelText);
         if (p) p.requests = value;
         break;
       }

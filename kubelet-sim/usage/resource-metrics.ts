@@ -15,6 +15,9 @@ export function goFloat(v: number): string {
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   if (v === 0) return '0';
+  // Most values: JS and Go print the same shortest digits without an exponent here.
+  const abs = Math.abs(v);
+  if (abs >= 1e-4 && abs < 1e6) return String(v);
   const [mant, e] = v.toExponential().split('e') as [string, string];
   const exp = Number(e);
   if (exp < -4 || exp >= 21 || exp >= 6) {
@@ -25,7 +28,10 @@ export function goFloat(v: number): string {
   return String(v);
 }
 
+const SPECIAL = /["\\\n]/;
+
 function esc(v: string): string {
+  if (!SPECIAL.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 

@@ -117,6 +117,8 @@ export class UsageModel implements TrafficSink, ContainerLoad {
   private readonly windows = new Map<string, RequestWindow>();
   private readonly nodes = new Map<string, NodeState>();
   private readonly stepMs: number;
+  /** Image name → its usage entry (the lookup parses the name; a node has few images). */
+  private readonly imageCache = new Map<string, ImageUsage>();
 
   constructor(private readonly o: UsageModelOptions) {
     this.stepMs = o.stepMs ?? 1000;
@@ -145,7 +147,9 @@ export class UsageModel implements TrafficSink, ContainerLoad {
     if (!view) return undefined;
     const now = this.o.clock.now();
     let node = this.nodes.get(nodeName);
-    if (!node) this.nodes.set(nodeName, (node = { lastAt: now, keys: new Set(), cpuTotal: 0, cpu: NODE_SYSTEM_CPU }));
+    // First read: integrate from the node's start, so counters are cumulative since each
+    // container started (as cAdvisor's are), not since someone first asked.
+    if (!node) this.nodes.set(nodeName, (node = { lastAt: Math.min(now, view.startedAtMs), keys: new Set(), cpuTotal: 0, cpu: NODE_SYSTEM_CPU }));
     const flat: Array<{ pod: PodView; c: ContainerView; st: ContainerState; usage: ImageUsage; profile?: LoadProfile; window?: RequestWindow }> = [];
     const live = new Set<string>();
     for (const pod of view.pods) {
@@ -158,7 +162,8 @@ export class UsageModel implements TrafficSink, ContainerLoad {
           st = { startedAtMs: c.startedAtMs, cpuTotal: 0, cpu: 0, demand: 0, memory: 0, oomReported: false };
           this.containers.set(k, st);
         }
-        const usage = imageUsage(c.image, this.o.images);
+        let usage = this.imageCache.get(c.image);
+        if (!usage) this.imageCache.set(c.image, (usage = imageUsage(c.image, this.o.images)));
         flat.push({ pod, c, st, usage, profile: c.profile ?? usage.profile, window: this.windows.get(k) });
       }
     }
@@ -173,39 +178,51 @@ export class UsageModel implements TrafficSink, ContainerLoad {
     const demandAt = (e: (typeof flat)[number], t: number): number =>
       t < e.c.startedAtMs ? 0 : e.usage.idleCpu + (e.profile ? profileAt(e.profile, t - e.c.startedAtMs).cpu : 0) + (e.window?.rateAt(t).cpu ?? 0);
 
+    const capacity = Math.max(0, view.cpuCapacity - NODE_SYSTEM_CPU);
+    const demands = new Float64Array(flat.length);
+    const granted = new Float64Array(flat.length);
+    /** Fills demands and granted at time t: CFS sharing only when the node is saturated. */
+    const allocate = (t: number): void => {
+      let total = 0;
+      for (let i = 0; i < flat.length; i++) {
+        const e = flat[i]!;
+        demands[i] = demandAt(e, t);
+        granted[i] = Math.min(demands[i]!, e.c.cpuLimit ?? Infinity);
+        total += granted[i]!;
+      }
+      if (total <= capacity) return;
+      const shared = shareCpu(
+        flat.map((e, i) => ({ demand: demands[i]!, request: e.c.cpuRequest, ...(e.c.cpuLimit !== undefined ? { limit: e.c.cpuLimit } : {}) })),
+        capacity,
+      );
+      shared.forEach((g, i) => (granted[i] = g));
+    };
+
     // Integrate from the last advance in steps; a long gap takes at most 600 steps.
     const gap = now - node.lastAt;
     const steps = gap <= 0 ? 0 : Math.min(600, Math.ceil(gap / this.stepMs));
     for (let s = 0; s < steps; s++) {
       const t0 = node.lastAt + (gap * s) / steps;
       const t1 = node.lastAt + (gap * (s + 1)) / steps;
-      const mid = (t0 + t1) / 2;
-      const demands = flat.map((e) => demandAt(e, mid));
-      const granted = shareCpu(
-        flat.map((e, i) => ({ demand: demands[i]!, request: e.c.cpuRequest, ...(e.c.cpuLimit !== undefined ? { limit: e.c.cpuLimit } : {}) })),
-        Math.max(0, view.cpuCapacity - NODE_SYSTEM_CPU),
-      );
+      allocate((t0 + t1) / 2);
       let sum = NODE_SYSTEM_CPU;
-      flat.forEach((e, i) => {
+      for (let i = 0; i < flat.length; i++) {
+        const e = flat[i]!;
         // Only the part of the step the container ran counts.
         const ran = Math.max(0, t1 - Math.max(t0, e.c.startedAtMs)) / 1000;
         e.st.cpuTotal += granted[i]! * ran;
         sum += granted[i]!;
-      });
+      }
       node.cpuTotal += (sum * (t1 - t0)) / 1000;
     }
     if (steps > 0 || flat.some((e) => e.st.cpu === 0)) {
-      const demands = flat.map((e) => demandAt(e, now));
-      const granted = shareCpu(
-        flat.map((e, i) => ({ demand: demands[i]!, request: e.c.cpuRequest, ...(e.c.cpuLimit !== undefined ? { limit: e.c.cpuLimit } : {}) })),
-        Math.max(0, view.cpuCapacity - NODE_SYSTEM_CPU),
-      );
+      allocate(now);
       node.cpu = NODE_SYSTEM_CPU;
-      flat.forEach((e, i) => {
-        e.st.demand = demands[i]!;
-        e.st.cpu = granted[i]!;
+      for (let i = 0; i < flat.length; i++) {
+        flat[i]!.st.demand = demands[i]!;
+        flat[i]!.st.cpu = granted[i]!;
         node.cpu += granted[i]!;
-      });
+      }
     }
     node.lastAt = Math.max(node.lastAt, now);
 
