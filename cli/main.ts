@@ -11,6 +11,7 @@ import {
   KUBE_PROXY_COMPONENTS,
   DNS_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
+  METRICS_SERVER_COMPONENTS,
   SCHEDULER_COMPONENTS,
   UP_COMPONENTS,
   upPodNetwork,
@@ -76,6 +77,8 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, SCHEDULER_COMPONENTS, req.options, io);
     case 'kubelet-sim':
       return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
+    case 'metrics-server':
+      return runComponents(req.command, METRICS_SERVER_COMPONENTS, req.options, io);
     case 'hpa':
       return runComponents(req.command, HPA_COMPONENTS, req.options, io);
     case 'kube-proxy':

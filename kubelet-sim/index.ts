@@ -89,6 +89,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   const qps = opts.qps ?? Math.max(50, Math.ceil(opts.nodes / 5) + 50);
 
   let sim: Simulator | undefined;
+  // The usage model first: the data path that the streams' shells use reports to it (sink, load).
   const usageEvents = createEventRecorder(opts.client, { component: 'kubelet', clock, logger });
   const profiles = createProfileCache();
   const nodeSource = createNodeSource(() => sim, capacityOf(template), clock.now(), profiles, (pod, node, message) => {
