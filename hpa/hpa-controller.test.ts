@@ -295,6 +295,37 @@ describe('HPA controller: bad input and failures', () => {
     expect(condition(await getHpa('broken'), 'AbleToScale')?.reason).toBe('FailedGetScale');
   });
 
+  it('two HPAs on the same pods: AmbiguousSelector for both, nothing scaled, until one is deleted', async () => {
+    await start();
+    await deployment('web', 2);
+    for (const p of ['w1', 'w2']) {
+      await pod(p, 'web');
+      metrics.setCpu('default', p, '400m'); // 200%: both would scale up
+    }
+    await hpa('web');
+    await hpa('web-too', { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' } });
+    await h.advance(2 * SYNC);
+    const message = 'pods by selector app=web are controlled by multiple HPAs: [{web default} {web-too default}]';
+    for (const name of ['web', 'web-too']) {
+      const o = await getHpa(name);
+      expect(condition(o, 'ScalingActive')).toEqual({ status: 'False', reason: 'AmbiguousSelector', message });
+      expect(o.status?.currentMetrics).toBeNull();
+    }
+    // The first HPA's first sync ran before the second one had registered its selector
+    // (kube has the same window); from then on neither scales.
+    const held = await replicasOf('web');
+    await h.advance(3 * SYNC);
+    expect(await replicasOf('web')).toBe(held);
+    const events = await eventsOf('web');
+    expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'AmbiguousSelector', message }));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'Warning', reason: 'FailedComputeMetricsReplicas', message }));
+
+    await h.client.delete(hpaResource, 'web-too', { namespace: 'default' });
+    await h.advance(2 * SYNC);
+    expect(condition(await getHpa('web'), 'ScalingActive')?.reason).toBe('ValidMetricFound');
+    expect(await replicasOf('web')).toBeGreaterThan(held);
+  });
+
   it('a target scaled to zero turns autoscaling off (ScalingDisabled)', async () => {
     await start();
     await deployment('zero', 0);

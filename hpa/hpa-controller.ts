@@ -101,6 +101,21 @@ export function createHpaReconciler(deps: HpaControllerDeps): HpaReconciler {
   const { client, recorder, clock, config } = deps;
   const histories = new Map<string, ScaleHistory>();
 
+  /** The selector of each HPA's target as last seen (kube's hpaSelectors), for AmbiguousSelector. */
+  const selectors = new Map<string, Map<string, LabelRequirement[]>>(); // namespace → HPA key → selector
+  /** hpasControllingPodsUnderSelector: the HPAs whose target selects any of these pods, by key. */
+  const hpasSelecting = (namespace: string, pods: readonly Pod[]): string[] => {
+    const keys: string[] = [];
+    for (const [k, sel] of selectors.get(namespace) ?? []) {
+      if (pods.some((p) => matchesLabels(sel, p.metadata.labels))) keys.push(k);
+    }
+    return keys.sort();
+  };
+  const forgetSelector = (key: string): void => {
+    const ns = selectors.get(splitKey(key).namespace);
+    ns?.delete(key);
+  };
+
   const podsFor = (namespace: string, selector: LabelRequirement[]): Pod[] =>
     deps.pods.store.byIndex(NAMESPACE_INDEX, namespace).filter((p) => matchesLabels(selector, p.metadata.labels));
 
@@ -177,25 +192,32 @@ export function createHpaReconciler(deps: HpaControllerDeps): HpaReconciler {
       rescaleReason = 'Current number of replicas below Spec.MinReplicas';
       desiredReplicas = minReplicas;
     } else {
-      // validateAndParseSelector
-      const selectorText = scale.status?.selector ?? '';
-      if (selectorText === '') {
-        event('Warning', 'SelectorRequired', 'selector is required');
-        cond({ type: 'ScalingActive', status: 'False', reason: 'InvalidSelector', message: "the HPA target's scale is missing a selector" });
-        setCurrent(currentReplicas, metricStatuses);
+      // validateAndParseSelector: a failure there means no proposal at all (currentMetrics
+      // cleared, FailedComputeMetricsReplicas), as in kube.
+      const selectorFailed = async (reason: string, eventMessage: string, condMessage: string): Promise<void> => {
+        event('Warning', reason, eventMessage);
+        cond({ type: 'ScalingActive', status: 'False', reason: reason === 'SelectorRequired' ? 'InvalidSelector' : reason, message: condMessage });
+        setCurrent(currentReplicas, null);
         await writeStatus();
-        return;
-      }
+        event('Warning', 'FailedComputeMetricsReplicas', eventMessage);
+      };
+      const selectorText = scale.status?.selector ?? '';
+      if (selectorText === '') return selectorFailed('SelectorRequired', 'selector is required', "the HPA target's scale is missing a selector");
       let selector: LabelRequirement[];
       try {
         selector = parseLabelSelector(selectorText);
       } catch (err) {
         const message = `couldn't convert selector into a corresponding internal selector object: ${errorText(err)}`;
-        event('Warning', 'InvalidSelector', message);
-        cond({ type: 'ScalingActive', status: 'False', reason: 'InvalidSelector', message });
-        setCurrent(currentReplicas, metricStatuses);
-        await writeStatus();
-        return;
+        return selectorFailed('InvalidSelector', message, message);
+      }
+      const namespace = hpa.metadata.namespace ?? '';
+      if (!selectors.has(namespace)) selectors.set(namespace, new Map());
+      selectors.get(namespace)!.set(key, selector);
+      const targetPods = podsFor(namespace, selector);
+      const selecting = hpasSelecting(namespace, targetPods);
+      if (selecting.length > 1) {
+        const message = `pods by selector ${selectorText} are controlled by multiple HPAs: [${selecting.map((k) => `{${splitKey(k).name} ${namespace}}`).join(' ')}]`;
+        return selectorFailed('AmbiguousSelector', message, message);
       }
       const outcome = await computeReplicasForMetrics(
         {
@@ -203,7 +225,7 @@ export function createHpaReconciler(deps: HpaControllerDeps): HpaReconciler {
           specReplicas: currentReplicas,
           statusReplicas: scale.status?.replicas ?? 0,
           selector: selectorText,
-          pods: podsFor(hpa.metadata.namespace ?? '', selector),
+          pods: targetPods,
           metrics: deps.metrics,
           config,
           now,
@@ -296,6 +318,7 @@ export function createHpaReconciler(deps: HpaControllerDeps): HpaReconciler {
       const cached = deps.hpas.store.getByName(namespace, name);
       if (!cached) {
         histories.delete(key);
+        forgetSelector(key);
         return true;
       }
       try {
