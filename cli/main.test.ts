@@ -66,6 +66,10 @@ vi.mock('../hpa/start-hpa.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startHpa: async (opts: never) => fakeComponent('hpa', opts),
 }));
+vi.mock('../kube-proxy/kube-proxy.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startKubeProxy: async (opts: never) => fakeComponent('kube-proxy', opts),
+}));
 
 const tmp = mkdtempSync(join(tmpdir(), 'kubeling-cli-main-'));
 const KUBECONFIG = join(tmp, 'kubeconfig');
@@ -221,6 +225,7 @@ describe('run', () => {
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
       'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
       hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), connection: expect.objectContaining(inProcess) },
+      'kube-proxy': { clusterCIDR: '100.96.0.0/16', connection: expect.objectContaining(inProcess) },
     });
     expect(componentOpts.scheduler!.connection).toMatchObject({ userAgent: expect.stringMatching(/^kubeling-scheduler\/v/) });
     f.signals.emit('SIGTERM');
@@ -231,6 +236,9 @@ describe('run', () => {
       'start scheduler',
       'start kubelet-sim',
       'start hpa',
+      'start kube-proxy',
+      'stop kube-proxy',
+      'close client kubeling-kube-proxy',
       'stop hpa',
       'close client kubeling-hpa',
       'stop kubelet-sim',
