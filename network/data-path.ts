@@ -348,7 +348,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       outcome: 'response',
       status,
       statusText: STATUS_TEXT[status] ?? '',
-      headers: { ...model.headers, 'Content-Type': route?.contentType ?? 'text/plain', 'Content-Length': String(Buffer.byteLength(body)), Date: new Date(now).toUTCString() },
+      headers: { ...model.headers, 'Content-Type': route?.contentType ?? 'text/plain', 'Content-Length': String(Buffer.byteLength(body)), Date: httpDate(now) },
       body,
       latencyMs: latency,
       servedBy,
@@ -368,6 +368,18 @@ function traceHits(hop: (kind: TraceHop['kind'], text: string, node?: string) =>
     const p = h.probability !== undefined ? ` (matched with probability ${h.probability.toFixed(4)})` : '';
     hop('iptables', `-t ${h.table} -A ${h.rule.chain} ${formatRuleBody(h.rule)}${p}`, node);
   }
+}
+
+/** The Date header, formatted once per second (it changes no faster). */
+let dateSecond = -1;
+let dateText = '';
+function httpDate(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  if (sec !== dateSecond) {
+    dateSecond = sec;
+    dateText = new Date(sec * 1000).toUTCString();
+  }
+  return dateText;
 }
 
 /** One request through a fresh data path (no affinity state kept): for one-shot callers. */
