@@ -6,6 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../lib/clock.js';
 import { rootLogger, type Logger } from '../lib/logger.js';
 import { buildApp } from './app.js';
+import { advertiseAddressFor } from './advertise-address.js';
+import { startKubernetesEndpointsReconciler, type KubernetesEndpointsReconciler } from './registry/kubernetes-endpoints.js';
+import type { Registries } from './registry/registries.js';
+import { realClock } from '../lib/clock.js';
 import { writeKubeconfig } from './auth/kubeconfig.js';
 import { ensureTlsMaterial } from './auth/tls.js';
 import { ADMIN_USER, createTokenAuthenticator, ensureAdminToken, loadTokenFile, type TokenEntry } from './auth/tokens.js';
@@ -30,6 +34,12 @@ export interface ApiserverOptions {
   clock?: Clock;
   /** A kube-apiserver style CSV of extra bearer tokens (token,user,uid,"groups"). */
   tokenAuthFile?: string;
+  /**
+   * kube-apiserver's --advertise-address: the address the `kubernetes` Service's endpoints
+   * list. Default: the bind address unless it is loopback or unspecified, else the
+   * simulated control-plane address 10.0.0.2 (registry/kubernetes-endpoints.ts).
+   */
+  advertiseAddress?: string;
 }
 
 export interface RunningApiserver {
@@ -69,6 +79,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
 
   const store = await openStore({ kind: opts.store ?? 'sqlite', dataDir, etcdServers: opts.etcdServers });
   let app: FastifyInstance | undefined;
+  let endpoints: KubernetesEndpointsReconciler | undefined;
   try {
     app = await buildApp({
       store,
@@ -82,6 +93,14 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
     const url = `https://${clientHost(bindAddress)}:${boundPort}`;
     await writeKubeconfig(kubeconfigPath, { server: url, caCert: tls.caCert, token: adminToken });
     logger.info({ url, store: store.name, kubeconfig: kubeconfigPath }, 'apiserver listening');
+    endpoints = await startKubernetesEndpointsReconciler({
+      registries: (app as unknown as { registries: Registries }).registries,
+      ip: advertiseAddressFor(bindAddress, opts.advertiseAddress),
+      port: boundPort,
+      clock: opts.clock ?? realClock,
+      logger: rootLog,
+    });
+    const reconciler = endpoints;
 
     const running = app;
     let closing: Promise<void> | undefined;
@@ -95,6 +114,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       close() {
         closing ??= (async () => {
           try {
+            await reconciler.stop();
             await running.close();
           } finally {
             await store.close();
@@ -104,6 +124,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       },
     };
   } catch (err) {
+    await endpoints?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;

@@ -10,6 +10,8 @@ const defaults: RunOptions = {
   store: 'sqlite',
   etcdServers: [],
 };
+/** `up` also runs the cluster DNS. */
+const upDefaults: RunOptions = { ...defaults, dnsPort: 10053, dnsAddress: '127.0.0.1', clusterDomain: 'cluster.local' };
 
 describe('parseCli: commands', () => {
   it.each([
@@ -22,7 +24,7 @@ describe('parseCli: commands', () => {
     { argv: ['apiserver', '-h', '--port', '1'], want: { kind: 'help', command: 'apiserver' } },
     { argv: ['version'], want: { kind: 'version' } },
     { argv: ['--version'], want: { kind: 'version' } },
-    { argv: ['up'], want: { kind: 'run', command: 'up', options: defaults } },
+    { argv: ['up'], want: { kind: 'run', command: 'up', options: upDefaults } },
     { argv: ['apiserver'], want: { kind: 'run', command: 'apiserver', options: defaults } },
   ])('$argv', ({ argv, want }) => {
     expect(parseCli(argv, CWD)).toEqual(want);
@@ -43,6 +45,9 @@ describe('parseCli: flags', () => {
         '--kubeconfig', '/tmp/kc',
         '--token-auth-file', 'tokens.csv',
         '--log-level', 'debug',
+        '--dns-port', 'none',
+        '--cluster-domain', 'corp.internal.',
+        '--advertise-address', '10.0.0.3',
       ],
       CWD,
     );
@@ -59,6 +64,10 @@ describe('parseCli: flags', () => {
         kubeconfigPath: '/tmp/kc',
         tokenAuthFile: '/home/me/project/tokens.csv',
         logLevel: 'debug',
+        dnsPort: 'none',
+        dnsAddress: '127.0.0.1',
+        clusterDomain: 'corp.internal',
+        advertiseAddress: '10.0.0.3',
       },
     });
   });
@@ -71,7 +80,7 @@ describe('parseCli: flags', () => {
       want: { nodeTemplatePath: '/home/me/project/n.yaml', stageConfigPath: '/home/me/s.json' },
     },
   ])('up takes the kubelet-sim files: $argv', ({ argv, want }) => {
-    expect(parseCli(argv, CWD)).toEqual({ kind: 'run', command: 'up', options: { ...defaults, ...want } });
+    expect(parseCli(argv, CWD)).toEqual({ kind: 'run', command: 'up', options: { ...upDefaults, ...want } });
   });
 
   it('chooses etcd when only --etcd-servers is given', () => {
@@ -115,6 +124,14 @@ describe('parseCli: usage errors', () => {
     { argv: ['up', '--stage-config='], message: 'invalid --stage-config "": must not be empty' },
     { argv: ['up', '--stage-config'], message: 'flag --stage-config needs a value (use --stage-config=VALUE for a value starting with "-")' },
     { argv: ['apiserver', '--stage-config', 's.yaml'], message: 'unknown flag: --stage-config' },
+    { argv: ['up', '--dns-port', 'x'], message: 'invalid --dns-port "x": must be an integer from 0 to 65535' },
+    { argv: ['up', '--dns-port', '70000'], message: 'invalid --dns-port "70000": must be an integer from 0 to 65535' },
+    { argv: ['up', '--dns-address', '0.0.0.0'], message: 'invalid --dns-address "0.0.0.0": must be a loopback address (127.0.0.0/8 or ::1)' },
+    { argv: ['up', '--dns-address', '10.96.0.10'], message: 'invalid --dns-address "10.96.0.10": must be a loopback address (127.0.0.0/8 or ::1)' },
+    { argv: ['up', '--cluster-domain', 'bad_domain!'], message: 'invalid --cluster-domain "bad_domain!": must be a DNS domain such as cluster.local' },
+    { argv: ['up', '--advertise-address', '127.0.0.1'], message: 'invalid --advertise-address "127.0.0.1": must be an IP address that is not loopback or unspecified, e.g. 10.0.0.2' },
+    { argv: ['apiserver', '--dns-port', '53'], message: 'unknown flag: --dns-port' },
+    { argv: ['dns', '--kubeconfig', 'kc', '--dns-port', 'none'], message: 'invalid --dns-port "none": must be an integer from 0 to 65535' },
     { argv: ['apiserver', '--node-template', 'n.yaml'], message: 'unknown flag: --node-template' },
     { argv: ['up', '--help=yes'], message: "Option '-h, --help' does not take an argument" },
   ])('$argv → $message', ({ argv, message }) => {
@@ -164,6 +181,8 @@ describe('parseCli: client commands', () => {
     { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=false', '--leader-elect'], options: { kubeconfigPath: kc, leaderElect: true } },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect', '--no-leader-elect'], options: { kubeconfigPath: kc, leaderElect: false } },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc'], options: { kubeconfigPath: kc, nodes: 3 } },
+    { argv: ['dns', '--kubeconfig', 'kc'], options: { kubeconfigPath: kc, dnsPort: 10053, dnsAddress: '127.0.0.1', clusterDomain: 'cluster.local' } },
+    { argv: ['dns', '--kubeconfig', 'kc', '--dns-port', '0', '--dns-address', '127.0.0.53', '--cluster-domain', 'Corp.Internal'], options: { kubeconfigPath: kc, dnsPort: 0, dnsAddress: '127.0.0.53', clusterDomain: 'corp.internal' } },
     {
       argv: ['kubelet-sim', '--kubeconfig', 'kc', '--nodes', '1000', '--node-name-prefix', 'edge-a.', '--node-template', 'nodes/big.yaml'],
       options: { kubeconfigPath: kc, nodes: 1000, nodeNamePrefix: 'edge-a.', nodeTemplatePath: '/home/me/project/nodes/big.yaml' },
@@ -173,6 +192,8 @@ describe('parseCli: client commands', () => {
       options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/home/me/project/stages/slow-pulls.yaml' },
     },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config=/etc/s.json'], options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/etc/s.json' } },
+    { argv: ['metrics-server', '--kubeconfig', 'kc'], options: { kubeconfigPath: kc } },
+    { argv: ['metrics-server', '--kubeconfig', 'kc', '--metric-resolution', '5s', '--secure-port', '4443'], options: { kubeconfigPath: kc, metricResolutionMs: 5000, securePort: 4443 } },
   ])('$argv', ({ argv, options }) => {
     expect(parseCli(argv, CWD)).toEqual({ kind: 'run', command: argv[0], options });
   });
@@ -188,6 +209,9 @@ describe('parseCli: client commands', () => {
     { argv: ['scheduler', '--kubeconfig', 'kc', '--no-help'], message: 'unknown flag: --no-help' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--nodes', '3'], message: 'unknown flag: --nodes' },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--leader-elect'], message: 'unknown flag: --leader-elect' },
+    { argv: ['metrics-server', '--kubeconfig', 'kc', '--metric-resolution', '10ms'], message: 'invalid --metric-resolution "10ms": must be at least 1s' },
+    { argv: ['metrics-server', '--kubeconfig', 'kc', '--secure-port', '70000'], message: /^invalid --secure-port "70000"/ },
+    { argv: ['up', '--metric-resolution', 'often'], message: /^invalid --metric-resolution "often"/ },
     { argv: ['up', '--leader-elect=false'], message: 'unknown flag: --leader-elect' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--data-dir', 'd'], message: 'unknown flag: --data-dir' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--controllers', 'nope'], message: /^invalid --controllers: "nope" is not in the list of known controllers \(node-ipam-controller, / },

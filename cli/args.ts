@@ -3,30 +3,38 @@ import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { StoreKind } from '../apiserver/main.js';
 import {
+  dnsFlagOptions,
+  dnsOptions,
+  type DnsFlagOptions,
+  type DnsRunOptions,
   controllerManagerOptions,
   podNetworkOptions,
   kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
+  metricsServerOptions,
+  parseMetricResolution,
+  type MetricsServerRunOptions,
   type ControllerManagerRunOptions,
   type FlagValues,
   type KubeletSimFileOptions,
   type KubeletSimRunOptions,
   type SchedulerRunOptions,
 } from './client-args.js';
+import { autoscalerOptions, type AutoscalerFlagOptions } from './autoscaler-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
 import { kubeProxyFlagSettings, kubeProxyOptions, type KubeProxyFlagSettings, type KubeProxyRunOptions } from './kube-proxy-args.js';
 import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
 export { LOG_LEVELS } from './values.js';
-export type { ClientRunOptions, ControllerManagerRunOptions, KubeletSimRunOptions, SchedulerRunOptions } from './client-args.js';
+export type { ClientRunOptions, ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, SchedulerRunOptions } from './client-args.js';
 
 /**
  * Validated options of `up` / `apiserver`; paths are absolute. The kubelet-sim file
  * options (--node-template, --stage-config) are `up`'s only.
  */
-export interface RunOptions extends KubeletSimFileOptions {
+export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOptions> {
   dataDir: string;
   port: number;
   bindAddress: string;
@@ -39,6 +47,8 @@ export interface RunOptions extends KubeletSimFileOptions {
   tokenAuthFile?: string;
   /** Absent: KUBELING_LOG_LEVEL or info (see lib/logger.ts). */
   logLevel?: string;
+  /** `up`'s --metric-resolution for its metrics server, ms (absent: 15 s). */
+  metricResolutionMs?: number;
   /** `up`: the --horizontal-pod-autoscaler-* flags given (absent: kube's defaults). */
   hpa?: HpaFlagSettings;
   /** `up`: kube-proxy's flags (--proxy-mode, --nodeport-addresses, --flannel-backend). */
@@ -46,6 +56,10 @@ export interface RunOptions extends KubeletSimFileOptions {
   /** `up` only: the pod network; absent: sized for --nodes (controllers/node-ipam/pod-network-size.ts). */
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
+  /** --advertise-address (absent: derived from the bind address). */
+  advertiseAddress?: string;
+  /** `up`'s autoscaling flags (cli/autoscaler-args.ts). */
+  autoscaling?: AutoscalerFlagOptions;
 }
 
 /** Each command's validated options. */
@@ -55,8 +69,10 @@ export interface CommandOptions {
   'controller-manager': ControllerManagerRunOptions;
   scheduler: SchedulerRunOptions;
   'kubelet-sim': KubeletSimRunOptions;
+  'metrics-server': MetricsServerRunOptions;
   hpa: HpaRunOptions;
   'kube-proxy': KubeProxyRunOptions;
+  dns: DnsRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -136,17 +152,21 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
   switch (command) {
     case 'up':
     case 'apiserver':
-      return { kind: 'run', command, options: runOptions(values as Record<string, string | undefined>, cwd) };
+      return { kind: 'run', command, options: runOptions(values as Record<string, string | undefined>, cwd, command) };
     case 'controller-manager':
       return { kind: 'run', command, options: controllerManagerOptions(values, cwd) };
     case 'scheduler':
       return { kind: 'run', command, options: schedulerOptions(values, cwd) };
     case 'kubelet-sim':
       return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
+    case 'metrics-server':
+      return { kind: 'run', command, options: metricsServerOptions(values, cwd) };
     case 'hpa':
       return { kind: 'run', command, options: hpaOptions(values, cwd) };
     case 'kube-proxy':
       return { kind: 'run', command, options: kubeProxyOptions(values, cwd) };
+    case 'dns':
+      return { kind: 'run', command, options: dnsOptions(values, cwd) };
   }
 }
 
@@ -180,7 +200,7 @@ function parseArgsMessage(err: unknown): string {
   return message.split('. ')[0]!;
 }
 
-function runOptions(v: Record<string, string | undefined>, cwd: string): RunOptions {
+function runOptions(v: Record<string, string | undefined>, cwd: string, command: 'up' | 'apiserver' = 'up'): RunOptions {
   const etcdServers = v['etcd-servers'] === undefined ? [] : parseEtcdServers(v['etcd-servers']);
   const store = parseStore(v.store, etcdServers);
   const dataDir = v['data-dir'] ?? DEFAULTS.dataDir;
@@ -196,12 +216,26 @@ function runOptions(v: Record<string, string | undefined>, cwd: string): RunOpti
   if (v.kubeconfig !== undefined) options.kubeconfigPath = parsePath('kubeconfig', v.kubeconfig, cwd);
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
+  const resolution = parseMetricResolution(v['metric-resolution']);
+  if (resolution !== undefined) options.metricResolutionMs = resolution;
   const hpa = hpaFlagSettings(v);
   if (Object.keys(hpa).length > 0) options.hpa = hpa;
   const proxy = kubeProxyFlagSettings(v);
   if (Object.keys(proxy).length > 0) options.proxy = proxy;
   Object.assign(options, podNetworkOptions(v));
-  return { ...options, ...kubeletSimFileOptions(v, cwd) };
+  if (v['advertise-address'] !== undefined) options.advertiseAddress = parseAdvertiseAddress(v['advertise-address']);
+  const autoscaling = autoscalerOptions(v, cwd);
+  if (autoscaling.autoscaleNodes || autoscaling.nodeGroupsPath || Object.keys(autoscaling.ca).length > 0) options.autoscaling = autoscaling;
+  const dns = command === 'up' ? dnsFlagOptions(v, true) : {};
+  return { ...options, ...dns, ...kubeletSimFileOptions(v, cwd) };
+}
+
+/** kube-apiserver refuses loopback and unspecified advertise addresses; so do Endpoints. */
+function parseAdvertiseAddress(raw: string): string {
+  if (isIP(raw) === 0 || raw.startsWith('127.') || raw === '::1' || raw === '0.0.0.0' || raw === '::') {
+    throw new InvalidValue(`invalid --advertise-address "${raw}": must be an IP address that is not loopback or unspecified, e.g. 10.0.0.2`);
+  }
+  return raw;
 }
 
 function parseBindAddress(raw: string): string {

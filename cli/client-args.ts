@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { controllerRegistry } from '../controllers/registry.js';
 import { enabledControllers } from '../controllers/manager.js';
 import { CidrError, CidrSet } from '../controllers/node-ipam/cidr-set.js';
@@ -41,6 +42,23 @@ export interface KubeletSimFileOptions {
 export interface KubeletSimRunOptions extends ClientRunOptions, KubeletSimFileOptions {
   nodes: number;
   nodeNamePrefix?: string;
+}
+
+export interface DnsRunOptions extends ClientRunOptions, DnsFlagOptions {}
+
+/** The DNS flags `up` and `dns` share. */
+export interface DnsFlagOptions {
+  /** 'none': no DNS server (up only). */
+  dnsPort: number | 'none';
+  dnsAddress: string;
+  clusterDomain: string;
+}
+
+export interface MetricsServerRunOptions extends ClientRunOptions {
+  /** --metric-resolution, ms (absent: 15 s). */
+  metricResolutionMs?: number;
+  /** --secure-port (absent: a free port). */
+  securePort?: number;
 }
 
 export type FlagValues = Record<string, string | boolean | undefined>;
@@ -136,6 +154,27 @@ export function kubeletSimFileOptions(v: FlagValues, cwd: string): KubeletSimFil
   return options;
 }
 
+export function dnsOptions(v: FlagValues, cwd: string): DnsRunOptions {
+  const options = { ...clientOptions('dns', v, cwd), ...dnsFlagOptions(v, false) };
+  return options;
+}
+
+/** --dns-port, --dns-address, --cluster-domain; `none` is `up`'s only (the dns command exists to serve). */
+export function dnsFlagOptions(v: FlagValues, allowNone: boolean): DnsFlagOptions {
+  const rawPort = str(v, 'dns-port');
+  const dnsPort = rawPort === 'none' && allowNone ? 'none' : parseInteger('dns-port', rawPort, 10053, 0, 65535);
+  const dnsAddress = str(v, 'dns-address') ?? '127.0.0.1';
+  // Nothing but loopback may be dialled or served on: the DNS answers simulated names.
+  if (isIP(dnsAddress) === 0 || !(dnsAddress.startsWith('127.') || dnsAddress === '::1')) {
+    throw new InvalidValue(`invalid --dns-address "${dnsAddress}": must be a loopback address (127.0.0.0/8 or ::1)`);
+  }
+  const clusterDomain = (str(v, 'cluster-domain') ?? 'cluster.local').replace(/\.$/, '').toLowerCase();
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/.test(clusterDomain) || clusterDomain.length > 253) {
+    throw new InvalidValue(`invalid --cluster-domain "${str(v, 'cluster-domain')}": must be a DNS domain such as cluster.local`);
+  }
+  return { dnsPort, dnsAddress, clusterDomain };
+}
+
 /** Splits kube's `--controllers` list and checks every name against the registry. */
 function parseControllers(raw: string): string[] {
   const names = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
@@ -147,4 +186,21 @@ function parseControllers(raw: string): string[] {
     throw new InvalidValue(`invalid --controllers: ${(err as Error).message} (${known})`);
   }
   return names;
+}
+
+/** --metric-resolution: a positive duration (metrics-server refuses less than 10 s; we allow 1 s for tests and demos). */
+export function parseMetricResolution(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = parseDuration('metric-resolution', raw);
+  if (ms < 1000) throw new InvalidValue(`invalid --metric-resolution "${raw}": must be at least 1s`);
+  return ms;
+}
+
+export function metricsServerOptions(v: FlagValues, cwd: string): MetricsServerRunOptions {
+  const options: MetricsServerRunOptions = { ...clientOptions('metrics-server', v, cwd) };
+  const resolution = parseMetricResolution(str(v, 'metric-resolution'));
+  if (resolution !== undefined) options.metricResolutionMs = resolution;
+  const port = str(v, 'secure-port');
+  if (port !== undefined) options.securePort = parseInteger('secure-port', port, 0, 0, 65535);
+  return options;
 }

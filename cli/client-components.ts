@@ -3,10 +3,12 @@ import { startControllerManager } from '../controllers/manager.js';
 import { loadNodeTemplate, loadStageConfig, startKubeletSim, type StageConfig } from '../kubelet-sim/index.js';
 import type { ResolvedNodeTemplate } from '../kubelet-sim/node-template.js';
 import { startScheduler } from '../scheduler/scheduler.js';
+import { startMetricsServer } from '../metrics-server/metrics-server.js';
 import type { ClientRunOptions } from './client-args.js';
 import type { ComponentStarter, UpContext } from './components.js';
 import { readFlagFile } from './flag-files.js';
 import { kubelingVersion } from './version.js';
+import { startDnsComponent } from '../dns/component.js';
 
 /**
  * The components that are clients of the apiserver, as starters for both `up` (connected
@@ -97,9 +99,11 @@ function clientStarter<O>(name: string, run: (client: HttpRestClient, ctx: UpCon
 export function controllerManagerStarter<O>(settings: (options: O) => ControllerManagerSettings): ComponentStarter<O> {
   return clientStarter('controller-manager', (client, ctx) => {
     const s = settings(ctx.options);
+    const caCert = connectionOf(ctx).caCert;
     return startControllerManager({
       client,
       logger: ctx.logger,
+      ...(caCert ? { rootCaPem: caCert } : {}),
       leaderElect: s.leaderElect,
       ...(s.controllers ? { controllers: s.controllers } : {}),
       ...(s.clusterCidr !== undefined ? { clusterCidr: s.clusterCidr } : {}),
@@ -149,4 +153,38 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
       prepared.set(ctx, loadKubeletSimFiles(settings(ctx.options)));
     },
   };
+}
+
+export interface DnsSettings {
+  port: number;
+  address: string;
+  clusterDomain: string;
+}
+
+/** The cluster DNS (`kubeling dns`): kubeadm's CoreDNS addon objects, then the loopback server; fills ctx.dns. */
+export function dnsStarter<O>(settings: (options: O) => DnsSettings): ComponentStarter<O> {
+  return clientStarter('dns', async (client, ctx) => {
+    const s = settings(ctx.options);
+    const dns = await startDnsComponent({ client, logger: ctx.logger, port: s.port, address: s.address, clusterDomain: s.clusterDomain });
+    ctx.dns = { address: dns.address, port: dns.port };
+    return dns;
+  });
+}
+
+export interface MetricsServerSettings {
+  metricResolutionMs?: number;
+  port?: number;
+}
+
+/** The metrics server (metrics-server/): scrapes the kubelets, serves metrics.k8s.io through aggregation. */
+export function metricsServerStarter<O>(settings: (options: O) => MetricsServerSettings): ComponentStarter<O> {
+  return clientStarter('metrics-server', (client, ctx) => {
+    const s = settings(ctx.options);
+    return startMetricsServer({
+      client,
+      logger: ctx.logger,
+      ...(s.metricResolutionMs !== undefined ? { metricResolutionMs: s.metricResolutionMs } : {}),
+      ...(s.port !== undefined ? { port: s.port } : {}),
+    });
+  });
 }

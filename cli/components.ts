@@ -15,6 +15,8 @@ export interface UpContext<O = RunOptions> {
   apiserver?: RunningApiserver;
   /** Where client components connect, when not to `apiserver` in this process. */
   connection?: ClientConfig;
+  /** The cluster DNS server's address, once the dns component listens (printed by main). */
+  dns?: { address: string; port: number };
 }
 
 export interface StartedComponent {

@@ -9,7 +9,9 @@ import {
   CONTROLLER_MANAGER_COMPONENTS,
   HPA_COMPONENTS,
   KUBE_PROXY_COMPONENTS,
+  DNS_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
+  METRICS_SERVER_COMPONENTS,
   SCHEDULER_COMPONENTS,
   UP_COMPONENTS,
   upPodNetwork,
@@ -75,10 +77,14 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, SCHEDULER_COMPONENTS, req.options, io);
     case 'kubelet-sim':
       return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
+    case 'metrics-server':
+      return runComponents(req.command, METRICS_SERVER_COMPONENTS, req.options, io);
     case 'hpa':
       return runComponents(req.command, HPA_COMPONENTS, req.options, io);
     case 'kube-proxy':
       return runComponents(req.command, KUBE_PROXY_COMPONENTS, req.options, io);
+    case 'dns':
+      return runComponents(req.command, DNS_COMPONENTS, req.options, io);
   }
 }
 
@@ -124,6 +130,10 @@ async function runComponents<O extends { logLevel?: string }>(
     }
   } else if (ctx.connection) {
     io.stdout.write(`Kubeling ${command} is running against ${ctx.connection.server}\n`);
+  }
+  if (ctx.dns) {
+    const host = ctx.dns.address.includes(':') ? `[${ctx.dns.address}]` : ctx.dns.address;
+    io.stdout.write(`Cluster DNS (udp+tcp) at ${host}:${ctx.dns.port}: dig @${ctx.dns.address} -p ${ctx.dns.port} kubernetes.default.svc.cluster.local\n`);
   }
   return stopped;
 }

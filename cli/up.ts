@@ -1,12 +1,13 @@
 import { podNetworkFor, SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { startApiserver } from '../apiserver/main.js';
-import type { ControllerManagerRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
-import { controllerManagerStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
+import type { ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
+import { controllerManagerStarter, dnsStarter, kubeconfigStarter, kubeletSimStarter, metricsServerStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
 import type { HpaRunOptions } from './hpa-args.js';
 import { hpaStarter } from './hpa-component.js';
 import type { KubeProxyRunOptions } from './kube-proxy-args.js';
 import { kubeProxyStarter } from './kube-proxy-component.js';
+import { cloudControllerManagerStarter, cloudStarter, clusterAutoscalerStarter, staticNodes } from './autoscaler-components.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
 export const apiserverStarter: ComponentStarter = {
@@ -22,6 +23,7 @@ export const apiserverStarter: ComponentStarter = {
       logger: ctx.logger,
       ...(o.kubeconfigPath ? { kubeconfigPath: o.kubeconfigPath } : {}),
       ...(o.tokenAuthFile ? { tokenAuthFile: o.tokenAuthFile } : {}),
+      ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
     });
     ctx.apiserver = apiserver;
     return { name: 'apiserver', stop: () => apiserver.close() };
@@ -41,12 +43,33 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   controllerManagerStarter((o) => ({ leaderElect: false, ...upPodNetwork(o) })),
   schedulerStarter(() => ({ leaderElect: false })),
   kubeletSimStarter((o) => ({
-    nodes: o.nodes,
+    nodes: staticNodes(o),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+  metricsServerStarter((o: RunOptions) => (o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {})),
   hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
   kubeProxyStarter((o) => ({ ...(o.proxy ?? {}), clusterCidr: upPodNetwork(o).clusterCidr })),
+  // The cluster DNS, unless --dns-port none.
+  skipWhen((o) => o.dnsPort === 'none', dnsStarter((o: RunOptions) => ({ port: o.dnsPort === 'none' || o.dnsPort === undefined ? 10053 : o.dnsPort, address: o.dnsAddress ?? '127.0.0.1', clusterDomain: o.clusterDomain ?? 'cluster.local' }))),
+  cloudStarter,
+  cloudControllerManagerStarter,
+  clusterAutoscalerStarter,
+];
+
+/** A starter that starts nothing when `skip(options)`: a component turned off by a flag. */
+function skipWhen<O>(skip: (o: O) => boolean, starter: ComponentStarter<O>): ComponentStarter<O> {
+  return {
+    name: starter.name,
+    ...(starter.prepare ? { prepare: (ctx) => (skip(ctx.options) ? undefined : starter.prepare!(ctx)) } : {}),
+    start: (ctx) => (skip(ctx.options) ? Promise.resolve({ name: starter.name, stop: async () => {} }) : starter.start(ctx)),
+  };
+}
+
+/** `kubeling dns`. */
+export const DNS_COMPONENTS: readonly ComponentStarter<DnsRunOptions>[] = [
+  kubeconfigStarter,
+  dnsStarter((o: DnsRunOptions) => ({ port: o.dnsPort === 'none' ? 10053 : o.dnsPort, address: o.dnsAddress, clusterDomain: o.clusterDomain })),
 ];
 
 /**
@@ -90,6 +113,15 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.nodeNamePrefix !== undefined ? { namePrefix: o.nodeNamePrefix } : {}),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
+  })),
+];
+
+/** `kubeling metrics-server`. */
+export const METRICS_SERVER_COMPONENTS: readonly ComponentStarter<MetricsServerRunOptions>[] = [
+  kubeconfigStarter,
+  metricsServerStarter((o: MetricsServerRunOptions) => ({
+    ...(o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {}),
+    ...(o.securePort !== undefined ? { port: o.securePort } : {}),
   })),
 ];
 

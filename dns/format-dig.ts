@@ -20,6 +20,8 @@ export interface DigOptions {
   queryTimeMs?: number;
   /** The command line as typed after `dig`, echoed in the banner. */
   args?: string;
+  /** True when the server was named with `@server`: dig then says how many addresses it found. */
+  serverGiven?: boolean;
   version?: string;
 }
 
@@ -30,16 +32,21 @@ function columnOf(text: string): number {
   return col;
 }
 
-/** Pads `text` with tabs to `column` as BIND's master-file printer does; a single space if already past it. */
+/**
+ * Moves to `column` as BIND's master-file printer (masterdump.c indent) does: tabs to the
+ * tab stop, then spaces; when already at or past it, one step forward (a tab if that lands
+ * on a tab stop, else a space).
+ */
 function tabTo(text: string, column: number): string {
-  let col = columnOf(text);
-  if (col >= column) return text + ' ';
+  let from = columnOf(text);
+  const to = Math.max(column, from + 1);
+  const tabs = Math.floor(to / 8) - Math.floor(from / 8);
   let out = text;
-  while (col < column) {
-    out += '\t';
-    col = (Math.floor(col / 8) + 1) * 8;
+  if (tabs > 0) {
+    out += '\t'.repeat(tabs);
+    from = Math.floor(to / 8) * 8;
   }
-  return out;
+  return out + ' '.repeat(to - from);
 }
 
 const fqdn = (name: string): string => (name.endsWith('.') ? name : `${name}.`);
@@ -109,7 +116,10 @@ export function formatDig(qname: string, qtype: string, result: LookupResult, op
     ['ADDITIONAL', result.additionals],
   ];
   let out = `\n; <<>> DiG ${options.version ?? '9.18.33-1~deb12u2-Debian'} <<>> ${options.args ?? qname}\n`;
+  if (options.serverGiven) out += '; (1 server found)\n';
   out += ';; global options: +cmd\n;; Got answer:\n';
+  // dig's own warning for names under .local (RFC 6762), printed on a real cluster too.
+  if (/(^|\.)local\.?$/i.test(qname)) out += ';; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n';
   out += `;; ->>HEADER<<- opcode: QUERY, status: ${result.rcode}, id: ${id}\n`;
   // ADDITIONAL counts the OPT record too, as dig does.
   out += `;; flags: ${flags.join(' ')}; QUERY: 1, ANSWER: ${result.answers.length}, AUTHORITY: ${result.authority.length}, ADDITIONAL: ${result.additionals.length + 1}\n`;

@@ -53,6 +53,8 @@ describe('busybox nslookup', () => {
 describe('dig', () => {
   it('lines up records on BIND tab stops', () => {
     expect(recordLine({ name: 'web.default.svc.cluster.local', type: 'A', ttl: 5, class: 'IN', data: '10.96.12.34' })).toBe('web.default.svc.cluster.local. 5 IN\tA\t10.96.12.34');
+    // What dig 9.18 printed for this record from `kubeling dns`.
+    expect(recordLine({ name: 'kubernetes.default.svc.cluster.local', type: 'A', ttl: 5, class: 'IN', data: '10.96.0.1' })).toBe('kubernetes.default.svc.cluster.local. 5\tIN A\t10.96.0.1');
     expect(recordLine({ name: 'a.local', type: 'A', ttl: 5, class: 'IN', data: '1.2.3.4' })).toBe('a.local.\t\t5\tIN\tA\t1.2.3.4');
   });
 
@@ -61,10 +63,12 @@ describe('dig', () => {
     expect(out).toBe(
       '\n; <<>> DiG 9.18.33-1~deb12u2-Debian <<>> web.default.svc.cluster.local\n' +
         ';; global options: +cmd\n;; Got answer:\n' +
+        ';; WARNING: .local is reserved for Multicast DNS\n;; You are currently testing what happens when an mDNS query is leaked to DNS\n' +
         ';; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: 4242\n' +
         ';; flags: qr aa rd; QUERY: 1, ANSWER: 1, AUTHORITY: 0, ADDITIONAL: 1\n' +
         ';; WARNING: recursion requested but not available\n\n' +
         ';; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n' +
+        // As BIND 9.18 lines them up (checked against dig talking to this server).
         ';; QUESTION SECTION:\n;web.default.svc.cluster.local.\tIN\tA\n\n' +
         ';; ANSWER SECTION:\nweb.default.svc.cluster.local. 5 IN\tA\t10.96.12.34\n\n' +
         ';; Query time: 0 msec\n;; SERVER: 10.96.0.10#53(10.96.0.10) (UDP)\n;; WHEN: Sun Dec 06 21:00:00 UTC 2026\n;; MSG SIZE  rcvd: 103\n\n',

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../lib/random.js';
 import { startDnsServer, type RunningDnsServer } from './server.js';
 import { clusterView } from './testing.js';
+import type { DnsView } from './view.js';
 
 let server: RunningDnsServer;
 let client: dgram.Socket;
@@ -113,6 +114,35 @@ describe('DNS server on loopback', () => {
     expect(replies[1]!.answers?.map((a) => (a as { data: { port: number; weight: number } }).data)).toMatchObject([{ port: 53, weight: 33 }, { port: 9153, weight: 33 }]);
   });
 
+  it('serves repeated questions from its reply cache until the view changes', async () => {
+    const { memoryDnsView } = await import('./view.js');
+    const { service } = await import('./testing.js');
+    let current = memoryDnsView({ services: [service('default', 'api', { clusterIP: '10.96.1.1', ports: [{ name: 'http', port: 80 }] })] });
+    let generation = 0;
+    const view: DnsView = {
+      service: (ns, n) => current.service(ns, n),
+      services: () => current.services(),
+      endpointSlicesFor: (ns, n) => current.endpointSlicesFor(ns, n),
+      endpointSlices: () => current.endpointSlices(),
+      pods: () => current.pods(),
+      namespaceExists: (n) => current.namespaceExists(n),
+      serial: () => 0,
+      generation: () => generation,
+    };
+    const s = await startDnsServer(view, { port: 0 });
+    try {
+      const r = new Resolver({ timeout: 1000, tries: 1 });
+      r.setServers([`127.0.0.1:${s.port}`]);
+      expect(await r.resolve4('api.default.svc.cluster.local')).toEqual(['10.96.1.1']);
+      expect(await r.resolve4('api.default.svc.cluster.local')).toEqual(['10.96.1.1']);
+      current = memoryDnsView({ services: [service('default', 'api', { clusterIP: '10.96.2.2', ports: [{ name: 'http', port: 80 }] })] });
+      generation++;
+      expect(await r.resolve4('api.default.svc.cluster.local')).toEqual(['10.96.2.2']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it("is usable from Node's resolver (c-ares), as any client library would", async () => {
     const resolver = new Resolver({ timeout: 1000, tries: 1 });
     resolver.setServers([`127.0.0.1:${server.port}`]);
@@ -166,6 +196,10 @@ describe('DNS server: bad input gets what CoreDNS answers, never a crash', () =>
     expect(decoded.id).toBe(b.readUInt16BE(0));
     expect(decoded.type).toBe('response');
     expect(rcodeOf(decoded)).toBe(rcode);
+  });
+
+  it('a port in use is reported in words a user can act on', async () => {
+    await expect(startDnsServer(clusterView(), { port: server.port })).rejects.toThrow(`DNS port ${server.port} is already in use on 127.0.0.1: use --dns-port (0 picks a free port, none runs no DNS)`);
   });
 
   it('sets TC when a UDP reply would exceed 512 bytes without EDNS', async () => {

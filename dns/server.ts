@@ -52,6 +52,57 @@ function listenTcp(server: net.Server, address: string, port: number): Promise<v
   });
 }
 
+/**
+ * Encoded replies by request (everything after the message id, and the transport), kept
+ * while the view's generation stays the same: CoreDNS runs its `cache` plugin for the
+ * same reason, but this one never serves an answer older than the caches it came from.
+ * The same request bytes always get the same reply bytes but for the id, which is copied
+ * from the request into a copy of the cached reply.
+ */
+class ReplyCache {
+  private readonly entries = new Map<string, Buffer>();
+  private generation: number;
+  constructor(private readonly current: () => number) {
+    this.generation = current();
+  }
+
+  private key(message: Buffer, transport: string): string | undefined {
+    if (message.length < 12 || message.length > 512) return undefined;
+    return transport + message.toString('latin1', 2);
+  }
+
+  get(message: Buffer, transport: string): Buffer | undefined {
+    const g = this.current();
+    if (g !== this.generation) {
+      this.entries.clear();
+      this.generation = g;
+      return undefined;
+    }
+    const k = this.key(message, transport);
+    const hit = k === undefined ? undefined : this.entries.get(k);
+    if (!hit) return undefined;
+    const reply = Buffer.from(hit);
+    message.copy(reply, 0, 0, 2);
+    return reply;
+  }
+
+  put(message: Buffer, transport: string, reply: Buffer): void {
+    const k = this.key(message, transport);
+    if (k === undefined) return;
+    // A bound on memory: random names (a scan, a fuzzer) must not grow it without end.
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(k, reply);
+  }
+}
+
+/** The bind failures a user can act on, worded as the apiserver words its own. */
+function bindError(err: NodeJS.ErrnoException, address: string, port: number): Error {
+  if (err.code === 'EADDRINUSE') return new Error(`DNS port ${port} is already in use on ${address}: use --dns-port (0 picks a free port, none runs no DNS)`);
+  if (err.code === 'EADDRNOTAVAIL') return new Error(`cannot listen on ${address}:${port} for DNS: no local interface has address ${address}`);
+  if (err.code === 'EACCES') return new Error(`cannot listen on ${address}:${port} for DNS: permission denied (ports below 1024 need privileges)`);
+  return err;
+}
+
 export async function startDnsServer(view: DnsView, options: DnsServerOptions = {}): Promise<RunningDnsServer> {
   const address = options.address ?? '127.0.0.1';
   const log = (options.logger ?? rootLogger).child({ component: 'dns' });
@@ -81,9 +132,14 @@ export async function startDnsServer(view: DnsView, options: DnsServerOptions = 
     });
   });
 
-  const safeHandle = (message: Buffer, transport: 'udp' | 'tcp') => {
+  const cache = new ReplyCache(() => view.generation?.() ?? 0);
+  const safeHandle = (message: Buffer, transport: 'udp' | 'tcp'): { reply: Buffer | undefined } => {
     try {
-      return handleQuery(view, message, { ...options, transport });
+      const cached = cache.get(message, transport);
+      if (cached) return { reply: cached };
+      const handled = handleQuery(view, message, { ...options, transport });
+      if (handled.reply && handled.rcode !== 'DROPPED') cache.put(message, transport, handled.reply);
+      return handled;
     } catch (err) {
       // handleQuery is meant never to throw; if it does, the query is dropped, not the server.
       log.error({ err, transport }, 'query handler failed');
@@ -94,14 +150,16 @@ export async function startDnsServer(view: DnsView, options: DnsServerOptions = 
   let udp: dgram.Socket | undefined;
   const wanted = options.port ?? 10053;
   for (let attempt = 0; ; attempt++) {
-    udp = await bindUdp(address, wanted);
+    udp = await bindUdp(address, wanted).catch((err: NodeJS.ErrnoException) => {
+      throw bindError(err, address, wanted);
+    });
     const port = udp.address().port;
     try {
       await listenTcp(tcp, address, port);
       break;
     } catch (err) {
       udp.close();
-      if (wanted !== 0 || attempt >= PORT_ATTEMPTS) throw err;
+      if (wanted !== 0 || attempt >= PORT_ATTEMPTS) throw bindError(err as NodeJS.ErrnoException, address, wanted);
     }
   }
   const socket = udp;

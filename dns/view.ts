@@ -57,6 +57,11 @@ export interface DnsView {
   namespaceExists(name: string): boolean;
   /** The SOA serial: Unix seconds of the last change seen, as CoreDNS's Modified(). */
   serial(): number;
+  /**
+   * Optional: a number that changes whenever any object changes. The server caches encoded
+   * replies while it stays the same; a view without it is taken to never change.
+   */
+  generation?(): number;
 }
 
 export interface MemoryDnsViewInput {

@@ -5,7 +5,9 @@ import { corePodMessages } from './messages/core-pod.js';
 import { coreMessages } from './messages/core.js';
 import { appsMessages } from './messages/apps.js';
 import { autoscalingMessages } from './messages/autoscaling.js';
+import { batchMessages } from './messages/batch.js';
 import { otherGroupMessages } from './messages/other-groups.js';
+import { authzMessages } from './messages/authz.js';
 
 /** Every message descriptor, compiled (and cross-checked) once at load. */
 export const messageRegistry: MessageRegistry = compileMessages(
@@ -15,7 +17,9 @@ export const messageRegistry: MessageRegistry = compileMessages(
   coreMessages,
   appsMessages,
   autoscalingMessages,
+  batchMessages,
   otherGroupMessages,
+  authzMessages,
 );
 
 /**
@@ -39,6 +43,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'autoscaling/v1 HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV1',
   'autoscaling/v1 Scale': 'ScaleV1',
   'autoscaling/v2 HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV2',
+  'batch/v1 Job': 'Job',
+  'batch/v1 CronJob': 'CronJob',
   'coordination.k8s.io/v1 Lease': 'Lease',
   'discovery.k8s.io/v1 EndpointSlice': 'EndpointSlice',
   'policy/v1 PodDisruptionBudget': 'PodDisruptionBudget',
@@ -49,6 +55,14 @@ const ROOTS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': 'ClusterRoleBinding',
   'networking.k8s.io/v1 NetworkPolicy': 'NetworkPolicy',
   'apiregistration.k8s.io/v1 APIService': 'APIService',
+  'authorization.k8s.io/v1 SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+  'authorization.k8s.io/v1 SelfSubjectRulesReview': 'SelfSubjectRulesReview',
+  'authorization.k8s.io/v1 SubjectAccessReview': 'SubjectAccessReview',
+  'authorization.k8s.io/v1 LocalSubjectAccessReview': 'LocalSubjectAccessReview',
+  'authentication.k8s.io/v1 SelfSubjectReview': 'SelfSubjectReview',
+  'authentication.k8s.io/v1beta1 SelfSubjectReview': 'SelfSubjectReview',
+  'scheduling.k8s.io/v1 PriorityClass': 'PriorityClass',
+  'node.k8s.io/v1 RuntimeClass': 'RuntimeClass',
 };
 
 /** The root message for a kind, or undefined when we cannot decode it. */

@@ -26,7 +26,7 @@ interface RunningCli {
 
 /** Starts `kubeling up` and resolves once it prints the `export KUBECONFIG=` line. */
 function startCli(dataDir: string, home: string): Promise<RunningCli> {
-  const child = spawn(process.execPath, [BIN, 'up', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
+  const child = spawn(process.execPath, [BIN, 'up', '--port', '0', '--dns-port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
     cwd: REPO,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
