@@ -26,8 +26,21 @@ export function base32(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * Names are a pure function of their input and recomputed on every sync, so they are
+ * cached (kube-proxy likewise keeps them on its service and endpoint info objects).
+ */
+const cache = new Map<string, string>();
+const CACHE_LIMIT = 1 << 20;
+
 function hash16(text: string): string {
-  return base32(createHash('sha256').update(text).digest()).slice(0, 16);
+  let name = cache.get(text);
+  if (name === undefined) {
+    name = base32(createHash('sha256').update(text).digest()).slice(0, 16);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(text, name);
+  }
+  return name;
 }
 
 /** `ns/name:port` or `ns/name` for an unnamed port (proxy.ServicePortName.String()). */

@@ -14,6 +14,8 @@ import type { ProxyEndpoint, ServicePortInfo } from './service-ports.js';
 export interface ProxyRulesOptions {
   /** --cluster-cidr: traffic from outside it to a cluster IP is masqueraded (detect-local-mode ClusterCIDR). */
   readonly clusterCIDR?: string;
+  /** Reuse the rules of unchanged service ports from the previous build. */
+  readonly fragments?: RuleFragmentCache;
 }
 
 export interface IptablesRules {
@@ -24,7 +26,7 @@ export interface IptablesRules {
 const comment = (text: string): RuleMatch => ({ kind: 'comment', text });
 const lower = (p: string): 'tcp' | 'udp' | 'sctp' => p.toLowerCase() as 'tcp' | 'udp' | 'sctp';
 
-function endpointRules(nat: TableBuilder, chain: string, sp: ServicePortInfo, endpoints: readonly ProxyEndpoint[]): void {
+function endpointRules(nat: RuleSink, chain: string, sp: ServicePortInfo, endpoints: readonly ProxyEndpoint[]): void {
   if (sp.affinitySeconds !== undefined) {
     for (const ep of endpoints) {
       nat.add({
@@ -43,7 +45,7 @@ function endpointRules(nat: TableBuilder, chain: string, sp: ServicePortInfo, en
   });
 }
 
-function sepChain(nat: TableBuilder, sp: ServicePortInfo, ep: ProxyEndpoint, written: Set<string>): void {
+function sepChain(nat: RuleSink, sp: ServicePortInfo, ep: ProxyEndpoint, written: Set<string>): void {
   if (written.has(ep.chain)) return;
   written.add(ep.chain);
   const proto = lower(sp.protocol);
@@ -53,6 +55,160 @@ function sepChain(nat: TableBuilder, sp: ServicePortInfo, ep: ProxyEndpoint, wri
   if (sp.affinitySeconds !== undefined) matches.push({ kind: 'recent', op: 'set', name: ep.chain });
   matches.push({ kind: 'port' });
   nat.add({ chain: ep.chain, proto, matches, target: { kind: 'dnat', to: ep.address } });
+}
+
+
+/** Where a port's rules go: a table, or a fragment being recorded. */
+interface RuleSink {
+  add(rule: Rule): void;
+  chain(name: string): void;
+}
+
+/** One service port's rules, reusable while the port's signature is unchanged. */
+interface Fragment {
+  readonly nat: Rule[];
+  readonly natChains: string[];
+  readonly filter: Rule[];
+}
+
+/**
+ * Fragments of the last build, kept for the next: a sync rewrites only the service ports
+ * whose inputs changed (kube-proxy's partial syncs skip unchanged services the same way).
+ * Entries not used by a build are dropped after it.
+ */
+export class RuleFragmentCache {
+  private previous = new Map<string, Fragment>();
+  private current = new Map<string, Fragment>();
+
+  get(key: string): Fragment | undefined {
+    const f = this.current.get(key) ?? this.previous.get(key);
+    if (f) this.current.set(key, f);
+    return f;
+  }
+
+  set(key: string, f: Fragment): void {
+    this.current.set(key, f);
+  }
+
+  finish(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}
+
+/** Everything a port's rules depend on. */
+function portSignature(sp: ServicePortInfo, options: ProxyRulesOptions): string {
+  const eps = (list: readonly ProxyEndpoint[]): string => list.map((e) => e.address).join(',');
+  return [
+    sp.svcPortName,
+    sp.protocol,
+    sp.clusterIP,
+    sp.port,
+    sp.nodePort ?? '',
+    sp.externalIPs.join(','),
+    sp.loadBalancerIPs.join(','),
+    sp.loadBalancerSourceRanges.join(','),
+    sp.affinitySeconds ?? '',
+    sp.internalLocal ? 'L' : 'C',
+    sp.externalLocal ? 'L' : 'C',
+    options.clusterCIDR ?? '',
+    eps(sp.clusterEndpoints),
+    sp.internalLocal || sp.externalLocal ? eps(sp.localEndpoints) : '',
+  ].join('|');
+}
+
+function writePortRules(sp: ServicePortInfo, options: ProxyRulesOptions, nat: RuleSink, filter: RuleSink): void {
+  const writtenSeps = new Set<string>();
+  const proto = lower(sp.protocol);
+  const { svc, svl, ext, fw } = sp.chains;
+  const hasEndpoints = sp.clusterEndpoints.length > 0;
+  const hasLocal = sp.localEndpoints.length > 0;
+  const internalChain = sp.internalLocal ? svl : svc;
+  const hasInternal = sp.internalLocal ? hasLocal : hasEndpoints;
+  const externallyReachable = sp.nodePort !== undefined || sp.externalIPs.length > 0 || sp.loadBalancerIPs.length > 0;
+  const hasExternal = sp.externalLocal ? hasLocal : hasEndpoints;
+  // The EXT chain exists when there are endpoints at all: with externalTrafficPolicy
+  // Local it still routes pod and node-local traffic to the cluster chain.
+  const usesExt = externallyReachable && hasEndpoints;
+  const lbChain = sp.loadBalancerSourceRanges.length > 0 ? fw : ext;
+  const noEndpointsText = `${sp.svcPortName} has no endpoints`;
+  const noLocalText = `${sp.svcPortName} has no local endpoints`;
+
+  // Cluster IP.
+  if (hasInternal) {
+    nat.add({ chain: 'KUBE-SERVICES', dst: `${sp.clusterIP}/32`, proto, matches: [comment(`${sp.svcPortName} cluster IP`), { kind: 'port', dport: sp.port }], target: { kind: 'jump', chain: internalChain } });
+  } else {
+    filter.add({
+      chain: 'KUBE-SERVICES',
+      dst: `${sp.clusterIP}/32`,
+      proto,
+      matches: [comment(hasEndpoints ? noLocalText : noEndpointsText), { kind: 'port', dport: sp.port }],
+      target: hasEndpoints ? { kind: 'drop' } : { kind: 'reject' },
+    });
+  }
+  const externalTarget = (matches: RuleMatch[], dst: string | undefined, natChain: string, natComment: string, jumpTo: string = ext): void => {
+    if (usesExt && hasExternal) {
+      nat.add({ chain: natChain, ...(dst ? { dst } : {}), proto, matches: [comment(natComment), ...matches], target: { kind: 'jump', chain: jumpTo } });
+    } else if (usesExt) {
+      // externalTrafficPolicy Local without a local endpoint: external clients are dropped
+      // here, while pods and the node itself still go through the EXT chain.
+      nat.add({ chain: natChain, ...(dst ? { dst } : {}), proto, matches: [comment(natComment), ...matches], target: { kind: 'jump', chain: ext } });
+      filter.add({ chain: 'KUBE-EXTERNAL-SERVICES', ...(dst ? { dst } : {}), proto, matches: [comment(noLocalText), ...(dst ? [] : [{ kind: 'addrtype', dir: 'dst', type: 'LOCAL' } as RuleMatch]), ...matches], target: { kind: 'drop' } });
+    } else {
+      filter.add({ chain: 'KUBE-EXTERNAL-SERVICES', ...(dst ? { dst } : {}), proto, matches: [comment(noEndpointsText), ...(dst ? [] : [{ kind: 'addrtype', dir: 'dst', type: 'LOCAL' } as RuleMatch]), ...matches], target: { kind: 'reject' } });
+    }
+  };
+  for (const ip of sp.externalIPs) externalTarget([{ kind: 'port', dport: sp.port }], `${ip}/32`, 'KUBE-SERVICES', `${sp.svcPortName} external IP`);
+  for (const ip of sp.loadBalancerIPs) externalTarget([{ kind: 'port', dport: sp.port }], `${ip}/32`, 'KUBE-SERVICES', `${sp.svcPortName} loadbalancer IP`, lbChain);
+  if (sp.nodePort !== undefined) externalTarget([{ kind: 'port', dport: sp.nodePort }], undefined, 'KUBE-NODEPORTS', sp.svcPortName);
+
+  // The EXT chain.
+  if (usesExt) {
+    const clusterChain = svc;
+    if (!sp.externalLocal) {
+      nat.add({ chain: ext, matches: [comment(`masquerade traffic for ${sp.svcPortName} external destinations`)], target: { kind: 'jump', chain: 'KUBE-MARK-MASQ' } });
+      nat.add({ chain: ext, matches: [], target: { kind: 'jump', chain: clusterChain } });
+    } else {
+      if (options.clusterCIDR) {
+        nat.add({ chain: ext, src: { cidr: options.clusterCIDR }, matches: [comment(`pod traffic for ${sp.svcPortName} external destinations`)], target: { kind: 'jump', chain: clusterChain } });
+      }
+      nat.add({ chain: ext, matches: [comment(`masquerade LOCAL traffic for ${sp.svcPortName} external destinations`), { kind: 'addrtype', dir: 'src', type: 'LOCAL' }], target: { kind: 'jump', chain: 'KUBE-MARK-MASQ' } });
+      nat.add({ chain: ext, matches: [comment(`route LOCAL traffic for ${sp.svcPortName} external destinations`), { kind: 'addrtype', dir: 'src', type: 'LOCAL' }], target: { kind: 'jump', chain: clusterChain } });
+      if (hasLocal) nat.add({ chain: ext, matches: [], target: { kind: 'jump', chain: svl } });
+    }
+  }
+  if (usesExt && sp.loadBalancerSourceRanges.length > 0 && sp.loadBalancerIPs.length > 0) {
+    for (const range of sp.loadBalancerSourceRanges) {
+      nat.add({ chain: fw, src: { cidr: range }, matches: [comment(`${sp.svcPortName} loadbalancer IP`)], target: { kind: 'jump', chain: ext } });
+    }
+    nat.add({ chain: fw, matches: [comment(`other traffic to ${sp.svcPortName} will be dropped by KUBE-PROXY-FIREWALL`)], target: { kind: 'return' } });
+    for (const ip of sp.loadBalancerIPs) {
+      filter.add({ chain: 'KUBE-PROXY-FIREWALL', dst: `${ip}/32`, proto, matches: [comment(`${sp.svcPortName} traffic not accepted by ${fw}`), { kind: 'port', dport: sp.port }], target: { kind: 'drop' } });
+    }
+  }
+
+  // The policy chains.
+  const clusterNeeded = hasEndpoints && (!sp.internalLocal || usesExt);
+  if (clusterNeeded) {
+    nat.chain(svc);
+    if (options.clusterCIDR) {
+      nat.add({
+        chain: svc,
+        src: { cidr: options.clusterCIDR, not: true },
+        dst: `${sp.clusterIP}/32`,
+        proto,
+        matches: [comment(`${sp.svcPortName} cluster IP`), { kind: 'port', dport: sp.port }],
+        target: { kind: 'jump', chain: 'KUBE-MARK-MASQ' },
+      });
+    }
+    endpointRules(nat, svc, sp, sp.clusterEndpoints);
+    for (const ep of sp.clusterEndpoints) sepChain(nat, sp, ep, writtenSeps);
+  }
+  if (hasLocal && (sp.internalLocal || sp.externalLocal)) {
+    nat.chain(svl);
+    endpointRules(nat, svl, sp, sp.localEndpoints);
+    for (const ep of sp.localEndpoints) sepChain(nat, sp, ep, writtenSeps);
+  }
 }
 
 export function buildIptablesRules(ports: readonly ServicePortInfo[], options: ProxyRulesOptions = {}): IptablesRules {
@@ -83,99 +239,20 @@ export function buildIptablesRules(ports: readonly ServicePortInfo[], options: P
   filter.add({ chain: 'KUBE-FORWARD', matches: [comment('kubernetes forwarding rules'), { kind: 'mark', not: false, value: `${MASQ_MARK}/${MASQ_MARK}` }], target: { kind: 'accept' } });
   filter.add({ chain: 'KUBE-FORWARD', matches: [comment('kubernetes forwarding conntrack rule'), { kind: 'conntrack', states: 'RELATED,ESTABLISHED' }], target: { kind: 'accept' } });
 
-  const writtenSeps = new Set<string>();
   for (const sp of ports) {
-    const proto = lower(sp.protocol);
-    const { svc, svl, ext, fw } = sp.chains;
-    const hasEndpoints = sp.clusterEndpoints.length > 0;
-    const hasLocal = sp.localEndpoints.length > 0;
-    const internalChain = sp.internalLocal ? svl : svc;
-    const hasInternal = sp.internalLocal ? hasLocal : hasEndpoints;
-    const externallyReachable = sp.nodePort !== undefined || sp.externalIPs.length > 0 || sp.loadBalancerIPs.length > 0;
-    const hasExternal = sp.externalLocal ? hasLocal : hasEndpoints;
-    // The EXT chain exists when there are endpoints at all: with externalTrafficPolicy
-    // Local it still routes pod and node-local traffic to the cluster chain.
-    const usesExt = externallyReachable && hasEndpoints;
-    const lbChain = sp.loadBalancerSourceRanges.length > 0 ? fw : ext;
-    const noEndpointsText = `${sp.svcPortName} has no endpoints`;
-    const noLocalText = `${sp.svcPortName} has no local endpoints`;
-
-    // Cluster IP.
-    if (hasInternal) {
-      nat.add({ chain: 'KUBE-SERVICES', dst: `${sp.clusterIP}/32`, proto, matches: [comment(`${sp.svcPortName} cluster IP`), { kind: 'port', dport: sp.port }], target: { kind: 'jump', chain: internalChain } });
-    } else {
-      filter.add({
-        chain: 'KUBE-SERVICES',
-        dst: `${sp.clusterIP}/32`,
-        proto,
-        matches: [comment(hasEndpoints ? noLocalText : noEndpointsText), { kind: 'port', dport: sp.port }],
-        target: hasEndpoints ? { kind: 'drop' } : { kind: 'reject' },
-      });
+    const key = options.fragments ? portSignature(sp, options) : undefined;
+    let frag = key !== undefined ? options.fragments!.get(key) : undefined;
+    if (!frag) {
+      const f: Fragment = { nat: [], natChains: [], filter: [] };
+      writePortRules(sp, options, { add: (r) => f.nat.push(r), chain: (c) => f.natChains.push(c) }, { add: (r) => f.filter.push(r), chain: () => {} });
+      frag = f;
+      if (key !== undefined) options.fragments!.set(key, f);
     }
-    const externalTarget = (matches: RuleMatch[], dst: string | undefined, natChain: string, natComment: string, jumpTo: string = ext): void => {
-      if (usesExt && hasExternal) {
-        nat.add({ chain: natChain, ...(dst ? { dst } : {}), proto, matches: [comment(natComment), ...matches], target: { kind: 'jump', chain: jumpTo } });
-      } else if (usesExt) {
-        // externalTrafficPolicy Local without a local endpoint: external clients are dropped
-        // here, while pods and the node itself still go through the EXT chain.
-        nat.add({ chain: natChain, ...(dst ? { dst } : {}), proto, matches: [comment(natComment), ...matches], target: { kind: 'jump', chain: ext } });
-        filter.add({ chain: 'KUBE-EXTERNAL-SERVICES', ...(dst ? { dst } : {}), proto, matches: [comment(noLocalText), ...(dst ? [] : [{ kind: 'addrtype', dir: 'dst', type: 'LOCAL' } as RuleMatch]), ...matches], target: { kind: 'drop' } });
-      } else {
-        filter.add({ chain: 'KUBE-EXTERNAL-SERVICES', ...(dst ? { dst } : {}), proto, matches: [comment(noEndpointsText), ...(dst ? [] : [{ kind: 'addrtype', dir: 'dst', type: 'LOCAL' } as RuleMatch]), ...matches], target: { kind: 'reject' } });
-      }
-    };
-    for (const ip of sp.externalIPs) externalTarget([{ kind: 'port', dport: sp.port }], `${ip}/32`, 'KUBE-SERVICES', `${sp.svcPortName} external IP`);
-    for (const ip of sp.loadBalancerIPs) externalTarget([{ kind: 'port', dport: sp.port }], `${ip}/32`, 'KUBE-SERVICES', `${sp.svcPortName} loadbalancer IP`, lbChain);
-    if (sp.nodePort !== undefined) externalTarget([{ kind: 'port', dport: sp.nodePort }], undefined, 'KUBE-NODEPORTS', sp.svcPortName);
-
-    // The EXT chain.
-    if (usesExt) {
-      const clusterChain = svc;
-      if (!sp.externalLocal) {
-        nat.add({ chain: ext, matches: [comment(`masquerade traffic for ${sp.svcPortName} external destinations`)], target: { kind: 'jump', chain: 'KUBE-MARK-MASQ' } });
-        nat.add({ chain: ext, matches: [], target: { kind: 'jump', chain: clusterChain } });
-      } else {
-        if (options.clusterCIDR) {
-          nat.add({ chain: ext, src: { cidr: options.clusterCIDR }, matches: [comment(`pod traffic for ${sp.svcPortName} external destinations`)], target: { kind: 'jump', chain: clusterChain } });
-        }
-        nat.add({ chain: ext, matches: [comment(`masquerade LOCAL traffic for ${sp.svcPortName} external destinations`), { kind: 'addrtype', dir: 'src', type: 'LOCAL' }], target: { kind: 'jump', chain: 'KUBE-MARK-MASQ' } });
-        nat.add({ chain: ext, matches: [comment(`route LOCAL traffic for ${sp.svcPortName} external destinations`), { kind: 'addrtype', dir: 'src', type: 'LOCAL' }], target: { kind: 'jump', chain: clusterChain } });
-        if (hasLocal) nat.add({ chain: ext, matches: [], target: { kind: 'jump', chain: svl } });
-      }
-    }
-    if (usesExt && sp.loadBalancerSourceRanges.length > 0 && sp.loadBalancerIPs.length > 0) {
-      for (const range of sp.loadBalancerSourceRanges) {
-        nat.add({ chain: fw, src: { cidr: range }, matches: [comment(`${sp.svcPortName} loadbalancer IP`)], target: { kind: 'jump', chain: ext } });
-      }
-      nat.add({ chain: fw, matches: [comment(`other traffic to ${sp.svcPortName} will be dropped by KUBE-PROXY-FIREWALL`)], target: { kind: 'return' } });
-      for (const ip of sp.loadBalancerIPs) {
-        filter.add({ chain: 'KUBE-PROXY-FIREWALL', dst: `${ip}/32`, proto, matches: [comment(`${sp.svcPortName} traffic not accepted by ${fw}`), { kind: 'port', dport: sp.port }], target: { kind: 'drop' } });
-      }
-    }
-
-    // The policy chains.
-    const clusterNeeded = hasEndpoints && (!sp.internalLocal || usesExt);
-    if (clusterNeeded) {
-      nat.chain(svc);
-      if (options.clusterCIDR) {
-        nat.add({
-          chain: svc,
-          src: { cidr: options.clusterCIDR, not: true },
-          dst: `${sp.clusterIP}/32`,
-          proto,
-          matches: [comment(`${sp.svcPortName} cluster IP`), { kind: 'port', dport: sp.port }],
-          target: { kind: 'jump', chain: 'KUBE-MARK-MASQ' },
-        });
-      }
-      endpointRules(nat, svc, sp, sp.clusterEndpoints);
-      for (const ep of sp.clusterEndpoints) sepChain(nat, sp, ep, writtenSeps);
-    }
-    if (hasLocal && (sp.internalLocal || sp.externalLocal)) {
-      nat.chain(svl);
-      endpointRules(nat, svl, sp, sp.localEndpoints);
-      for (const ep of sp.localEndpoints) sepChain(nat, sp, ep, writtenSeps);
-    }
+    for (const c of frag.natChains) nat.chain(c);
+    for (const r of frag.nat) nat.add(r);
+    for (const r of frag.filter) filter.add(r);
   }
+  options.fragments?.finish();
   // Last in KUBE-SERVICES: anything addressed to this node goes on to the NodePorts.
   nat.add({ chain: 'KUBE-SERVICES', matches: [comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain'), { kind: 'addrtype', dir: 'dst', type: 'LOCAL' }], target: { kind: 'jump', chain: 'KUBE-NODEPORTS' } });
   return { nat: nat.build(), filter: filter.build() };

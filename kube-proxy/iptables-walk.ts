@@ -64,9 +64,21 @@ function cidr(text: string): Cidr | undefined {
   return c;
 }
 
+/** Parsed addresses: a walk asks about the same few packet addresses many times. */
+const ipCache = new Map<string, number | undefined>();
+function ipNumber(ip: string): number | undefined {
+  let n = ipCache.get(ip);
+  if (n === undefined && !ipCache.has(ip)) {
+    n = parseIPv4(ip);
+    if (ipCache.size > 200_000) ipCache.clear();
+    ipCache.set(ip, n);
+  }
+  return n;
+}
+
 function inCidr(ip: string, text: string): boolean {
   const c = cidr(text);
-  const n = parseIPv4(ip);
+  const n = ipNumber(ip);
   return !!c && n !== undefined && cidrContains(c, n);
 }
 

@@ -46,8 +46,10 @@ export interface ServicePortInfo {
   readonly externalLocal: boolean;
   /** Endpoints for traffic that may go anywhere: ready ones, else serving-terminating ones. */
   readonly clusterEndpoints: readonly ProxyEndpoint[];
-  /** Endpoints on this node, same fallback. */
+  /** Endpoints on this node, same fallback; filled only for ports with a Local traffic policy (the only rules that read them). */
   readonly localEndpoints: readonly ProxyEndpoint[];
+  /** Every endpoint of the slices, ready or not (what localization filters). */
+  readonly allEndpoints: readonly ProxyEndpoint[];
   readonly chains: { svc: string; svl: string; ext: string; fw: string };
 }
 
@@ -124,15 +126,58 @@ function endpointsFor(slices: readonly EndpointSlice[], p: ServicePort, proto: P
  * get no rules, as in kube-proxy.
  */
 export function buildServicePorts(services: Iterable<Service>, slices: Map<string, EndpointSlice[]>, nodeName: string): ServicePortInfo[] {
+  return localizeServicePorts(buildClusterServicePorts(services, slices), nodeName);
+}
+
+/** True for ports whose rules depend on the node (a Local traffic policy). */
+export function isNodeDependent(sp: ServicePortInfo): boolean {
+  return sp.internalLocal || sp.externalLocal;
+}
+
+/** The node's view of cluster-wide ports: local endpoints filled in where a Local policy reads them. */
+export function localizeServicePorts(ports: readonly ServicePortInfo[], nodeName: string): ServicePortInfo[] {
+  return ports.map((sp) => (isNodeDependent(sp) ? { ...sp, localEndpoints: usable(sp.allEndpoints.filter((e) => e.nodeName === nodeName)) } : sp));
+}
+
+/**
+ * The ports last built per Service object, with the slices they were built from: informer
+ * caches hand out the same objects until they change, so a sync rebuilds only the Services
+ * whose object or slices changed.
+ */
+const portsCache = new WeakMap<Service, { slices: readonly EndpointSlice[]; ports: ServicePortInfo[] }>();
+
+function sameSlices(a: readonly EndpointSlice[], b: readonly EndpointSlice[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The service ports of the cluster, before any node's view (no local endpoints). */
+export function buildClusterServicePorts(services: Iterable<Service>, slices: Map<string, EndpointSlice[]>): ServicePortInfo[] {
   const out: ServicePortInfo[] = [];
   for (const svc of services) {
+    const svcSlices = slices.get(`${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`) ?? [];
+    const cached = portsCache.get(svc);
+    if (cached && sameSlices(cached.slices, svcSlices)) {
+      for (const p of cached.ports) out.push(p);
+      continue;
+    }
+    const ports = servicePortsOf(svc, svcSlices);
+    portsCache.set(svc, { slices: svcSlices, ports });
+    for (const p of ports) out.push(p);
+  }
+  return out;
+}
+
+function servicePortsOf(svc: Service, svcSlices: readonly EndpointSlice[]): ServicePortInfo[] {
+  const out: ServicePortInfo[] = [];
+  {
     const spec = svc.spec ?? {};
-    if (spec.type === 'ExternalName') continue;
+    if (spec.type === 'ExternalName') return out;
     const clusterIP = spec.clusterIP;
-    if (!clusterIP || clusterIP === 'None') continue;
+    if (!clusterIP || clusterIP === 'None') return out;
     const ns = svc.metadata.namespace ?? '';
     const name = svc.metadata.name ?? '';
-    const svcSlices = slices.get(`${ns}/${name}`) ?? [];
     const lbIPs = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter((ip): ip is string => !!ip);
     const affinitySeconds = spec.sessionAffinity === 'ClientIP' ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? 10800) : undefined;
     const externallyAccessible = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
@@ -157,7 +202,8 @@ export function buildServicePorts(services: Iterable<Service>, slices: Map<strin
         // externalTrafficPolicy only applies to Services reachable from outside.
         externalLocal: spec.externalTrafficPolicy === 'Local' && (externallyAccessible || (spec.externalIPs ?? []).length > 0),
         clusterEndpoints: usable(all),
-        localEndpoints: usable(all.filter((e) => e.nodeName === nodeName)),
+        localEndpoints: [],
+        allEndpoints: all,
         chains: {
           svc: serviceChain(spn, protocol),
           svl: serviceLocalChain(spn, protocol),

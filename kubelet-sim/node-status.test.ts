@@ -136,3 +136,13 @@ describe('node status images', () => {
     expect(resolveNodeTemplate({ images: ['nginx:1.27'] }).images).toEqual(['nginx:1.27']);
   });
 });
+
+describe('NetworkUnavailable without a podCIDR', () => {
+  it.each([
+    [true, 'False', 'RouteCreated', 'RouteController created a route'],
+    [false, 'True', 'NoRouteCreated', 'Node created without a route'],
+  ])('hasRoute=%s → %s %s', (hasRoute, status, reason, message) => {
+    const c = nodeConditions(Date.UTC(2026, 0, 1), undefined, hasRoute).find((x) => x.type === 'NetworkUnavailable')!;
+    expect([c.status, c.reason, c.message]).toEqual([status, reason, message]);
+  });
+});

@@ -32,14 +32,19 @@ const healthy: Array<Pick<NodeCondition, 'type' | 'status' | 'reason' | 'message
   { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
 ];
 
+const noRoute = { type: 'NetworkUnavailable', status: 'True', reason: 'NoRouteCreated', message: 'Node created without a route' };
+
 /**
  * The conditions for a report at `now`: heartbeat now; transition time kept from the
  * previous report when the status did not change (so `kubectl describe node` shows how
  * long the node has been Ready), now otherwise.
  */
-export function nodeConditions(now: number, previous: NodeCondition[] | undefined): NodeCondition[] {
+export function nodeConditions(now: number, previous: NodeCondition[] | undefined, hasRoute = true): NodeCondition[] {
   const ts = formatTime(now);
-  return healthy.map((c) => {
+  return healthy.map((healthyCondition) => {
+    // A node the IPAM controller gave no podCIDR has no pod network route (the route
+    // controller's wording); its pods cannot get an IP either.
+    const c = !hasRoute && healthyCondition.type === 'NetworkUnavailable' ? noRoute : healthyCondition;
     const old = previous?.find((p) => p.type === c.type);
     const unchanged = old && old.status === c.status && old.lastTransitionTime;
     return { ...c, lastHeartbeatTime: ts, lastTransitionTime: unchanged ? old.lastTransitionTime : ts };
@@ -57,13 +62,15 @@ export function nodeStatus(
   now: number,
   previous?: Node['status'],
   images?: readonly NodeImage[],
+  /** False once the node is known to have no podCIDR (NetworkUnavailable=True). */
+  hasRoute = true,
 ): NonNullable<Node['status']> {
   const addr = nodeAddresses(id.name, id.index);
   const status: NonNullable<Node['status']> = {
     capacity: capacityOf(t),
     allocatable: allocatableOf(t),
     phase: undefined,
-    conditions: nodeConditions(now, previous?.conditions),
+    conditions: nodeConditions(now, previous?.conditions, hasRoute),
     addresses: [
       { type: 'InternalIP', address: addr.internalIP },
       { type: 'ExternalIP', address: addr.externalIP },

@@ -60,6 +60,9 @@ export async function registerNode(ctx: NodeSyncContext, node: NodeRecord): Prom
   return { previous, reported: desired.conditions ?? [] };
 }
 
+/** How long after registration a node may lack a podCIDR before it reports NetworkUnavailable=True. */
+export const NO_ROUTE_GRACE_MS = 30_000;
+
 /**
  * kubelet's tryUpdateNodeStatus with nodeStatusReportFrequency: write when the last report
  * is older than reportMs or the live status differs (heartbeat times aside).
@@ -71,7 +74,13 @@ export async function reportNodeStatus(
   reportMs: number,
 ): Promise<StatusWritten | undefined> {
   if (!live) return undefined;
-  const desired = nodeStatus(ctx.template, node.id, ctx.now, live.status, node.images.statusImages());
+  // Registration reports the route as created (the IPAM controller assigns podCIDRs at
+  // once); a node still without a podCIDR at a later report has no pod network route.
+  // The grace keeps a report racing the IPAM controller's first assignment from tainting
+  // the node network-unavailable for a whole report period.
+  const created = Date.parse(live.metadata.creationTimestamp ?? '');
+  const hasRoute = !!(live.spec?.podCIDR || live.spec?.podCIDRs?.length) || !(ctx.now - created > NO_ROUTE_GRACE_MS);
+  const desired = nodeStatus(ctx.template, node.id, ctx.now, live.status, node.images.statusImages(), hasRoute);
   if (ctx.now - node.lastReportAt < reportMs && !nodeStatusDiffers(live.status, desired)) return undefined;
   await ctx.throttle();
   await ctx.client.patch(nodeResource, node.id.name, { status: desired }, { type: 'merge', subresource: 'status' });

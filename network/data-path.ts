@@ -165,6 +165,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       hop('dns', `${target.host} resolved to ${dst}`);
     }
     const dport = target.port;
+    const sport = 32768 + Math.floor(random() * (60999 - 32768));
 
     // Into the first node: from a pod over its veth and cni0; from a node, locally; from outside, over the wire.
     let at: Where;
@@ -173,7 +174,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       at = srcWhere;
       fromNode = !srcPod || srcPod.spec?.hostNetwork === true;
       if (srcPod && !fromNode) {
-        hop('source', `${srcPod.metadata.namespace}/${srcPod.metadata.name} eth0 ${srcIP}:${'{sport}'} → ${dst}:${dport}/${proto}`, at.net.name);
+        hop('source', `${srcPod.metadata.namespace}/${srcPod.metadata.name} eth0 ${srcIP}:${sport} → ${dst}:${dport}/${proto}`, at.net.name);
         hop('veth', `eth0 → ${vethName(srcPod)} (host side) → cni0 bridge (${at.net.bridgeIP})`, at.net.name);
         if (at.net.bridgeIP) routers.push(at.net.bridgeIP);
       } else {
@@ -193,8 +194,6 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     latency += HOP_MS;
 
     // kube-proxy's rules on the node the packet enters; a node address elsewhere is routed there first.
-    const sport = 32768 + Math.floor(random() * (60999 - 32768));
-    if (hops) hops[0] = hops[0] && hops[0].kind === 'source' ? { ...hops[0], text: hops[0].text.replace('{sport}', String(sport)) } : hops[0]!;
     const walkAt = (where: Where, packetSrc: string, packetDst: string, isFromNode: boolean) => {
       const state = deps.proxy.forNode(where.net.name);
       if (!state) return undefined;
@@ -349,7 +348,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       outcome: 'response',
       status,
       statusText: STATUS_TEXT[status] ?? '',
-      headers: { ...model.headers, 'Content-Type': route?.contentType ?? 'text/plain', 'Content-Length': String(Buffer.byteLength(body)), Date: new Date(now).toUTCString() },
+      headers: { ...model.headers, 'Content-Type': route?.contentType ?? 'text/plain', 'Content-Length': String(Buffer.byteLength(body)), Date: httpDate(now) },
       body,
       latencyMs: latency,
       servedBy,
@@ -369,6 +368,18 @@ function traceHits(hop: (kind: TraceHop['kind'], text: string, node?: string) =>
     const p = h.probability !== undefined ? ` (matched with probability ${h.probability.toFixed(4)})` : '';
     hop('iptables', `-t ${h.table} -A ${h.rule.chain} ${formatRuleBody(h.rule)}${p}`, node);
   }
+}
+
+/** The Date header, formatted once per second (it changes no faster). */
+let dateSecond = -1;
+let dateText = '';
+function httpDate(ms: number): string {
+  const sec = Math.floor(ms / 1000);
+  if (sec !== dateSecond) {
+    dateSecond = sec;
+    dateText = new Date(sec * 1000).toUTCString();
+  }
+  return dateText;
 }
 
 /** One request through a fresh data path (no affinity state kept): for one-shot callers. */

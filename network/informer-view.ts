@@ -45,7 +45,6 @@ export function createInformerNetworkView(client: RestClient, options: { clock?:
   const services = createInformer<Service>(client, serviceResource, opts);
   const slices = createInformer<EndpointSlice>(client, endpointSliceResource, opts);
   const nodes = createInformer<Node>(client, nodeResource, opts);
-  // Every store already indexes by namespace (client/store.ts NAMESPACE_INDEX); declaring it again throws.
   const policies = createInformer<NetworkPolicy>(client, networkPolicyResource, opts);
   const namespaces = createInformer<Namespace>(client, namespaceResource, opts);
   const all: Informer<KubeObject>[] = [pods, services, slices, nodes, policies, namespaces] as unknown as Informer<KubeObject>[];

@@ -34,8 +34,16 @@ export interface PolicyContext {
 
 const ns = (pod: Pod): string => pod.metadata.namespace ?? '';
 
+/** Parsed selectors per selector object (policies are read-only cache objects). */
+const parsed = new WeakMap<object, ReturnType<typeof labelSelectorFromObject>>();
+function selector(sel: Parameters<typeof labelSelectorFromObject>[0] & object): ReturnType<typeof labelSelectorFromObject> {
+  let p = parsed.get(sel);
+  if (!p) parsed.set(sel, (p = labelSelectorFromObject(sel)));
+  return p;
+}
+
 function selects(np: NetworkPolicy, pod: Pod): boolean {
-  return matchesLabels(labelSelectorFromObject(np.spec?.podSelector ?? {}), pod.metadata.labels ?? {});
+  return matchesLabels(np.spec?.podSelector ? selector(np.spec.podSelector) : labelSelectorFromObject({}), pod.metadata.labels ?? {});
 }
 
 function typesOf(np: NetworkPolicy): string[] {
@@ -58,11 +66,11 @@ function peerMatches(peer: NetworkPolicyPeer, policyNamespace: string, other: Po
   if (!pod) return false;
   if (peer.namespaceSelector) {
     const labels = ctx.namespaceLabels(ns(pod)) ?? { 'kubernetes.io/metadata.name': ns(pod) };
-    if (!matchesLabels(labelSelectorFromObject(peer.namespaceSelector), labels)) return false;
+    if (!matchesLabels(selector(peer.namespaceSelector), labels)) return false;
   } else if (ns(pod) !== policyNamespace) {
     return false;
   }
-  return !peer.podSelector || matchesLabels(labelSelectorFromObject(peer.podSelector), pod.metadata.labels ?? {});
+  return !peer.podSelector || matchesLabels(selector(peer.podSelector), pod.metadata.labels ?? {});
 }
 
 /** `portOwner`: the pod whose named ports name the port (the destination pod). */
