@@ -2,20 +2,26 @@ import type { ResourceType } from './types.js';
 import { coreResources } from './core/index.js';
 import { appsResources } from './apps/index.js';
 import { autoscalingResources } from './autoscaling/index.js';
+import { batchResources } from './batch/index.js';
 import { coordinationResources } from './coordination/index.js';
 import { discoveryResources } from './discovery/index.js';
 import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
+import { networkingResources } from './networking/index.js';
+import { apiregistrationResources } from './apiregistration/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
   ...coreResources,
   ...appsResources,
   ...autoscalingResources,
+  ...batchResources,
   ...coordinationResources,
   ...discoveryResources,
   ...policyResources,
   ...rbacResources,
+  ...networkingResources,
+  ...apiregistrationResources,
 ];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {

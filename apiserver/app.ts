@@ -10,12 +10,15 @@ import { handleResource, type RestContext } from './rest/resource-handler.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './rest/discovery.js';
 import { serveAggregatedDiscovery } from './rest/aggregated-discovery-response.js';
 import { sendBody } from './rest/respond.js';
+import { boolParam, type Query } from './rest/query.js';
 import { Registries } from './registry/registries.js';
 import { bootstrap } from './registry/bootstrap.js';
 import { versionInfo } from './rest/version.js';
 import { registerOpenApiRoutes } from '../openapi/routes.js';
 import { registerGraphql } from './graphql/index.js';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
+import { Aggregator } from './aggregator/aggregator.js';
+import { serveNodeProxy } from './rest/node-proxy.js';
 
 export interface AppOptions {
   store: Store;
@@ -29,6 +32,8 @@ export interface AppOptions {
   servingPort?: number;
   /** Minimum time between BOOKMARK events on one watch (default 60 s, as Kubernetes). */
   bookmarkIntervalMs?: number;
+  /** How often API aggregation checks each remote APIService's backend (default 10 s). */
+  aggregatorCheckIntervalMs?: number;
 }
 
 declare module 'fastify' {
@@ -70,6 +75,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const registries = new Registries(options.store, clock);
   const ctx: RestContext = { registries, clock, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
+  // API aggregation (apiregistration.k8s.io): proxies remote APIServices' group-versions.
+  const aggregator = new Aggregator({ registries, clock, logger, ...(options.aggregatorCheckIntervalMs ? { checkIntervalMs: options.aggregatorCheckIntervalMs } : {}) });
 
   // Bodies are parsed by the handlers, by Content-Type, so that every malformed body
   // becomes a Kubernetes Status (never fastify's own error shape).
@@ -127,25 +134,34 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const info = parseRequestInfo(req.method, req.url.split('?')[0], false);
     if (!info || info.kind !== 'discovery') throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     // /api and /apis answer the aggregated form to clients that ask for it (kubectl 1.26+).
-    if (info.group === undefined && info.version === undefined && serveAggregatedDiscovery(req, reply, info.prefix)) return;
+    if (info.group === undefined && info.version === undefined && serveAggregatedDiscovery(req, reply, info.prefix, info.prefix === 'apis' ? aggregator.aggregatedGroupList() : [])) return;
     if (info.prefix === 'api' && info.version === undefined) {
       sendBody(reply, 200, apiVersions(req.headers.host ?? '127.0.0.1:6443'));
       return;
     }
     if (info.prefix === 'apis' && info.group === undefined) {
-      sendBody(reply, 200, apiGroupList());
+      const list = apiGroupList();
+      sendBody(reply, 200, { ...list, groups: [...(list.groups as unknown[]), ...aggregator.legacyGroupList()] });
       return;
     }
     const doc =
-      info.version === undefined ? apiGroup(info.group ?? '') : apiResourceList(info.group ?? '', info.version);
+      info.version === undefined ? (apiGroup(info.group ?? '') ?? aggregator.legacyGroupDoc(info.group ?? '')) : apiResourceList(info.group ?? '', info.version);
     if (!doc) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     sendBody(reply, 200, doc);
   };
 
   const api = async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const [path, qs] = req.url.split('?', 2);
-    const watch = /(^|&)watch=(true|1)(&|$)/.test(qs ?? '');
+    const path = req.url.split('?', 1)[0];
+    const watch = boolParam(req.query as Query, 'watch');
     const info = parseRequestInfo(req.method, path, watch);
+    // /apis/<group>/<version>/… of a remote APIService goes to its backend, discovery included.
+    const segments = path.split('/');
+    if (segments[1] === 'apis' && segments[2] && segments[3]) {
+      const remote = aggregator.remoteFor(segments[2], segments[3]);
+      if (remote) return aggregator.proxy(req, reply, remote);
+    }
+    // /api/v1/nodes/{name}/proxy/…: the kubelet's own endpoints (stats, metrics).
+    if (/^\/api\/v1\/nodes\/[^/]+\/proxy(\/|$)/.test(path)) return serveNodeProxy(ctx, req, reply);
     if (!info) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     if (info.kind === 'discovery') {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
@@ -165,8 +181,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);
     await registries.startNamespaceCache(logger);
+    await aggregator.start();
   });
-  app.addHook('onClose', async () => registries.stop());
+  app.addHook('onClose', async () => {
+    aggregator.stop();
+    registries.stop();
+  });
 
   app.decorate('registries', registries);
   return app;

@@ -166,14 +166,14 @@ export async function openStore(opts: { kind: StoreKind; dataDir: string; etcdSe
   if (opts.kind === 'etcd') {
     if (!opts.etcdServers || opts.etcdServers.length === 0) throw new Error('store etcd needs at least one etcd server URL');
     const { createEtcdStore } = await import('./storage/etcd-store.js');
-    return withWatchCache(await createEtcdStore({ endpoints: opts.etcdServers }));
+    return withWatchCache(await createEtcdStore({ endpoints: opts.etcdServers }), { expireBeyondWindow: true });
   }
   const { createSqliteStore } = await import('./storage/sqlite-store.js');
   const { lockDataDir } = await import('./storage/data-dir-lock.js');
   const unlock = await lockDataDir(opts.dataDir);
   let store: Store;
   try {
-    store = withWatchCache(createSqliteStore({ path: join(opts.dataDir, 'kubeling.db') }));
+    store = withWatchCache(createSqliteStore({ path: join(opts.dataDir, 'kubeling.db') }), { expireBeyondWindow: true });
   } catch (err) {
     await unlock();
     throw err;

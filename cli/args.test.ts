@@ -89,6 +89,13 @@ describe('parseCli: flags', () => {
   });
 });
 
+describe('parseCli: up pod network', () => {
+  it('takes --cluster-cidr and --node-cidr-mask-size', () => {
+    const parsed = parseCli(['up', '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '25'], CWD);
+    expect(parsed).toMatchObject({ kind: 'run', command: 'up', options: { clusterCidr: '10.244.0.0/16', nodeCidrMaskSize: 25 } });
+  });
+});
+
 describe('parseCli: usage errors', () => {
   it.each([
     { argv: ['down'], message: 'unknown command "down"' },
@@ -208,6 +215,8 @@ describe('parseCli: client commands', () => {
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--cluster-cidr', '10.0.0.0'], message: 'invalid --cluster-cidr/--node-cidr-mask-size: invalid CIDR address: 10.0.0.0' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--cluster-cidr', 'fd00::/48'], message: 'invalid --cluster-cidr/--node-cidr-mask-size: IPv6 CIDR fd00::/48 is not supported' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--cluster-cidr', '10.0.0.0/24', '--node-cidr-mask-size', '16'], message: /^invalid --cluster-cidr\/--node-cidr-mask-size: node CIDR mask size \/16 must be between/ },
+    { argv: ['up', '--cluster-cidr', '10.0.0.0/24', '--node-cidr-mask-size', '16'], message: /^invalid --cluster-cidr\/--node-cidr-mask-size: node CIDR mask size \/16 must be between/ },
+    { argv: ['apiserver', '--cluster-cidr', '10.0.0.0/16'], message: 'unknown flag: --cluster-cidr' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-cidr-mask-size', '33'], message: 'invalid --node-cidr-mask-size "33": must be an integer from 1 to 32' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-monitor-grace-period', '40'], message: 'invalid --node-monitor-grace-period "40": must be a duration such as 40s, 2m or 1m30s' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-monitor-grace-period', '0'], message: 'invalid --node-monitor-grace-period "0": must be greater than 0' },

@@ -8,6 +8,7 @@ import {
   type DnsFlagOptions,
   type DnsRunOptions,
   controllerManagerOptions,
+  podNetworkOptions,
   kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
@@ -18,6 +19,7 @@ import {
   type SchedulerRunOptions,
 } from './client-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
+import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
 export { LOG_LEVELS } from './values.js';
@@ -42,6 +44,11 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   logLevel?: string;
   /** --advertise-address (absent: derived from the bind address). */
   advertiseAddress?: string;
+  /** `up`: the --horizontal-pod-autoscaler-* flags given (absent: kube's defaults). */
+  hpa?: HpaFlagSettings;
+  /** `up` only: the pod network; absent: sized for --nodes (controllers/node-ipam/pod-network-size.ts). */
+  clusterCidr?: string;
+  nodeCidrMaskSize?: number;
 }
 
 /** Each command's validated options. */
@@ -52,6 +59,7 @@ export interface CommandOptions {
   scheduler: SchedulerRunOptions;
   'kubelet-sim': KubeletSimRunOptions;
   dns: DnsRunOptions;
+  hpa: HpaRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -140,6 +148,8 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
     case 'dns':
       return { kind: 'run', command, options: dnsOptions(values, cwd) };
+    case 'hpa':
+      return { kind: 'run', command, options: hpaOptions(values, cwd) };
   }
 }
 
@@ -190,6 +200,9 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
   if (v['advertise-address'] !== undefined) options.advertiseAddress = parseAdvertiseAddress(v['advertise-address']);
+  const hpa = hpaFlagSettings(v);
+  if (Object.keys(hpa).length > 0) options.hpa = hpa;
+  Object.assign(options, podNetworkOptions(v));
   const dns = command === 'up' ? dnsFlagOptions(v, true) : {};
   return { ...options, ...dns, ...kubeletSimFileOptions(v, cwd) };
 }

@@ -75,6 +75,27 @@ function clientOptions(command: string, v: FlagValues, cwd: string): ClientRunOp
   return options;
 }
 
+/**
+ * --cluster-cidr and --node-cidr-mask-size (controller-manager and up), checked now: the
+ * node IPAM controller would only log a bad range once it leads.
+ */
+export function podNetworkOptions(v: FlagValues): { clusterCidr?: string; nodeCidrMaskSize?: number } {
+  const options: { clusterCidr?: string; nodeCidrMaskSize?: number } = {};
+  const cidr = str(v, 'cluster-cidr');
+  const mask = str(v, 'node-cidr-mask-size');
+  if (cidr !== undefined) options.clusterCidr = cidr;
+  if (mask !== undefined) options.nodeCidrMaskSize = parseInteger('node-cidr-mask-size', mask, 0, 1, 32);
+  if (cidr !== undefined || mask !== undefined) {
+    try {
+      new CidrSet(cidr ?? defaultControllerManagerConfig.clusterCidr, options.nodeCidrMaskSize ?? defaultControllerManagerConfig.nodeCidrMaskSize);
+    } catch (err) {
+      if (err instanceof CidrError) throw new InvalidValue(`invalid --cluster-cidr/--node-cidr-mask-size: ${err.message}`);
+      throw err;
+    }
+  }
+  return options;
+}
+
 /** `--leader-elect` defaults to true, as in kube-controller-manager and kube-scheduler. */
 function leaderElect(v: FlagValues): boolean {
   return v['leader-elect'] !== false;
@@ -86,19 +107,7 @@ export function controllerManagerOptions(v: FlagValues, cwd: string): Controller
     leaderElect: leaderElect(v),
     controllers: parseControllers(str(v, 'controllers') ?? '*'),
   };
-  const cidr = str(v, 'cluster-cidr');
-  const mask = str(v, 'node-cidr-mask-size');
-  if (cidr !== undefined) options.clusterCidr = cidr;
-  if (mask !== undefined) options.nodeCidrMaskSize = parseInteger('node-cidr-mask-size', mask, 0, 1, 32);
-  if (cidr !== undefined || mask !== undefined) {
-    // The node IPAM controller would only log a bad range once it leads: refuse it now.
-    try {
-      new CidrSet(cidr ?? defaultControllerManagerConfig.clusterCidr, options.nodeCidrMaskSize ?? defaultControllerManagerConfig.nodeCidrMaskSize);
-    } catch (err) {
-      if (err instanceof CidrError) throw new InvalidValue(`invalid --cluster-cidr/--node-cidr-mask-size: ${err.message}`);
-      throw err;
-    }
-  }
+  Object.assign(options, podNetworkOptions(v));
   const grace = str(v, 'node-monitor-grace-period');
   if (grace !== undefined) {
     const ms = parseDuration('node-monitor-grace-period', grace);

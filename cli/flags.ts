@@ -3,7 +3,7 @@
  * table and help.ts the help text, so the two cannot drift apart.
  */
 
-export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim' | 'dns';
+export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim' | 'dns' | 'hpa';
 
 export const COMMANDS: Record<Command, string> = {
   up: 'Start a whole cluster in this process and write a kubeconfig for kubectl',
@@ -12,6 +12,7 @@ export const COMMANDS: Record<Command, string> = {
   scheduler: 'Assign pods to nodes through an apiserver (kube-scheduler)',
   'kubelet-sim': 'Simulate the kubelets of N nodes against an apiserver',
   dns: 'Serve the cluster DNS (CoreDNS semantics) on a loopback UDP/TCP port',
+  hpa: 'Run the HorizontalPodAutoscaler controller against an apiserver',
 };
 
 export interface FlagSpec {
@@ -32,7 +33,7 @@ export interface FlagSpec {
 /** Commands that run an apiserver (and write a kubeconfig). */
 export const SERVER_COMMANDS: readonly Command[] = ['up', 'apiserver'];
 /** Commands that connect to an apiserver through a kubeconfig they read. */
-export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim', 'dns'];
+export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim', 'dns', 'hpa'];
 const ALL: readonly Command[] = [...SERVER_COMMANDS, ...CLIENT_COMMANDS];
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -59,7 +60,7 @@ export const FLAGS: readonly FlagSpec[] = [
     name: 'leader-elect',
     negatable: true,
     help: 'act only while holding the kube-system Lease, so replicas can stand by (default true; --leader-elect=false to turn off)',
-    commands: ['controller-manager', 'scheduler'],
+    commands: ['controller-manager', 'scheduler', 'hpa'],
   },
   {
     name: 'controllers',
@@ -68,7 +69,13 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ['controller-manager'],
   },
   { name: 'cluster-cidr', value: 'CIDR', help: 'IPv4 range node pod CIDRs are cut from (default 100.96.0.0/16)', commands: ['controller-manager'] },
-  { name: 'node-cidr-mask-size', value: 'N', help: 'prefix length of each node pod CIDR (default 24)', commands: ['controller-manager'] },
+  {
+    name: 'cluster-cidr',
+    value: 'CIDR',
+    help: 'IPv4 range node pod CIDRs are cut from (default 100.96.0.0/16, widened inside 100.64.0.0/10 when --nodes needs more than 256 /24s)',
+    commands: ['up'],
+  },
+  { name: 'node-cidr-mask-size', value: 'N', help: 'prefix length of each node pod CIDR (default 24)', commands: ['controller-manager', 'up'] },
   {
     name: 'node-monitor-grace-period',
     value: 'DURATION',
@@ -96,6 +103,32 @@ export const FLAGS: readonly FlagSpec[] = [
     value: 'IP',
     help: 'address the kubernetes Service endpoints list (default the bind address, or 10.0.0.2 when binding loopback)',
     commands: SERVER_COMMANDS,
+  },
+  // kube-controller-manager's HPA flags; `up` passes them to its in-process HPA controller.
+  { name: 'horizontal-pod-autoscaler-sync-period', value: 'DURATION', help: 'how often each HPA is synced (default 15s)', commands: ['up', 'hpa'] },
+  {
+    name: 'horizontal-pod-autoscaler-tolerance',
+    value: 'RATIO',
+    help: 'minimum change (from 1.0) in the desired-to-actual metrics ratio before scaling (default 0.1)',
+    commands: ['up', 'hpa'],
+  },
+  {
+    name: 'horizontal-pod-autoscaler-downscale-stabilization',
+    value: 'DURATION',
+    help: 'how far back the highest recommendation is kept when scaling down (default 5m0s)',
+    commands: ['up', 'hpa'],
+  },
+  {
+    name: 'horizontal-pod-autoscaler-cpu-initialization-period',
+    value: 'DURATION',
+    help: 'after a pod starts, how long its CPU samples may be skipped (default 5m0s)',
+    commands: ['up', 'hpa'],
+  },
+  {
+    name: 'horizontal-pod-autoscaler-initial-readiness-delay',
+    value: 'DURATION',
+    help: 'after a pod starts, how long readiness changes count as its first readiness (default 30s)',
+    commands: ['up', 'hpa'],
   },
   { name: 'log-level', value: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent (default info)', commands: ALL },
   { name: 'help', short: 'h', help: 'show this help', commands: ALL },

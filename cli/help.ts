@@ -24,10 +24,11 @@ export function generalHelp(): string {
 
 /** Lines under a command's summary: what it starts, and how it connects. */
 const EXTRA: Partial<Record<Command, string[]>> = {
-  up: ['Starts the apiserver, the controller manager, the scheduler and --nodes simulated nodes, in that order.'],
+  up: ['Starts the apiserver, the controller manager, the scheduler, --nodes simulated nodes and the HPA controller, in that order.'],
   apiserver: ['Run controller-manager, scheduler and kubelet-sim with --kubeconfig pointing at the kubeconfig it writes.'],
   'controller-manager': ['Connects through --kubeconfig.', `Controllers: ${controllerRegistry.map((d) => d.name).join(', ')}.`],
   scheduler: ['Connects through --kubeconfig.'],
+  hpa: ['Connects through --kubeconfig. Reads metrics from metrics.k8s.io, custom.metrics.k8s.io and external.metrics.k8s.io through the apiserver.'],
   'kubelet-sim': ['Connects through --kubeconfig. Pods get IPs from their node\'s podCIDR, which the controller manager assigns.'],
   dns: ['Connects through --kubeconfig. Creates kubeadm\'s CoreDNS addon (coredns Deployment, kube-dns Service at 10.96.0.10) if absent.', 'Answers the cluster domain only: other names get REFUSED (nothing is forwarded).'],
 };

@@ -66,6 +66,10 @@ vi.mock('../dns/component.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startDnsComponent: async (opts: { port: number; address: string }) => ({ ...fakeComponent('dns', opts as never), address: opts.address, port: opts.port === 0 ? 40053 : opts.port }),
 }));
+vi.mock('../hpa/start-hpa.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startHpa: async (opts: never) => fakeComponent('hpa', opts),
+}));
 
 const tmp = mkdtempSync(join(tmpdir(), 'kubeling-cli-main-'));
 const KUBECONFIG = join(tmp, 'kubeconfig');
@@ -182,7 +186,7 @@ describe('run', () => {
     expect(started).toHaveLength(1);
     expect(started[0]).toMatchObject({ dataDir: '/work/x/state', port: 7443, bindAddress: '127.0.0.1', store: 'sqlite' });
     expect(f.out()).toBe(
-      'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\n' +
+      'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\nGraphQL playground: https://127.0.0.1:6443/graphiql#token=token\n' +
         'Cluster DNS (udp+tcp) at 127.0.0.1:10053: dig @127.0.0.1 -p 10053 kubernetes.default.svc.cluster.local\n',
     );
     expect(closed).not.toHaveBeenCalled();
@@ -192,16 +196,37 @@ describe('run', () => {
     expect(f.exit).not.toHaveBeenCalled();
   });
 
+  it('up sizes the pod network for --nodes beyond 256 and says so', async () => {
+    const f = fakeIo();
+    const done = run(['up', '--port', '0', '--nodes', '1000'], f.io);
+    await f.printed('Pod network');
+    expect(componentOpts['controller-manager']).toMatchObject({ clusterCidr: '100.96.0.0/14', nodeCidrMaskSize: 24 });
+    expect(f.out()).toContain('Pod network 100.96.0.0/14, a /24 per node (sized for --nodes 1000; set it with --cluster-cidr and --node-cidr-mask-size)\n');
+    f.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
+  it('up passes --cluster-cidr and --node-cidr-mask-size to the node IPAM controller', async () => {
+    const f = fakeIo();
+    const done = run(['up', '--port', '0', '--nodes', '2', '--cluster-cidr', '10.244.0.0/16'], f.io);
+    await f.printed('Pod network');
+    expect(componentOpts['controller-manager']).toMatchObject({ clusterCidr: '10.244.0.0/16', nodeCidrMaskSize: 24 });
+    expect(f.out()).toContain('Pod network 10.244.0.0/16, a /24 per node\n');
+    f.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
   it('up starts controller manager, scheduler and kubelets after the apiserver, connected to it, and stops them first', async () => {
     const f = fakeIo();
     const done = run(['up', '--port', '0', '--nodes', '5'], f.io);
     await f.printed('export KUBECONFIG=');
     const inProcess = { server: 'https://127.0.0.1:6443', caCert: 'CA', token: 'token' };
     expect(componentOpts).toEqual({
-      'controller-manager': { leaderElect: false, connection: expect.objectContaining(inProcess) },
+      'controller-manager': { leaderElect: false, clusterCidr: '100.96.0.0/16', nodeCidrMaskSize: 24, connection: expect.objectContaining(inProcess) },
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
       'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
       dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
+      hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), connection: expect.objectContaining(inProcess) },
     });
     expect(componentOpts.scheduler!.connection).toMatchObject({ userAgent: expect.stringMatching(/^kubeling-scheduler\/v/) });
     f.signals.emit('SIGTERM');
@@ -211,9 +236,12 @@ describe('run', () => {
       'start controller-manager',
       'start scheduler',
       'start kubelet-sim',
+      'start hpa',
       'start dns',
       'stop dns',
       'close client kubeling-dns',
+      'stop hpa',
+      'close client kubeling-hpa',
       'stop kubelet-sim',
       'close client kubeling-kubelet-sim',
       'stop scheduler',

@@ -1,5 +1,5 @@
 import { createLogger } from '../lib/logger.js';
-import { parseCli, type RunRequest } from './args.js';
+import { parseCli, type RunOptions, type RunRequest } from './args.js';
 import { startComponents, type ComponentStarter, type UpContext } from './components.js';
 import type { Command } from './flags.js';
 import { commandHelp, generalHelp } from './help.js';
@@ -8,10 +8,13 @@ import {
   APISERVER_COMPONENTS,
   CONTROLLER_MANAGER_COMPONENTS,
   DNS_COMPONENTS,
+  HPA_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
   SCHEDULER_COMPONENTS,
   UP_COMPONENTS,
+  upPodNetwork,
 } from './up.js';
+import { SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { kubelingVersion } from './version.js';
 
 /** Everything the CLI touches outside itself; tests pass fakes. */
@@ -71,6 +74,8 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
     case 'dns':
       return runComponents(req.command, DNS_COMPONENTS, req.options, io);
+    case 'hpa':
+      return runComponents(req.command, HPA_COMPONENTS, req.options, io);
   }
 }
 
@@ -104,6 +109,16 @@ async function runComponents<O extends { logLevel?: string }>(
   if (ctx.apiserver) {
     io.stdout.write(`Kubeling is running at ${ctx.apiserver.url}\n`);
     io.stdout.write(`export KUBECONFIG=${shellQuote(ctx.apiserver.kubeconfigPath)}\n`);
+    // The token rides in the fragment, which browsers never send to a server.
+    io.stdout.write(`GraphQL playground: ${ctx.apiserver.url}/graphiql#token=${encodeURIComponent(ctx.apiserver.adminToken)}\n`);
+    if (command === 'up') {
+      const o = ctx.options as unknown as RunOptions;
+      const net = upPodNetwork(o);
+      if (net.clusterCidr !== SEED_POD_NETWORK.clusterCidr || net.nodeCidrMaskSize !== SEED_POD_NETWORK.nodeCidrMaskSize) {
+        const given = o.clusterCidr !== undefined || o.nodeCidrMaskSize !== undefined;
+        io.stdout.write(`Pod network ${net.clusterCidr}, a /${net.nodeCidrMaskSize} per node${given ? '' : ` (sized for --nodes ${o.nodes}; set it with --cluster-cidr and --node-cidr-mask-size)`}\n`);
+      }
+    }
   } else if (ctx.connection) {
     io.stdout.write(`Kubeling ${command} is running against ${ctx.connection.server}\n`);
   }

@@ -1,7 +1,10 @@
+import { podNetworkFor, SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { startApiserver } from '../apiserver/main.js';
 import type { ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
 import { controllerManagerStarter, dnsStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
+import type { HpaRunOptions } from './hpa-args.js';
+import { hpaStarter } from './hpa-component.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
 export const apiserverStarter: ComponentStarter = {
@@ -34,13 +37,14 @@ export const apiserverStarter: ComponentStarter = {
  */
 export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   apiserverStarter,
-  controllerManagerStarter(() => ({ leaderElect: false })),
+  controllerManagerStarter((o) => ({ leaderElect: false, ...upPodNetwork(o) })),
   schedulerStarter(() => ({ leaderElect: false })),
   kubeletSimStarter((o) => ({
     nodes: o.nodes,
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+  hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
   // The cluster DNS, unless --dns-port none.
   skipWhen((o) => o.dnsPort === 'none', dnsStarter((o: RunOptions) => ({ port: o.dnsPort === 'none' || o.dnsPort === undefined ? 10053 : o.dnsPort, address: o.dnsAddress ?? '127.0.0.1', clusterDomain: o.clusterDomain ?? 'cluster.local' }))),
 ];
@@ -59,6 +63,18 @@ export const DNS_COMPONENTS: readonly ComponentStarter<DnsRunOptions>[] = [
   kubeconfigStarter,
   dnsStarter((o: DnsRunOptions) => ({ port: o.dnsPort === 'none' ? 10053 : o.dnsPort, address: o.dnsAddress, clusterDomain: o.clusterDomain })),
 ];
+
+/**
+ * The pod network of `up`: the flags when given (a mask alone keeps the seed range),
+ * else one sized for --nodes, so `up --nodes 1000` gives every node a /24.
+ */
+export function upPodNetwork(o: RunOptions): { clusterCidr: string; nodeCidrMaskSize: number } {
+  if (o.clusterCidr !== undefined || o.nodeCidrMaskSize !== undefined) {
+    return { clusterCidr: o.clusterCidr ?? SEED_POD_NETWORK.clusterCidr, nodeCidrMaskSize: o.nodeCidrMaskSize ?? SEED_POD_NETWORK.nodeCidrMaskSize };
+  }
+  const { clusterCidr, nodeCidrMaskSize } = podNetworkFor(o.nodes);
+  return { clusterCidr, nodeCidrMaskSize };
+}
 
 /** What `kubeling apiserver` runs. */
 export const APISERVER_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [apiserverStarter];
@@ -90,4 +106,10 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+];
+
+/** `kubeling hpa`. */
+export const HPA_COMPONENTS: readonly ComponentStarter<HpaRunOptions>[] = [
+  kubeconfigStarter,
+  hpaStarter((o: HpaRunOptions) => ({ leaderElect: o.leaderElect, hpa: o.hpa })),
 ];

@@ -3,6 +3,9 @@ import { disruptionController } from './disruption/disruption-controller.js';
 import { endpointsController } from './endpoints/endpoints-controller.js';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { replicaSetController } from './replicaset/replicaset-controller.js';
+import { jobController } from './job/job-controller.js';
+import { cronJobController } from './cronjob/cronjob-controller.js';
+import { ttlAfterFinishedController } from './ttl-after-finished/ttl-after-finished-controller.js';
 import { garbageCollectorController } from './garbage-collector/garbage-collector.js';
 import { namespaceController } from './namespace/namespace-controller.js';
 import { nodeIpamController } from './node-ipam/node-ipam-controller.js';
@@ -27,4 +30,7 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   disruptionController,
   endpointsController,
   endpointSliceController,
+  jobController,
+  ttlAfterFinishedController,
+  cronJobController,
 ];

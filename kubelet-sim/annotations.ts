@@ -12,8 +12,8 @@ export const EXIT_CODE = 'kubeling.io/exit-code';
 export const LOG = 'kubeling.io/log';
 /** Go duration between the periodic log lines (default: the stage config's logIntervalMs; "0" turns them off). */
 export const LOG_INTERVAL = 'kubeling.io/log-interval';
-/** On a Node: `127.0.0.1:PORT`, where its kubelet serves /containerLogs. */
-export const KUBELET_ENDPOINT = 'kubeling.io/kubelet-endpoint';
+/** On a Node: `127.0.0.1:PORT`, where its kubelet serves /containerLogs, exec, attach and port-forward (defined in api/). */
+export { KUBELET_ENDPOINT_ANNOTATION as KUBELET_ENDPOINT } from '../api/core/kubelet-endpoint.js';
 
 const unitMs: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 

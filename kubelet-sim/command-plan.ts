@@ -1,4 +1,5 @@
 import { parseScript, type AndOrList, type Word } from './shell-parse.js';
+import { planKnownProgram } from './known-programs.js';
 
 /**
  * What a simulated container's command would do on a real node, when it is one of the
@@ -56,6 +57,8 @@ export function planCommand(input: CommandInput): CommandPlan {
   const env = plainEnv(input.env);
   const argv = resolveArgv(input.command, input.args)?.map((a) => expandKubeRefs(a, env));
   if (!argv || argv.length === 0) return runsDefaultShell(input) ? EXITS_AT_ONCE : FOREVER;
+  const known = planKnownProgram(argv);
+  if (known) return known;
   const run = new Runner(env, input.startedAt ?? 0);
   try {
     const code = run.program(argv, false);

@@ -6,6 +6,14 @@ import { KUBELET_ENDPOINT } from './annotations.js';
 import { startLogServer } from './log-server.js';
 import { resolveNodeTemplate, type NodeTemplate, type ResolvedNodeTemplate } from './node-template.js';
 import { Simulator } from './simulator.js';
+import { createKubeletStreams } from './streams/kubelet-streams.js';
+import { createEventRecorder } from '../client/event-recorder.js';
+import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
+import { capacityOf } from './node-template.js';
+import { createNodeSource } from './usage/node-source.js';
+import { createProfileCache } from './usage/pod-view.js';
+import { LOAD_PROFILE_ANNOTATION } from './usage/profile.js';
+import { UsageModel } from './usage/usage-model.js';
 import { defaultStageConfig, mergeStageConfig, type SimState, type StageConfig, type StageConfigOverrides } from './stages.js';
 
 export { loadNodeTemplate, resolveNodeTemplate, defaultNodeTemplate, type NodeTemplate } from './node-template.js';
@@ -60,6 +68,12 @@ export interface KubeletSim {
   podState(key: string): SimState | undefined;
   /** Writes waiting in the pool. */
   backlog(): number;
+  /**
+   * The usage model, for the simulated data path (network/): report served requests to
+   * it and ask it how throttled a container is. Also what /stats/summary and
+   * /metrics/resource serve.
+   */
+  readonly usage: TrafficSink & ContainerLoad;
   stop(): Promise<void>;
 }
 
@@ -75,6 +89,16 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   const qps = opts.qps ?? Math.max(50, Math.ceil(opts.nodes / 5) + 50);
 
   let sim: Simulator | undefined;
+  // exec, attach and port-forward (WebSocket upgrades on the same loopback server).
+  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim });
+  const usageEvents = createEventRecorder(opts.client, { component: 'kubelet', clock, logger });
+  const profiles = createProfileCache();
+  const nodeSource = createNodeSource(() => sim, capacityOf(template), clock.now(), profiles, (pod, node, message) => {
+    // A bad profile must not stop the pod: it keeps its image's model, and the user is told.
+    logger.warn({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, node, annotation: LOAD_PROFILE_ANNOTATION, reason: message }, 'load profile refused');
+    usageEvents.event(pod, 'Warning', 'InvalidLoadProfile', `annotation ${LOAD_PROFILE_ANNOTATION} refused: ${message}; using the image's usage model`, { host: node });
+  });
+  const usage = new UsageModel({ clock, source: nodeSource.source, nodeOf: nodeSource.nodeOf });
   const server = await startLogServer(
     {
       clock,
@@ -90,10 +114,17 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
       watch: (namespace, name, fn) => sim?.watchPod(`${namespace}/${name}`, fn) ?? (() => {}),
       failNode: (name) => sim!.failNode(name),
       recoverNode: (name) => sim!.recoverNode(name),
+      nodeStats(name) {
+        const rec = sim?.nodes.get(name);
+        if (!rec) return undefined;
+        if (rec.failed) return 'failed';
+        return usage.sample(name);
+      },
       listNodes: () =>
         [...(sim?.nodes.values() ?? [])].map((n) => ({ name: n.id.name, failed: n.failed, registered: n.registered, pods: n.pods.size })),
     },
     opts.port ?? 0,
+    streams.onUpgrade,
   );
 
   sim = new Simulator({
@@ -115,7 +146,9 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   });
   try {
     await sim.start();
+    await streams.start();
   } catch (err) {
+    streams.stop();
     await sim.stop();
     await server.close();
     throw err;
@@ -130,9 +163,12 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     recoverNode: (name) => s.recoverNode(name),
     podState: (key) => s.podState(key),
     backlog: () => s.backlog(),
+    usage,
     async stop() {
+      streams.stop();
       await s.stop();
       await server.close();
+      await usageEvents.stop({ drop: true });
     },
   };
 }

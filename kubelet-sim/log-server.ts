@@ -5,6 +5,9 @@ import type { Logger } from '../lib/logger.js';
 import { selectContainerLog, type LogTarget } from './container-log.js';
 import { formatLine, lineAt, lineCount, nextLineAt, renderLog, runLines, truncateBytes, type LogQuery, type RunLogSpec } from './log-content.js';
 import { parseTime } from './time.js';
+import { renderResourceMetrics } from './usage/resource-metrics.js';
+import { renderSummary } from './usage/summary.js';
+import type { NodeSample } from './usage/usage-model.js';
 
 /**
  * The kubelet-sim's own HTTP server, on loopback only:
@@ -17,6 +20,11 @@ import { parseTime } from './time.js';
  *   POST /nodes/{name}/fail | /nodes/{name}/recover     the failure control
  *   GET  /nodes                                         JSON: name, failed, registered, pods
  *   GET  /healthz                                       ok
+ *   GET  /node/{name}/stats/summary                     the kubelet's Summary API (JSON)
+ *   GET  /node/{name}/metrics/resource                  the kubelet's resource metrics (Prometheus
+ *        text; what metrics-server scrapes). 404 for a node not simulated here, 503 when
+ *        it is failed. One process serves many nodes, so the node is a path prefix (the
+ *        apiserver's node proxy and the metrics server add it).
  */
 
 export interface LogServerHost {
@@ -29,6 +37,8 @@ export interface LogServerHost {
   failNode(name: string): void;
   recoverNode(name: string): void;
   listNodes(): Array<{ name: string; failed: boolean; registered: boolean; pods: number }>;
+  /** A node's usage now; 'failed' when its kubelet is down; undefined when unknown here. */
+  nodeStats?(name: string): NodeSample | 'failed' | undefined;
 }
 
 export interface LogServer {
@@ -36,9 +46,17 @@ export interface LogServer {
   close(): Promise<void>;
 }
 
-/** Listens on 127.0.0.1:port (0: any free port). */
-export function startLogServer(host: LogServerHost, port = 0): Promise<LogServer> {
+/**
+ * Listens on 127.0.0.1:port (0: any free port). onUpgrade serves the WebSocket streams
+ * (exec, attach, port-forward: streams/exec-server.ts).
+ */
+export function startLogServer(
+  host: LogServerHost,
+  port = 0,
+  onUpgrade?: (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void,
+): Promise<LogServer> {
   const open = new Set<http.ServerResponse>();
+  const upgraded = new Set<import('node:stream').Duplex>();
   const server = http.createServer((req, res) => {
     open.add(res);
     res.on('close', () => open.delete(res));
@@ -50,6 +68,12 @@ export function startLogServer(host: LogServerHost, port = 0): Promise<LogServer
       else res.end();
     }
   });
+  server.on('upgrade', (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    if (onUpgrade) onUpgrade(req, socket, head);
+    else socket.destroy();
+  });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
@@ -59,6 +83,7 @@ export function startLogServer(host: LogServerHost, port = 0): Promise<LogServer
         close: () =>
           new Promise<void>((done) => {
             for (const res of open) res.destroy();
+            for (const socket of upgraded) socket.destroy();
             server.close(() => done());
             server.closeAllConnections?.();
           }),
@@ -98,6 +123,23 @@ function route(host: LogServerHost, req: http.IncomingMessage, res: http.ServerR
   }
   if (req.method === 'GET' && url.pathname === '/nodes') {
     json(res, 200, { nodes: host.listNodes() });
+    return;
+  }
+  if (['exec', 'attach', 'portForward', 'portforward'].includes(parts[0] ?? '')) {
+    text(res, 400, 'Upgrade request required');
+    return;
+  }
+  if (req.method === 'GET' && parts[0] === 'node' && parts.length >= 3 && host.nodeStats) {
+    const kubeletPath = `/${parts.slice(2).join('/')}`;
+    if (kubeletPath !== '/stats/summary' && kubeletPath !== '/metrics/resource' && kubeletPath !== '/healthz') return text(res, 404, '404 page not found\n');
+    const sample = host.nodeStats(parts[1]!);
+    if (sample === undefined) return text(res, 404, `node "${parts[1]}" is not simulated here\n`);
+    if (sample === 'failed') return text(res, 503, `kubelet on node "${parts[1]}" is not responding (simulated node failure)\n`);
+    if (kubeletPath === '/healthz') return text(res, 200, 'ok');
+    if (kubeletPath === '/stats/summary') return json(res, 200, renderSummary(sample));
+    const body = renderResourceMetrics(sample);
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
     return;
   }
   if (req.method === 'GET' && url.pathname === '/healthz') {

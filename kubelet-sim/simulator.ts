@@ -18,6 +18,7 @@ import type { NodeIdentity } from './node-status.js';
 import { nodeAddresses, type ResolvedNodeTemplate } from './node-template.js';
 import { kubeletNodeRef, nodeStartEvents, nodeStatusEvents, type NodeEvent } from './node-events.js';
 import { registerNode, renewLease, reportNodeStatus } from './node-sync.js';
+import { adoptionOf } from './node-adoption.js';
 import { adoptPodSim } from './pod-adopt.js';
 import { plannedPodExit, type PlannedExit } from './pod-exit-plan.js';
 import { holdsSandbox, newPodSim, transition, type PodSim, type TransitionInput } from './pod-lifecycle.js';
@@ -74,6 +75,8 @@ export interface NodeRecord {
   waitingNetwork: Set<PodRecord>;
   /** What the node's container runtime holds: decides pulls, feeds status.images. */
   images: ImageCache;
+  /** Adopted nodes (node-adoption.ts) run their own machine template instead of the fleet's. */
+  template?: ResolvedNodeTemplate;
 }
 
 export interface PodRecord {
@@ -89,6 +92,8 @@ export interface PodRecord {
   listeners?: Set<() => void>;
   /** When the containers' commands make them exit (pod-exit-plan.ts); null: they run forever. Fixed per pod uid. */
   planned: PlannedExit | null;
+  /** `planned` was set by containerExited for the current run only: the next run gets the pod's own plan back. */
+  plannedOnce?: boolean;
 }
 
 /** Jitter of the heartbeat loop, as kubelet's lease controller (wait.JitterUntil, factor 0.04). */
@@ -104,6 +109,7 @@ export class Simulator {
   readonly nodeInformer: Informer<KubeObject>;
   private readonly log: Logger;
   private stopped = false;
+  private started = false;
 
   constructor(private readonly o: SimulatorOptions) {
     this.log = o.logger;
@@ -157,6 +163,7 @@ export class Simulator {
       // Spread: node i ticks first at i/N of an interval, so heartbeats never come in bursts.
       this.due.after(Math.floor((this.o.leaseRenewMs * i++) / Math.max(1, count)), () => this.tick(node));
     }
+    this.started = true;
   }
 
   async stop(): Promise<void> {
@@ -214,7 +221,7 @@ export class Simulator {
   }
 
   private onNode(n: Node): void {
-    const node = this.nodes.get(n.metadata.name ?? '');
+    const node = this.nodes.get(n.metadata.name ?? '') ?? this.adopt(n);
     if (!node) return;
     node.gone = false;
     // First sight of a Node a kubelet already ran (restart): its runtime still holds those images.
@@ -232,6 +239,42 @@ export class Simulator {
       const pod = this.livePod(rec);
       if (pod) this.schedule(rec, pod);
     }
+  }
+
+  /**
+   * Takes on a Node created by someone else for a kubelet-sim to run (node-adoption.ts):
+   * from now on it is one of ours, registered, heartbeating and running its pods.
+   */
+  private adopt(n: Node): NodeRecord | undefined {
+    if (this.stopped) return undefined;
+    const a = adoptionOf(n);
+    if (!a) return undefined;
+    const name = n.metadata.name ?? '';
+    if ('error' in a) {
+      this.log.warn({ node: name, reason: a.error }, 'not adopting node');
+      return undefined;
+    }
+    const node: NodeRecord = {
+      id: { name, index: a.index, port: this.o.port },
+      hostIP: nodeAddresses(name, a.index).internalIP,
+      failed: false,
+      registered: false,
+      gone: false,
+      lastReportAt: -Infinity,
+      pods: new Set(),
+      waitingNetwork: new Set(),
+      images: new ImageCache(a.template.images),
+      template: a.template,
+    };
+    this.nodes.set(name, node);
+    this.log.info({ node: name }, 'adopted node');
+    // Pods already bound to it (a restart) were skipped while the node was unknown.
+    for (const p of this.podInformer.store.list()) if ((p as Pod).spec?.nodeName === name) this.onPod(p as Pod);
+    if (this.started) {
+      this.pool.enqueue(`node:${name}`);
+      this.due.after(Math.floor(this.o.random() * this.o.leaseRenewMs), () => this.tick(node));
+    }
+    return node;
   }
 
   private onNodeDeleted(n: Node): void {
@@ -340,6 +383,10 @@ export class Simulator {
     if (stage.next === 'Pulled' && rec.sim.image !== undefined) recordPulled(rec.node.images, podImageContainers(pod.spec), rec.sim.imageMask ?? 0);
     if (stage.next === 'Exited') {
       input.exitCode = stage.delay.fromPlannedExit ? (rec.planned?.exitCode ?? 0) : (declaredExit(pod.metadata.annotations)?.exitCode ?? 0);
+      if (rec.plannedOnce) {
+        rec.planned = plannedPodExit(pod.spec) ?? null;
+        rec.plannedOnce = false;
+      }
     }
     const before = rec.sim;
     rec.pendingStage = undefined;
@@ -409,6 +456,24 @@ export class Simulator {
     };
   }
 
+  /**
+   * A container's main process ended by itself (an attached interactive shell ran `exit`):
+   * the run ends now with that code, through the same command-exit stage as a planned
+   * exit; restartPolicy then applies. Ignored unless that very run is still going.
+   */
+  containerExited(key: string, uid: string, startedAt: number, exitCode: number): void {
+    const rec = this.pods.get(key);
+    const run = rec?.sim.run;
+    if (!rec || rec.uid !== uid || rec.sim.state !== 'Running' || !run || run.startedAt !== startedAt || run.finishedAt !== undefined) return;
+    const pod = this.livePod(rec);
+    if (!pod) return;
+    rec.planned = { afterMs: Math.max(0, this.o.clock.now() - run.startedAt), exitCode };
+    rec.plannedOnce = true;
+    rec.gen++;
+    rec.pendingStage = undefined;
+    this.schedule(rec, pod);
+  }
+
   podState(key: string): SimState | undefined {
     return this.pods.get(key)?.sim.state;
   }
@@ -458,7 +523,7 @@ export class Simulator {
   private async syncNode(name: string, throttle: () => Promise<void>): Promise<void> {
     const node = this.nodes.get(name);
     if (!node || node.failed || node.gone) return;
-    const ctx = { client: this.o.client, template: this.o.template, now: this.o.clock.now(), throttle };
+    const ctx = { client: this.o.client, template: node.template ?? this.o.template, now: this.o.clock.now(), throttle };
     if (!node.registered) {
       const written = await registerNode(ctx, node);
       this.log.debug({ node: name }, 'node registered');

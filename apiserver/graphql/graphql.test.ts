@@ -191,9 +191,23 @@ describe('playground', () => {
     const page = await app.inject({ method: 'GET', url: '/graphiql' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
-    expect(page.body).toContain('graphiql/main.js');
-    const config = await app.inject({ method: 'GET', url: '/graphiql/config.js' });
-    expect(config.body).toContain("GRAPHQL_ENDPOINT = '/graphql'");
+    expect(page.body).toContain('src="graphiql/main.js"');
+    // Offline: nothing in the page points anywhere but this server (relative URLs only).
+    expect(page.body).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const script = await app.inject({ method: 'GET', url: '/graphiql/main.js' });
+    expect(script.statusCode).toBe(200);
+    expect(script.headers['content-type']).toMatch(/text\/javascript/);
+    expect(script.body).not.toMatch(/https:\/\/(unpkg\.com|cdn\.jsdelivr\.net|esm\.sh)/);
+    const worker = await app.inject({ method: 'GET', url: '/graphiql/graphql.worker.js' });
+    expect(worker.statusCode).toBe(200);
+    const missing = await app.inject({ method: 'GET', url: '/graphiql/..%2Fpackage.json' });
+    expect(missing.statusCode).toBe(404);
+  });
+
+  it('redirects /graphiql/ to /graphiql, so the relative asset URLs resolve', async () => {
+    const res = await app.inject({ method: 'GET', url: '/graphiql/' });
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('../graphiql');
   });
 
   it('answers GET queries too', async () => {

@@ -7,6 +7,8 @@ import { badRequest, unauthorized } from '../rest/errors.js';
 import { formatErrors, toGraphqlError } from './errors.js';
 import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.js';
 import { decideConnect } from './auth.js';
+import { registerPlayground } from './playground.js';
+import { RelationReads } from './relation-reads.js';
 
 /**
  * GraphQL for the apiserver: `/graphql` (POST, GET, and WebSocket subscriptions) and the
@@ -23,6 +25,7 @@ import { decideConnect } from './auth.js';
  */
 
 export const GRAPHQL_PATH = '/graphql';
+export const MAX_QUERY_DEPTH = 12;
 
 export interface GraphqlOptions {
   registries: Registries;
@@ -55,9 +58,14 @@ async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<vo
 }
 
 export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions): Promise<void> {
-  const kube = (user: UserInfo | undefined, log: KubeContext['log']): GraphqlContext => ({
-    kube: { registries: opts.registries, authRequired: opts.authRequired, user, log },
-  });
+  const kube = (user: UserInfo | undefined, log: KubeContext['log']): GraphqlContext => {
+    let reads: RelationReads | undefined;
+    return {
+      kube: { registries: opts.registries, authRequired: opts.authRequired, user, log, reads: () => (reads ??= new RelationReads(opts.registries)) },
+    };
+  };
+
+  registerPlayground(app);
 
   await app.register(async (scope) => {
     // buildApp replaces every body parser with a string one (REST parses by itself);
@@ -74,7 +82,11 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
     await scope.register(mercurius, {
       schema: graphqlSchema(),
       path: GRAPHQL_PATH,
-      graphiql: true,
+      // The playground is ours (playground.ts): mercurius' loads GraphiQL from a CDN.
+      graphiql: false,
+      // Relations make the graph cyclic (pod → node → pods → node …): bound how deep a
+      // query may walk it. 12 levels hold every example and any sensible question.
+      queryDepth: MAX_QUERY_DEPTH,
       context: (req: FastifyRequest) => kube(req.user, req.log),
       errorFormatter: formatErrors,
       subscription: {

@@ -126,10 +126,19 @@ export class ObjectTypeBuilder {
   ) {}
 
   /** The object type of a kind, named `typeName`; its fields follow the schema. */
-  kindType(typeName: string, kind: string, group: string, schema: z.ZodType, description?: string): GraphQLObjectType {
+  kindType(
+    typeName: string,
+    kind: string,
+    group: string,
+    schema: z.ZodType,
+    description?: string,
+    /** Fields beyond the schema's (relations), read once the schema is assembled. */
+    extra?: () => GraphQLFieldConfigMap<any, any>,
+  ): GraphQLObjectType {
     const js = toJsonSchema(schema);
     const signature = shapeSignature(js);
-    const fields = this.fields(js, { anchor: kind, path: [], parent: typeName, field: '', group, atKindRoot: true, kind });
+    const own = this.fields(js, { anchor: kind, path: [], parent: typeName, field: '', group, atKindRoot: true, kind });
+    const fields = extra ? () => ({ ...own, ...extra() }) : own;
     const type = new GraphQLObjectType({ name: typeName, description, fields });
     this.byName.set(typeName, { signature, type });
     return type;

@@ -32,6 +32,8 @@ import {
   type PatchKind,
 } from './operations.js';
 import { watchObjects, type WatchArgs } from './subscriptions.js';
+import { anyObjectUnion, relationFields, type RelationTypes } from './relations.js';
+import type { RelationReads } from './relation-reads.js';
 
 /**
  * The GraphQL schema, generated from api/registry: per kind an object type, a get and a
@@ -47,13 +49,15 @@ export interface KubeContext {
   user?: UserInfo;
   authRequired: boolean;
   log?: ErrorLog;
+  /** This context's batched reads for relation fields (relation-reads.ts). */
+  reads(): RelationReads;
 }
 
 export interface GraphqlContext {
   kube: KubeContext;
 }
 
-const ROOT_NAMES = ['Query', 'Mutation', 'Subscription', 'JSON', 'Long', 'PatchType', 'WatchEventType', 'ListMeta', 'String', 'Int', 'Float', 'Boolean', 'ID'];
+const ROOT_NAMES = ['Query', 'AnyObject', 'Mutation', 'Subscription', 'JSON', 'Long', 'PatchType', 'WatchEventType', 'ListMeta', 'String', 'Int', 'Float', 'Boolean', 'ID'];
 
 const PatchTypeEnum = new GraphQLEnumType({
   name: 'PatchType',
@@ -112,15 +116,23 @@ function selectorArgs(rt: ResourceType): GraphQLFieldConfigArgumentMap {
 
 const dryRun = { type: GraphQLBoolean, defaultValue: false, description: 'Validate and answer without storing.' };
 
+interface KindType {
+  rt: ResourceType;
+  type: GraphQLObjectType;
+}
+
 interface KindSchema {
   query: GraphQLFieldConfigMap<unknown, GraphqlContext>;
   mutation: GraphQLFieldConfigMap<unknown, GraphqlContext>;
   subscription: GraphQLFieldConfigMap<unknown, GraphqlContext>;
 }
 
-function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuilder): KindSchema {
+function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuilder, relations: RelationTypes, made: KindType[]): KindSchema {
   const gv = groupVersion(rt);
-  const type = builder.kindType(names.type, rt.kind, rt.group, rt.schema, `${rt.kind} (${gv}), as the REST API serves it.`);
+  const type = builder.kindType(names.type, rt.kind, rt.group, rt.schema, `${rt.kind} (${gv}), as the REST API serves it.`, () =>
+    relationFields(rt, relations),
+  );
+  made.push({ rt, type });
   const out: KindSchema = { query: {}, mutation: {}, subscription: {} };
   const can = (verb: string): boolean => rt.verbs.includes(verb);
 
@@ -229,8 +241,13 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
   };
   const mutation: GraphQLFieldConfigMap<unknown, GraphqlContext> = {};
   const subscription: GraphQLFieldConfigMap<unknown, GraphqlContext> = {};
+  const made: KindType[] = [];
+  const relations: RelationTypes = {
+    typeOf: (group, kind) => made.find((k) => k.rt.group === group && k.rt.kind === kind)?.type,
+    anyObject: anyObjectUnion(() => made),
+  };
   for (const rt of rts) {
-    const fields = kindFields(rt, names.get(rt)!, builder);
+    const fields = kindFields(rt, names.get(rt)!, builder, relations, made);
     Object.assign(query, fields.query);
     Object.assign(mutation, fields.mutation);
     Object.assign(subscription, fields.subscription);

@@ -5,6 +5,7 @@ import { corePodMessages } from './messages/core-pod.js';
 import { coreMessages } from './messages/core.js';
 import { appsMessages } from './messages/apps.js';
 import { autoscalingMessages } from './messages/autoscaling.js';
+import { batchMessages } from './messages/batch.js';
 import { otherGroupMessages } from './messages/other-groups.js';
 
 /** Every message descriptor, compiled (and cross-checked) once at load. */
@@ -15,6 +16,7 @@ export const messageRegistry: MessageRegistry = compileMessages(
   coreMessages,
   appsMessages,
   autoscalingMessages,
+  batchMessages,
   otherGroupMessages,
 );
 
@@ -39,6 +41,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'autoscaling/v1 HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV1',
   'autoscaling/v1 Scale': 'ScaleV1',
   'autoscaling/v2 HorizontalPodAutoscaler': 'HorizontalPodAutoscalerV2',
+  'batch/v1 Job': 'Job',
+  'batch/v1 CronJob': 'CronJob',
   'coordination.k8s.io/v1 Lease': 'Lease',
   'discovery.k8s.io/v1 EndpointSlice': 'EndpointSlice',
   'policy/v1 PodDisruptionBudget': 'PodDisruptionBudget',
@@ -47,6 +51,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1 ClusterRole': 'ClusterRole',
   'rbac.authorization.k8s.io/v1 RoleBinding': 'RoleBinding',
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': 'ClusterRoleBinding',
+  'networking.k8s.io/v1 NetworkPolicy': 'NetworkPolicy',
+  'apiregistration.k8s.io/v1 APIService': 'APIService',
 };
 
 /** The root message for a kind, or undefined when we cannot decode it. */

@@ -121,6 +121,12 @@ const CASES: { name: string; args: (s: string) => string[] }[] = [
   { name: 'create clusterrolebinding', args: (s) => ['create', 'clusterrolebinding', `crb-${s}`, `--clusterrole=cr-${s}`, '--group=devs'] },
   { name: 'create pdb (percent)', args: (s) => ['create', 'poddisruptionbudget', `pdb-${s}`, '--selector=app=web', '--min-available=50%'] },
   { name: 'create pdb (number)', args: (s) => ['create', 'pdb', `pdb2-${s}`, '--selector=app in (a,b)', '--max-unavailable=1'] },
+  {
+    name: 'create job (command)',
+    args: (s) => ['create', 'job', `pi-${s}`, '--image=perl:5.34', '--', 'perl', '-Mbignum=bpi', '-wle', 'print bpi(2000)'],
+  },
+  { name: 'create cronjob', args: (s) => ['create', 'cronjob', `cj-${s}`, '--image=busybox', '--schedule=*/1 * * * *', '--restart=OnFailure', '--', 'date'] },
+  { name: 'create job --from=cronjob', args: (s) => ['create', 'job', `manual-${s}`, `--from=cronjob/cj-${s}`] },
   { name: 'autoscale deployment', args: (s) => ['autoscale', 'deployment', `app-${s}`, '--min=2', '--max=5', '--cpu-percent=60'] },
 ];
 
@@ -130,7 +136,10 @@ describe.skipIf(VERSIONS.length === 0)('protobuf bodies sent by the real kubectl
     for (const c of CASES) {
       it(`kubectl ${version}: ${c.name}`, async () => {
         const args = c.args(suffix);
-        const dry = await kubectl(version, [...args, '--dry-run=client', '-o', 'json']);
+        // Flags go before a `--` (after it they would be the container's command).
+        const dash = args.indexOf('--');
+        const dryArgs = ['--dry-run=client', '-o', 'json'];
+        const dry = await kubectl(version, dash < 0 ? [...args, ...dryArgs] : [...args.slice(0, dash), ...dryArgs, ...args.slice(dash)]);
         expect(dry.stderr).toBe('');
         const expected = JSON.parse(dry.stdout) as Record<string, unknown>;
 

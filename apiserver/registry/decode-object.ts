@@ -72,9 +72,3 @@ export function findUnknownFields(input: unknown, parsed: unknown, path = ''): s
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
-
-export function parseFieldValidation(raw: unknown): FieldValidation {
-  if (raw === undefined || raw === '') return 'Warn';
-  if (raw === 'Strict' || raw === 'Warn' || raw === 'Ignore') return raw;
-  throw badRequest(`fieldValidation parameter unsupported: ${String(raw)}`);
-}

@@ -16,6 +16,7 @@ import {
 import { decodeContinue, decodeKeyValue, decodeValue, encodeContinue, encodeObject, itemJson, storageKey, storagePrefix } from './codec.js';
 import { fillCreateMetadata, formatTime, generateName, specPart } from './object-meta.js';
 import { deepEqual, validateObjectMeta } from '../../api/validation.js';
+import { bumpsGeneration } from './generation.js';
 import { nameValidatorFor } from './name-rules.js';
 import type { ObjectFilter } from './filter.js';
 import { groupVersion } from '../../api/registry.js';
@@ -399,7 +400,7 @@ export class Registry {
     this.hooks.prepareUpdate?.(next, live, proposed, subresource);
     if (this.rt.hasGeneration) {
       const gen = old.generation ?? 1;
-      meta.generation = deepEqual(specPart(next), specPart(live)) ? gen : gen + 1;
+      meta.generation = bumpsGeneration(this.rt, next, live) ? gen + 1 : gen;
     } else {
       delete meta.generation;
     }

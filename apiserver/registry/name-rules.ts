@@ -10,5 +10,7 @@ export function nameValidatorFor(rt: ResourceType): NameValidator {
   if (rt.group === '' && rt.kind === 'Namespace') return nameIsDNSLabel;
   if (rt.group === '' && rt.kind === 'Service') return nameIsDNS1035Label;
   if (rt.group === 'rbac.authorization.k8s.io') return validatePathSegmentName;
+  // kube-aggregator: a path segment; validateAPIService then insists on version.group.
+  if (rt.group === 'apiregistration.k8s.io') return validatePathSegmentName;
   return nameIsDNSSubdomain;
 }

@@ -91,6 +91,21 @@ function cachedRoot(root: DiscoveryRoot): CachedRoot {
 }
 
 /**
+ * The registry's groups followed by the aggregated backends' (apiserver/aggregator/): these
+ * change at run time, so the entry is rebuilt per request, keyed by its content (cheap: a
+ * few KB, and clients send If-None-Match).
+ */
+let lastExtra: { key: string; entry: CachedRoot } | undefined;
+function withExtra(base: CachedRoot, extra: ApiGroupDiscovery[]): CachedRoot {
+  const key = JSON.stringify(extra);
+  if (lastExtra?.key === key && lastExtra.entry.items.length === base.items.length + extra.length) return lastExtra.entry;
+  const items = [...base.items, ...extra];
+  const entry = { items, quotedETag: JSON.stringify(discoveryETag(items)), bodies: new Map<string, Buffer>() };
+  lastExtra = { key, entry };
+  return entry;
+}
+
+/**
  * The serialised document, as bytes: fastify rewrites the Content-Type of a string body
  * (quoting the parameters, adding a charset), and kube sends the media type unchanged.
  */
@@ -111,10 +126,10 @@ function body(entry: CachedRoot, repr: AggregatedRepresentation): Buffer {
  * Cache-Control as kube does, and answers 304 with no body when If-None-Match is exactly
  * the quoted tag.
  */
-export function serveAggregatedDiscovery(req: FastifyRequest, reply: FastifyReply, root: DiscoveryRoot): boolean {
+export function serveAggregatedDiscovery(req: FastifyRequest, reply: FastifyReply, root: DiscoveryRoot, extra: ApiGroupDiscovery[] = []): boolean {
   const repr = negotiateAggregatedDiscovery(req.headers.accept);
   if (!repr) return false;
-  const entry = cachedRoot(root);
+  const entry = extra.length === 0 ? cachedRoot(root) : withExtra(cachedRoot(root), extra);
   reply.header('etag', entry.quotedETag).header('vary', 'Accept').header('cache-control', 'public');
   if (req.headers['if-none-match'] === entry.quotedETag) {
     void reply.code(304).send();

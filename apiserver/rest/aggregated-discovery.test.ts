@@ -112,7 +112,7 @@ describe('aggregated discovery: /apis', () => {
   });
 
   it('has no entry for a group we do not serve', () => {
-    expect(groupDiscovery('batch')).toBeNull();
+    expect(groupDiscovery('widgets.example.com')).toBeNull();
   });
 });
 

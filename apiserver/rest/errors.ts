@@ -61,9 +61,18 @@ export class ApiError extends Error {
       code: this.code,
     };
     if (this.details) body.details = this.details;
+    else if (ALWAYS_DETAILED.has(this.reason)) body.details = {};
     return body;
   }
 }
+
+/**
+ * Reasons whose kube constructors (NewNotFound, NewAlreadyExists, NewConflict, NewInvalid,
+ * NewForbidden, NewMethodNotSupported, NewGenericServerResponse) always set `details`, so
+ * kube's bodies always carry it, at least as `{}`. Clients rely on it: kubectl debug reads
+ * `details.name` of a 404 without a nil check, and panics on a body without details.
+ */
+const ALWAYS_DETAILED = new Set<StatusReason>(['NotFound', 'AlreadyExists', 'Conflict', 'Invalid', 'Forbidden', 'MethodNotAllowed']);
 
 /** What an error names: the resource (plural, as Kubernetes' qualified resource) and group. */
 export interface ResourceName {

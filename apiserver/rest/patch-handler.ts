@@ -3,9 +3,9 @@ import type { KubeObject } from '../../api/types.js';
 import { applyPatch, PatchError, unsupportedPatchType } from './patch/index.js';
 import { ApiError, badRequest, conflict, invalid, MODIFIED_CONFLICT } from './errors.js';
 import { parseBody } from './body.js';
-import { dryRunParam, param, type Query } from './query.js';
+import { dryRunParam, fieldValidationParam, param, type Query } from './query.js';
 import { checkTypeMeta, type ResourceView } from './resource-view.js';
-import { decodeObject, parseFieldValidation } from '../registry/decode-object.js';
+import { decodeObject } from '../registry/decode-object.js';
 import type { RestContext } from './resource-handler.js';
 
 const PATCH_TYPES = new Set([
@@ -60,8 +60,8 @@ export async function patchObject(
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the apply configuration must be an object');
   }
-  const fieldValidation = parseFieldValidation(param(q, 'fieldValidation'));
-  const dryRun = dryRunParam(q);
+  const fieldValidation = fieldValidationParam(q, 'PatchOptions');
+  const dryRun = dryRunParam(q, 'PatchOptions');
   const reg = ctx.registries.for(view.rt);
   const target = { group: view.rt.group, kind: view.rt.kind };
   let warnings: string[] = [];

@@ -125,7 +125,9 @@ describe('pod-log helpers', () => {
     expect(() => parsePodLogOptions({ sinceSeconds: '5', sinceTime: '2026-01-01T00:00:00Z' }, 'p')).toThrow(
       'PodLogOptions "p" is invalid: : Forbidden: at most one of `sinceTime` or `sinceSeconds` may be specified',
     );
-    expect(() => parsePodLogOptions({ tailLines: 'x' }, 'p')).toThrow(/must be an integer/);
+    expect(() => parsePodLogOptions({ tailLines: 'x' }, 'p')).toThrow('strconv.ParseInt: parsing "x": invalid syntax');
+    // The official Python client sends Python's str(True).
+    expect(parsePodLogOptions({ follow: 'True', timestamps: 'True', previous: 'False' }, 'p')).toMatchObject({ follow: true, timestamps: true, previous: false });
   });
 
   it('picks the only container, or the named one (init containers too)', () => {

@@ -6,6 +6,7 @@ import type { Registries } from '../registry/registries.js';
 import { ApiError, badRequest, invalid } from './errors.js';
 import { boolParam, intParam, param, type Query } from './query.js';
 import { sendBody } from './respond.js';
+import { KUBELET_ENDPOINT_ANNOTATION, loopbackEndpoint } from '../../api/core/kubelet-endpoint.js';
 
 /**
  * GET /api/v1/namespaces/{ns}/pods/{name}/log — `kubectl logs`. As kube-apiserver's
@@ -16,7 +17,7 @@ import { sendBody } from './respond.js';
  * (kubelet-sim/); only loopback endpoints are ever dialled.
  */
 
-export const KUBELET_ENDPOINT_ANNOTATION = 'kubeling.io/kubelet-endpoint';
+export { KUBELET_ENDPOINT_ANNOTATION, loopbackEndpoint } from '../../api/core/kubelet-endpoint.js';
 
 interface PodShape {
   metadata: KubeObject['metadata'];
@@ -83,17 +84,6 @@ export function chooseContainer(pod: PodShape, requested: string | undefined): s
   if (inits.length > 0) message += ` or one of the init containers: [${inits.join(' ')}]`;
   if (ephemeral.length > 0) message += ` or one of the ephemeral containers: [${ephemeral.join(' ')}]`;
   throw badRequest(message);
-}
-
-/** `127.0.0.1:PORT` → host and port, only for loopback hosts. */
-export function loopbackEndpoint(value: string | undefined): { host: string; port: number } | undefined {
-  if (!value) return undefined;
-  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d{1,5})$/.exec(value.trim());
-  if (!m) return undefined;
-  const host = m[1] ?? m[2]!;
-  const port = Number(m[3]);
-  const loopback = host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-  return loopback && port > 0 && port < 65536 ? { host, port } : undefined;
 }
 
 /** A failed proxy call worded as kube-apiserver's GenericHttpResponseChecker. */

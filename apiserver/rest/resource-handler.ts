@@ -8,8 +8,8 @@ import { ApiError, badRequest, methodNotAllowed } from './errors.js';
 import { checkTypeMeta, resolveView, type ResourceView } from './resource-view.js';
 import { negotiate } from './negotiation.js';
 import { parseBody } from './body.js';
-import { dryRunParam, intParam, param, type Query } from './query.js';
-import { decodeObject, parseFieldValidation } from '../registry/decode-object.js';
+import { checkPropagationPolicy, dryRunParam, fieldValidationParam, intParam, param, parseKubeBool, resourceVersionMatchParam, type Query, type WriteOptionsKind } from './query.js';
+import { decodeObject } from '../registry/decode-object.js';
 import { compileFilter } from '../registry/filter.js';
 import type { DeleteOptions } from '../registry/generic-registry.js';
 import { sendBody, sendJsonList, sendList, sendObject, sendWarnings, successStatus } from './respond.js';
@@ -69,7 +69,7 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
         limit: intParam(q, 'limit'),
         continue: param(q, 'continue'),
         resourceVersion: param(q, 'resourceVersion'),
-        resourceVersionMatch: param(q, 'resourceVersionMatch'),
+        resourceVersionMatch: resourceVersionMatchParam(q),
       };
       if (!filter && repr.as === 'object' && repr.format === 'json' && view.version === rt.version) {
         // Unfiltered JSON lists of the storage version: items spliced from stored text.
@@ -85,24 +85,24 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
     }
     case 'create': {
       if (info.name) throw methodNotAllowed('POST', `a named ${rt.singular}`);
-      const { object, warnings } = decodeBody(req, view, q);
+      const { object, warnings } = decodeBody(req, view, q, view.rt.kind, 'CreateOptions');
       if (rt.namespaced && object.metadata.namespace && object.metadata.namespace !== ns) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      const created = await reg.create(ns, view.fromClient(object), { dryRun: dryRunParam(q) });
+      const created = await reg.create(ns, view.fromClient(object), { dryRun: dryRunParam(q, 'CreateOptions') });
       sendWarnings(reply, warnings);
       sendObject(reply, 201, view, created, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
     case 'update': {
-      const { object, warnings } = decodeBody(req, view, q);
+      const { object, warnings } = decodeBody(req, view, q, view.rt.kind, 'UpdateOptions');
       if (object.metadata.name !== info.name) {
         throw badRequest(`the name of the object (${object.metadata.name ?? ''}) does not match the name on the URL (${info.name})`);
       }
       if (rt.namespaced && object.metadata.namespace && object.metadata.namespace !== ns) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      const updated = await reg.update(ns, info.name!, view.fromClient(object), { dryRun: dryRunParam(q) });
+      const updated = await reg.update(ns, info.name!, view.fromClient(object), { dryRun: dryRunParam(q, 'UpdateOptions') });
       sendWarnings(reply, warnings);
       sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
       return;
@@ -150,7 +150,14 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
 }
 
 /** Parses, type-checks and schema-decodes a request body for create/update. */
-export function decodeBody(req: FastifyRequest, view: ResourceView, q: Query, kind = view.rt.kind): { object: KubeObject; warnings: string[] } {
+export function decodeBody(
+  req: FastifyRequest,
+  view: ResourceView,
+  q: Query,
+  kind = view.rt.kind,
+  optionsKind: WriteOptionsKind = 'UpdateOptions',
+): { object: KubeObject; warnings: string[] } {
+  const fieldValidation = fieldValidationParam(q, optionsKind);
   const body = parseBody(req.body, req.headers['content-type']);
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw badRequest(`${kind} in version "${view.version}" cannot be handled as a ${kind}: the object provided is not a JSON object`);
@@ -159,7 +166,7 @@ export function decodeBody(req: FastifyRequest, view: ResourceView, q: Query, ki
   // A body without metadata gets "name: Required value" from validation, not a decode error.
   const withMeta = body as Record<string, unknown>;
   if (withMeta.metadata === undefined || withMeta.metadata === null) withMeta.metadata = {};
-  const decoded = decodeObject(view.schema, body, { kind, version: view.version }, parseFieldValidation(param(q, 'fieldValidation')));
+  const decoded = decodeObject(view.schema, body, { kind, version: view.version }, fieldValidation);
   decoded.object.metadata = decoded.object.metadata ?? {};
   return decoded;
 }
@@ -183,22 +190,21 @@ export function deleteOptions(req: FastifyRequest, q: Query): DeleteOptions {
     opts.gracePeriodSeconds = grace;
   }
   const policy = param(q, 'propagationPolicy') ?? (body.propagationPolicy as string | undefined);
-  const orphan = param(q, 'orphanDependents') ?? body.orphanDependents;
+  const orphanRaw = param(q, 'orphanDependents');
+  const orphan = orphanRaw !== undefined ? parseKubeBool(orphanRaw) : body.orphanDependents;
   if (policy !== undefined) {
-    if (policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
-      throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
-    }
+    const checked = checkPropagationPolicy(policy);
     if (orphan !== undefined) {
       throw new ApiError(422, 'Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' + policy + '": orphanDependents and deletionPropagation cannot be both set');
     }
-    opts.propagationPolicy = policy;
-  } else if (orphan === true || orphan === 'true') {
+    opts.propagationPolicy = checked;
+  } else if (orphan === true) {
     opts.propagationPolicy = 'Orphan';
   }
   const pre = body.preconditions as { uid?: string; resourceVersion?: string } | undefined;
   if (pre && typeof pre === 'object') opts.preconditions = pre;
   const dryRunBody = Array.isArray(body.dryRun) ? body.dryRun : [];
-  opts.dryRun = dryRunParam(q) || dryRunBody.includes('All');
+  opts.dryRun = dryRunParam(q, 'DeleteOptions') || dryRunBody.includes('All');
   return opts;
 }
 

@@ -4,7 +4,7 @@ import type { ResourceRequestInfo } from './request-info.js';
 import type { ResourceView } from './resource-view.js';
 import type { RestContext } from './resource-handler.js';
 import { decodeBody } from './resource-handler.js';
-import { ApiError, badRequest, methodNotAllowed } from './errors.js';
+import { ApiError, badRequest, methodNotAllowed, toApiError } from './errors.js';
 import { negotiate } from './negotiation.js';
 import { dryRunParam, param, type Query } from './query.js';
 import { sendBody, sendObject, sendWarnings, successStatus } from './respond.js';
@@ -14,9 +14,10 @@ import { scaleView, readScale, writeScale } from './scale.js';
 import { bindPod } from './binding.js';
 import { evictPod } from './eviction.js';
 import { servePodLog } from './pod-log.js';
+import { isUpgradeRequest, serveStream, writeStatus, type StreamKind } from '../kubelet/stream-proxy.js';
 
-/** Pod subresources that need a real container runtime. */
-const SIMULATED_ONLY = new Set(['exec', 'attach', 'portforward']);
+/** Pod subresources streamed from the kubelet over an upgraded connection. */
+const STREAMED = new Set(['exec', 'attach', 'portforward']);
 
 const notFound = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 
@@ -46,7 +47,7 @@ export async function handleSubresource(
         if (object.metadata.name && object.metadata.name !== name) {
           throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
         }
-        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun: dryRunParam(q), subresource: 'status' });
+        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun: dryRunParam(q, 'UpdateOptions'), subresource: 'status' });
         sendWarnings(reply, warnings);
         sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
         return;
@@ -72,7 +73,7 @@ export async function handleSubresource(
         const { object } = decodeBody(req, scaleView(), q, 'Scale');
         const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
         const wanted = object.metadata.resourceVersion;
-        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRunParam(q));
+        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRunParam(q, 'UpdateOptions'));
         sendBody(reply, 200, readScale(updated, spec));
         return;
       }
@@ -93,7 +94,7 @@ export async function handleSubresource(
             return (replicas as number | undefined) ?? 0;
           },
           undefined,
-          dryRunParam(q),
+          dryRunParam(q, 'PatchOptions'),
         );
         sendBody(reply, 200, readScale(updated, spec));
         return;
@@ -119,7 +120,7 @@ export async function handleSubresource(
 
   if (rt.group === '' && rt.kind === 'Namespace' && sub === 'finalize' && info.verb === 'update') {
     const { object } = decodeBody(req, view, q);
-    const updated = await reg.update(undefined, name, object as KubeObject, { dryRun: dryRunParam(q), subresource: 'finalize' });
+    const updated = await reg.update(undefined, name, object as KubeObject, { dryRun: dryRunParam(q, 'UpdateOptions'), subresource: 'finalize' });
     sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
     return;
   }
@@ -129,15 +130,21 @@ export async function handleSubresource(
     return;
   }
 
-  // exec, attach and port-forward need a container runtime: a clear answer instead of a
-  // 404 that reads as if the pod were missing (the pod itself must exist, as in Kubernetes).
-  if (rt.group === '' && rt.kind === 'Pod' && SIMULATED_ONLY.has(sub)) {
-    await reg.get(ns, name);
-    throw badRequest(`pods "${name}": ${sub} is not supported by Kubeling: its containers are simulated and run no processes`);
+  // exec, attach and port-forward: relayed to the simulated kubelet (apiserver/kubelet/).
+  if (rt.group === '' && rt.kind === 'Pod' && STREAMED.has(sub) && (info.verb === 'get' || info.verb === 'create')) {
+    try {
+      await serveStream(ctx, req, reply, ns!, name, sub as StreamKind);
+    } catch (err) {
+      // An upgrade request's connection is no HTTP exchange any more: the Status goes on it raw.
+      if (!isUpgradeRequest(req) || reply.sent) throw err;
+      reply.hijack();
+      writeStatus(req.raw.socket, toApiError(err));
+    }
+    return;
   }
 
   // Known subresources with another verb are 405, unknown ones 404, as in Kubernetes.
-  if (['status', 'scale', 'binding', 'eviction', 'finalize', 'log'].includes(sub)) {
+  if (['status', 'scale', 'binding', 'eviction', 'finalize', 'log', ...STREAMED].includes(sub)) {
     throw methodNotAllowed(info.verb, `${rt.plural}/${sub}`);
   }
   throw notFound();

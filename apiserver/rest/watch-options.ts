@@ -1,6 +1,6 @@
 import type { FieldError } from '../../api/types.js';
-import { badRequest, invalid } from './errors.js';
-import { param, type Query } from './query.js';
+import { invalid } from './errors.js';
+import { optionalBoolParam, param, type Query } from './query.js';
 
 /**
  * The streaming-list options of a watch (KEP-3157, "watch-list"), checked as kube-apiserver
@@ -17,8 +17,7 @@ export interface WatchListOptions {
 }
 
 export function parseWatchListOptions(q: Query): WatchListOptions {
-  const raw = param(q, 'sendInitialEvents');
-  const sendInitialEvents = parseOptionalBool('sendInitialEvents', raw);
+  const sendInitialEvents = optionalBoolParam(q, 'sendInitialEvents');
   const match = param(q, 'resourceVersionMatch') || undefined;
   const errors: FieldError[] = [];
   if (sendInitialEvents !== undefined && match !== 'NotOlderThan') {
@@ -45,12 +44,4 @@ export function checkListHasNoInitialEvents(q: Query): void {
 
 function forbidden(field: string, detail: string): FieldError {
   return { type: 'FieldValueForbidden', field, message: `Forbidden: ${detail}` };
-}
-
-/** Go's strconv.ParseBool, as query booleans are decoded; anything else is a 400. */
-function parseOptionalBool(name: string, raw: string | undefined): boolean | undefined {
-  if (raw === undefined) return undefined;
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(raw)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(raw)) return false;
-  throw badRequest(`strconv.ParseBool: parsing ${JSON.stringify(raw)}: invalid syntax`);
 }

@@ -93,6 +93,28 @@ describe('watch cache specifics', () => {
     expect(upstream.map((u) => u.afterRevision)).toEqual([kvs[0]!.modRevision - 1, kvs[0]!.modRevision]);
   });
 
+  it('with expireBeyondWindow, fails a watch older than the ring with Expired (kube cacher: too old resource version)', async () => {
+    const spy = spyStore(createSqliteStore({ path: ':memory:', progressIntervalMs: 0, compactEvery: 0 }));
+    const before = await spy.store.create('/registry/cm/ns/early', 'e');
+    const cache = withWatchCache(spy.store, { capacity: 2, progressIntervalMs: 0, expireBeyondWindow: true });
+    stores.push(cache);
+    // The window starts with the cache, not at the first watch.
+    const kvs = [];
+    for (const k of ['a', 'b', 'c']) kvs.push(await cache.create(`/registry/cm/ns/${k}`, k));
+    const inWindow = new Recorder();
+    await cache.watch('/registry/cm/', { afterRevision: kvs[1]!.modRevision }, inWindow.handlers);
+    await inWindow.waitFor(1);
+    expect(inWindow.events.map((e) => e.value)).toEqual(['c']);
+    for (const after of [kvs[0]!.modRevision - 1, before.modRevision - 1]) {
+      const old = new Recorder();
+      await cache.watch('/registry/cm/', { afterRevision: after }, old.handlers);
+      await old.waitForError();
+      expect(old.errors.map((e) => [e.code, e.message])).toEqual([['Expired', String(kvs[0]!.modRevision)]]);
+      expect(old.events).toEqual([]);
+    }
+    expect(spy.upstream.map((u) => u.prefix)).toEqual(['/registry/']);
+  });
+
   it('fails its watches with Unavailable when the upstream ends, then starts a new upstream', async () => {
     const { cache, upstream } = make();
     const rec = new Recorder();

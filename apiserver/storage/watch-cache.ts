@@ -9,6 +9,14 @@ export interface WatchCacheOptions {
   /** Milliseconds between onProgress calls to cached watches. Default 1,000; 0 turns off. */
   progressIntervalMs?: number;
   clock?: Clock;
+  /**
+   * kube-apiserver's cacher semantics (the apiserver sets it): a watch from a revision
+   * older than the ring fails 'Expired' ("too old resource version: N (floor)") instead of
+   * replaying the store's history, and the upstream starts at once, so the window begins
+   * when the apiserver starts. Off (the default, and the store contract's view): older
+   * watches are handed to the underlying store.
+   */
+  expireBeyondWindow?: boolean;
 }
 
 /** The only prefix the cache watches upstream; watches elsewhere go straight through. */
@@ -107,6 +115,9 @@ export function withWatchCache(store: Store, options: WatchCacheOptions = {}): S
   };
   const progressMs = options.progressIntervalMs ?? 1000;
   let timer = progressMs > 0 ? clock.setTimeout(tick, progressMs) : undefined;
+  // The window starts with the apiserver, as the cacher's initial list does. A failure here
+  // is retried by the first watch.
+  if (options.expireBeyondWindow) ensureStarted().catch(() => undefined);
 
   const watch = async (prefix: string, opts: WatchOptions, handlers: WatchHandlers): Promise<StoreWatch> => {
     if (closed) throw new StoreError('Unavailable', 'store is closed');
@@ -121,7 +132,13 @@ export function withWatchCache(store: Store, options: WatchCacheOptions = {}): S
         if (attempt < 2) continue;
         throw new StoreError('Unavailable', 'watch cache: upstream watch is restarting; watch again');
       }
-      if (after < events.floor) return store.watch(prefix, { afterRevision: after }, handlers);
+      if (after < events.floor) {
+        if (!options.expireBeyondWindow) return store.watch(prefix, { afterRevision: after }, handlers);
+        // As the store contract says, watch errors arrive through onError after watch() resolves.
+        const sub = new WatchSubscriber(prefix, after, handlers, () => undefined);
+        queueMicrotask(() => sub.fail(new StoreError('Expired', String(events.floor))));
+        return sub;
+      }
       const sub = new WatchSubscriber(prefix, after, handlers, (s) => subscribers.delete(s));
       for (const event of events.since(after)) sub.push(event);
       subscribers.add(sub);

@@ -54,6 +54,20 @@ describe('watch', () => {
     ]);
   });
 
+  it.each(['True', '1', 't', 'yes'])('watch=%s (as the official Python client sends) streams', async (value) => {
+    await create(pod('py1'));
+    const res = await fetch(`${base}/api/v1/namespaces/default/pods?watch=${value}&allowWatchBookmarks=True`);
+    expect(res.status).toBe(200);
+    const events = await readEvents(res, 1, (e) => e.type !== 'BOOKMARK');
+    expect([events[0].type, events[0].object.metadata.name]).toEqual(['ADDED', 'py1']);
+  });
+
+  it.each(['False', 'false', '0'])('watch=%s is a list', async (value) => {
+    const res = await fetch(`${base}/api/v1/namespaces/default/pods?watch=${value}`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).kind).toBe('PodList');
+  });
+
   it('resumes from a resourceVersion and honours label selectors', async () => {
     const first = await create(pod('r1'));
     const rv = first.metadata.resourceVersion;
@@ -163,11 +177,13 @@ describe('streaming lists (sendInitialEvents)', () => {
     expect(status.message).toBe(`ListOptions.meta.k8s.io "" is invalid: ${detail}`);
   });
 
-  it('a list with sendInitialEvents is 422, and a bad boolean 400', async () => {
+  it('a list with sendInitialEvents is 422, and a bad integer 400', async () => {
     const list = await fetch(`${PODS()}?sendInitialEvents=true`);
     expect(list.status).toBe(422);
     expect(((await list.json()) as any).message).toBe('ListOptions.meta.k8s.io "" is invalid: sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list');
-    const bad = await fetch(`${PODS()}?watch=true&sendInitialEvents=yes&resourceVersionMatch=NotOlderThan`);
+    // Booleans are never 400 in kube (anything but "0"/"false" is true); integers are.
+    const bad = await fetch(`${PODS()}?watch=true&timeoutSeconds=soon`);
     expect(bad.status).toBe(400);
+    expect(((await bad.json()) as any).message).toBe('strconv.ParseInt: parsing "soon": invalid syntax');
   });
 });

@@ -3,6 +3,7 @@ import type { MessageTable } from '../descriptor.js';
 /**
  * coordination.k8s.io/v1 Lease, discovery.k8s.io/v1 EndpointSlice, policy/v1
  * PodDisruptionBudget and Eviction, rbac.authorization.k8s.io/v1 roles and bindings
+ * networking.k8s.io/v1 NetworkPolicy, apiregistration.k8s.io/v1 APIService
  * (their generated.proto and types.go).
  */
 export const otherGroupMessages: MessageTable = {
@@ -66,4 +67,26 @@ export const otherGroupMessages: MessageTable = {
   ClusterRoleBinding: ['1 metadata ObjectMeta', '2 subjects []Subject', '3 roleRef RoleRef!'],
   Subject: ['1 kind string!', '2 apiGroup string', '3 name string!', '4 namespace string'],
   RoleRef: ['1 apiGroup string!', '2 kind string!', '3 name string!'],
+
+  NetworkPolicy: ['1 metadata ObjectMeta', '2 spec NetworkPolicySpec'],
+  NetworkPolicySpec: ['1 podSelector LabelSelector', '2 ingress []NetworkPolicyIngressRule', '3 egress []NetworkPolicyEgressRule', '4 policyTypes []string'],
+  NetworkPolicyIngressRule: ['1 ports []NetworkPolicyPort', '2 from []NetworkPolicyPeer'],
+  NetworkPolicyEgressRule: ['1 ports []NetworkPolicyPort', '2 to []NetworkPolicyPeer'],
+  NetworkPolicyPeer: ['1 podSelector *LabelSelector', '2 namespaceSelector *LabelSelector', '3 ipBlock *IPBlock'],
+  IPBlock: ['1 cidr string!', '2 except []string'],
+  NetworkPolicyPort: ['1 protocol *string', '2 port *IntOrString', '3 endPort *int32'],
+
+  APIService: ['1 metadata ObjectMeta', '2 spec APIServiceSpec', '3 status APIServiceStatus'],
+  APIServiceSpec: [
+    '1 service *APIServiceServiceReference',
+    '2 group string',
+    '3 version string',
+    '4 insecureSkipTLSVerify bool',
+    '5 caBundle bytes',
+    '7 groupPriorityMinimum int32!',
+    '8 versionPriority int32!',
+  ],
+  APIServiceServiceReference: ['1 namespace string', '2 name string', '3 port *int32'],
+  APIServiceStatus: ['1 conditions []APIServiceCondition'],
+  APIServiceCondition: ['1 type string!', '2 status string!', '3 lastTransitionTime Time', '4 reason string', '5 message string'],
 };

@@ -1,0 +1,54 @@
+import type { KubeObject, ResourceType } from '../../api/types.js';
+import type { Registries } from '../registry/registries.js';
+
+/**
+ * The reads behind GraphQL relation fields, batched per request: the first relation
+ * that needs, say, the pods of `default` lists them once, and every other parent in the
+ * same answer filters that one list. A query walking 100 pods to their nodes, owners and
+ * events therefore makes a handful of storage reads, not one per pod (no N+1).
+ *
+ * A cache lives in one GraphQL context: per HTTP request for queries and mutations, per
+ * connection for subscriptions, where entries expire after `ttlMs` so every event sees
+ * the cluster as it is now.
+ */
+export class RelationReads {
+  private readonly lists = new Map<string, { at: number; items: Promise<KubeObject[]> }>();
+  /** Storage list calls made, for tests that bound them. */
+  listCalls = 0;
+
+  constructor(
+    private readonly registries: Registries,
+    private readonly ttlMs = 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Every object of a kind in a namespace (undefined: all namespaces, or a cluster-scoped kind). */
+  list(rt: ResourceType, namespace: string | undefined): Promise<KubeObject[]> {
+    const ns = rt.namespaced ? namespace : undefined;
+    const key = `${rt.group}/${rt.plural}/${ns ?? ''}`;
+    const hit = this.lists.get(key);
+    const at = this.now();
+    if (hit && at - hit.at < this.ttlMs) return hit.items;
+    // A cluster-wide list already read serves a namespace too.
+    const wide = ns !== undefined ? this.lists.get(`${rt.group}/${rt.plural}/`) : undefined;
+    if (wide && at - wide.at < this.ttlMs) {
+      const items = wide.items.then((all) => all.filter((o) => o.metadata.namespace === ns));
+      this.lists.set(key, { at: wide.at, items });
+      return items;
+    }
+    this.listCalls++;
+    const items = this.registries
+      .for(rt)
+      .list(ns)
+      .then((r) => r.items);
+    // A failed read is not remembered: the next parent tries again.
+    items.catch(() => this.lists.delete(key));
+    this.lists.set(key, { at, items });
+    return items;
+  }
+
+  async get(rt: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    const items = await this.list(rt, namespace);
+    return items.find((o) => o.metadata.name === name);
+  }
+}

@@ -1,0 +1,351 @@
+import {
+  GraphQLInt,
+  GraphQLList,
+  GraphQLNonNull,
+  GraphQLString,
+  GraphQLUnionType,
+  type GraphQLFieldConfigArgumentMap,
+  type GraphQLFieldConfigMap,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+} from './graphql-js.js';
+import type { KubeObject, OwnerReference, ResourceType } from '../../api/types.js';
+import { findResourceByKind } from '../../api/registry.js';
+import { labelSelectorFromObject, matchesLabels, selectorFromSet, type LabelSelectorObject } from '../../api/selector.js';
+import { parseQuantity } from '../../api/quantity.js';
+import { compileFilter } from '../registry/filter.js';
+import { GraphQLJSON } from './scalars.js';
+import type { RelationReads } from './relation-reads.js';
+
+/**
+ * Relation fields: the object graph REST makes a client walk by hand (Deployment →
+ * ReplicaSets → Pods → Node, Service → EndpointSlices → Pods, …), as fields of the kind
+ * types. Every resolver reads through RelationReads, which lists a kind once per request
+ * and filters in memory, so the number of storage reads is bounded by the number of
+ * kinds a query touches, never by the number of parents.
+ */
+
+export interface RelationContext {
+  reads(): RelationReads;
+}
+
+interface Ctx {
+  kube: RelationContext;
+}
+
+type Resolver = (obj: KubeObject, args: RelationArgs, ctx: Ctx) => unknown;
+
+export interface RelationArgs {
+  labelSelector?: string | null;
+  fieldSelector?: string | null;
+  limit?: number | null;
+  tailLines?: number | null;
+}
+
+/** Finds the GraphQL type of a kind, and the union of every kind. */
+export interface RelationTypes {
+  typeOf(group: string, kind: string): GraphQLObjectType | undefined;
+  anyObject: GraphQLUnionType;
+}
+
+const listArgs: GraphQLFieldConfigArgumentMap = {
+  labelSelector: { type: GraphQLString },
+  fieldSelector: { type: GraphQLString },
+  limit: { type: GraphQLInt, description: 'At most this many items.' },
+};
+
+function rtOf(group: string, kind: string): ResourceType {
+  const rt = findResourceByKind(group, kind);
+  if (!rt) throw new Error(`relation to unknown kind ${group}/${kind}`);
+  return rt;
+}
+
+const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+
+/** Applies the list arguments of a relation field to the related objects. */
+function select(rt: ResourceType, items: KubeObject[], args: RelationArgs): KubeObject[] {
+  const filter = compileFilter(rt, args.labelSelector ?? undefined, args.fieldSelector ?? undefined);
+  const kept = filter ? items.filter(filter) : items;
+  return args.limit != null && args.limit >= 0 ? kept.slice(0, args.limit) : kept;
+}
+
+function controllerOf(obj: KubeObject): OwnerReference | undefined {
+  return obj.metadata.ownerReferences?.find((r) => r.controller === true);
+}
+
+async function resolveRef(reads: RelationReads, ref: OwnerReference, namespace: string | undefined): Promise<KubeObject | undefined> {
+  const rt = findResourceByKind(groupOf(ref.apiVersion), ref.kind);
+  if (!rt) return undefined;
+  const found = await reads.get(rt, namespace, ref.name);
+  // An owner reference names a uid: a recreated object of the same name is not the owner.
+  return found && found.metadata.uid === ref.uid ? found : undefined;
+}
+
+async function ownedBy(reads: RelationReads, rt: ResourceType, namespace: string | undefined, uids: Set<string>): Promise<KubeObject[]> {
+  const items = await reads.list(rt, namespace);
+  return items.filter((o) => {
+    const c = controllerOf(o);
+    return c !== undefined && uids.has(c.uid);
+  });
+}
+
+async function eventsAbout(reads: RelationReads, obj: KubeObject): Promise<KubeObject[]> {
+  // Node events live in `default`, as kubelet and the node controllers record them.
+  const ns = obj.metadata.namespace ?? 'default';
+  const events = await reads.list(rtOf('', 'Event'), ns);
+  const uid = obj.metadata.uid;
+  return events
+    .filter((e) => (e as { involvedObject?: { uid?: string } }).involvedObject?.uid === uid)
+    .sort((a, b) => lastSeen(b).localeCompare(lastSeen(a)));
+}
+
+function lastSeen(e: KubeObject): string {
+  const ev = e as { lastTimestamp?: string; eventTime?: string; metadata: { creationTimestamp?: string } };
+  return ev.lastTimestamp ?? ev.eventTime ?? ev.metadata.creationTimestamp ?? '';
+}
+
+function podSelector(obj: KubeObject): ReturnType<typeof labelSelectorFromObject> {
+  const spec = (obj as { spec?: { selector?: LabelSelectorObject } }).spec;
+  return labelSelectorFromObject(spec?.selector);
+}
+
+async function podsOfWorkload(reads: RelationReads, workload: KubeObject): Promise<KubeObject[]> {
+  if (workload.kind === 'Deployment') {
+    const rss = await ownedBy(reads, rtOf('apps', 'ReplicaSet'), workload.metadata.namespace, new Set([workload.metadata.uid!]));
+    return ownedBy(reads, rtOf('', 'Pod'), workload.metadata.namespace, new Set(rss.map((r) => r.metadata.uid!)));
+  }
+  if (workload.metadata.uid) {
+    const owned = await ownedBy(reads, rtOf('', 'Pod'), workload.metadata.namespace, new Set([workload.metadata.uid]));
+    if (owned.length > 0) return owned;
+  }
+  const sel = podSelector(workload);
+  const pods = await reads.list(rtOf('', 'Pod'), workload.metadata.namespace);
+  return pods.filter((p) => matchesLabels(sel, p.metadata.labels));
+}
+
+/** What a node's pods request against what it can give, as `kubectl describe node` sums it. */
+export function allocatedResources(node: KubeObject, pods: KubeObject[]): Record<string, { requested: string; allocatable: string; fraction: number }> {
+  const allocatable = ((node as { status?: { allocatable?: Record<string, string> } }).status?.allocatable ?? {}) as Record<string, string>;
+  const running = pods.filter((p) => {
+    const phase = (p as { status?: { phase?: string } }).status?.phase;
+    return phase !== 'Succeeded' && phase !== 'Failed';
+  });
+  const sum = (resource: string): number => {
+    let total = 0;
+    for (const p of running) {
+      const containers = (p as { spec?: { containers?: Array<{ resources?: { requests?: Record<string, string> } }> } }).spec?.containers ?? [];
+      for (const c of containers) {
+        const q = c.resources?.requests?.[resource];
+        if (q !== undefined) total += quantityValue(q);
+      }
+    }
+    return total;
+  };
+  const out: Record<string, { requested: string; allocatable: string; fraction: number }> = {};
+  for (const resource of ['cpu', 'memory']) {
+    const cap = allocatable[resource] !== undefined ? quantityValue(allocatable[resource]!) : 0;
+    const used = sum(resource);
+    out[resource] = {
+      requested: resource === 'cpu' ? `${Math.round(used * 1000)}m` : `${Math.round(used / 1024 / 1024)}Mi`,
+      allocatable: allocatable[resource] ?? '0',
+      fraction: cap > 0 ? Math.round((used / cap) * 1000) / 1000 : 0,
+    };
+  }
+  const podCap = allocatable.pods !== undefined ? quantityValue(allocatable.pods) : 0;
+  out.pods = { requested: String(running.length), allocatable: allocatable.pods ?? '0', fraction: podCap > 0 ? Math.round((running.length / podCap) * 1000) / 1000 : 0 };
+  return out;
+}
+
+function quantityValue(q: string): number {
+  try {
+    return Number(parseQuantity(q));
+  } catch {
+    return 0;
+  }
+}
+
+/** The DNS names a Service answers to (cluster domain cluster.local), as CoreDNS serves them. */
+export function serviceDnsNames(svc: KubeObject, domain = 'cluster.local'): string[] {
+  const name = svc.metadata.name!;
+  const ns = svc.metadata.namespace!;
+  const spec = (svc as { spec?: { ports?: Array<{ name?: string; protocol?: string }> } }).spec;
+  const names = [`${name}.${ns}.svc.${domain}`];
+  for (const p of spec?.ports ?? []) {
+    if (p.name) names.push(`_${p.name}._${(p.protocol ?? 'TCP').toLowerCase()}.${name}.${ns}.svc.${domain}`);
+  }
+  return names;
+}
+
+/**
+ * The relation fields of one kind (empty for kinds without special relations, apart from
+ * the generic owner walk every kind has).
+ */
+export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLFieldConfigMap<KubeObject, Ctx> {
+  const t = (group: string, kind: string): GraphQLOutputType => {
+    const type = types.typeOf(group, kind);
+    if (!type) throw new Error(`no GraphQL type for ${group}/${kind}`);
+    return type;
+  };
+  const list = (group: string, kind: string): GraphQLOutputType => new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(t(group, kind))));
+  const many = (group: string, kind: string, description: string, fn: (obj: KubeObject, reads: RelationReads) => Promise<KubeObject[]>) => ({
+    type: list(group, kind),
+    description,
+    args: listArgs,
+    resolve: (async (obj, args, ctx) => select(rtOf(group, kind), await fn(obj, ctx.kube.reads()), args)) as Resolver,
+  });
+  const one = (group: string, kind: string, description: string, fn: (obj: KubeObject, reads: RelationReads) => Promise<KubeObject | undefined>) => ({
+    type: t(group, kind),
+    description,
+    resolve: ((obj, _args, ctx) => fn(obj, ctx.kube.reads())) as Resolver,
+  });
+  const any = types.anyObject;
+  const events = many('', 'Event', 'Events about this object, newest first.', (o, r) => eventsAbout(r, o));
+
+  const fields: GraphQLFieldConfigMap<KubeObject, Ctx> = {
+    owner: {
+      type: any,
+      description: 'The controller among ownerReferences (the object that manages this one), if it still exists.',
+      resolve: ((obj, _a, ctx) => {
+        const ref = controllerOf(obj);
+        return ref ? resolveRef(ctx.kube.reads(), ref, obj.metadata.namespace) : null;
+      }) as Resolver,
+    },
+    owners: {
+      type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(any))),
+      description: 'Every object in ownerReferences that still exists.',
+      resolve: (async (obj, _a, ctx) => {
+        const found = await Promise.all((obj.metadata.ownerReferences ?? []).map((ref) => resolveRef(ctx.kube.reads(), ref, obj.metadata.namespace)));
+        return found.filter((o) => o !== undefined);
+      }) as Resolver,
+    },
+  };
+
+  switch (`${rt.group}/${rt.kind}`) {
+    case 'apps/Deployment':
+      Object.assign(fields, {
+        replicaSets: many('apps', 'ReplicaSet', 'The ReplicaSets this Deployment controls (old and new).', (o, r) =>
+          ownedBy(r, rtOf('apps', 'ReplicaSet'), o.metadata.namespace, new Set([o.metadata.uid!])),
+        ),
+        pods: many('', 'Pod', "The pods of this Deployment's ReplicaSets.", (o, r) => podsOfWorkload(r, o)),
+        events,
+        hpa: many('autoscaling', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscalers that scale this Deployment.', async (o, r) => {
+          const hpas = await r.list(rtOf('autoscaling', 'HorizontalPodAutoscaler'), o.metadata.namespace);
+          return hpas.filter((h) => {
+            const ref = (h as { spec?: { scaleTargetRef?: { kind?: string; name?: string } } }).spec?.scaleTargetRef;
+            return ref?.kind === 'Deployment' && ref.name === o.metadata.name;
+          });
+        }),
+      });
+      break;
+    case 'apps/ReplicaSet':
+      Object.assign(fields, {
+        pods: many('', 'Pod', 'The pods this ReplicaSet controls.', (o, r) => podsOfWorkload(r, o)),
+        events,
+      });
+      break;
+    case '/Pod':
+      Object.assign(fields, {
+        node: one('', 'Node', 'The node the pod is bound to.', async (o, r) => {
+          const name = (o as { spec?: { nodeName?: string } }).spec?.nodeName;
+          return name ? r.get(rtOf('', 'Node'), undefined, name) : undefined;
+        }),
+        events,
+        services: many('', 'Service', "Services of the pod's namespace whose selector matches its labels.", async (o, r) => {
+          const svcs = await r.list(rtOf('', 'Service'), o.metadata.namespace);
+          return svcs.filter((s) => {
+            const sel = (s as { spec?: { selector?: Record<string, string> } }).spec?.selector;
+            return sel !== undefined && Object.keys(sel).length > 0 && matchesLabels(selectorFromSet(sel), o.metadata.labels);
+          });
+        }),
+      });
+      break;
+    case '/Node':
+      Object.assign(fields, {
+        pods: many('', 'Pod', 'Pods bound to this node, all namespaces.', async (o, r) =>
+          (await r.list(rtOf('', 'Pod'), undefined)).filter((p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === o.metadata.name),
+        ),
+        lease: one('coordination.k8s.io', 'Lease', "The node's heartbeat Lease in kube-node-lease.", (o, r) =>
+          r.get(rtOf('coordination.k8s.io', 'Lease'), 'kube-node-lease', o.metadata.name!),
+        ),
+        events,
+        allocated: {
+          type: GraphQLJSON,
+          description: 'Requests of the pods on the node against its allocatable cpu, memory and pods, as `kubectl describe node` sums them.',
+          resolve: (async (o, _a, ctx) => {
+            const pods = (await ctx.kube.reads().list(rtOf('', 'Pod'), undefined)).filter((p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === o.metadata.name);
+            return allocatedResources(o, pods);
+          }) as Resolver,
+        },
+      });
+      break;
+    case '/Service':
+      Object.assign(fields, {
+        endpoints: one('', 'Endpoints', "The Service's Endpoints object.", (o, r) => r.get(rtOf('', 'Endpoints'), o.metadata.namespace, o.metadata.name!)),
+        endpointSlices: many('discovery.k8s.io', 'EndpointSlice', "The Service's EndpointSlices.", async (o, r) =>
+          (await r.list(rtOf('discovery.k8s.io', 'EndpointSlice'), o.metadata.namespace)).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === o.metadata.name),
+        ),
+        pods: many('', 'Pod', "Pods the Service's selector matches.", async (o, r) => {
+          const sel = (o as { spec?: { selector?: Record<string, string> } }).spec?.selector;
+          if (sel === undefined || Object.keys(sel).length === 0) return [];
+          return (await r.list(rtOf('', 'Pod'), o.metadata.namespace)).filter((p) => matchesLabels(selectorFromSet(sel), p.metadata.labels));
+        }),
+        dnsNames: {
+          type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))),
+          description: 'The names cluster DNS answers for this Service (A and SRV).',
+          resolve: ((o) => serviceDnsNames(o)) as Resolver,
+        },
+        events,
+      });
+      break;
+    case 'autoscaling/HorizontalPodAutoscaler':
+      Object.assign(fields, {
+        scaleTarget: {
+          type: any,
+          description: 'The object scaleTargetRef names.',
+          resolve: (async (o, _a, ctx) => {
+            const ref = (o as { spec?: { scaleTargetRef?: { apiVersion?: string; kind: string; name: string } } }).spec?.scaleTargetRef;
+            if (!ref) return null;
+            const target = findResourceByKind(groupOf(ref.apiVersion ?? ''), ref.kind);
+            return target ? ((await ctx.kube.reads().get(target, o.metadata.namespace, ref.name)) ?? null) : null;
+          }) as Resolver,
+        },
+        pods: many('', 'Pod', "The pods of the scale target (by its selector).", async (o, r) => {
+          const ref = (o as { spec?: { scaleTargetRef?: { apiVersion?: string; kind: string; name: string } } }).spec?.scaleTargetRef;
+          const target = ref && findResourceByKind(groupOf(ref.apiVersion ?? ''), ref.kind);
+          const workload = target ? await r.get(target, o.metadata.namespace, ref.name) : undefined;
+          return workload ? podsOfWorkload(r, workload) : [];
+        }),
+        events,
+      });
+      break;
+    case '/Event':
+      fields.involved = {
+        type: any,
+        description: 'The object the event is about, if it still exists.',
+        resolve: (async (o, _a, ctx) => {
+          const ref = (o as { involvedObject?: { apiVersion?: string; kind?: string; name?: string; namespace?: string; uid?: string } }).involvedObject;
+          if (!ref?.kind || !ref.name) return null;
+          const target = findResourceByKind(groupOf(ref.apiVersion ?? 'v1'), ref.kind);
+          if (!target) return null;
+          const found = await ctx.kube.reads().get(target, ref.namespace, ref.name);
+          return found && (!ref.uid || found.metadata.uid === ref.uid) ? found : null;
+        }) as Resolver,
+      };
+      break;
+  }
+  return fields;
+}
+
+/** `AnyObject`: any kind's object, for relations whose target kind varies (owners, scale targets). */
+export function anyObjectUnion(kindTypes: () => Array<{ rt: ResourceType; type: GraphQLObjectType }>): GraphQLUnionType {
+  return new GraphQLUnionType({
+    name: 'AnyObject',
+    description: 'An object of any kind; select its fields with `... on Kind { }`.',
+    types: () => kindTypes().map((k) => k.type),
+    resolveType: (value: unknown) => {
+      const obj = value as KubeObject;
+      const group = groupOf(obj.apiVersion ?? '');
+      return kindTypes().find((k) => k.rt.group === group && k.rt.kind === obj.kind)?.type.name;
+    },
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * A container's small simulated filesystem: what the image brings (a busybox-like tree),
+ * the files the kubelet writes (/etc/resolv.conf, /etc/hosts, /etc/hostname), mounted
+ * ConfigMaps and Secrets, and whatever the shell writes. Kept per container for its run,
+ * so files written through one `kubectl exec` are there for the next (and for `kubectl cp`).
+ * Paths are absolute and normalised; the caller resolves relative paths against its cwd.
+ */
+
+export interface FsEntry {
+  dir: boolean;
+  data: string;
+  mode: number;
+  mtimeMs: number;
+}
+
+export class SimFs {
+  private readonly entries = new Map<string, FsEntry>();
+
+  constructor(private readonly now: () => number = () => 0) {
+    this.entries.set('/', { dir: true, data: '', mode: 0o755, mtimeMs: 0 });
+  }
+
+  /** `a/../b/./c` against cwd → `/…/b/c`. */
+  static resolve(cwd: string, path: string): string {
+    const parts = (path.startsWith('/') ? path : `${cwd}/${path}`).split('/');
+    const out: string[] = [];
+    for (const p of parts) {
+      if (p === '' || p === '.') continue;
+      if (p === '..') out.pop();
+      else out.push(p);
+    }
+    return `/${out.join('/')}`;
+  }
+
+  get(path: string): FsEntry | undefined {
+    return this.entries.get(path);
+  }
+
+  isDir(path: string): boolean {
+    return this.entries.get(path)?.dir === true;
+  }
+
+  /** Creates the directory and its parents (mkdir -p). */
+  mkdirp(path: string, mode = 0o755): void {
+    const parts = path.split('/').filter(Boolean);
+    let cur = '';
+    for (const p of parts) {
+      cur += `/${p}`;
+      if (!this.entries.has(cur)) this.entries.set(cur, { dir: true, data: '', mode, mtimeMs: this.now() });
+    }
+  }
+
+  /** Writes a file, creating its parent directories (the kubelet's and mounts' files) when asked. */
+  write(path: string, data: string, opts: { append?: boolean; mode?: number; parents?: boolean } = {}): 'ok' | 'nodir' | 'isdir' {
+    const parent = path.slice(0, path.lastIndexOf('/')) || '/';
+    if (opts.parents) this.mkdirp(parent);
+    if (!this.isDir(parent)) return 'nodir';
+    const old = this.entries.get(path);
+    if (old?.dir) return 'isdir';
+    this.entries.set(path, { dir: false, data: opts.append && old ? old.data + data : data, mode: opts.mode ?? old?.mode ?? 0o644, mtimeMs: this.now() });
+    return 'ok';
+  }
+
+  remove(path: string, recursive: boolean): 'ok' | 'missing' | 'isdir' {
+    const e = this.entries.get(path);
+    if (!e || path === '/') return 'missing';
+    if (e.dir && !recursive) return 'isdir';
+    for (const k of [...this.entries.keys()]) if (k === path || k.startsWith(`${path}/`)) this.entries.delete(k);
+    return 'ok';
+  }
+
+  /** Names directly inside a directory, sorted. */
+  list(dir: string): string[] {
+    const prefix = dir === '/' ? '/' : `${dir}/`;
+    const names: string[] = [];
+    for (const k of this.entries.keys()) {
+      if (k !== dir && k.startsWith(prefix) && !k.slice(prefix.length).includes('/')) names.push(k.slice(prefix.length));
+    }
+    return names.sort();
+  }
+
+  /** Every path under dir (itself included), parents first: what `tar c DIR` walks. */
+  walk(dir: string): string[] {
+    return [...this.entries.keys()].filter((k) => k === dir || k.startsWith(dir === '/' ? '/' : `${dir}/`)).sort();
+  }
+}
+
+/** The directories a busybox image has. */
+export const IMAGE_DIRS = ['/bin', '/dev', '/etc', '/home', '/proc', '/root', '/sys', '/tmp', '/usr', '/usr/sbin', '/var', '/var/log'];

@@ -1,0 +1,81 @@
+import type { Container } from '../../api/core/container.js';
+import type { Pod } from '../../api/core/pod.js';
+import type { Service } from '../../api/core/service.js';
+import type { Clock } from '../../lib/clock.js';
+import { etcHosts, podHostname, resolvConf } from '../etc-files.js';
+import { containerEnv } from '../service-env.js';
+import { IMAGE_DIRS, SimFs } from '../shell/sim-fs.js';
+import type { NetHost, ShellHost } from '../shell/types.js';
+import { macFor, podIpCommand } from './pod-net-commands.js';
+
+/**
+ * The world a process in a simulated container sees: its filesystem (kept per container
+ * run, so files written by one exec are there for the next and for `kubectl cp`), its
+ * environ (container env + Service variables) and its network (NetHost). One per
+ * kubelet-sim process; entries of runs that ended are dropped when the map grows.
+ */
+
+export interface ContainerTarget {
+  pod: Pod;
+  container: Container;
+  node: string;
+  hostIP: string;
+  podIP?: string;
+  /** The run's start (epoch ms): a restart gets a fresh filesystem. */
+  startedAt: number;
+}
+
+/** The simulated network as seen from one container: given by the kubelet-sim, which knows the data path. */
+export type NetFactory = (target: ContainerTarget) => NetHost;
+
+const MAX_FILESYSTEMS = 2000;
+
+export class ContainerHosts {
+  private readonly filesystems = new Map<string, SimFs>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly services: () => readonly Service[],
+    private readonly net: NetFactory = () => ({}),
+  ) {}
+
+  private fsFor(t: ContainerTarget): SimFs {
+    const key = `${t.pod.metadata.uid}/${t.container.name}/${t.startedAt}`;
+    let fs = this.filesystems.get(key);
+    if (fs) return fs;
+    fs = new SimFs(() => this.clock.now());
+    for (const d of IMAGE_DIRS) fs.mkdirp(d);
+    fs.write('/etc/resolv.conf', resolvConf(t.pod));
+    fs.write('/etc/hosts', etcHosts(t.pod, t.pod.spec?.hostNetwork ? t.hostIP : t.podIP));
+    fs.write('/etc/hostname', `${t.pod.spec?.hostNetwork ? t.node : podHostname(t.pod)}\n`);
+    fs.write('/etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
+    fs.mkdirp('/var/run/secrets/kubernetes.io/serviceaccount');
+    fs.write('/var/run/secrets/kubernetes.io/serviceaccount/namespace', t.pod.metadata.namespace ?? 'default');
+    if (this.filesystems.size >= MAX_FILESYSTEMS) this.filesystems.delete(this.filesystems.keys().next().value!);
+    this.filesystems.set(key, fs);
+    return fs;
+  }
+
+  /** The host and environ for a process started now in the container (tty: the session has a terminal). */
+  hostFor(t: ContainerTarget, tty: boolean): { host: ShellHost; env: Map<string, string> } {
+    const hostname = t.pod.spec?.hostNetwork ? t.node : podHostname(t.pod);
+    const env = containerEnv({
+      namespace: t.pod.metadata.namespace ?? 'default',
+      enableServiceLinks: t.pod.spec?.enableServiceLinks,
+      services: this.services(),
+      startedAt: t.startedAt,
+      hostname,
+      env: t.container.env,
+      tty,
+    });
+    const ip = t.pod.spec?.hostNetwork ? t.hostIP : t.podIP;
+    const outer = this.net(t);
+    const podCommands: NetHost['command'] = (argv) => {
+      const own = outer.command?.(argv);
+      if (own) return own;
+      if (!ip || t.pod.spec?.hostNetwork) return undefined;
+      return podIpCommand(argv, { podIP: ip, ifIndex: 3 + (Number(ip.split('.')[3]) || 0), mac: macFor(ip) });
+    };
+    return { host: { clock: this.clock, fs: this.fsFor(t), hostname, net: { ...outer, command: podCommands } }, env };
+  }
+}

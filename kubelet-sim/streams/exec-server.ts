@@ -1,0 +1,245 @@
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../../lib/logger.js';
+import { runProgram } from '../shell/busybox.js';
+import {
+  CLOSE,
+  decodeFrame,
+  encodeFrame,
+  errorStatusFrame,
+  ERROR,
+  EXEC_PROTOCOLS,
+  exitStatusFrame,
+  negotiate,
+  offeredProtocols,
+  parseResize,
+  PORTFORWARD_PROTOCOLS,
+  RESIZE,
+  STDERR,
+  STDIN,
+  STDOUT,
+  type Protocol,
+} from './channel-protocol.js';
+import type { ContainerHosts, ContainerTarget } from './container-host.js';
+import type { MainProcesses } from './main-process.js';
+import { servePortForward, type PortForwardHost } from './port-forward.js';
+import { Terminal } from './terminal.js';
+
+/**
+ * The kubelet-sim's streaming endpoints, WebSocket upgrades on its loopback server (the
+ * apiserver relays pods/exec, pods/attach and pods/portforward here byte for byte):
+ *
+ *   GET /exec/{ns}/{pod}/{container}?command=…&stdin=1&stdout=1&stderr=1&tty=1
+ *   GET /attach/{ns}/{pod}/{container}?stdin=1&stdout=1&tty=1
+ *   GET /portForward/{ns}/{pod}?ports=80
+ *
+ * (the kubelet's own names input/output/error are accepted too). Refusals before the
+ * upgrade are HTTP answers with a Kubernetes Status body, which the apiserver passes on.
+ * Nothing a client sends can throw out of here: malformed frames are ignored, oversized
+ * ones close the socket (1009), every callback is guarded.
+ */
+
+export interface StreamHost {
+  logger: Logger;
+  /** The running container named, or why not (code: HTTP status). */
+  target(namespace: string, pod: string, container: string | undefined): { ok: true; target: ContainerTarget } | { ok: false; code: number; message: string };
+  hosts: ContainerHosts;
+  mains: MainProcesses;
+  /** The main process of the run ended by itself with this status. */
+  containerExited(target: ContainerTarget, exitCode: number): void;
+  portForward: PortForwardHost;
+}
+
+/** Bigger client messages close the stream (kubectl sends stdin in chunks of at most 32 KiB). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+const REASONS: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+/** Answers an upgrade request with an HTTP error and a Status body, then closes. */
+export function refuseUpgrade(socket: Duplex, code: number, message: string): void {
+  const reason = { 400: 'BadRequest', 404: 'NotFound', 503: 'ServiceUnavailable' }[code] ?? 'InternalError';
+  const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
+  try {
+    socket.end(`HTTP/1.1 ${code} ${REASONS[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  } catch {
+    socket.destroy();
+  }
+}
+
+const flag = (q: URLSearchParams, ...names: string[]) => names.some((n) => q.get(n) === 'true' || q.get(n) === '1');
+
+export interface StreamOptions {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/** Parses exec/attach options as kubelet's NewOptions does; a string is the 400 message. */
+export function streamOptions(q: URLSearchParams): StreamOptions | string {
+  const o = { stdin: flag(q, 'stdin', 'input'), stdout: flag(q, 'stdout', 'output'), stderr: flag(q, 'stderr', 'error'), tty: flag(q, 'tty') };
+  if (o.tty && o.stderr) o.stderr = false; // a terminal merges stderr into stdout
+  if (!o.stdin && !o.stdout && !o.stderr) return 'you must specify at least 1 of stdin, stdout, stderr';
+  return o;
+}
+
+export function createStreamUpgradeHandler(host: StreamHost): (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES, perMessageDeflate: false });
+  return (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
+    try {
+      route(host, wss, req, socket, head);
+    } catch (err) {
+      host.logger.error({ err, url: req.url }, 'stream upgrade failed');
+      refuseUpgrade(socket, 500, (err as Error).message);
+    }
+  };
+}
+
+function route(host: StreamHost, wss: WebSocketServer, req: http.IncomingMessage, socket: Duplex, head: Buffer): void {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  let parts: string[];
+  try {
+    parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return refuseUpgrade(socket, 400, 'malformed path');
+  }
+  const kind = parts[0];
+  const isPortForward = kind === 'portForward' || kind === 'portforward';
+  if (!(((kind === 'exec' || kind === 'attach') && parts.length === 4) || (isPortForward && parts.length === 3))) {
+    return refuseUpgrade(socket, 404, `the server could not find the requested resource`);
+  }
+  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+    return refuseUpgrade(socket, 400, `unsupported upgrade protocol "${req.headers.upgrade ?? ''}": Kubeling's kubelet speaks WebSocket streams only`);
+  }
+  const proto = negotiate(offeredProtocols(req.headers['sec-websocket-protocol']), isPortForward ? PORTFORWARD_PROTOCOLS : EXEC_PROTOCOLS);
+  if (!proto) {
+    return refuseUpgrade(socket, 400, `none of the requested subprotocols is supported: ${req.headers['sec-websocket-protocol']}; supported: ${(isPortForward ? PORTFORWARD_PROTOCOLS : EXEC_PROTOCOLS).map((p) => p.name).join(', ')}`);
+  }
+  const found = host.target(parts[1]!, parts[2]!, isPortForward ? undefined : parts[3]);
+  if (!found.ok) return refuseUpgrade(socket, found.code, found.message);
+
+  if (isPortForward) {
+    const ports = [...url.searchParams.getAll('ports'), ...url.searchParams.getAll('port')].flatMap((p) => p.split(',')).filter(Boolean);
+    const parsed = ports.map(Number);
+    if (parsed.length === 0 || parsed.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
+      return refuseUpgrade(socket, 400, ports.length === 0 ? 'at least one port must be specified' : `invalid port "${ports.find((p) => !(Number(p) >= 1 && Number(p) <= 65535))}"`);
+    }
+    return upgrade(wss, req, socket, head, proto, (ws) => servePortForward(host.portForward, ws, proto, found.target, parsed));
+  }
+  const opts = streamOptions(url.searchParams);
+  if (typeof opts === 'string') return refuseUpgrade(socket, 400, opts);
+  if (kind === 'exec') {
+    const argv = url.searchParams.getAll('command');
+    if (argv.length === 0 || argv[0] === '') return refuseUpgrade(socket, 400, 'you must specify at least one command for the container');
+    return upgrade(wss, req, socket, head, proto, (ws) => runExec(host, ws, proto, found.target, argv, opts));
+  }
+  return upgrade(wss, req, socket, head, proto, (ws) => runAttach(host, ws, proto, found.target, opts));
+}
+
+function upgrade(wss: WebSocketServer, req: http.IncomingMessage, socket: Duplex, head: Buffer, proto: Protocol, fn: (ws: WebSocket) => void): void {
+  // The protocol was chosen above; ws only echoes it in the 101 answer.
+  (wss.options as { handleProtocols?: unknown }).handleProtocols = undefined;
+  wss.handleUpgrade(req, socket, head, (ws) => {
+    ws.on('error', () => ws.terminate());
+    fn(ws);
+  });
+  void proto;
+}
+
+/** Sends on a channel; silently nothing once the socket is closing. */
+function sender(ws: WebSocket, proto: Protocol): (channel: number, data: string | Buffer) => void {
+  return (channel, data) => {
+    if (ws.readyState !== ws.OPEN) return;
+    ws.send(encodeFrame(proto, channel, data));
+  };
+}
+
+/**
+ * Wires a client's frames to a terminal: stdin (channel 0), resize (4), v5's close of
+ * stdin (255 + channel 0). Returns a function that detaches.
+ */
+function wireInput(ws: WebSocket, proto: Protocol, term: Terminal, opts: StreamOptions, onClose: () => void, log: Logger): void {
+  ws.on('message', (raw, isBinary) => {
+    try {
+      const msg = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
+      const frame = decodeFrame(proto, msg, isBinary);
+      if (typeof frame === 'string') return log.debug({ reason: frame }, 'ignored malformed stream frame');
+      if (frame.channel === STDIN && opts.stdin) term.input(frame.data.toString('utf8'));
+      else if (frame.channel === RESIZE) {
+        const size = parseResize(frame.data);
+        if (size) term.size = size;
+      } else if (frame.channel === CLOSE && proto.version >= 5 && frame.data[0] === STDIN) term.endInput();
+    } catch (err) {
+      log.warn({ err }, 'stream frame handling failed');
+    }
+  });
+  ws.on('close', onClose);
+}
+
+/** One `kubectl exec`: runs argv in the container with the client's streams; the status goes on channel 3. */
+function runExec(host: StreamHost, ws: WebSocket, proto: Protocol, target: ContainerTarget, argv: string[], opts: StreamOptions): void {
+  const send = sender(ws, proto);
+  const term = new Terminal(opts.tty);
+  const ctrl = new AbortController();
+  term.attach((stream, text) => {
+    if (stream === 'stdout' && opts.stdout) send(STDOUT, text);
+    else if (stream === 'stderr' && opts.stderr) send(STDERR, text);
+  });
+  if (!opts.stdin) term.endInput();
+  wireInput(ws, proto, term, opts, () => {
+    ctrl.abort();
+    term.endInput();
+  }, host.logger);
+  const { host: shellHost, env } = host.hosts.hostFor(target, opts.tty);
+  runProgram(argv, shellHost, env, term.io, ctrl.signal)
+    .then((code) => finish(ws, proto, exitStatusFrame(proto, code, argv)))
+    .catch((err: unknown) => {
+      host.logger.error({ err, argv }, 'simulated exec failed');
+      finish(ws, proto, errorStatusFrame(proto, (err as Error).message));
+    });
+}
+
+function finish(ws: WebSocket, proto: Protocol, status: string | undefined): void {
+  if (ws.readyState !== ws.OPEN) return;
+  if (status !== undefined) ws.send(encodeFrame(proto, ERROR, status));
+  ws.close(1000);
+}
+
+/**
+ * One `kubectl attach` (and the attach of `kubectl run -it`): the client joins the
+ * container's main process. An interactive container (stdin: true) runs its shell
+ * (started here at the first attach); the container exits when that shell does. A
+ * container without stdin has no input to give: its attach stays open, silent, until
+ * the client leaves.
+ */
+function runAttach(host: StreamHost, ws: WebSocket, proto: Protocol, target: ContainerTarget, opts: StreamOptions): void {
+  const c = target.container;
+  if (!c.stdin) {
+    wireInput(ws, proto, new Terminal(false), { ...opts, stdin: false }, () => {}, host.logger);
+    return;
+  }
+  const send = sender(ws, proto);
+  // The image's default command is its shell (busybox, alpine…: the only interactive images simulated).
+  const given = [...(c.command ?? []), ...(c.args ?? [])];
+  const argv = given.length > 0 ? given : ['sh'];
+  const { host: shellHost, env } = host.hosts.hostFor(target, Boolean(c.tty));
+  const key = `${target.pod.metadata.uid}/${c.name}/${target.startedAt}`;
+  const proc = host.mains.getOrStart(key, { argv, tty: Boolean(c.tty), stdinOnce: Boolean(c.stdinOnce), host: shellHost, env, onExit: (code) => host.containerExited(target, code) });
+  const detach = proc.terminal.attach((stream, text) => {
+    if (stream === 'stdout' && opts.stdout) send(STDOUT, text);
+    else if (stream === 'stderr' && opts.stderr) send(STDERR, text);
+  });
+  wireInput(ws, proto, proc.terminal, opts, () => {
+    detach();
+    // stdinOnce (kubectl run -i): the first attach's end closes the container's stdin.
+    if (proc.stdinOnce && opts.stdin) proc.terminal.endInput();
+  }, host.logger);
+  // An attach ends with success when the process ends, whatever its status (CRI attach
+  // reports no exit code): kubectl learns it from the container's terminated state.
+  void proc.done.then(() => {
+    detach();
+    finish(ws, proto, exitStatusFrame(proto, 0, argv));
+  });
+}

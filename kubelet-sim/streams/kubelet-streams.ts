@@ -1,0 +1,78 @@
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Pod } from '../../api/core/pod.js';
+import { serviceResource, type Service } from '../../api/core/service.js';
+import { createInformer, type Informer } from '../../client/informer.js';
+import type { RestClient } from '../../client/rest-client.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { KubeObject } from '../../api/types.js';
+import type { Simulator } from '../simulator.js';
+import { appAnswer } from './app-model.js';
+import { ContainerHosts, type ContainerTarget, type NetFactory } from './container-host.js';
+import { createStreamUpgradeHandler, type StreamHost } from './exec-server.js';
+import { MainProcesses } from './main-process.js';
+
+/**
+ * The kubelet-sim's streaming side, wired to its Simulator: which containers run (and
+ * where), the Services for their environ (one Service informer per process), the
+ * per-container filesystems and interactive main processes. index.ts hands onUpgrade to
+ * the loopback server.
+ */
+
+export interface KubeletStreams {
+  onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export function createKubeletStreams(o: { client: RestClient; clock: Clock; logger: Logger; simulator: () => Simulator | undefined; net?: NetFactory }): KubeletStreams {
+  const logger = o.logger.child({ component: 'kubelet-streams' });
+  const services: Informer<KubeObject> = createInformer(o.client, serviceResource, { clock: o.clock, logger: o.logger });
+  const hosts = new ContainerHosts(o.clock, () => services.store.list() as Service[], o.net);
+  const mains = new MainProcesses(logger);
+
+  const target: StreamHost['target'] = (namespace, name, containerName) => {
+    const sim = o.simulator();
+    const key = `${namespace}/${name}`;
+    const rec = sim?.pods.get(key);
+    const pod = sim?.podInformer.store.get(key) as Pod | undefined;
+    if (!sim || !rec || !pod || pod.metadata.uid !== rec.uid) return { ok: false, code: 404, message: `pod "${name}" not found on this kubelet` };
+    if (rec.node.failed) return { ok: false, code: 503, message: `kubelet on node "${rec.node.id.name}" is not responding (simulated node failure)` };
+    const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.ephemeralContainers ?? [])];
+    const container = containerName === undefined ? pod.spec?.containers?.[0] : containers.find((c) => c.name === containerName);
+    const run = rec.sim.run;
+    if (!container || rec.sim.state !== 'Running' || !run || run.finishedAt !== undefined) {
+      return { ok: false, code: 404, message: `container not found ("${containerName ?? ''}")` };
+    }
+    const t: ContainerTarget = { pod, container, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, startedAt: run.startedAt };
+    return { ok: true, target: t };
+  };
+
+  const host: StreamHost = {
+    logger,
+    target,
+    hosts,
+    mains,
+    containerExited: (t, code) => {
+      logger.info({ pod: `${t.pod.metadata.namespace}/${t.pod.metadata.name}`, container: t.container.name, exitCode: code }, 'interactive main process exited');
+      o.simulator()?.containerExited(`${t.pod.metadata.namespace}/${t.pod.metadata.name}`, t.pod.metadata.uid ?? '', t.startedAt, code);
+    },
+    portForward: {
+      clock: o.clock,
+      logger,
+      serve: async (t, port, req) => appAnswer(t.pod, port, req.path),
+    },
+  };
+  const onUpgrade = createStreamUpgradeHandler(host);
+  return {
+    onUpgrade,
+    async start() {
+      services.start();
+      await services.waitForSync();
+    },
+    stop() {
+      services.stop();
+    },
+  };
+}

@@ -1,0 +1,355 @@
+import type { Node } from '../api/core/node.js';
+import type { Pod } from '../api/core/pod.js';
+import { parseIPv4 } from '../api/networking/cidr.js';
+import { formatRuleBody } from '../kube-proxy/iptables-save.js';
+import type { RecentTables, RuleHit } from '../kube-proxy/iptables-walk.js';
+import { realClock } from '../lib/clock.js';
+import { hasPodNetworkIP } from './cluster-view.js';
+import type { DataPathDeps, RequestSource, ServedBy, SimRequest, SimResponse, TraceHop } from './data-path-types.js';
+import { defaultFlannelConfig, VXLAN_PORT, VXLAN_VNI, vethName } from './flannel.js';
+import { evaluateEgress, evaluateIngress, type PolicyContext, type PolicyPeer } from './network-policy-eval.js';
+import { localAddresses, nodeNetwork, type NodeNetwork } from './node-network.js';
+import { BadTargetError, parseTarget } from './request-target.js';
+import { chooseRoute, containerListening, renderTemplate } from './traffic-model.js';
+import { idleContainerLoad, noTrafficSink } from './traffic-sink.js';
+
+/**
+ * The simulated request path: a request from a pod or the host is resolved (injected DNS),
+ * NATed by kube-proxy's rules of the node it enters (the same rules `iptables-save`
+ * prints), routed by flannel (VXLAN or host-gw), filtered by NetworkPolicy and answered by
+ * the destination container's traffic model, whose cost goes to the TrafficSink. Nothing
+ * is dialled. State kept here is the kernel's: xt_recent tables (session affinity) per node.
+ */
+
+/** The address a client outside the cluster (the host running Kubeling) appears with: the VPC router. */
+export const HOST_CLIENT_IP = '10.0.0.1';
+/** Linux gives up a TCP connect after 6 SYN retries: ~127 s. */
+export const CONNECT_TIMEOUT_MS = 127_000;
+/** Simulated per-hop costs (ms): a veth/bridge/route hop, and VXLAN encapsulation on top. */
+const HOP_MS = 0.02;
+const VXLAN_MS = 0.05;
+
+export interface DataPath {
+  send(req: SimRequest): SimResponse;
+}
+
+interface Where {
+  node: Node;
+  net: NodeNetwork;
+}
+
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 404: 'Not Found', 500: 'Internal Server Error' };
+
+export function createDataPath(deps: DataPathDeps): DataPath {
+  const view = deps.view;
+  const random = deps.random ?? Math.random;
+  const clock = deps.clock ?? realClock;
+  const sink = deps.sink ?? noTrafficSink;
+  const load = deps.load ?? idleContainerLoad;
+  const flannel = deps.flannel ?? defaultFlannelConfig;
+  const recentByNode = new Map<string, RecentTables>();
+  const policyCtx: PolicyContext = {
+    policies: (ns) => view.networkPolicies(ns),
+    namespaceLabels: (ns) => view.namespace(ns)?.metadata.labels,
+  };
+
+  const netCache = new Map<Node, { net: NodeNetwork; local: Set<string> }>();
+  const netOf = (node: Node): { net: NodeNetwork; local: Set<string> } => {
+    let n = netCache.get(node);
+    if (!n) {
+      const net = nodeNetwork(node);
+      n = { net, local: localAddresses(net) };
+      if (netCache.size > 100_000) netCache.clear();
+      netCache.set(node, n);
+    }
+    return n;
+  };
+
+  /** The node owning an address (InternalIP/ExternalIP/bridge/VTEP), if any. */
+  const nodeByAddress = (ip: string): Node | undefined => {
+    for (const n of view.nodes()) if (netOf(n).local.has(ip) && ip !== '127.0.0.1') return n;
+    return undefined;
+  };
+
+  /** Where a host client's packet for `ip` enters the cluster: the node owning it, or (LB/external IPs) the first ready node. */
+  const ingressNodeFor = (ip: string): Node | undefined => {
+    const owner = nodeByAddress(ip);
+    if (owner) return owner;
+    const isServiceVIP = [...view.services()].some(
+      (s) => (s.spec?.externalIPs ?? []).includes(ip) || (s.spec?.type === 'LoadBalancer' && (s.status?.loadBalancer?.ingress ?? []).some((i) => i.ip === ip)),
+    );
+    if (!isServiceVIP) return undefined;
+    const ready = [...view.nodes()]
+      .filter((n) => netOf(n).net.subnet && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+      .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
+    return ready[0];
+  };
+
+  function send(req: SimRequest): SimResponse {
+    const hops: TraceHop[] | undefined = req.trace ? [] : undefined;
+    const hop = (kind: TraceHop['kind'], text: string, node?: string): void => {
+      hops?.push(node ? { kind, node, text } : { kind, text });
+    };
+    let latency = 0;
+    const fail = (outcome: SimResponse['outcome'], error: string, extra: Partial<SimResponse> = {}): SimResponse => ({
+      outcome,
+      error,
+      latencyMs: outcome === 'timeout' ? CONNECT_TIMEOUT_MS : latency,
+      ...extra,
+      ...(hops ? { trace: hops } : {}),
+    });
+    const protocol = req.protocol ?? 'TCP';
+    const proto = protocol === 'UDP' ? 'udp' : 'tcp';
+
+    // The source.
+    let srcPod: Pod | undefined;
+    let srcWhere: Where | undefined;
+    let srcIP: string;
+    const from: RequestSource = req.from;
+    if ('pod' in from) {
+      srcPod = view.pod(from.pod.namespace, from.pod.name);
+      if (!srcPod) return fail('unreachable', `pods "${from.pod.name}" not found`);
+      if (!hasPodNetworkIP(srcPod) && srcPod.spec?.hostNetwork !== true) return fail('unreachable', 'Network is unreachable');
+      const node = view.node(srcPod.spec?.nodeName ?? '');
+      if (!node) return fail('unreachable', 'Network is unreachable');
+      srcWhere = { node, net: netOf(node).net };
+      srcIP = srcPod.spec?.hostNetwork ? (srcWhere.net.internalIP ?? '') : srcPod.status!.podIP!;
+    } else if (from.node) {
+      const node = view.node(from.node);
+      if (!node) return fail('unreachable', `nodes "${from.node}" not found`);
+      srcWhere = { node, net: netOf(node).net };
+      srcIP = srcWhere.net.internalIP ?? '';
+    } else {
+      srcIP = HOST_CLIENT_IP;
+    }
+
+    // The destination.
+    let target;
+    try {
+      target = parseTarget(req.target);
+    } catch (err) {
+      if (err instanceof BadTargetError) return fail('no-such-host', err.message);
+      throw err;
+    }
+    let dst = target.host;
+    if (parseIPv4(dst) === undefined) {
+      const ips = deps.resolveName?.(target.host, srcPod);
+      if (!ips || ips.length === 0) {
+        hop('dns', `${target.host}: no such host (NXDOMAIN)`);
+        return fail('no-such-host', `bad address '${target.host}'`);
+      }
+      dst = ips[0]!;
+      hop('dns', `${target.host} resolved to ${dst}`);
+    }
+    const dport = target.port;
+
+    // Into the first node: from a pod over its veth and cni0; from a node, locally; from outside, over the wire.
+    let at: Where;
+    let fromNode: boolean;
+    if (srcWhere) {
+      at = srcWhere;
+      fromNode = !srcPod || srcPod.spec?.hostNetwork === true;
+      if (srcPod && !fromNode) {
+        hop('source', `${srcPod.metadata.namespace}/${srcPod.metadata.name} eth0 ${srcIP}:${'{sport}'} → ${dst}:${dport}/${proto}`, at.net.name);
+        hop('veth', `eth0 → ${vethName(srcPod)} (host side) → cni0 bridge (${at.net.bridgeIP})`, at.net.name);
+      } else {
+        hop('source', `node ${at.net.name} (${srcIP}) → ${dst}:${dport}/${proto}`, at.net.name);
+      }
+    } else {
+      const ingress = ingressNodeFor(dst);
+      if (!ingress) {
+        hop('drop', `${dst} is not reachable from outside the cluster (only node addresses, external IPs and load balancer IPs are)`);
+        return fail('unreachable', 'No route to host', { resolvedIP: dst, port: dport });
+      }
+      at = { node: ingress, net: netOf(ingress).net };
+      fromNode = false;
+      hop('wire', `host ${HOST_CLIENT_IP} → ${dst}:${dport}/${proto} arrives on ${at.net.name} eth0 (${at.net.internalIP})`, at.net.name);
+      latency += HOP_MS;
+    }
+    latency += HOP_MS;
+
+    // kube-proxy's rules on the node the packet enters; a node address elsewhere is routed there first.
+    const sport = 32768 + Math.floor(random() * (60999 - 32768));
+    if (hops) hops[0] = hops[0] && hops[0].kind === 'source' ? { ...hops[0], text: hops[0].text.replace('{sport}', String(sport)) } : hops[0]!;
+    const walkAt = (where: Where, packetSrc: string, packetDst: string, isFromNode: boolean) => {
+      const state = deps.proxy.forNode(where.net.name);
+      if (!state) return undefined;
+      const local = netOf(where.node).local;
+      let recent = recentByNode.get(where.net.name);
+      if (!recent) recentByNode.set(where.net.name, (recent = new Map()));
+      return state.compiled.walk({ src: packetSrc, dst: packetDst, dport, proto, fromNode: isFromNode }, { isLocal: (ip) => local.has(ip), random, nowMs: clock.now(), recent });
+    };
+    let result = walkAt(at, srcIP, dst, fromNode);
+    if (result) traceHits(hop, result.hits, at.net.name);
+    if (result && result.verdict === 'accept' && !result.dnat) {
+      // Not NATed here: a packet for another node's address travels there and meets its rules.
+      const owner = nodeByAddress(dst);
+      if (owner && owner.metadata.name !== at.net.name) {
+        hop('route', `${dst} via eth0 (node network) to ${owner.metadata.name}`, at.net.name);
+        at = { node: owner, net: netOf(owner).net };
+        latency += HOP_MS;
+        result = walkAt(at, srcIP, dst, false);
+        if (result) traceHits(hop, result.hits, at.net.name);
+      }
+    }
+    if (result?.verdict === 'reject') {
+      hop('drop', 'REJECT --reject-with icmp-port-unreachable: connection refused', at.net.name);
+      return fail('refused', 'Connection refused', { resolvedIP: dst, port: dport });
+    }
+    if (result?.verdict === 'drop') {
+      hop('drop', 'DROP: the packet is discarded; the client waits until it times out', at.net.name);
+      return fail('timeout', 'download timed out', { resolvedIP: dst, port: dport });
+    }
+    let finalDst = dst;
+    let finalPort = dport;
+    if (result?.dnat) {
+      const i = result.dnat.lastIndexOf(':');
+      finalDst = result.dnat.slice(0, i);
+      finalPort = Number(result.dnat.slice(i + 1));
+      hop('dnat', `DNAT ${dst}:${dport} → ${finalDst}:${finalPort} (${result.endpointChain})`, at.net.name);
+    }
+
+    // The destination pod.
+    const dstPod = view.podByIP(finalDst);
+    if (!dstPod) {
+      if (netOf(at.node).local.has(finalDst) || nodeByAddress(finalDst)) {
+        hop('drop', `nothing listens on ${finalDst}:${finalPort}: the node answers with a TCP reset`, at.net.name);
+        return fail('refused', 'Connection refused', { resolvedIP: dst, port: dport });
+      }
+      hop('drop', `no pod holds ${finalDst}: no route to host`, at.net.name);
+      return fail('unreachable', 'No route to host', { resolvedIP: dst, port: dport });
+    }
+    const dstNode = view.node(dstPod.spec?.nodeName ?? '');
+    if (!dstNode) return fail('unreachable', 'No route to host', { resolvedIP: dst, port: dport });
+    const dstNet = netOf(dstNode).net;
+
+    // Source address as the destination sees it: masqueraded to the outgoing interface of the NATing node.
+    const sameNode = dstNet.name === at.net.name;
+    let seenSrc = srcIP;
+    if (result?.masquerade) {
+      seenSrc = (sameNode ? at.net.bridgeIP : flannel.backend === 'vxlan' ? at.net.vtepIP : at.net.internalIP) ?? srcIP;
+      hop('snat', `MASQUERADE (KUBE-POSTROUTING): source ${srcIP} → ${seenSrc}`, at.net.name);
+    }
+
+    // Egress policy of the source pod (on the post-DNAT destination, as policy-enforcing CNIs evaluate it).
+    if (srcPod && !fromNode) {
+      const verdict = evaluateEgress(srcPod, { ip: finalDst, pod: dstPod }, finalPort, protocol, policyCtx);
+      hop('policy', `egress ${verdict.reason}`, srcWhere?.net.name);
+      if (!verdict.allowed) return fail('timeout', 'download timed out', { resolvedIP: dst, port: dport });
+    }
+
+    // Routing to the destination node.
+    if (sameNode) {
+      hop('bridge', `cni0 (${at.net.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, at.net.name);
+      latency += HOP_MS;
+    } else if (!dstNet.subnet) {
+      hop('drop', `${dstNet.name} has no podCIDR: no route to ${finalDst}`, at.net.name);
+      return fail('unreachable', 'No route to host', { resolvedIP: dst, port: dport });
+    } else if (flannel.backend === 'vxlan') {
+      hop('route', `${dstNet.subnet.text} via ${dstNet.vtepIP} dev flannel.1 onlink`, at.net.name);
+      hop(
+        'vxlan',
+        `flannel.1 encapsulates: outer ${at.net.internalIP} → ${dstNet.internalIP} UDP dport ${VXLAN_PORT} VNI ${VXLAN_VNI} (FDB ${dstNet.vtepMac} dst ${dstNet.internalIP}); inner ${seenSrc} → ${finalDst}:${finalPort}`,
+        at.net.name,
+      );
+      hop('bridge', `${dstNet.name} flannel.1 decapsulates → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
+      latency += 3 * HOP_MS + VXLAN_MS;
+    } else {
+      hop('host-gw', `${dstNet.subnet.text} via ${dstNet.internalIP} dev eth0 (host-gw, no encapsulation)`, at.net.name);
+      hop('bridge', `${dstNet.name} eth0 → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
+      latency += 3 * HOP_MS;
+    }
+
+    // Ingress policy of the destination pod, on the source as it arrives.
+    const peer: PolicyPeer = seenSrc === srcIP && srcPod && !fromNode ? { ip: seenSrc, pod: srcPod } : { ip: seenSrc };
+    const ingress = evaluateIngress(dstPod, peer, finalPort, protocol, policyCtx);
+    hop('policy', `ingress ${ingress.reason}`, dstNet.name);
+    if (!ingress.allowed) return fail('timeout', 'download timed out', { resolvedIP: dst, port: dport });
+
+    const conntrack =
+      protocol === 'UDP'
+        ? `udp      17 29 src=${srcIP} dst=${dst} sport=${sport} dport=${dport} src=${finalDst} dst=${seenSrc} sport=${finalPort} dport=${sport} mark=0 use=1`
+        : `tcp      6 86399 ESTABLISHED src=${srcIP} dst=${dst} sport=${sport} dport=${dport} src=${finalDst} dst=${seenSrc} sport=${finalPort} dport=${sport} [ASSURED] mark=0 use=1`;
+    if (result?.dnat || result?.masquerade) hop('conntrack', conntrack, at.net.name);
+
+    // The container.
+    const running = dstPod.status?.phase === 'Running' && !!dstPod.status?.containerStatuses?.some((c) => c.state?.running);
+    const listening = running ? containerListening(dstPod, finalPort, protocol) : undefined;
+    if (!listening) {
+      hop('drop', `nothing listens on ${finalDst}:${finalPort}/${proto} in ${dstPod.metadata.namespace}/${dstPod.metadata.name}: TCP reset`, dstNet.name);
+      return fail('refused', 'Connection refused', { resolvedIP: dst, port: dport, conntrack });
+    }
+    const { container, model } = listening;
+    const servedBy: ServedBy = {
+      namespace: dstPod.metadata.namespace ?? '',
+      pod: dstPod.metadata.name ?? '',
+      podUid: dstPod.metadata.uid ?? '',
+      container: container.name,
+      node: dstNet.name,
+      ip: finalDst,
+      port: finalPort,
+    };
+    const now = clock.now();
+    const serveMs = model.baseLatencyMs * load.latencyFactor(servedBy.podUid, container.name);
+    latency += serveMs;
+    sink.record({ namespace: servedBy.namespace, pod: servedBy.pod, podUid: servedBy.podUid, container: container.name, cpuSeconds: model.cpuSecondsPerRequest, memoryBytes: model.memoryBytesPerRequest, atMs: now });
+    hop('deliver', `${servedBy.namespace}/${servedBy.pod} container ${container.name} (${model.name} model) answers on ${finalPort}/${proto} in ${serveMs.toFixed(2)} ms`, dstNet.name);
+    if (listening.listen.speaks !== 'http') {
+      return { outcome: 'response', latencyMs: latency, servedBy, resolvedIP: dst, port: dport, conntrack, error: 'no HTTP response (the server does not speak HTTP on this port)', ...(hops ? { trace: hops } : {}) };
+    }
+    const route = chooseRoute(model, finalPort, target.path);
+    const status = route?.status ?? 404;
+    const body = route
+      ? renderTemplate(route.body, {
+          pod: servedBy.pod,
+          namespace: servedBy.namespace,
+          node: servedBy.node,
+          container: container.name,
+          image: container.image ?? '',
+          method: req.method ?? 'GET',
+          path: target.path,
+          query: target.query,
+          clientIP: seenSrc,
+          clientPort: sport,
+          serverIP: finalDst,
+          serverPort: finalPort,
+          host: target.host,
+          headers: { host: target.port === 80 ? target.host : `${target.host}:${target.port}`, ...(req.headers ?? {}) },
+          nowMs: now,
+        })
+      : '404 page not found\n';
+    return {
+      outcome: 'response',
+      status,
+      statusText: STATUS_TEXT[status] ?? '',
+      headers: { ...model.headers, 'Content-Type': route?.contentType ?? 'text/plain', 'Content-Length': String(Buffer.byteLength(body)), Date: new Date(now).toUTCString() },
+      body,
+      latencyMs: latency,
+      servedBy,
+      resolvedIP: dst,
+      port: dport,
+      conntrack,
+      ...(hops ? { trace: hops } : {}),
+    };
+  }
+
+  return { send };
+}
+
+function traceHits(hop: (kind: TraceHop['kind'], text: string, node?: string) => void, hits: readonly RuleHit[], node: string): void {
+  for (const h of hits) {
+    if (h.rule.chain === 'PREROUTING' || h.rule.chain === 'OUTPUT' || h.rule.chain === 'POSTROUTING' || h.rule.chain === 'INPUT' || h.rule.chain === 'FORWARD') continue;
+    const p = h.probability !== undefined ? ` (matched with probability ${h.probability.toFixed(4)})` : '';
+    hop('iptables', `-t ${h.table} -A ${h.rule.chain} ${formatRuleBody(h.rule)}${p}`, node);
+  }
+}
+
+/** One request through a fresh data path (no affinity state kept): for one-shot callers. */
+export function sendRequest(req: SimRequest, deps: DataPathDeps): SimResponse {
+  return createDataPath(deps).send(req);
+}
+
+/** The same request with every hop recorded. */
+export function traceRequest(req: SimRequest, deps: DataPathDeps): SimResponse {
+  return createDataPath(deps).send({ ...req, trace: true });
+}
