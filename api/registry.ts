@@ -9,6 +9,7 @@ import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
 import { networkingResources } from './networking/index.js';
 import { apiregistrationResources } from './apiregistration/index.js';
+import { storageResources } from './storage/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -22,6 +23,7 @@ export const resources: readonly ResourceType[] = [
   ...rbacResources,
   ...networkingResources,
   ...apiregistrationResources,
+  ...storageResources,
 ];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {

@@ -192,6 +192,8 @@ describe('parseCli: client commands', () => {
       options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/home/me/project/stages/slow-pulls.yaml' },
     },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config=/etc/s.json'], options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/etc/s.json' } },
+    { argv: ['metrics-server', '--kubeconfig', 'kc'], options: { kubeconfigPath: kc } },
+    { argv: ['metrics-server', '--kubeconfig', 'kc', '--metric-resolution', '5s', '--secure-port', '4443'], options: { kubeconfigPath: kc, metricResolutionMs: 5000, securePort: 4443 } },
   ])('$argv', ({ argv, options }) => {
     expect(parseCli(argv, CWD)).toEqual({ kind: 'run', command: argv[0], options });
   });
@@ -207,6 +209,9 @@ describe('parseCli: client commands', () => {
     { argv: ['scheduler', '--kubeconfig', 'kc', '--no-help'], message: 'unknown flag: --no-help' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--nodes', '3'], message: 'unknown flag: --nodes' },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--leader-elect'], message: 'unknown flag: --leader-elect' },
+    { argv: ['metrics-server', '--kubeconfig', 'kc', '--metric-resolution', '10ms'], message: 'invalid --metric-resolution "10ms": must be at least 1s' },
+    { argv: ['metrics-server', '--kubeconfig', 'kc', '--secure-port', '70000'], message: /^invalid --secure-port "70000"/ },
+    { argv: ['up', '--metric-resolution', 'often'], message: /^invalid --metric-resolution "often"/ },
     { argv: ['up', '--leader-elect=false'], message: 'unknown flag: --leader-elect' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--data-dir', 'd'], message: 'unknown flag: --data-dir' },
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--controllers', 'nope'], message: /^invalid --controllers: "nope" is not in the list of known controllers \(node-ipam-controller, / },

@@ -12,18 +12,23 @@ import {
   kubeletSimFileOptions,
   kubeletSimOptions,
   schedulerOptions,
+  metricsServerOptions,
+  parseMetricResolution,
+  type MetricsServerRunOptions,
   type ControllerManagerRunOptions,
   type FlagValues,
   type KubeletSimFileOptions,
   type KubeletSimRunOptions,
   type SchedulerRunOptions,
 } from './client-args.js';
+import { autoscalerOptions, type AutoscalerFlagOptions } from './autoscaler-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
+import { kubeProxyFlagSettings, kubeProxyOptions, type KubeProxyFlagSettings, type KubeProxyRunOptions } from './kube-proxy-args.js';
 import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
 export { LOG_LEVELS } from './values.js';
-export type { ClientRunOptions, ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, SchedulerRunOptions } from './client-args.js';
+export type { ClientRunOptions, ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, SchedulerRunOptions } from './client-args.js';
 
 /**
  * Validated options of `up` / `apiserver`; paths are absolute. The kubelet-sim file
@@ -42,13 +47,19 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   tokenAuthFile?: string;
   /** Absent: KUBELING_LOG_LEVEL or info (see lib/logger.ts). */
   logLevel?: string;
-  /** --advertise-address (absent: derived from the bind address). */
-  advertiseAddress?: string;
+  /** `up`'s --metric-resolution for its metrics server, ms (absent: 15 s). */
+  metricResolutionMs?: number;
   /** `up`: the --horizontal-pod-autoscaler-* flags given (absent: kube's defaults). */
   hpa?: HpaFlagSettings;
+  /** `up`: kube-proxy's flags (--proxy-mode, --nodeport-addresses, --flannel-backend). */
+  proxy?: KubeProxyFlagSettings;
   /** `up` only: the pod network; absent: sized for --nodes (controllers/node-ipam/pod-network-size.ts). */
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
+  /** --advertise-address (absent: derived from the bind address). */
+  advertiseAddress?: string;
+  /** `up`'s autoscaling flags (cli/autoscaler-args.ts). */
+  autoscaling?: AutoscalerFlagOptions;
 }
 
 /** Each command's validated options. */
@@ -58,8 +69,10 @@ export interface CommandOptions {
   'controller-manager': ControllerManagerRunOptions;
   scheduler: SchedulerRunOptions;
   'kubelet-sim': KubeletSimRunOptions;
-  dns: DnsRunOptions;
+  'metrics-server': MetricsServerRunOptions;
   hpa: HpaRunOptions;
+  'kube-proxy': KubeProxyRunOptions;
+  dns: DnsRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -146,10 +159,14 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: schedulerOptions(values, cwd) };
     case 'kubelet-sim':
       return { kind: 'run', command, options: kubeletSimOptions(values, cwd) };
-    case 'dns':
-      return { kind: 'run', command, options: dnsOptions(values, cwd) };
+    case 'metrics-server':
+      return { kind: 'run', command, options: metricsServerOptions(values, cwd) };
     case 'hpa':
       return { kind: 'run', command, options: hpaOptions(values, cwd) };
+    case 'kube-proxy':
+      return { kind: 'run', command, options: kubeProxyOptions(values, cwd) };
+    case 'dns':
+      return { kind: 'run', command, options: dnsOptions(values, cwd) };
   }
 }
 
@@ -199,10 +216,16 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   if (v.kubeconfig !== undefined) options.kubeconfigPath = parsePath('kubeconfig', v.kubeconfig, cwd);
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
-  if (v['advertise-address'] !== undefined) options.advertiseAddress = parseAdvertiseAddress(v['advertise-address']);
+  const resolution = parseMetricResolution(v['metric-resolution']);
+  if (resolution !== undefined) options.metricResolutionMs = resolution;
   const hpa = hpaFlagSettings(v);
   if (Object.keys(hpa).length > 0) options.hpa = hpa;
+  const proxy = kubeProxyFlagSettings(v);
+  if (Object.keys(proxy).length > 0) options.proxy = proxy;
   Object.assign(options, podNetworkOptions(v));
+  if (v['advertise-address'] !== undefined) options.advertiseAddress = parseAdvertiseAddress(v['advertise-address']);
+  const autoscaling = autoscalerOptions(v, cwd);
+  if (autoscaling.autoscaleNodes || autoscaling.nodeGroupsPath || Object.keys(autoscaling.ca).length > 0) options.autoscaling = autoscaling;
   const dns = command === 'up' ? dnsFlagOptions(v, true) : {};
   return { ...options, ...dns, ...kubeletSimFileOptions(v, cwd) };
 }

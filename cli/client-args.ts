@@ -54,6 +54,13 @@ export interface DnsFlagOptions {
   clusterDomain: string;
 }
 
+export interface MetricsServerRunOptions extends ClientRunOptions {
+  /** --metric-resolution, ms (absent: 15 s). */
+  metricResolutionMs?: number;
+  /** --secure-port (absent: a free port). */
+  securePort?: number;
+}
+
 export type FlagValues = Record<string, string | boolean | undefined>;
 
 const MAX_NODES = 100_000;
@@ -179,4 +186,21 @@ function parseControllers(raw: string): string[] {
     throw new InvalidValue(`invalid --controllers: ${(err as Error).message} (${known})`);
   }
   return names;
+}
+
+/** --metric-resolution: a positive duration (metrics-server refuses less than 10 s; we allow 1 s for tests and demos). */
+export function parseMetricResolution(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const ms = parseDuration('metric-resolution', raw);
+  if (ms < 1000) throw new InvalidValue(`invalid --metric-resolution "${raw}": must be at least 1s`);
+  return ms;
+}
+
+export function metricsServerOptions(v: FlagValues, cwd: string): MetricsServerRunOptions {
+  const options: MetricsServerRunOptions = { ...clientOptions('metrics-server', v, cwd) };
+  const resolution = parseMetricResolution(str(v, 'metric-resolution'));
+  if (resolution !== undefined) options.metricResolutionMs = resolution;
+  const port = str(v, 'secure-port');
+  if (port !== undefined) options.securePort = parseInteger('secure-port', port, 0, 0, 65535);
+  return options;
 }

@@ -3,6 +3,7 @@ import { startControllerManager } from '../controllers/manager.js';
 import { loadNodeTemplate, loadStageConfig, startKubeletSim, type StageConfig } from '../kubelet-sim/index.js';
 import type { ResolvedNodeTemplate } from '../kubelet-sim/node-template.js';
 import { startScheduler } from '../scheduler/scheduler.js';
+import { startMetricsServer } from '../metrics-server/metrics-server.js';
 import type { ClientRunOptions } from './client-args.js';
 import type { ComponentStarter, UpContext } from './components.js';
 import { readFlagFile } from './flag-files.js';
@@ -165,5 +166,23 @@ export function dnsStarter<O>(settings: (options: O) => DnsSettings): ComponentS
     const dns = await startDnsComponent({ client, logger: ctx.logger, port: s.port, address: s.address, clusterDomain: s.clusterDomain });
     ctx.dns = { address: dns.address, port: dns.port };
     return dns;
+  });
+}
+
+export interface MetricsServerSettings {
+  metricResolutionMs?: number;
+  port?: number;
+}
+
+/** The metrics server (metrics-server/): scrapes the kubelets, serves metrics.k8s.io through aggregation. */
+export function metricsServerStarter<O>(settings: (options: O) => MetricsServerSettings): ComponentStarter<O> {
+  return clientStarter('metrics-server', (client, ctx) => {
+    const s = settings(ctx.options);
+    return startMetricsServer({
+      client,
+      logger: ctx.logger,
+      ...(s.metricResolutionMs !== undefined ? { metricResolutionMs: s.metricResolutionMs } : {}),
+      ...(s.port !== undefined ? { port: s.port } : {}),
+    });
   });
 }

@@ -1,9 +1,11 @@
+import { AUTOSCALER_FLAGS } from './autoscaler-args.js';
+
 /**
  * The flags of the long-running commands, as data: args.ts builds the parser from this
  * table and help.ts the help text, so the two cannot drift apart.
  */
 
-export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim' | 'dns' | 'hpa';
+export type Command = 'up' | 'apiserver' | 'controller-manager' | 'scheduler' | 'kubelet-sim' | 'hpa' | 'kube-proxy' | 'dns' | 'metrics-server';
 
 export const COMMANDS: Record<Command, string> = {
   up: 'Start a whole cluster in this process and write a kubeconfig for kubectl',
@@ -11,8 +13,10 @@ export const COMMANDS: Record<Command, string> = {
   'controller-manager': 'Run the controllers against an apiserver (kube-controller-manager)',
   scheduler: 'Assign pods to nodes through an apiserver (kube-scheduler)',
   'kubelet-sim': 'Simulate the kubelets of N nodes against an apiserver',
-  dns: 'Serve the cluster DNS (CoreDNS semantics) on a loopback UDP/TCP port',
+  'metrics-server': 'Scrape the kubelets and serve metrics.k8s.io through API aggregation (metrics-server)',
   hpa: 'Run the HorizontalPodAutoscaler controller against an apiserver',
+  'kube-proxy': 'Program every simulated node\'s Service rules and serve NodePorts on the host (kube-proxy)',
+  dns: 'Serve the cluster DNS (CoreDNS semantics) on a loopback UDP/TCP port',
 };
 
 export interface FlagSpec {
@@ -33,7 +37,7 @@ export interface FlagSpec {
 /** Commands that run an apiserver (and write a kubeconfig). */
 export const SERVER_COMMANDS: readonly Command[] = ['up', 'apiserver'];
 /** Commands that connect to an apiserver through a kubeconfig they read. */
-export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim', 'dns', 'hpa'];
+export const CLIENT_COMMANDS: readonly Command[] = ['controller-manager', 'scheduler', 'kubelet-sim', 'hpa', 'kube-proxy', 'dns', 'metrics-server'];
 const ALL: readonly Command[] = [...SERVER_COMMANDS, ...CLIENT_COMMANDS];
 
 export const FLAGS: readonly FlagSpec[] = [
@@ -91,19 +95,12 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ['up', 'kubelet-sim'],
   },
   {
-    name: 'dns-port',
-    value: 'N|none',
-    help: 'UDP and TCP port of the cluster DNS server on loopback; 0 picks a free port, none (up only) runs no DNS (default 10053)',
-    commands: ['up', 'dns'],
+    name: 'metric-resolution',
+    value: 'DURATION',
+    help: 'how often the metrics server scrapes every kubelet; usage is the rate between two scrapes (default 15s)',
+    commands: ['up', 'metrics-server'],
   },
-  { name: 'dns-address', value: 'IP', help: 'address the cluster DNS server listens on; must be loopback (default 127.0.0.1)', commands: ['up', 'dns'] },
-  { name: 'cluster-domain', value: 'DOMAIN', help: 'the cluster DNS domain (default cluster.local)', commands: ['up', 'dns'] },
-  {
-    name: 'advertise-address',
-    value: 'IP',
-    help: 'address the kubernetes Service endpoints list (default the bind address, or 10.0.0.2 when binding loopback)',
-    commands: SERVER_COMMANDS,
-  },
+  { name: 'secure-port', value: 'N', help: 'HTTPS port the metrics server listens on, on loopback; 0 picks a free one (default 0)', commands: ['metrics-server'] },
   // kube-controller-manager's HPA flags; `up` passes them to its in-process HPA controller.
   { name: 'horizontal-pod-autoscaler-sync-period', value: 'DURATION', help: 'how often each HPA is synced (default 15s)', commands: ['up', 'hpa'] },
   {
@@ -130,6 +127,31 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'after a pod starts, how long readiness changes count as its first readiness (default 30s)',
     commands: ['up', 'hpa'],
   },
+  // kube-proxy's flags (and the simulated network's backend); `up` passes them to its in-process kube-proxy.
+  { name: 'proxy-mode', value: 'iptables|ipvs', help: 'which rules kube-proxy writes and the data path follows (default iptables)', commands: ['up', 'kube-proxy'] },
+  {
+    name: 'nodeport-addresses',
+    value: 'IPS',
+    help: 'loopback addresses NodePort Services are served on for real, comma-separated, or none (default 127.0.0.1)',
+    commands: ['up', 'kube-proxy'],
+  },
+  { name: 'flannel-backend', value: 'vxlan|host-gw', help: 'how the simulated pod network crosses nodes (default vxlan)', commands: ['up', 'kube-proxy'] },
+  { name: 'cluster-cidr', value: 'CIDR', help: 'the pod network: traffic from outside it to a cluster IP is masqueraded (default 100.96.0.0/16)', commands: ['kube-proxy'] },
+  {
+    name: 'dns-port',
+    value: 'N|none',
+    help: 'UDP and TCP port of the cluster DNS server on loopback; 0 picks a free port, none (up only) runs no DNS (default 10053)',
+    commands: ['up', 'dns'],
+  },
+  { name: 'dns-address', value: 'IP', help: 'address the cluster DNS server listens on; must be loopback (default 127.0.0.1)', commands: ['up', 'dns'] },
+  { name: 'cluster-domain', value: 'DOMAIN', help: 'the cluster DNS domain (default cluster.local)', commands: ['up', 'dns'] },
+  {
+    name: 'advertise-address',
+    value: 'IP',
+    help: 'address the kubernetes Service endpoints list (default the bind address, or 10.0.0.2 when binding loopback)',
+    commands: SERVER_COMMANDS,
+  },
+  ...AUTOSCALER_FLAGS,
   { name: 'log-level', value: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent (default info)', commands: ALL },
   { name: 'help', short: 'h', help: 'show this help', commands: ALL },
 ];

@@ -58,17 +58,42 @@ vi.mock('../scheduler/scheduler.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startScheduler: async (opts: never) => fakeComponent('scheduler', opts),
 }));
+vi.mock('../cloud/sim-cloud.js', () => ({
+  SimCloud: class {
+    constructor(readonly opts: { statePath?: string }) {}
+    start() {
+      events.push('start cloud');
+    }
+    stop() {
+      events.push('stop cloud');
+    }
+  },
+}));
+vi.mock('../cloud/ccm/cloud-controller-manager.js', () => ({
+  startCloudControllerManager: async (opts: never) => fakeComponent('cloud-controller-manager', opts),
+}));
+vi.mock('../cluster-autoscaler/index.js', () => ({
+  startClusterAutoscaler: async (opts: never) => ({ ...fakeComponent('cluster-autoscaler', opts), metricsPort: 8085 }),
+}));
 vi.mock('../kubelet-sim/index.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startKubeletSim: async (opts: never) => fakeComponent('kubelet-sim', opts),
 }));
-vi.mock('../dns/component.js', async (importOriginal) => ({
+vi.mock('../metrics-server/metrics-server.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
-  startDnsComponent: async (opts: { port: number; address: string }) => ({ ...fakeComponent('dns', opts as never), address: opts.address, port: opts.port === 0 ? 40053 : opts.port }),
+  startMetricsServer: async (opts: never) => fakeComponent('metrics-server', opts),
 }));
 vi.mock('../hpa/start-hpa.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startHpa: async (opts: never) => fakeComponent('hpa', opts),
+}));
+vi.mock('../kube-proxy/kube-proxy.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startKubeProxy: async (opts: never) => fakeComponent('kube-proxy', opts),
+}));
+vi.mock('../dns/component.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startDnsComponent: async (opts: { port: number; address: string }) => ({ ...fakeComponent('dns', opts as never), address: opts.address, port: opts.port === 0 ? 40053 : opts.port }),
 }));
 
 const tmp = mkdtempSync(join(tmpdir(), 'kubeling-cli-main-'));
@@ -186,7 +211,8 @@ describe('run', () => {
     expect(started).toHaveLength(1);
     expect(started[0]).toMatchObject({ dataDir: '/work/x/state', port: 7443, bindAddress: '127.0.0.1', store: 'sqlite' });
     expect(f.out()).toBe(
-      'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\nGraphQL playground: https://127.0.0.1:6443/graphiql#token=token\n' +
+      'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\n' +
+        'GraphQL playground: https://127.0.0.1:6443/graphiql#token=token\n' +
         'Cluster DNS (udp+tcp) at 127.0.0.1:10053: dig @127.0.0.1 -p 10053 kubernetes.default.svc.cluster.local\n',
     );
     expect(closed).not.toHaveBeenCalled();
@@ -225,8 +251,11 @@ describe('run', () => {
       'controller-manager': { leaderElect: false, clusterCidr: '100.96.0.0/16', nodeCidrMaskSize: 24, connection: expect.objectContaining(inProcess) },
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
       'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
-      dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
+      'metrics-server': { connection: expect.objectContaining(inProcess) },
       hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), connection: expect.objectContaining(inProcess) },
+      'kube-proxy': { clusterCIDR: '100.96.0.0/16', connection: expect.objectContaining(inProcess) },
+      dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
+      'cloud-controller-manager': { cloud: expect.anything(), leaderElect: false, connection: expect.objectContaining(inProcess) },
     });
     expect(componentOpts.scheduler!.connection).toMatchObject({ userAgent: expect.stringMatching(/^kubeling-scheduler\/v/) });
     f.signals.emit('SIGTERM');
@@ -236,12 +265,24 @@ describe('run', () => {
       'start controller-manager',
       'start scheduler',
       'start kubelet-sim',
+      'start metrics-server',
       'start hpa',
+      'start kube-proxy',
       'start dns',
+      'start cloud',
+      'start cloud-controller-manager',
+      'stop cloud-controller-manager',
+      'close client kubeling-cloud-controller-manager',
+      'stop cloud',
+      'close client kubeling-cloud',
       'stop dns',
       'close client kubeling-dns',
+      'stop kube-proxy',
+      'close client kubeling-kube-proxy',
       'stop hpa',
       'close client kubeling-hpa',
+      'stop metrics-server',
+      'close client kubeling-metrics-server',
       'stop kubelet-sim',
       'close client kubeling-kubelet-sim',
       'stop scheduler',
@@ -281,6 +322,19 @@ describe('run', () => {
     f.signals.emit('SIGINT');
     expect(await done).toBe(0);
     expect(events).toEqual([`start ${name}`, `stop ${name}`, `close client kubeling-${name}`]);
+  });
+
+  it('up --autoscale-nodes makes the group the cluster: no static nodes, a cluster autoscaler with the CA flags given', async () => {
+    const f = fakeIo();
+    const done = run(['up', '--nodes', '1', '--autoscale-nodes', '1:5', '--scale-down-unneeded-time', '30s', '--expander', 'most-pods', '--max-nodes-total', '4'], f.io);
+    await f.printed('export KUBECONFIG=');
+    expect(componentOpts['kubelet-sim']).toMatchObject({ nodes: 0 });
+    expect(componentOpts['cluster-autoscaler']).toMatchObject({
+      leaderElect: false,
+      options: { scaleDownUnneededTimeMs: 30_000, expander: ['most-pods'], maxNodesTotal: 4 },
+    });
+    f.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
   });
 
   it('up passes --node-template and --stage-config to its kubelet-sim', async () => {

@@ -7,14 +7,17 @@ import { SIGNAL_EXIT_CODES, stopOnSignal, type SignalSource } from './signals.js
 import {
   APISERVER_COMPONENTS,
   CONTROLLER_MANAGER_COMPONENTS,
-  DNS_COMPONENTS,
   HPA_COMPONENTS,
+  KUBE_PROXY_COMPONENTS,
+  DNS_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
+  METRICS_SERVER_COMPONENTS,
   SCHEDULER_COMPONENTS,
   UP_COMPONENTS,
   upPodNetwork,
 } from './up.js';
 import { SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
+import { runTrace } from './trace-command.js';
 import { kubelingVersion } from './version.js';
 
 /** Everything the CLI touches outside itself; tests pass fakes. */
@@ -41,6 +44,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<voi
 
 /** Runs one command line and resolves with the exit code. */
 export async function run(argv: string[], io: CliIo): Promise<number> {
+  // A one-shot client command with its own flags, outside the long-running commands' table.
+  if (argv[0] === 'trace') return runTrace(argv.slice(1), io);
   const parsed = parseCli(argv, io.cwd);
   switch (parsed.kind) {
     case 'help':
@@ -72,10 +77,14 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, SCHEDULER_COMPONENTS, req.options, io);
     case 'kubelet-sim':
       return runComponents(req.command, KUBELET_SIM_COMPONENTS, req.options, io);
-    case 'dns':
-      return runComponents(req.command, DNS_COMPONENTS, req.options, io);
+    case 'metrics-server':
+      return runComponents(req.command, METRICS_SERVER_COMPONENTS, req.options, io);
     case 'hpa':
       return runComponents(req.command, HPA_COMPONENTS, req.options, io);
+    case 'kube-proxy':
+      return runComponents(req.command, KUBE_PROXY_COMPONENTS, req.options, io);
+    case 'dns':
+      return runComponents(req.command, DNS_COMPONENTS, req.options, io);
   }
 }
 

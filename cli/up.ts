@@ -1,10 +1,13 @@
 import { podNetworkFor, SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { startApiserver } from '../apiserver/main.js';
-import type { ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
-import { controllerManagerStarter, dnsStarter, kubeconfigStarter, kubeletSimStarter, schedulerStarter } from './client-components.js';
+import type { ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
+import { controllerManagerStarter, dnsStarter, kubeconfigStarter, kubeletSimStarter, metricsServerStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
 import type { HpaRunOptions } from './hpa-args.js';
 import { hpaStarter } from './hpa-component.js';
+import type { KubeProxyRunOptions } from './kube-proxy-args.js';
+import { kubeProxyStarter } from './kube-proxy-component.js';
+import { cloudControllerManagerStarter, cloudStarter, clusterAutoscalerStarter, staticNodes } from './autoscaler-components.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
 export const apiserverStarter: ComponentStarter = {
@@ -40,13 +43,18 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   controllerManagerStarter((o) => ({ leaderElect: false, ...upPodNetwork(o) })),
   schedulerStarter(() => ({ leaderElect: false })),
   kubeletSimStarter((o) => ({
-    nodes: o.nodes,
+    nodes: staticNodes(o),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
   })),
+  metricsServerStarter((o: RunOptions) => (o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {})),
   hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
+  kubeProxyStarter((o) => ({ ...(o.proxy ?? {}), clusterCidr: upPodNetwork(o).clusterCidr })),
   // The cluster DNS, unless --dns-port none.
   skipWhen((o) => o.dnsPort === 'none', dnsStarter((o: RunOptions) => ({ port: o.dnsPort === 'none' || o.dnsPort === undefined ? 10053 : o.dnsPort, address: o.dnsAddress ?? '127.0.0.1', clusterDomain: o.clusterDomain ?? 'cluster.local' }))),
+  cloudStarter,
+  cloudControllerManagerStarter,
+  clusterAutoscalerStarter,
 ];
 
 /** A starter that starts nothing when `skip(options)`: a component turned off by a flag. */
@@ -108,8 +116,20 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
   })),
 ];
 
+/** `kubeling metrics-server`. */
+export const METRICS_SERVER_COMPONENTS: readonly ComponentStarter<MetricsServerRunOptions>[] = [
+  kubeconfigStarter,
+  metricsServerStarter((o: MetricsServerRunOptions) => ({
+    ...(o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {}),
+    ...(o.securePort !== undefined ? { port: o.securePort } : {}),
+  })),
+];
+
 /** `kubeling hpa`. */
 export const HPA_COMPONENTS: readonly ComponentStarter<HpaRunOptions>[] = [
   kubeconfigStarter,
   hpaStarter((o: HpaRunOptions) => ({ leaderElect: o.leaderElect, hpa: o.hpa })),
 ];
+
+/** `kubeling kube-proxy`. */
+export const KUBE_PROXY_COMPONENTS: readonly ComponentStarter<KubeProxyRunOptions>[] = [kubeconfigStarter, kubeProxyStarter((o: KubeProxyRunOptions) => o.proxy)];

@@ -28,6 +28,11 @@ export interface SimCloudOptions {
   /** Called when an instance starts running (and again after a restart until it succeeds). */
   boot?: (instance: Instance, group: NodeGroupSpec) => Promise<void>;
   random?: () => number;
+  /**
+   * Machines a group starts with when the cloud is new (no state file yet), ready at once:
+   * the cluster's existing nodes. Later starts resume from the state file instead.
+   */
+  initialSizes?: Record<string, number>;
   /** Load balancer addresses: `first` counting up, `size` of them (default 203.0.113.10, 200: TEST-NET-3, never routed). */
   lbPool?: { first: string; size: number };
 }
@@ -61,10 +66,13 @@ export class SimCloud implements CloudProvider {
    * resumes the timers of instances that were on their way when the cloud last stopped.
    */
   start(): void {
+    const fresh = this.state.nextSeq === 0;
     for (const inst of this.state.instances) this.arm(inst);
     for (const g of this.groups.values()) {
       const alive = this.alive(g.name).length;
-      if (alive < g.minSize) this.create(g, g.minSize - alive);
+      const initial = fresh ? (this.o.initialSizes?.[g.name] ?? 0) : 0;
+      const want = Math.min(g.maxSize, Math.max(g.minSize, initial));
+      if (alive < want) this.create(g, want - alive, fresh);
     }
     this.save();
   }
@@ -173,11 +181,11 @@ export class SimCloud implements CloudProvider {
     }
   }
 
-  private create(g: NodeGroupSpec, count: number): void {
+  private create(g: NodeGroupSpec, count: number, immediate = false): void {
     const now = this.o.clock.now();
     for (let k = 0; k < count; k++) {
       const id = this.newInstanceId(g.name);
-      const jitter = Math.round((this.random() * 2 - 1) * g.provisioningJitterMs);
+      const jitter = immediate ? -g.provisioningDelayMs : Math.round((this.random() * 2 - 1) * g.provisioningJitterMs);
       const inst: Instance = {
         id,
         group: g.name,

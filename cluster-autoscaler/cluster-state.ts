@@ -39,6 +39,7 @@ export function isNodeReady(node: Node): boolean {
 export function clusterState(nodes: readonly Node[], groups: readonly NodeGroupView[], instances: readonly Instance[], now: number, maxProvisionMs: number): ClusterState {
   const byName = new Map(groups.map((g) => [g.name, g]));
   const instanceByNode = new Map(instances.map((i) => [i.nodeName, i]));
+  const instanceById = new Map(instances.map((i) => [i.id, i]));
   const groupOfNode = new Map<string, NodeGroupView>();
   const nodeByInstance = new Map<string, Node>();
   let readyNodes = 0;
@@ -46,7 +47,7 @@ export function clusterState(nodes: readonly Node[], groups: readonly NodeGroupV
     const name = n.metadata.name ?? '';
     if (isNodeReady(n)) readyNodes++;
     const pid = parseProviderId(n.spec?.providerID);
-    const inst = pid ? instances.find((i) => i.id === pid.instance) : instanceByNode.get(name);
+    const inst = pid ? instanceById.get(pid.instance) : instanceByNode.get(name);
     const g = byName.get(pid?.group ?? inst?.group ?? '');
     if (g) groupOfNode.set(name, g);
     if (inst) nodeByInstance.set(inst.id, n);

@@ -2,6 +2,7 @@ import type { Node } from '../api/core/node.js';
 import { NodeInfo, newPodInfo } from '../scheduler/node-info.js';
 import { computePodResourceRequest, nodeAllocatable } from '../scheduler/resources.js';
 import type { PodLike } from '../scheduler/types.js';
+import { equivalenceKey } from './equivalence.js';
 import type { PredicateChecker } from './predicate-checker.js';
 
 /**
@@ -10,6 +11,10 @@ import type { PredicateChecker } from './predicate-checker.js';
  * placed first-fit on the new nodes opened so far; a pod that fits none opens a new node,
  * unless `limit` nodes are already open. A pod that does not fit even an empty template
  * node is not helped by this group at all and is left out.
+ *
+ * New nodes only ever gain pods, so a node that turned down one pod of an equivalence
+ * class turns down every later pod of it: each class keeps the index before which every
+ * node is known full for it, and first-fit starts there (linear overall, not pods × nodes).
  */
 
 export interface Estimate {
@@ -33,15 +38,19 @@ export function estimateNodes(pods: readonly PodLike[], template: Node, checker:
   const nodes: NodeInfo[] = [];
   const scheduled: PodLike[] = [];
   const base = template.metadata.name ?? 'template';
+  const fullBefore = new Map<string, number>();
   for (const { p } of sorted) {
     let placed = false;
-    // The newest node first (it is the emptiest of the busy ones), then the others.
-    for (let i = nodes.length - 1; i >= 0 && !placed; i--) {
+    const cls = equivalenceKey(p);
+    let i = fullBefore.get(cls) ?? 0;
+    for (; i < nodes.length; i++) {
       if (checker.check(p, nodes[i]!).code === 'Success') {
         nodes[i]!.addPod(newPodInfo(p));
         placed = true;
+        break;
       }
     }
+    fullBefore.set(cls, i);
     if (placed) {
       scheduled.push(p);
       continue;

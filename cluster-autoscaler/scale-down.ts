@@ -3,6 +3,7 @@ import type { Pod } from '../api/core/pod.js';
 import type { PodDisruptionBudget } from '../api/policy/pdb.js';
 import { NodeInfo, newPodInfo } from '../scheduler/node-info.js';
 import { drainDecision, pdbsForPod, type DrainRules } from './drainability.js';
+import { equivalenceKey } from './equivalence.js';
 import { SCALE_DOWN_DISABLED_ANNOTATION, TO_BE_DELETED_TAINT } from './options.js';
 import type { PredicateChecker } from './predicate-checker.js';
 
@@ -125,6 +126,25 @@ export function planScaleDown(input: ScaleDownInput): ScaleDownPlan {
   const pdbLeft = new Map<PodDisruptionBudget, number>(input.pdbs.map((b) => [b, b.status?.disruptionsAllowed ?? 0]));
   const removable: Array<NodeToRemove & { empty: boolean }> = [];
   const destinations = input.nodes.filter((n) => n.ready).map((n) => infos.get(n.node.metadata.name ?? '')!);
+  // Destinations only fill up or leave, so for each pod equivalence class the prefix of
+  // destinations that turned it down stays useless: the search starts after it. A failed
+  // simulation takes pods off again, which can reopen room: then the prefixes are forgotten.
+  let fullBefore = new Map<string, number>();
+  const findHome = (pod: Pod, from: string): NodeInfo | undefined => {
+    const cls = equivalenceKey(pod);
+    let i = fullBefore.get(cls) ?? 0;
+    let prefix = true;
+    for (; i < destinations.length; i++) {
+      const d = destinations[i]!;
+      if (d.name === from) {
+        prefix = false;
+        continue;
+      }
+      if (!leaving.has(d.name) && input.checker.check(pod, d).code === 'Success') break;
+      if (prefix) fullBefore.set(cls, i + 1);
+    }
+    return destinations[i];
+  };
   for (const { n, u } of candidates) {
     const name = n.node.metadata.name ?? '';
     if (receivers.has(name)) {
@@ -158,7 +178,7 @@ export function planScaleDown(input: ScaleDownInput): ScaleDownPlan {
     let homeless: Pod | undefined;
     for (const p of toMove) {
       const pi = newPodInfo({ ...p, spec: { ...p.spec, nodeName: undefined } } as Pod);
-      const dest = destinations.find((d) => d.name !== name && !leaving.has(d.name) && input.checker.check(pi.pod, d).code === 'Success');
+      const dest = findHome(pi.pod as Pod, name);
       if (!dest) {
         homeless = p;
         break;
@@ -168,6 +188,7 @@ export function planScaleDown(input: ScaleDownInput): ScaleDownPlan {
     }
     if (homeless) {
       for (const { info, key } of placed) info.removePod(key);
+      if (placed.length > 0) fullBefore = new Map();
       unremovable.set(name, { reason: 'NoPlaceToMovePods', detail: `no place to move pod ${homeless.metadata.namespace}/${homeless.metadata.name}` });
       continue;
     }

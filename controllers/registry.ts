@@ -4,6 +4,9 @@ import { endpointsController } from './endpoints/endpoints-controller.js';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { replicaSetController } from './replicaset/replicaset-controller.js';
 import { jobController } from './job/job-controller.js';
+import { daemonSetController } from './daemonset/daemonset-controller.js';
+import { statefulSetController } from './statefulset/statefulset-controller.js';
+import { pvBinderController } from './volume/pv-binder-controller.js';
 import { cronJobController } from './cronjob/cronjob-controller.js';
 import { ttlAfterFinishedController } from './ttl-after-finished/ttl-after-finished-controller.js';
 import { garbageCollectorController } from './garbage-collector/garbage-collector.js';
@@ -33,4 +36,7 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   jobController,
   ttlAfterFinishedController,
   cronJobController,
+  daemonSetController,
+  statefulSetController,
+  pvBinderController,
 ];

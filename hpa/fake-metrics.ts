@@ -26,6 +26,13 @@ export interface FakeMetricsApi {
   usage: Map<string, FakeUsage>;
   setCpu(namespace: string, pod: string, cpu: string, container?: string): void;
   down: boolean;
+  /**
+   * Usage computed per request instead of read from `usage` (a load model): given a
+   * selected pod and every pod the selector matched. Undefined: the pod has no sample.
+   */
+  model?: (pod: Pod, selected: readonly Pod[]) => FakeUsage | undefined;
+  /** The PodMetrics window, metav1.Duration text; default 30s (metrics-server's resolution). */
+  window: string;
   /** Every path asked, in order. */
   readonly calls: string[];
 }
@@ -63,13 +70,18 @@ const DISCOVERY: Record<string, unknown> = {
 
 const podsRef = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
 
-export function createFakeMetricsApi(client: RestClient, clock: Clock): FakeMetricsApi {
+/** Where the fake lists pods: the client (default), or an indexed cache (benchmarks). */
+export type PodSource = (namespace: string) => Promise<readonly Pod[]> | readonly Pod[];
+
+export function createFakeMetricsApi(client: RestClient, clock: Clock, podSource?: PodSource): FakeMetricsApi {
+  const listPods: PodSource = podSource ?? (async (namespace) => (await client.list<Pod>(podsRef, { namespace })).items);
   const usage = new Map<string, FakeUsage>();
   const calls: string[] = [];
   const api: FakeMetricsApi = {
     usage,
     calls,
     down: false,
+    window: '30s',
     setCpu(namespace, pod, cpu, container = 'app') {
       const u = usage.get(`${namespace}/${pod}`) ?? { containers: {} };
       u.containers[container] = { ...u.containers[container], cpu };
@@ -84,12 +96,12 @@ export function createFakeMetricsApi(client: RestClient, clock: Clock): FakeMetr
       if (api.down) throw ApiError.from(503, 'the server is currently unable to handle the request', 'ServiceUnavailable');
       const namespace = decodeURIComponent(metricsPath[2]!);
       const selector = parseLabelSelector(query.labelSelector ?? '');
-      const pods = (await client.list<Pod>(podsRef, { namespace })).items.filter((p) => matchesLabels(selector, p.metadata.labels));
+      const pods = (await listPods(namespace)).filter((p) => matchesLabels(selector, p.metadata.labels));
       const timestamp = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
       const custom = metricsPath[3] ? decodeURIComponent(metricsPath[3]) : undefined;
       const items: unknown[] = [];
       for (const p of pods) {
-        const u = usage.get(`${namespace}/${p.metadata.name}`);
+        const u = api.model ? api.model(p, pods) : usage.get(`${namespace}/${p.metadata.name}`);
         if (!u) continue;
         if (custom) {
           const value = u.custom?.[custom];
@@ -101,7 +113,7 @@ export function createFakeMetricsApi(client: RestClient, clock: Clock): FakeMetr
         items.push({
           metadata: { name: p.metadata.name, namespace, labels: p.metadata.labels },
           timestamp,
-          window: '30s',
+          window: api.window,
           containers: Object.entries(u.containers).map(([name, res]) => ({ name, usage: res })),
         });
       }

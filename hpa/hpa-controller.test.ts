@@ -8,7 +8,7 @@ import { podResource } from '../api/core/pod.js';
 import type { KubeObject } from '../api/types.js';
 import { createHarness, T0, type Harness } from '../controllers/testing/harness.js';
 import { createFakeMetricsApi, type FakeMetricsApi } from './fake-metrics.js';
-import { defaultHpaControllerConfig, hpaControllerDescriptor, type HpaControllerConfig } from './hpa-controller.js';
+import { defaultHpaControllerConfig, hpaControllerDescriptor, sameJson, type HpaControllerConfig } from './hpa-controller.js';
 import { createMetricsClient } from './metrics-client.js';
 import { createRestMapper } from './rest-mapper.js';
 import { makePod } from './test-builders.js';
@@ -323,5 +323,19 @@ describe('HPA controller: bad input and failures', () => {
     const before = metrics.calls.length;
     await h.advance(3 * SYNC);
     expect(metrics.calls.length).toBe(before);
+  });
+});
+
+describe('sameJson', () => {
+  it.each([
+    { a: { x: 1, y: [1, { z: 'a' }] }, b: { y: [1, { z: 'a' }], x: 1 }, want: true },
+    { a: { x: 1, y: undefined }, b: { x: 1 }, want: true },
+    { a: { x: 1 }, b: { x: 1, y: null }, want: false },
+    { a: [1, 2], b: [2, 1], want: false },
+    { a: { c: [{ t: 'A' }] }, b: { c: [{ t: 'A' }, { t: 'B' }] }, want: false },
+    { a: undefined, b: undefined, want: true },
+    { a: {}, b: [], want: false },
+  ])('$a vs $b → $want', ({ a, b, want }) => {
+    expect(sameJson(a, b)).toBe(want);
   });
 });

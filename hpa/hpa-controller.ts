@@ -77,13 +77,24 @@ export interface HpaReconciler {
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
-/** JSON with sorted keys: equal strings mean equal statuses. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v ?? null, (_k, val: unknown) =>
-    val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : val,
-  );
+/**
+ * Deep equality of two JSON values, an absent member equal to an undefined one: decides
+ * whether the status changed and needs writing (kube's updateStatusIfNeeded). Runs for
+ * every HPA on every sync, so it compares in place instead of serializing.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => sameJson(x, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  for (const k of Object.keys(ao)) if (!sameJson(ao[k], bo[k])) return false;
+  for (const k of Object.keys(bo)) if (!(k in ao) && bo[k] !== undefined) return false;
+  return true;
 }
 
 export function createHpaReconciler(deps: HpaControllerDeps): HpaReconciler {
@@ -95,7 +106,7 @@ export function createHpaReconciler(deps: HpaControllerDeps): HpaReconciler {
 
   const reconcileAutoscaler = async (hpa: HorizontalPodAutoscaler, key: string): Promise<void> => {
     const log = deps.logger.child({ hpa: key });
-    const original = canonical(hpa.status);
+    const original = clone(hpa.status);
     const now = clock.now();
     const nowTime = metaTime(now);
     const status = (hpa.status ??= {});
@@ -107,7 +118,7 @@ export function createHpaReconciler(deps: HpaControllerDeps): HpaReconciler {
     };
     const event = (type: 'Normal' | 'Warning', reason: string, message: string): void => recorder.event(hpa, type, reason, message);
     const writeStatus = async (): Promise<void> => {
-      if (canonical(hpa.status) === original) return;
+      if (sameJson(hpa.status, original)) return;
       try {
         await client.updateStatus<HorizontalPodAutoscaler>(hpaResource, hpa);
       } catch (err) {

@@ -7,8 +7,8 @@ const pod = (spec: Record<string, unknown>): Pod => ({ apiVersion: 'v1', kind: '
 describe('resolvConf', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['ClusterFirst (default)', {}, 'search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n'],
-    ['Default: the node file', { dnsPolicy: 'Default' }, 'search .\nnameserver 127.0.0.53\noptions edns0 trust-ad\n'],
-    ['hostNetwork with ClusterFirst falls back to Default', { hostNetwork: true }, 'search .\nnameserver 127.0.0.53\noptions edns0 trust-ad\n'],
+    ['Default: the node file', { dnsPolicy: 'Default' }, 'nameserver 127.0.0.53\noptions edns0 trust-ad\n'],
+    ['hostNetwork with ClusterFirst falls back to Default', { hostNetwork: true }, 'nameserver 127.0.0.53\noptions edns0 trust-ad\n'],
     ['ClusterFirstWithHostNet', { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' }, 'search shop.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n'],
     ['None with dnsConfig', { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.2.3.4'], searches: ['ns1.svc.cluster-domain.example'], options: [{ name: 'ndots', value: '2' }, { name: 'edns0' }] } }, 'search ns1.svc.cluster-domain.example\nnameserver 1.2.3.4\noptions ndots:2 edns0\n'],
     ['ClusterFirst plus dnsConfig', { dnsConfig: { searches: ['corp.example'], options: [{ name: 'ndots', value: '1' }] } }, 'search shop.svc.cluster.local svc.cluster.local cluster.local corp.example\nnameserver 10.96.0.10\noptions ndots:1\n'],

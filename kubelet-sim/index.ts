@@ -89,8 +89,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   const qps = opts.qps ?? Math.max(50, Math.ceil(opts.nodes / 5) + 50);
 
   let sim: Simulator | undefined;
-  // exec, attach and port-forward (WebSocket upgrades on the same loopback server).
-  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim });
+  // The usage model first: the data path that the streams' shells use reports to it (sink, load).
   const usageEvents = createEventRecorder(opts.client, { component: 'kubelet', clock, logger });
   const profiles = createProfileCache();
   const nodeSource = createNodeSource(() => sim, capacityOf(template), clock.now(), profiles, (pod, node, message) => {
@@ -99,6 +98,9 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     usageEvents.event(pod, 'Warning', 'InvalidLoadProfile', `annotation ${LOAD_PROFILE_ANNOTATION} refused: ${message}; using the image's usage model`, { host: node });
   });
   const usage = new UsageModel({ clock, source: nodeSource.source, nodeOf: nodeSource.nodeOf });
+  // exec, attach and port-forward (WebSocket upgrades on the same loopback server); the
+  // shells' requests feed the usage model.
+  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim, sink: usage, load: usage });
   const server = await startLogServer(
     {
       clock,

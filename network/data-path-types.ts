@@ -78,6 +78,8 @@ export interface SimResponse {
   /** `conntrack -L` line of the connection, when one was made. */
   readonly conntrack?: string;
   readonly trace?: readonly TraceHop[];
+  /** With trace: the addresses a traceroute would list before the destination (gateways, remote VTEPs or node IPs). */
+  readonly routers?: readonly string[];
 }
 
 /** How a pod's DNS resolves a name (the dns engineer's resolver): the A records, empty/undefined for NXDOMAIN. */

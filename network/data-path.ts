@@ -65,28 +65,51 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     return n;
   };
 
+  /**
+   * Address → node, and the Service VIPs a host client may reach (external and load
+   * balancer IPs), rebuilt when the view's proxyRevision moves (Services and Nodes are
+   * what they depend on).
+   */
+  let indexRevision = -1;
+  let nodeByAddr = new Map<string, Node>();
+  let externalVIPs = new Set<string>();
+  let firstReadyNode: Node | undefined;
+  const refreshIndex = (): void => {
+    const rev = view.proxyRevision();
+    if (rev === indexRevision) return;
+    indexRevision = rev;
+    nodeByAddr = new Map();
+    const ready: Node[] = [];
+    for (const n of view.nodes()) {
+      for (const ip of netOf(n).local) if (ip !== '127.0.0.1') nodeByAddr.set(ip, n);
+      if (netOf(n).net.subnet && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.push(n);
+    }
+    ready.sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
+    firstReadyNode = ready[0];
+    externalVIPs = new Set();
+    for (const s of view.services()) {
+      for (const ip of s.spec?.externalIPs ?? []) externalVIPs.add(ip);
+      if (s.spec?.type === 'LoadBalancer') for (const i of s.status?.loadBalancer?.ingress ?? []) if (i.ip) externalVIPs.add(i.ip);
+    }
+  };
+
   /** The node owning an address (InternalIP/ExternalIP/bridge/VTEP), if any. */
   const nodeByAddress = (ip: string): Node | undefined => {
-    for (const n of view.nodes()) if (netOf(n).local.has(ip) && ip !== '127.0.0.1') return n;
-    return undefined;
+    refreshIndex();
+    return nodeByAddr.get(ip);
   };
 
   /** Where a host client's packet for `ip` enters the cluster: the node owning it, or (LB/external IPs) the first ready node. */
   const ingressNodeFor = (ip: string): Node | undefined => {
     const owner = nodeByAddress(ip);
     if (owner) return owner;
-    const isServiceVIP = [...view.services()].some(
-      (s) => (s.spec?.externalIPs ?? []).includes(ip) || (s.spec?.type === 'LoadBalancer' && (s.status?.loadBalancer?.ingress ?? []).some((i) => i.ip === ip)),
-    );
-    if (!isServiceVIP) return undefined;
-    const ready = [...view.nodes()]
-      .filter((n) => netOf(n).net.subnet && n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
-      .sort((a, b) => ((a.metadata.name ?? '') < (b.metadata.name ?? '') ? -1 : 1));
-    return ready[0];
+    return externalVIPs.has(ip) ? firstReadyNode : undefined;
   };
 
   function send(req: SimRequest): SimResponse {
     const hops: TraceHop[] | undefined = req.trace ? [] : undefined;
+    /** Addresses that would answer a traceroute probe (TTL exceeded), before the destination. */
+    const routers: string[] = [];
     const hop = (kind: TraceHop['kind'], text: string, node?: string): void => {
       hops?.push(node ? { kind, node, text } : { kind, text });
     };
@@ -96,7 +119,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       error,
       latencyMs: outcome === 'timeout' ? CONNECT_TIMEOUT_MS : latency,
       ...extra,
-      ...(hops ? { trace: hops } : {}),
+      ...(hops ? { trace: hops, routers } : {}),
     });
     const protocol = req.protocol ?? 'TCP';
     const proto = protocol === 'UDP' ? 'udp' : 'tcp';
@@ -152,6 +175,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       if (srcPod && !fromNode) {
         hop('source', `${srcPod.metadata.namespace}/${srcPod.metadata.name} eth0 ${srcIP}:${'{sport}'} → ${dst}:${dport}/${proto}`, at.net.name);
         hop('veth', `eth0 → ${vethName(srcPod)} (host side) → cni0 bridge (${at.net.bridgeIP})`, at.net.name);
+        if (at.net.bridgeIP) routers.push(at.net.bridgeIP);
       } else {
         hop('source', `node ${at.net.name} (${srcIP}) → ${dst}:${dport}/${proto}`, at.net.name);
       }
@@ -188,6 +212,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
         hop('route', `${dst} via eth0 (node network) to ${owner.metadata.name}`, at.net.name);
         at = { node: owner, net: netOf(owner).net };
         latency += HOP_MS;
+        if (at.net.internalIP && at.net.internalIP !== dst) routers.push(at.net.internalIP);
         result = walkAt(at, srcIP, dst, false);
         if (result) traceHits(hop, result.hits, at.net.name);
       }
@@ -254,8 +279,10 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       );
       hop('bridge', `${dstNet.name} flannel.1 decapsulates → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
       latency += 3 * HOP_MS + VXLAN_MS;
+      if (dstNet.vtepIP) routers.push(dstNet.vtepIP);
     } else {
       hop('host-gw', `${dstNet.subnet.text} via ${dstNet.internalIP} dev eth0 (host-gw, no encapsulation)`, at.net.name);
+      if (dstNet.internalIP) routers.push(dstNet.internalIP);
       hop('bridge', `${dstNet.name} eth0 → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
       latency += 3 * HOP_MS;
     }
@@ -295,7 +322,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     sink.record({ namespace: servedBy.namespace, pod: servedBy.pod, podUid: servedBy.podUid, container: container.name, cpuSeconds: model.cpuSecondsPerRequest, memoryBytes: model.memoryBytesPerRequest, atMs: now });
     hop('deliver', `${servedBy.namespace}/${servedBy.pod} container ${container.name} (${model.name} model) answers on ${finalPort}/${proto} in ${serveMs.toFixed(2)} ms`, dstNet.name);
     if (listening.listen.speaks !== 'http') {
-      return { outcome: 'response', latencyMs: latency, servedBy, resolvedIP: dst, port: dport, conntrack, error: 'no HTTP response (the server does not speak HTTP on this port)', ...(hops ? { trace: hops } : {}) };
+      return { outcome: 'response', latencyMs: latency, servedBy, resolvedIP: dst, port: dport, conntrack, error: 'no HTTP response (the server does not speak HTTP on this port)', ...(hops ? { trace: hops, routers } : {}) };
     }
     const route = chooseRoute(model, finalPort, target.path);
     const status = route?.status ?? 404;
@@ -329,7 +356,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       resolvedIP: dst,
       port: dport,
       conntrack,
-      ...(hops ? { trace: hops } : {}),
+      ...(hops ? { trace: hops, routers } : {}),
     };
   }
 

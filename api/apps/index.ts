@@ -1,6 +1,9 @@
 import type { ResourceType } from '../types.js';
 import { deploymentResource } from './deployment.js';
 import { replicaSetResource } from './replicaset.js';
+import { daemonSetResource } from './daemonset.js';
+import { statefulSetResource } from './statefulset.js';
+import { controllerRevisionResource } from './controller-revision.js';
 
 export { scaleSchema, type Scale } from '../autoscaling/scale.js';
 export * from './schemas.js';
@@ -9,4 +12,8 @@ export { defaultReplicaSet, validateReplicaSet, replicaSetResource } from './rep
 export { scaledValueFromIntOrPercent, intOrPercentValue } from './int-or-percent.js';
 
 /** apps/v1 kinds, in discovery order. */
-export const appsResources: ResourceType[] = [deploymentResource, replicaSetResource];
+export const appsResources: ResourceType[] = [controllerRevisionResource, daemonSetResource, deploymentResource, replicaSetResource, statefulSetResource];
+export * from './daemonset-statefulset-schemas.js';
+export { daemonSetResource, defaultDaemonSet, validateDaemonSet } from './daemonset.js';
+export { statefulSetResource, defaultStatefulSet, validateStatefulSet } from './statefulset.js';
+export { controllerRevisionResource } from './controller-revision.js';

@@ -5,6 +5,7 @@ import { eventResource } from './event.js';
 import { namespaceResource } from './namespace.js';
 import { nodeResource } from './node.js';
 import { podResource } from './pod.js';
+import { persistentVolumeClaimResource, persistentVolumeResource } from './persistent-volume.js';
 import { secretResource } from './secret.js';
 import { serviceAccountResource } from './serviceaccount.js';
 import { serviceResource } from './service.js';
@@ -16,6 +17,8 @@ export const coreResources: ResourceType[] = [
   eventResource,
   namespaceResource,
   nodeResource,
+  persistentVolumeClaimResource,
+  persistentVolumeResource,
   podResource,
   secretResource,
   serviceAccountResource,
@@ -31,6 +34,7 @@ export * from './eviction.js';
 export * from './namespace.js';
 export * from './node.js';
 export * from './pod.js';
+export * from './persistent-volume.js';
 export * from './pod-defaults.js';
 export * from './pod-printer.js';
 export * from './pod-spec.js';

@@ -14,7 +14,7 @@ import { resolveBackend, type Backend } from './backend.js';
 import { aggregatedGroups, legacyGroup, remoteGroups } from './discovery.js';
 import { localApiServices } from './local-apiservices.js';
 import { proxyFailure, type ProxyProblem } from './proxy-errors.js';
-import { readBody, sendBackendRequest } from './transport.js';
+import { readBody, readBytes, sendBackendRequest } from './transport.js';
 
 /**
  * API aggregation, as kube-aggregator does it inside kube-apiserver: a watch keeps the
@@ -258,15 +258,15 @@ export class Aggregator {
    * Forwards a request under /apis/<group>/<version>/… to the APIService's backend and
    * streams the answer back; failures as kube-aggregator words them (proxy-errors.ts).
    */
-  async proxy(req: FastifyRequest, reply: FastifyReply, s: APIService): Promise<void> {
+  async proxy(req: FastifyRequest, reply: FastifyReply, s: APIService): Promise<FastifyReply> {
     const fail = (p: ProxyProblem) => {
       const f = proxyFailure(p);
       return reply.code(f.code).header('content-type', 'text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(f.body);
     };
     const cond = s.status?.conditions?.find((c) => c.type === 'Available');
-    if (cond?.status !== 'True') return void fail({ kind: 'unavailable' });
+    if (cond?.status !== 'True') return fail({ kind: 'unavailable' });
     const backend = await this.backendOf(s);
-    if (!backend.ok || backend.local) return void fail({ kind: 'unresolved', message: backend.ok ? 'local' : backend.message });
+    if (!backend.ok || backend.local) return fail({ kind: 'unresolved', message: backend.ok ? 'local' : backend.message });
     const user = req.user;
     const headers: Record<string, string | string[]> = {
       'x-remote-user': user?.username ?? 'system:anonymous',
@@ -291,14 +291,21 @@ export class Aggregator {
       });
     } catch (err) {
       this.log.warn({ err: (err as Error).message, apiservice: s.metadata.name, url: req.url }, 'error while proxying request');
-      return void fail({ kind: 'dial', code: (err as NodeJS.ErrnoException).code, message: (err as Error).message });
+      return fail({ kind: 'dial', code: (err as NodeJS.ErrnoException).code, message: (err as Error).message });
     }
     reply.code(res.statusCode ?? 502);
     for (const h of ['content-type', 'content-encoding', 'cache-control', 'etag', 'vary', 'warning', 'audit-id']) {
       const v = res.headers[h];
       if (v !== undefined) reply.header(h, v);
     }
-    reply.raw.on('close', () => res.destroy());
-    return void reply.send(res);
+    // Buffered, not streamed: aggregated answers here are bounded lists (metrics), and a
+    // whole body lets a failed read become a 503 instead of a truncated 200.
+    let payload: Buffer;
+    try {
+      payload = await readBytes(res, 256 << 20);
+    } catch (err) {
+      return fail({ kind: 'dial', message: (err as Error).message });
+    }
+    return reply.send(payload);
   }
 }

@@ -51,6 +51,10 @@ export function sendBackendRequest(r: BackendRequest): Promise<http.IncomingMess
 
 /** Reads a whole (small) answer: discovery documents and availability checks. */
 export async function readBody(res: http.IncomingMessage, max = 4 << 20): Promise<string> {
+  return (await readBytes(res, max)).toString('utf8');
+}
+
+export async function readBytes(res: http.IncomingMessage, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res as AsyncIterable<Buffer>) {
@@ -61,5 +65,5 @@ export async function readBody(res: http.IncomingMessage, max = 4 << 20): Promis
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

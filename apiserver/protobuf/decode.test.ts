@@ -35,7 +35,7 @@ describe('decodeProtobufObject: envelope', () => {
     ['the magic alone', Buffer.from('k8s\0', 'latin1'), 'MissingKind', /Kind' is missing/],
     ['a truncated envelope', Buffer.concat([Buffer.from('k8s\0', 'latin1'), Uint8Array.of(0x0a, 0x20, 0x0a)]), 'Malformed', /unexpected EOF/],
     ['typeMeta with the wrong wire type', Buffer.concat([Buffer.from('k8s\0', 'latin1'), vf(1, 1)]), 'Malformed', /wrong wireType/],
-    ['a kind we do not serve', envelope('batch/v1', 'Job'), 'UnknownKind', /no kind "Job" is registered for version "batch\/v1"/],
+    ['a kind we do not serve', envelope('stable.example.com/v1', 'CronTab'), 'UnknownKind', /no kind "CronTab" is registered for version "stable.example.com\/v1"/],
     ['a kind under the wrong version', envelope('v1', 'Deployment'), 'UnknownKind', /"Deployment".*"v1"/],
     ['a corrupt object', envelope('v1', 'Pod', Uint8Array.of(0x0a, 0x05, 0x01)), 'Malformed', /unexpected EOF/],
   ])('%s → %s', (_name, body, code, message) => {

@@ -55,6 +55,6 @@ describe('the Kubeling message tables', () => {
     expect(rootMessageFor('policy/v1', 'Eviction')).toBe('Eviction');
     expect(rootMessageFor('autoscaling/v1', 'Scale')).toBe('ScaleV1');
     expect(rootMessageFor('apps/v1', 'DeleteOptions')).toBe('DeleteOptions');
-    expect(rootMessageFor('batch/v1', 'Job')).toBeUndefined();
+    expect(rootMessageFor('stable.example.com/v1', 'CronTab')).toBeUndefined();
   });
 });

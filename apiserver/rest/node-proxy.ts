@@ -34,7 +34,11 @@ export function kubeletUrl(endpoint: { host: string; port: number }, node: strin
   return `http://${host}:${endpoint.port}/node/${encodeURIComponent(node)}${path}`;
 }
 
-export async function serveNodeProxy(ctx: RestContext, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+/**
+ * Returns the reply: an async fastify handler that resolves to undefined while a stream
+ * is still being piped would make fastify answer an empty 200 on top of it.
+ */
+export async function serveNodeProxy(ctx: RestContext, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const parsed = parseNodeProxyPath(req.url);
   if (!parsed) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (!['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
@@ -66,4 +70,5 @@ export async function serveNodeProxy(ctx: RestContext, req: FastifyRequest, repl
     const body = req.body;
     upstream.end(typeof body === 'string' || Buffer.isBuffer(body) ? body : undefined);
   });
+  return reply;
 }

@@ -183,6 +183,8 @@ function runExec(host: StreamHost, ws: WebSocket, proto: Protocol, target: Conta
   const send = sender(ws, proto);
   const term = new Terminal(opts.tty);
   const ctrl = new AbortController();
+  // Ctrl-C reaches the process itself until a shell makes a command the foreground.
+  term.io.tty?.setForeground(ctrl);
   term.attach((stream, text) => {
     if (stream === 'stdout' && opts.stdout) send(STDOUT, text);
     else if (stream === 'stderr' && opts.stderr) send(STDERR, text);

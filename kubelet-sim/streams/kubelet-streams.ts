@@ -8,8 +8,9 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Simulator } from '../simulator.js';
-import { appAnswer } from './app-model.js';
-import { ContainerHosts, type ContainerTarget, type NetFactory } from './container-host.js';
+import type { ContainerLoad, TrafficSink } from '../../network/traffic-sink.js';
+import { createClusterNet } from './cluster-net.js';
+import { ContainerHosts, type ContainerTarget } from './container-host.js';
 import { createStreamUpgradeHandler, type StreamHost } from './exec-server.js';
 import { MainProcesses } from './main-process.js';
 
@@ -26,10 +27,26 @@ export interface KubeletStreams {
   stop(): void;
 }
 
-export function createKubeletStreams(o: { client: RestClient; clock: Clock; logger: Logger; simulator: () => Simulator | undefined; net?: NetFactory }): KubeletStreams {
+export function createKubeletStreams(o: {
+  client: RestClient;
+  clock: Clock;
+  logger: Logger;
+  simulator: () => Simulator | undefined;
+  sink?: TrafficSink;
+  load?: ContainerLoad;
+}): KubeletStreams {
   const logger = o.logger.child({ component: 'kubelet-streams' });
   const services: Informer<KubeObject> = createInformer(o.client, serviceResource, { clock: o.clock, logger: o.logger });
-  const hosts = new ContainerHosts(o.clock, () => services.store.list() as Service[], o.net);
+  const net = createClusterNet({
+    client: o.client,
+    clock: o.clock,
+    logger: o.logger,
+    pods: () => (o.simulator()?.podInformer.store.list() ?? []) as Pod[],
+    podInformer: () => o.simulator()?.podInformer,
+    sink: o.sink,
+    load: o.load,
+  });
+  const hosts = new ContainerHosts(o.clock, () => services.store.list() as Service[], net.netFor);
   const mains = new MainProcesses(logger);
 
   const target: StreamHost['target'] = (namespace, name, containerName) => {
@@ -61,7 +78,7 @@ export function createKubeletStreams(o: { client: RestClient; clock: Clock; logg
     portForward: {
       clock: o.clock,
       logger,
-      serve: async (t, port, req) => appAnswer(t.pod, port, req.path),
+      serve: async (t, port, req) => net.serve(t, port, req),
     },
   };
   const onUpgrade = createStreamUpgradeHandler(host);
@@ -69,10 +86,11 @@ export function createKubeletStreams(o: { client: RestClient; clock: Clock; logg
     onUpgrade,
     async start() {
       services.start();
-      await services.waitForSync();
+      await Promise.all([services.waitForSync(), net.start()]);
     },
     stop() {
       services.stop();
+      net.stop();
     },
   };
 }

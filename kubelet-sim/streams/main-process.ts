@@ -16,6 +16,7 @@ export interface MainProcess {
   /** Settles with the exit status. */
   readonly done: Promise<number>;
   readonly stdinOnce: boolean;
+  stop(): void;
 }
 
 export class MainProcesses {
@@ -35,11 +36,14 @@ export class MainProcesses {
     if (existing) return existing;
     const terminal = new Terminal(opts.tty);
     const ctrl = new AbortController();
-    const done = runProgram(opts.argv, opts.host, opts.env, terminal.io, ctrl.signal).catch((err: unknown) => {
+    // Ctrl-C reaches the process itself until a shell makes a command the foreground.
+    terminal.io.tty?.setForeground(ctrl);
+    // Started on the next tick, so that the attach asking for it is wired before the shell's first prompt.
+    const done = new Promise<void>((r) => setImmediate(r)).then(() => runProgram(opts.argv, opts.host, opts.env, terminal.io, ctrl.signal)).catch((err: unknown) => {
       this.logger.error({ err, key }, 'simulated main process failed');
       return 1;
     });
-    const proc: MainProcess = { terminal, argv: opts.argv, done, stdinOnce: opts.stdinOnce };
+    const proc: MainProcess = { terminal, argv: opts.argv, done, stdinOnce: opts.stdinOnce, stop: () => ctrl.abort() };
     this.procs.set(key, proc);
     void done.then((code) => {
       this.procs.delete(key);
@@ -53,7 +57,7 @@ export class MainProcesses {
     for (const [key, p] of this.procs) {
       if (!alive(key)) {
         this.procs.delete(key);
-        p.terminal.endInput();
+        p.stop();
       }
     }
   }

@@ -53,7 +53,9 @@ export function servePortForward(host: PortForwardHost, ws: WebSocket, proto: Pr
   ports.forEach((port, i) => {
     send(2 * i, portPrefix(port));
     send(2 * i + 1, portPrefix(port));
-    const socket = new MemorySocket((chunk) => send(2 * i, chunk));
+    const socket = new MemorySocket((chunk) => {
+      if (chunk.length > 0) send(2 * i, chunk);
+    });
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));

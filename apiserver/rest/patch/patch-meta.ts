@@ -141,6 +141,12 @@ const tables: Record<string, PatchMeta> = {
     under('status', conditionsByType),
   ),
   'apps/ReplicaSet': kindTable(under('spec.template', podTemplateSpec), under('status', conditionsByType)),
+  'apps/DaemonSet': kindTable(under('spec.template', podTemplateSpec), under('status', conditionsByType)),
+  'apps/StatefulSet': kindTable(under('spec.template', podTemplateSpec), under('status', conditionsByType)),
+  'apps/ControllerRevision': kindTable(),
+  // batch/v1
+  'batch/Job': kindTable(under('spec.template', podTemplateSpec), under('status', conditionsByType)),
+  'batch/CronJob': kindTable(under('spec.jobTemplate.spec.template', podTemplateSpec)),
   // autoscaling/v2 (v1 objects have none of these list fields, so the table fits both)
   'autoscaling/HorizontalPodAutoscaler': kindTable(under('spec', { metrics: replace }), under('status', conditionsByType)),
   // coordination.k8s.io/v1

@@ -21,7 +21,8 @@ async function request(ctx: AppletContext, method: string, url: string, body?: s
   if (!http) return undefined;
   const res = await http({ method, url: /^[a-z]+:\/\//i.test(url) ? url : `http://${url}`, body });
   // The request's simulated duration passes on the clock (Ctrl-C can cut it short).
-  if (res.latencyMs > 0) await ctx.sleep(res.latencyMs);
+  // At least 1 ms: a loop of failing requests must not spin.
+  await ctx.sleep(Math.max(1, res.latencyMs));
   return res;
 }
 

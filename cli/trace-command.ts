@@ -1,0 +1,148 @@
+import { parseArgs } from 'node:util';
+import { namespaceResource, type Namespace } from '../api/core/namespace.js';
+import { nodeResource, type Node } from '../api/core/node.js';
+import { podResource, type Pod } from '../api/core/pod.js';
+import { serviceResource, type Service } from '../api/core/service.js';
+import { endpointSliceResource, type EndpointSlice } from '../api/discovery/endpointslice.js';
+import { networkPolicyResource, type NetworkPolicy } from '../api/networking/network-policy.js';
+import { createRestClient, loadKubeconfig } from '../client/rest-client.js';
+import { memoryDnsView, resolveNameFor } from '../dns/index.js';
+import { createProxyRulesSource } from '../kube-proxy/node-rules.js';
+import { createStaticNetworkView } from '../network/cluster-view.js';
+import { createDataPath } from '../network/data-path.js';
+import type { RequestSource } from '../network/data-path-types.js';
+import { formatTrace } from '../network/trace-format.js';
+import { kubelingVersion } from './version.js';
+
+/**
+ * `kubeling trace --kubeconfig K --from pod/NS/NAME|host[:NODE] --to URL|IP:PORT`: reads the
+ * cluster once through the API and prints every hop a request would take (the same
+ * computation the simulated data path runs). Exit 0 when the trace ran (whatever its
+ * outcome), 1 when the cluster could not be read, 2 on a usage error.
+ */
+
+export interface TraceIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  cwd: string;
+}
+
+const USAGE = `Usage: kubeling trace --kubeconfig PATH --from pod/NAMESPACE/NAME|host[:NODE] --to URL|IP:PORT [flags]
+
+Prints every hop of a simulated request: DNS, the source node's kube-proxy rules (the
+rule that matched and its probability), DNAT, masquerade, flannel routing (VXLAN or
+host-gw), NetworkPolicy verdicts, conntrack, and the container that answers.
+
+Flags:
+  --kubeconfig PATH          the kubeconfig to connect with (required)
+  --from SOURCE              pod/NAMESPACE/NAME, host (outside the cluster) or host:NODE (on a node)
+  --to TARGET                http://name[:port]/path, name:port, IP:PORT
+  --method METHOD            HTTP method (default GET)
+  --flannel-backend MODE     vxlan or host-gw (default vxlan)
+  --cluster-cidr CIDR        the pod network (default 100.96.0.0/16)
+  -h, --help                 show this help
+`;
+
+export function parseSource(text: string): RequestSource | undefined {
+  if (text === 'host') return { host: true };
+  if (text.startsWith('host:') && text.length > 5) return { host: true, node: text.slice(5) };
+  const m = /^(?:pod|pods|po)\/([^/]+)\/([^/]+)$/.exec(text);
+  if (m) return { pod: { namespace: m[1]!, name: m[2]! } };
+  return undefined;
+}
+
+export async function runTrace(argv: readonly string[], io: TraceIo): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args: [...argv],
+      options: {
+        kubeconfig: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        method: { type: 'string' },
+        'flannel-backend': { type: 'string' },
+        'cluster-cidr': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (err) {
+    io.stderr.write(`kubeling: ${(err as Error).message.split('\n')[0]}\nRun 'kubeling trace --help' for usage.\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const usage = (message: string): number => {
+    io.stderr.write(`kubeling: ${message}\nRun 'kubeling trace --help' for usage.\n`);
+    return 2;
+  };
+  if (!values.kubeconfig) return usage('trace needs --kubeconfig PATH');
+  if (!values.from) return usage('trace needs --from pod/NAMESPACE/NAME, host or host:NODE');
+  if (!values.to) return usage('trace needs --to URL or IP:PORT');
+  const from = parseSource(values.from);
+  if (!from) return usage(`invalid --from "${values.from}": use pod/NAMESPACE/NAME, host or host:NODE`);
+  const backend = values['flannel-backend'] ?? 'vxlan';
+  if (backend !== 'vxlan' && backend !== 'host-gw') return usage(`invalid --flannel-backend "${backend}": must be vxlan or host-gw`);
+
+  let client;
+  try {
+    const path = values.kubeconfig.startsWith('/') ? values.kubeconfig : `${io.cwd}/${values.kubeconfig}`;
+    client = createRestClient({ ...loadKubeconfig(path), userAgent: `kubeling-trace/v${kubelingVersion()} kubernetes/kubeling` });
+  } catch (err) {
+    io.stderr.write(`kubeling: cannot read --kubeconfig: ${(err as Error).message}\n`);
+    return 1;
+  }
+  try {
+    const [pods, services, slices, nodes, policies, namespaces] = await Promise.all([
+      client.listAll<Pod>(podResource),
+      client.listAll<Service>(serviceResource),
+      client.listAll<EndpointSlice>(endpointSliceResource),
+      client.listAll<Node>(nodeResource),
+      client.listAll<NetworkPolicy>(networkPolicyResource),
+      client.listAll<Namespace>(namespaceResource),
+    ]);
+    if ('pod' in from && !pods.items.some((p) => p.metadata.namespace === from.pod.namespace && p.metadata.name === from.pod.name)) {
+      io.stderr.write(`Error from server (NotFound): pods "${from.pod.name}" not found\n`);
+      return 1;
+    }
+    if ('host' in from && from.node && !nodes.items.some((n) => n.metadata.name === from.node)) {
+      io.stderr.write(`Error from server (NotFound): nodes "${from.node}" not found\n`);
+      return 1;
+    }
+    const view = createStaticNetworkView({
+      pods: pods.items,
+      services: services.items,
+      endpointSlices: slices.items,
+      nodes: nodes.items,
+      networkPolicies: policies.items,
+      namespaces: namespaces.items,
+    });
+    const dnsView = memoryDnsView({
+      services: services.items as never,
+      endpointSlices: slices.items as never,
+      pods: pods.items as never,
+      namespaces: namespaces.items.map((n) => n.metadata.name ?? ''),
+    });
+    const kubeDNS = services.items.find((s) => s.metadata.namespace === 'kube-system' && s.metadata.name === 'kube-dns')?.spec?.clusterIP;
+    const clusterCIDR = values['cluster-cidr'] ?? '100.96.0.0/16';
+    const dataPath = createDataPath({
+      view,
+      proxy: createProxyRulesSource(view, { clusterCIDR }),
+      flannel: { backend, network: clusterCIDR },
+      // Only pods use the cluster DNS; the host's and nodes' resolvers do not know cluster names.
+      resolveName: (name, pod) => (pod ? resolveNameFor(dnsView, name, pod as never, kubeDNS ? { nameserver: kubeDNS } : {}) : undefined),
+    });
+    const req = { from, target: values.to, method: values.method ?? 'GET', trace: true };
+    io.stdout.write(formatTrace(req, dataPath.send(req)));
+    return 0;
+  } catch (err) {
+    io.stderr.write(`kubeling: ${(err as Error).message}\n`);
+    return 1;
+  } finally {
+    client.close();
+  }
+}

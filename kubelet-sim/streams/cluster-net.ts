@@ -1,0 +1,171 @@
+import type { Namespace } from '../../api/core/namespace.js';
+import { namespaceResource } from '../../api/core/namespace.js';
+import { nodeResource, type Node } from '../../api/core/node.js';
+import type { Pod } from '../../api/core/pod.js';
+import { serviceResource, type Service } from '../../api/core/service.js';
+import { endpointSliceResource, type EndpointSlice } from '../../api/discovery/endpointslice.js';
+import { networkPolicyResource, type NetworkPolicy } from '../../api/networking/network-policy.js';
+import type { KubeObject } from '../../api/types.js';
+import { createInformer, type Informer } from '../../client/informer.js';
+import type { RestClient } from '../../client/rest-client.js';
+import { busyboxNslookup } from '../../dns/format-nslookup.js';
+import { formatDig, rdataText } from '../../dns/format-dig.js';
+import { lookup } from '../../dns/lookup.js';
+import { resolvConfFor } from '../../dns/resolv-conf.js';
+import { resolveNameFor } from '../../dns/search.js';
+import { memoryDnsView, type DnsView } from '../../dns/view.js';
+import { iptablesSave } from '../../kube-proxy/iptables-save.js';
+import { createProxyRulesSource, type ProxyRulesSource } from '../../kube-proxy/node-rules.js';
+import { createStaticNetworkView, type ClusterNetworkView } from '../../network/cluster-view.js';
+import { createDataPath } from '../../network/data-path.js';
+import type { SimRequest } from '../../network/data-path-types.js';
+import { renderBridgeFdb, renderNodeIpAddr, renderNodeIpRoute } from '../../network/flannel.js';
+import type { ContainerLoad, TrafficSink } from '../../network/traffic-sink.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Logger } from '../../lib/logger.js';
+import type { HttpResult, NetHost } from '../shell/types.js';
+import type { ContainerTarget, NetFactory } from './container-host.js';
+import type { AppResponse } from './port-forward.js';
+
+/**
+ * The simulated network as the shells of this kubelet-sim see it: informer caches of the
+ * objects the data path, kube-proxy's rules and DNS read (Services, EndpointSlices,
+ * Nodes, Namespaces, NetworkPolicies; Pods come from the simulator's own informer), built
+ * into their views when something changed, and a NetHost per container: wget/curl go
+ * through network/'s data path (with this process's usage model as TrafficSink and
+ * ContainerLoad, so a wget loop turns into CPU in the target pods), nslookup/dig through
+ * dns/, and the node's iptables-save, ip route, bridge fdb on hostNetwork pods.
+ */
+
+export interface ClusterNet {
+  netFor: NetFactory;
+  /** What the container answers on its own port (port-forward dials localhost:PORT in the pod's namespace); undefined: nothing listens. */
+  serve(t: ContainerTarget, port: number, req: { method: string; path: string }): AppResponse | undefined;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+export function createClusterNet(o: {
+  client: RestClient;
+  clock: Clock;
+  logger: Logger;
+  pods: () => Iterable<Pod>;
+  podInformer?: () => Informer<KubeObject> | undefined;
+  sink?: TrafficSink;
+  load?: ContainerLoad;
+}): ClusterNet {
+  const opts = { clock: o.clock, logger: o.logger };
+  const informers = {
+    services: createInformer(o.client, serviceResource, opts),
+    slices: createInformer(o.client, endpointSliceResource, opts),
+    nodes: createInformer(o.client, nodeResource, opts),
+    namespaces: createInformer(o.client, namespaceResource, opts),
+    policies: createInformer(o.client, networkPolicyResource, opts),
+  };
+  let dirty = true;
+  const touch = () => void (dirty = true);
+  for (const inf of Object.values(informers)) inf.addEventHandler({ onAdd: touch, onUpdate: touch, onDelete: touch });
+  let hooked = false;
+
+  const view = createStaticNetworkView();
+  let dns: DnsView = memoryDnsView({});
+  let proxy: ProxyRulesSource = createProxyRulesSource(view);
+  /** Rebuilds the views when an object changed since the last request (pods: every time, they move fast). */
+  const refresh = (): ClusterNetworkView => {
+    const podInf = o.podInformer?.();
+    if (podInf && !hooked) {
+      hooked = true;
+      podInf.addEventHandler({ onAdd: touch, onUpdate: touch, onDelete: touch });
+    }
+    if (!dirty) return view;
+    dirty = false;
+    const pods = [...o.pods()];
+    const services = informers.services.store.list() as Service[];
+    const endpointSlices = informers.slices.store.list() as EndpointSlice[];
+    const namespaces = informers.namespaces.store.list() as Namespace[];
+    view.update({ pods, services, endpointSlices, nodes: informers.nodes.store.list() as Node[], namespaces, networkPolicies: informers.policies.store.list() as NetworkPolicy[] });
+    dns = memoryDnsView({ services, endpointSlices, pods, namespaces: namespaces.map((n) => n.metadata.name ?? '') });
+    proxy = createProxyRulesSource(view);
+    return view;
+  };
+
+  const send = (req: SimRequest) => {
+    refresh();
+    const path = createDataPath({ view, proxy, resolveName: (name, fromPod) => (fromPod ? resolveNameFor(dns, name, fromPod) : undefined), sink: o.sink, load: o.load, clock: o.clock });
+    return path.send(req);
+  };
+
+  const netFor: NetFactory = (t: ContainerTarget): NetHost => {
+    const from: SimRequest['from'] = t.pod.spec?.hostNetwork ? { host: true, node: t.node } : { pod: { namespace: t.pod.metadata.namespace ?? '', name: t.pod.metadata.name ?? '' } };
+    const node = () => (refresh(), view.node(t.node));
+    return {
+      async http(req): Promise<HttpResult> {
+        const res = send({ from, target: req.url, method: req.method, headers: req.headers });
+        const error = res.outcome === 'response' ? undefined : res.outcome === 'no-such-host' ? 'bad-address' : res.outcome;
+        const headers: Record<string, string> = { ...(res.headers ?? {}) };
+        if (res.resolvedIP) headers['x-kubeling-remote'] = res.resolvedIP;
+        // A request that never got an HTTP answer from a server that does not speak HTTP.
+        if (res.outcome === 'response' && res.status === undefined) return { error: 'refused', latencyMs: res.latencyMs };
+        return { status: res.status, body: res.body, headers, latencyMs: Math.min(res.latencyMs, 10_000), error };
+      },
+      nslookup(args) {
+        refresh();
+        const names = args.filter((a) => !a.startsWith('-'));
+        const type = args.find((a) => a.startsWith('-type='))?.slice(6) ?? args.find((a) => a.startsWith('-query='))?.slice(7);
+        if (names.length === 0) return { output: 'Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n', code: 1 };
+        const conf = resolvConfFor(t.pod);
+        const out = busyboxNslookup(dns, names[0]!, conf, { server: names[1], type: type?.toUpperCase() });
+        return { output: out.stdout, code: out.exitCode };
+      },
+      dig(args) {
+        refresh();
+        const server = args.find((a) => a.startsWith('@'))?.slice(1) ?? resolvConfFor(t.pod).nameservers[0] ?? '10.96.0.10';
+        const rest = args.filter((a) => !a.startsWith('@') && !a.startsWith('+'));
+        const qname = rest[0] ?? '.';
+        const qtype = (rest[1] ?? 'A').toUpperCase();
+        const short = args.includes('+short');
+        if (server !== '10.96.0.10') return { output: ';; communications error to ' + server + '#53: timed out\n', code: 9 };
+        const result = lookup(dns, qname.replace(/\.$/, ''), qtype as Parameters<typeof lookup>[2]);
+        if (short) return { output: result.answers.map((r) => `${rdataText(r)}\n`).join(''), code: 0 };
+        return { output: formatDig(qname, qtype, result, { server, nowMs: o.clock.now(), args: args.join(' ') }), code: 0 };
+      },
+      command(argv) {
+        if (!t.pod.spec?.hostNetwork) return undefined;
+        const n = node();
+        if (!n) return { output: '', code: 1 };
+        const nodes = view.nodes();
+        const [prog, obj] = argv;
+        if (prog === 'iptables-save') {
+          const state = proxy.forNode(t.node);
+          const table = argv.includes('-t') ? argv[argv.indexOf('-t') + 1] : undefined;
+          return state ? { output: iptablesSave(state.rules, o.clock.now(), table === 'nat' || table === 'filter' ? table : undefined), code: 0 } : { output: '', code: 1 };
+        }
+        if (prog === 'ip' && obj && 'route'.startsWith(obj.replace(/^-/, ''))) return { output: renderNodeIpRoute(n, nodes), code: 0 };
+        if (prog === 'ip' && obj && ('address'.startsWith(obj) || obj === 'a')) return { output: renderNodeIpAddr(n, [...view.pods()].filter((p) => p.spec?.nodeName === t.node)), code: 0 };
+        if (prog === 'bridge') return { output: renderBridgeFdb(n, nodes), code: 0 };
+        return undefined;
+      },
+    };
+  };
+
+  const serve: ClusterNet['serve'] = (t, port, req) => {
+    const ip = t.pod.spec?.hostNetwork ? t.hostIP : t.podIP;
+    if (!ip) return undefined;
+    const from: SimRequest['from'] = t.pod.spec?.hostNetwork ? { host: true, node: t.node } : { pod: { namespace: t.pod.metadata.namespace ?? '', name: t.pod.metadata.name ?? '' } };
+    const res = send({ from, target: `http://${ip}:${port}${req.path.startsWith('/') ? req.path : `/${req.path}`}`, method: req.method });
+    if (res.outcome !== 'response' || res.status === undefined) return undefined;
+    return { status: res.status, headers: { ...(res.headers ?? {}) }, body: res.body ?? '', latencyMs: Math.min(res.latencyMs, 10_000) };
+  };
+
+  return {
+    netFor,
+    serve,
+    async start() {
+      for (const inf of Object.values(informers)) inf.start();
+      await Promise.all(Object.values(informers).map((inf) => inf.waitForSync()));
+    },
+    stop() {
+      for (const inf of Object.values(informers)) inf.stop();
+    },
+  };
+}

@@ -1,0 +1,237 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import YAML from 'yaml';
+import { kubectlAvailable, kubectlBinary, kubectlEnv, type KubectlResult } from './harness.js';
+import { useClusterWithComponents, waitUntil } from './cluster-with-components.js';
+
+/**
+ * `kubectl exec`, `run -it`, attach and port-forward into simulated pods, with the real
+ * kubectl: the apiserver relays the upgraded connection to the kubelet-sim, whose
+ * simulated busybox shell answers. The tty cases run kubectl under `script` (util-linux)
+ * so it has a pseudo-terminal, and type into it as a user would.
+ */
+const cluster = useClusterWithComponents({ nodes: 2 });
+
+function ok(res: KubectlResult, what: string): string {
+  if (res.code !== 0) throw new Error(`kubectl ${what} exited ${res.code}\nstdout: ${res.stdout}\nstderr: ${res.stderr}`);
+  return res.stdout;
+}
+
+async function running(name: string): Promise<void> {
+  await waitUntil(async () => (await cluster().kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running', `pod ${name} Running`, 20_000);
+}
+
+/**
+ * Runs kubectl in a pseudo-terminal (`script -qfec`), sending each step's keys once the
+ * screen shows what the step waits for. Resolves with the transcript and exit code.
+ */
+function typeIntoTty(args: string[], steps: Array<{ after: RegExp; keys: string }>, timeoutMs = 30_000): Promise<{ code: number | null; screen: string }> {
+  const c = cluster();
+  const home = mkdtempSync(join(tmpdir(), 'kubeling-tty-'));
+  const cmd = [kubectlBinary(), `--kubeconfig=${c.kubeconfigPath}`, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return new Promise((resolve) => {
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...kubectlEnv(home, c.kubeconfigPath), TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let screen = '';
+    let step = 0;
+    let seen = 0;
+    const advance = () => {
+      while (step < steps.length) {
+        const m = steps[step]!.after.exec(screen.slice(seen));
+        if (!m) return;
+        seen += m.index + m[0].length;
+        child.stdin.write(steps[step]!.keys);
+        step++;
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      screen += s;
+      advance();
+    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (screen += s));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, screen });
+    });
+  });
+}
+
+const versions = ['1.32', '1.33'].filter((v) => kubectlAvailable(v));
+
+describe('kubectl exec into a simulated busybox', () => {
+  it('sets up a pod and a Service', async () => {
+    const c = cluster();
+    ok(await c.kubectl(['create', 'deployment', 'php-apache', '--image=registry.k8s.io/hpa-example', '--port=80']), 'create deployment');
+    ok(await c.kubectl(['expose', 'deployment', 'php-apache', '--port=80']), 'expose');
+    ok(await c.kubectl(['run', 'bb', '--image=busybox', '--restart=Never', '--', 'sleep', '3600']), 'run bb');
+    await running('bb');
+  });
+
+  it.each(versions)('kubectl %s exec POD -- echo hi', async (version) => {
+    const res = await cluster().kubectl(['exec', 'bb', '--', 'echo', 'hi'], { version });
+    expect(res).toMatchObject({ code: 0, stdout: 'hi\n' });
+  });
+
+  it.each(versions)('kubectl %s exec POD -- sh -c "exit 3" exits 3', async (version) => {
+    const res = await cluster().kubectl(['exec', 'bb', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'], { version });
+    expect(res.code).toBe(3);
+    expect(res.stdout).toBe('out\n');
+    expect(res.stderr).toContain('err\n');
+    expect(res.stderr).toContain('command terminated with exit code 3');
+  });
+
+  it('unknown commands: sh says not found (127); exec of a missing program fails as the runtime does', async () => {
+    const res = await cluster().kubectl(['exec', 'bb', '--', 'sh', '-c', 'xyz']);
+    expect(res.code).toBe(127);
+    expect(res.stderr).toContain('sh: xyz: not found');
+    const missing = await cluster().kubectl(['exec', 'bb', '--', 'xyz']);
+    expect(missing.code).toBe(127);
+    expect(missing.stderr).toContain('executable file not found in $PATH');
+  });
+
+  it('exec -i POD -- sh runs a script from stdin, loops and all', async () => {
+    const script = 'echo start\nfor i in 1 2 3; do\n  echo n=$i\ndone\nX=$((6*7)); echo $X\nexit 5\necho never\n';
+    const res = await cluster().kubectl(['exec', '-i', 'bb', '--', 'sh'], { stdin: script });
+    expect(res.stdout).toBe('start\nn=1\nn=2\nn=3\n42\n');
+    expect(res.code).toBe(5);
+  });
+
+  it('env shows the Service variables kubelet sets', async () => {
+    const out = ok(await cluster().kubectl(['exec', 'bb', '--', 'env']), 'exec env');
+    expect(out).toContain('KUBERNETES_SERVICE_HOST=10.96.0.1\n');
+    expect(out).toContain('KUBERNETES_SERVICE_PORT=443\n');
+    expect(out).toMatch(/^PHP_APACHE_SERVICE_HOST=10\.\d+\.\d+\.\d+$/m);
+    expect(out).toContain('PHP_APACHE_SERVICE_PORT=80\n');
+    expect(out).toMatch(/^PHP_APACHE_PORT_80_TCP=tcp:\/\/10\.\d+\.\d+\.\d+:80$/m);
+    expect(out).toContain('HOSTNAME=bb\n');
+  });
+
+  it('cat /etc/resolv.conf, /etc/hosts and hostname', async () => {
+    const c = cluster();
+    expect(ok(await c.kubectl(['exec', 'bb', '--', 'cat', '/etc/resolv.conf']), 'cat')).toBe('search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n');
+    const ip = (await c.kubectl(['get', 'pod', 'bb', '-o', 'jsonpath={.status.podIP}'])).stdout;
+    expect(ok(await c.kubectl(['exec', 'bb', '--', 'cat', '/etc/hosts']), 'cat hosts')).toContain(`${ip}\tbb\n`);
+    expect(ok(await c.kubectl(['exec', 'bb', '--', 'hostname']), 'hostname')).toBe('bb\n');
+  });
+
+  it('wget reaches the Service through the simulated network, nslookup answers from cluster DNS', async () => {
+    const c = cluster();
+    await waitUntil(async () => (await c.kubectl(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=php-apache', '-o', 'jsonpath={.items[0].endpoints[0].addresses[0]}'])).stdout !== '', 'php-apache endpoints', 20_000);
+    const res = await c.kubectl(['exec', 'bb', '--', 'wget', '-q', '-O-', 'http://php-apache.default.svc.cluster.local']);
+    expect(res).toMatchObject({ code: 0, stdout: 'OK!' });
+    const bad = await c.kubectl(['exec', 'bb', '--', 'wget', '-q', '-O-', 'http://nosuch']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("wget: bad address 'nosuch'");
+    const ns = await c.kubectl(['exec', 'bb', '--', 'nslookup', 'php-apache']);
+    expect(ns.stdout).toMatch(/Name:\tphp-apache\.default\.svc\.cluster\.local\nAddress: 10\.\d+\.\d+\.\d+\n/);
+  });
+
+  it('errors: no such container, no command', async () => {
+    const c = cluster();
+    const res = await c.kubectl(['exec', 'bb', '-c', 'nope', '--', 'echo']);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toContain('container nope is not valid for pod bb');
+    const none = await c.kubectl(['exec', 'nosuchpod', '--', 'echo']);
+    expect(none.stderr).toContain('pods "nosuchpod" not found');
+  });
+
+  it('kubectl 1.27 and 1.29 (SPDY) get a Status that names the reason', async () => {
+    for (const version of ['1.27', '1.29'].filter((v) => kubectlAvailable(v))) {
+      const res = await cluster().kubectl(['exec', 'bb', '--', 'echo', 'hi'], { version });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('Kubeling does not speak SPDY/3.1 streams');
+    }
+  });
+
+  it('exec -it POD -- sh: prompt, typed commands, Ctrl-C stops a loop, exit code', async () => {
+    const { code, screen } = await typeIntoTty(
+      ['exec', '-it', 'bb', '--', 'sh'],
+      [
+        { after: /\/ # /, keys: 'echo tty-$((1+1))\r' },
+        { after: /tty-2\r\n\/ # /, keys: 'while true; do echo tick; sleep 1; done\r' },
+        { after: /tick\r\n/, keys: '\x03' },
+        { after: /\/ # /, keys: 'exit 4\r' },
+      ],
+    );
+    expect(screen).toContain('tty-2\r\n');
+    expect(screen).toContain('^C');
+    expect(code).toBe(4);
+  });
+});
+
+describe('kubectl run -it', () => {
+  it('run -i (piped stdin) attaches to the shell; its exit ends the container', async () => {
+    const c = cluster();
+    const res = await c.kubectl(['run', '-i', 'piped', '--image=busybox', '--restart=Never', '--', 'sh'], { stdin: 'echo from-pipe\nexit 0\n', timeoutMs: 40_000 });
+    expect(res.stdout).toContain('from-pipe');
+    await waitUntil(async () => (await c.kubectl(['get', 'pod', 'piped', '-o', 'jsonpath={.status.phase}'])).stdout === 'Succeeded', 'piped Succeeded', 20_000);
+  });
+
+  it('run -i --tty load-generator: the HPA walkthrough wget loop, stopped with Ctrl-C', async () => {
+    const c = cluster();
+    const { screen } = await typeIntoTty(
+      ['run', '-i', '--tty', 'load-generator', '--rm', '--image=busybox:1.28', '--restart=Never', '--', '/bin/sh', '-c', 'while sleep 0.01; do wget -q -O- http://php-apache; done'],
+      [{ after: /OK!OK!OK!/, keys: '\x03' }],
+      40_000,
+    );
+    expect(screen).toContain('OK!OK!OK!');
+    // --rm: kubectl deletes the pod once the session ends.
+    await waitUntil(async () => (await c.kubectl(['get', 'pod', 'load-generator', '--ignore-not-found', '-o', 'name'])).stdout === '', 'load-generator deleted', 20_000);
+  });
+
+  it('run -i --tty with an interactive shell, typing the loop', async () => {
+    const { screen } = await typeIntoTty(
+      ['run', '-i', '--tty', 'lg2', '--image=busybox', '--restart=Never', '--', '/bin/sh'],
+      [
+        { after: /\/ # /, keys: 'while true; do wget -q -O- http://php-apache.default.svc.cluster.local; done\r' },
+        { after: /OK!OK!/, keys: '\x03' },
+        { after: /\/ # /, keys: 'exit 0\r' },
+      ],
+      40_000,
+    );
+    if (!screen.includes("OK!OK!")) console.log(JSON.stringify(screen.slice(0, 400)));
+    expect(screen).toContain('OK!OK!');
+    await waitUntil(async () => (await cluster().kubectl(['get', 'pod', 'lg2', '-o', 'jsonpath={.status.phase}'])).stdout === 'Succeeded', 'lg2 Succeeded', 20_000);
+  });
+});
+
+describe('port-forward over WebSocket (client libraries)', () => {
+  it('v4.channel.k8s.io carries an HTTP request to the container and its answer back', async () => {
+    const c = cluster();
+    const pod = (await c.kubectl(['get', 'pod', '-l', 'app=php-apache', '-o', 'jsonpath={.items[0].metadata.name}'])).stdout;
+    const kc = YAML.parse(readFileSync(c.kubeconfigPath, 'utf8')) as { clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>; users: Array<{ user: { token: string } }> };
+    const server = kc.clusters[0]!.cluster.server.replace('https://', 'wss://');
+    const ws = new WebSocket(`${server}/api/v1/namespaces/default/pods/${pod}/portforward?ports=80`, ['v4.channel.k8s.io'], {
+      ca: Buffer.from(kc.clusters[0]!.cluster['certificate-authority-data'], 'base64'),
+      headers: { Authorization: `Bearer ${kc.users[0]!.user.token}` },
+    });
+    const frames: Array<{ channel: number; data: string }> = [];
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n')])));
+      ws.on('message', (d: Buffer) => {
+        frames.push({ channel: d[0]!, data: d.subarray(1).toString('latin1') });
+        if (frames.some((f) => f.data.includes('OK!'))) resolve();
+      });
+      ws.on('error', reject);
+      setTimeout(() => reject(new Error(`no answer: ${JSON.stringify(frames)}`)), 10_000);
+    });
+    ws.close();
+    // The first frame on the data and error channels is the port, little-endian.
+    expect(frames.slice(0, 2)).toEqual([
+      { channel: 0, data: '\x50\x00' },
+      { channel: 1, data: '\x50\x00' },
+    ]);
+    expect(frames.slice(2).map((f) => f.data).join('')).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nOK!$/);
+  });
+
+  it('kubectl port-forward (SPDY-tunnelled) gets a Status that names the reason', async () => {
+    const c = cluster();
+    const res = await c.kubectl(['port-forward', 'deploy/php-apache', '0:80'], { timeoutMs: 15_000 });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('Kubeling does not speak SPDY/3.1 streams');
+  });
+});
