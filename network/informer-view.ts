@@ -45,7 +45,7 @@ export function createInformerNetworkView(client: RestClient, options: { clock?:
   const services = createInformer<Service>(client, serviceResource, opts);
   const slices = createInformer<EndpointSlice>(client, endpointSliceResource, opts);
   const nodes = createInformer<Node>(client, nodeResource, opts);
-  const policies = createInformer<NetworkPolicy>(client, networkPolicyResource, { ...opts, indexers: { [NAMESPACE_INDEX]: (o) => [o.metadata.namespace ?? ''] } });
+  const policies = createInformer<NetworkPolicy>(client, networkPolicyResource, opts);
   const namespaces = createInformer<Namespace>(client, namespaceResource, opts);
   const all: Informer<KubeObject>[] = [pods, services, slices, nodes, policies, namespaces] as unknown as Informer<KubeObject>[];
   let revision = 0;
