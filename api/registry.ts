@@ -10,6 +10,10 @@ import { rbacResources } from './rbac/index.js';
 import { networkingResources } from './networking/index.js';
 import { apiregistrationResources } from './apiregistration/index.js';
 import { storageResources } from './storage/index.js';
+import { schedulingResources } from './scheduling/index.js';
+import { nodeResources } from './node/index.js';
+import { authnResources } from './authn/index.js';
+import { authzResources } from './authz/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -24,6 +28,10 @@ export const resources: readonly ResourceType[] = [
   ...networkingResources,
   ...apiregistrationResources,
   ...storageResources,
+  ...schedulingResources,
+  ...nodeResources,
+  ...authnResources,
+  ...authzResources,
 ];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {

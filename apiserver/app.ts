@@ -19,6 +19,11 @@ import { registerGraphql } from './graphql/index.js';
 import { PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
 import { Aggregator } from './aggregator/aggregator.js';
 import { serveNodeProxy } from './rest/node-proxy.js';
+import { createApiserverMetrics } from './metrics/apiserver-metrics.js';
+import { registerMetrics } from './metrics/register.js';
+import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
+import { registerAuthorization } from './auth/authorize-hook.js';
+import { serveReview } from './auth/review-handler.js';
 
 export interface AppOptions {
   store: Store;
@@ -73,7 +78,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
-  const registries = new Registries(options.store, clock);
+  // Every storage call is timed for /metrics (etcd_request_duration_seconds).
+  const metrics = createApiserverMetrics();
+  const registries = new Registries(metrics.instrumentStore(options.store), clock);
+  const authorizer = createRbacAuthorizer(registries);
   const ctx: RestContext = { registries, clock, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
   // API aggregation (apiregistration.k8s.io): proxies remote APIServices' group-versions.
   const aggregator = new Aggregator({ registries, clock, logger, ...(options.aggregatorCheckIntervalMs ? { checkIntervalMs: options.aggregatorCheckIntervalMs } : {}) });
@@ -167,6 +175,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
       return discovery(req, reply);
     }
+    if (await serveReview({ authorizer, clock }, req, reply, info, req.user ?? ADMIN)) return;
     await handleResource(ctx, req, reply, info);
   };
 
@@ -176,6 +185,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   registerOpenApiRoutes(app);
+  registerMetrics(app, metrics, options.store);
+  registerAuthorization(app, authorizer);
   await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator });
 
   app.addHook('onReady', async () => {

@@ -99,9 +99,11 @@ function clientStarter<O>(name: string, run: (client: HttpRestClient, ctx: UpCon
 export function controllerManagerStarter<O>(settings: (options: O) => ControllerManagerSettings): ComponentStarter<O> {
   return clientStarter('controller-manager', (client, ctx) => {
     const s = settings(ctx.options);
+    const caCert = connectionOf(ctx).caCert;
     return startControllerManager({
       client,
       logger: ctx.logger,
+      ...(caCert ? { rootCaPem: caCert } : {}),
       leaderElect: s.leaderElect,
       ...(s.controllers ? { controllers: s.controllers } : {}),
       ...(s.clusterCidr !== undefined ? { clusterCidr: s.clusterCidr } : {}),

@@ -248,7 +248,8 @@ describe('run', () => {
     await f.printed('export KUBECONFIG=');
     const inProcess = { server: 'https://127.0.0.1:6443', caCert: 'CA', token: 'token' };
     expect(componentOpts).toEqual({
-      'controller-manager': { leaderElect: false, clusterCidr: '100.96.0.0/16', nodeCidrMaskSize: 24, connection: expect.objectContaining(inProcess) },
+      // The cluster CA of the connection is the root-ca publisher's --root-ca-file.
+      'controller-manager': { leaderElect: false, clusterCidr: '100.96.0.0/16', nodeCidrMaskSize: 24, rootCaPem: 'CA', connection: expect.objectContaining(inProcess) },
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
       'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
       'metrics-server': { connection: expect.objectContaining(inProcess) },
@@ -299,6 +300,7 @@ describe('run', () => {
       name: 'controller-manager',
       opts: {
         leaderElect: false,
+        rootCaPem: 'CA-PEM',
         controllers: ['*', '-node-lifecycle-controller'],
         clusterCidr: '10.244.0.0/16',
         nodeCidrMaskSize: 26,

@@ -7,6 +7,7 @@ import type { RestClient } from '../client/rest-client.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import { rootLogger, type Logger } from '../lib/logger.js';
 import { controllerRegistry } from './registry.js';
+import { rootCaPublisherWith } from './serviceaccount/root-ca-publisher.js';
 import {
   defaultControllerManagerConfig,
   type ControllerDescriptor,
@@ -48,6 +49,11 @@ export interface ControllerManagerOptions extends Partial<ControllerManagerConfi
   resyncMs?: number;
   /** The controllers to choose from; default controllers/registry.ts (tests pass their own). */
   registry?: readonly ControllerDescriptor[];
+  /**
+   * kube's --root-ca-file: the cluster CA (PEM) the root-ca-certificate-publisher writes
+   * into ConfigMap kube-root-ca.crt of every namespace. Absent: that controller is not run.
+   */
+  rootCaPem?: string;
 }
 
 export interface ControllerManager {
@@ -82,7 +88,8 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     if (opts[k] !== undefined) (config as unknown as Record<string, unknown>)[k] = opts[k];
   }
   if (opts.serviceCidr) config.serviceCidr = opts.serviceCidr;
-  const descriptors = enabledControllers(opts.registry ?? controllerRegistry, opts.controllers);
+  const registry = opts.registry ?? (opts.rootCaPem ? [...controllerRegistry, rootCaPublisherWith({ caPem: opts.rootCaPem })] : controllerRegistry);
+  const descriptors = enabledControllers(registry, opts.controllers);
   const identity = opts.identity ?? `${hostname()}_${randomUUID()}`;
   const { client } = opts;
 

@@ -113,7 +113,8 @@ describe('v3 documents', () => {
   it('offer fieldValidation, dryRun and strategic merge patch on every PATCH operation', () => {
     for (const [p, doc] of v3Docs()) {
       const patches = operations(doc).filter((o) => o.method === 'patch');
-      expect(patches.length, p).toBeGreaterThan(0);
+      // Groups of create-only kinds (authorization.k8s.io, authentication.k8s.io) have no PATCH, as in kube.
+      if (!/authori[sz]ation\.k8s\.io|authentication\.k8s\.io/.test(p)) expect(patches.length, p).toBeGreaterThan(0);
       for (const { path, op } of patches) {
         expect(paramNames(op), path).toEqual(expect.arrayContaining(['dryRun', 'fieldManager', 'fieldValidation', 'force']));
         expect(Object.keys((op['requestBody'] as { content: JsonObject }).content), path).toContain('application/strategic-merge-patch+json');
@@ -123,7 +124,7 @@ describe('v3 documents', () => {
   });
 
   it('find every kind through the GET of its cluster-wide path (what kubectl explain reads)', () => {
-    for (const r of resources) {
+    for (const r of resources.filter((k) => k.verbs.includes('list'))) {
       const doc = generateOpenApiV3(r.group, r.version);
       const prefix = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
       const get = pathsOf(doc)[`${prefix}/${r.plural}`]?.['get'] as JsonObject | undefined;

@@ -124,12 +124,6 @@ export function addDefaultTolerations(spec: PodSpec): void {
   if (add.length > 0) spec.tolerations = [...list, ...add];
 }
 
-/** Built-in priority classes; any other class name resolves to 0 here (no PriorityClass API). */
-export const systemPriorityClasses: Record<string, number> = {
-  'system-node-critical': 2000001000,
-  'system-cluster-critical': 2000000000,
-};
-
 /** Requests default to limits for each resource with a limit and no request (SetDefaults_Pod). */
 function defaultRequestsFromLimits(c: Container): void {
   const limits = c.resources?.limits;
@@ -141,7 +135,8 @@ function defaultRequestsFromLimits(c: Container): void {
 /**
  * Everything a new Pod gets beyond its spec's defaults: SetDefaults_Pod (requests from
  * limits, enableServiceLinks) and the admission chain (serviceAccountName `default`,
- * default NoExecute tolerations, priority and preemptionPolicy).
+ * default NoExecute tolerations). priority and preemptionPolicy come from the Priority
+ * admission plugin (apiserver/admission/priority.ts), which reads PriorityClasses.
  */
 export function defaultPodOnlySpec(spec: PodSpec): void {
   for (const c of spec.containers ?? []) defaultRequestsFromLimits(c);
@@ -150,6 +145,4 @@ export function defaultPodOnlySpec(spec: PodSpec): void {
   if (!spec.serviceAccountName) spec.serviceAccountName = spec.serviceAccount || 'default';
   spec.serviceAccount = spec.serviceAccountName;
   addDefaultTolerations(spec);
-  if (spec.priority === undefined) spec.priority = systemPriorityClasses[spec.priorityClassName ?? ''] ?? 0;
-  if (!spec.preemptionPolicy) spec.preemptionPolicy = 'PreemptLowerPriority';
 }

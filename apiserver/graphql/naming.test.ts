@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ResourceType } from '../../api/types.js';
 import { resources } from '../../api/registry.js';
+import { graphqlResources } from './schema.js';
 import { camelPlural, groupPrefix, isGraphqlName, kindNames, singularize } from './naming.js';
 
 describe('camelPlural', () => {
@@ -60,7 +61,7 @@ function kind(group: string, kindName: string, plural: string): ResourceType {
 
 describe('kindNames', () => {
   it('names every served kind without collisions', () => {
-    const names = kindNames(resources);
+    const names = kindNames(graphqlResources);
     const all = [...names.values()].flatMap((n) => Object.values(n));
     expect(new Set(all).size).toBe(all.length);
     const pod = names.get(resources.find((r) => r.kind === 'Pod')!)!;

@@ -4,7 +4,7 @@ import { GraphQLList, GraphQLObjectType, GraphQLSchema, printSchema, printType, 
 import { resources } from '../../api/registry.js';
 import { objectMetaSchema } from '../../api/meta.js';
 import { ObjectTypeBuilder } from './object-types.js';
-import { buildGraphqlSchema, graphqlSchema } from './schema.js';
+import { buildGraphqlSchema, graphqlResources, graphqlSchema } from './schema.js';
 
 /** The SDL of the types a builder made, without the shared meta/v1 ones. */
 function sdl(builder: ObjectTypeBuilder): string {
@@ -97,7 +97,7 @@ describe('the generated schema', () => {
 
   it('is built once and is the same on every build', () => {
     expect(graphqlSchema()).toBe(schema);
-    expect(printSchema(buildGraphqlSchema(resources))).toBe(printSchema(schema));
+    expect(printSchema(buildGraphqlSchema(graphqlResources))).toBe(printSchema(schema));
   });
 
   it.each([
@@ -141,7 +141,7 @@ describe('the generated schema', () => {
 
   it('is a valid schema with one list type per kind', () => {
     expect(schema).toBeInstanceOf(GraphQLSchema);
-    for (const rt of resources) {
+    for (const rt of graphqlResources) {
       const list = schema.getType(`${rt.kind}List`) as GraphQLObjectType;
       expect(list.getFields().items.type.toString()).toBe(`[${rt.kind}!]!`);
     }

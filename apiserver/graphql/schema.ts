@@ -261,8 +261,14 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
 
 let cached: GraphQLSchema | undefined;
 
+/**
+ * The kinds GraphQL serves: every stored kind. The create-only reviews (access reviews,
+ * SelfSubjectReview) are answers computed per request, not objects: REST only.
+ */
+export const graphqlResources = resources.filter((r) => r.verbs.includes('get'));
+
 /** The schema for every served kind, built once per process. */
 export function graphqlSchema(): GraphQLSchema {
-  cached ??= buildGraphqlSchema(resources);
+  cached ??= buildGraphqlSchema(graphqlResources);
   return cached;
 }

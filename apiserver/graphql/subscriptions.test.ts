@@ -135,6 +135,25 @@ describe('watch subscriptions over WebSocket', () => {
     socket.close();
   });
 
+  it('carries relation fields: each pod event resolves its node as it is now', async () => {
+    await restCreate(app, '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: { zone: 'a' } } });
+    const socket = await connect();
+    const query = 'subscription { watchPods(namespace: "default") { type object { metadata { name } node { metadata { name labels } } } } }';
+    socket.send({ id: '1', type: 'subscribe', payload: { query } });
+    await restCreate(app, '/api/v1/namespaces/default/pods', pod('unbound'));
+    const first = await socket.next((m) => m.id === '1');
+    expect(first.payload.data.watchPods).toEqual({ type: 'ADDED', object: { metadata: { name: 'unbound' }, node: null } });
+    const bound = await restCreate(app, '/api/v1/namespaces/default/pods', {
+      ...pod('bound'),
+      spec: { nodeName: 'n1', containers: [{ name: 'main', image: 'nginx:1.27' }] },
+    });
+    expect(bound.spec.nodeName).toBe('n1');
+    const second = await socket.next((m) => m.id === '1');
+    expect(second.payload.data.watchPods).toEqual({ type: 'ADDED', object: { metadata: { name: 'bound' }, node: { metadata: { name: 'n1', labels: { zone: 'a' } } } } });
+    socket.send({ id: '1', type: 'complete' });
+    socket.close();
+  });
+
   it('starts with the current objects as ADDED, and cleans up when the socket closes', async () => {
     await restCreate(app, '/api/v1/namespaces/default/pods', pod('existing'));
     const socket = await connect();

@@ -7,6 +7,7 @@ import { appsMessages } from './messages/apps.js';
 import { autoscalingMessages } from './messages/autoscaling.js';
 import { batchMessages } from './messages/batch.js';
 import { otherGroupMessages } from './messages/other-groups.js';
+import { authzMessages } from './messages/authz.js';
 
 /** Every message descriptor, compiled (and cross-checked) once at load. */
 export const messageRegistry: MessageRegistry = compileMessages(
@@ -18,6 +19,7 @@ export const messageRegistry: MessageRegistry = compileMessages(
   autoscalingMessages,
   batchMessages,
   otherGroupMessages,
+  authzMessages,
 );
 
 /**
@@ -53,6 +55,14 @@ const ROOTS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': 'ClusterRoleBinding',
   'networking.k8s.io/v1 NetworkPolicy': 'NetworkPolicy',
   'apiregistration.k8s.io/v1 APIService': 'APIService',
+  'authorization.k8s.io/v1 SelfSubjectAccessReview': 'SelfSubjectAccessReview',
+  'authorization.k8s.io/v1 SelfSubjectRulesReview': 'SelfSubjectRulesReview',
+  'authorization.k8s.io/v1 SubjectAccessReview': 'SubjectAccessReview',
+  'authorization.k8s.io/v1 LocalSubjectAccessReview': 'LocalSubjectAccessReview',
+  'authentication.k8s.io/v1 SelfSubjectReview': 'SelfSubjectReview',
+  'authentication.k8s.io/v1beta1 SelfSubjectReview': 'SelfSubjectReview',
+  'scheduling.k8s.io/v1 PriorityClass': 'PriorityClass',
+  'node.k8s.io/v1 RuntimeClass': 'RuntimeClass',
 };
 
 /** The root message for a kind, or undefined when we cannot decode it. */

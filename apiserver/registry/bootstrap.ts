@@ -2,6 +2,8 @@ import type { Registries } from './registries.js';
 import { ApiError } from '../rest/errors.js';
 import { KUBERNETES_SERVICE_IP } from './hooks/services.js';
 import type { KubeObject } from '../../api/types.js';
+import { priorityClassResource, SYSTEM_PRIORITY_CLASSES } from '../../api/scheduling/index.js';
+import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from '../auth/rbac/bootstrap-policy.js';
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
@@ -12,6 +14,15 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube
 export async function bootstrap(reg: Registries, servingPort: number): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
     await ensure(() => reg.namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+  }
+  // kube-apiserver's rbac/bootstrap-roles: missing default roles and bindings are created.
+  const clusterRoles = reg.forKind('rbac.authorization.k8s.io', 'ClusterRole');
+  for (const role of BOOTSTRAP_CLUSTER_ROLES) await ensure(() => clusterRoles.create(undefined, structuredClone(role)));
+  const clusterRoleBindings = reg.forKind('rbac.authorization.k8s.io', 'ClusterRoleBinding');
+  for (const binding of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) await ensure(() => clusterRoleBindings.create(undefined, structuredClone(binding)));
+  // kube-apiserver's scheduling bootstrap: the two system PriorityClasses.
+  for (const pc of SYSTEM_PRIORITY_CLASSES) {
+    await ensure(() => reg.for(priorityClassResource).create(undefined, structuredClone(pc)));
   }
   const svc: KubeObject = {
     apiVersion: 'v1',

@@ -140,6 +140,11 @@ export class Registry {
     return this.ctx.store;
   }
 
+  /** Another kind's registry, for admission that reads other objects (e.g. PriorityClasses). */
+  registryFor(rt: ResourceType): Registry {
+    return this.ctx.registryFor(rt);
+  }
+
   private get hooks(): KindHooks {
     return this.ctx.hooksFor(this.rt);
   }

@@ -60,7 +60,7 @@ export async function startComponents(api: ApiserverAccess, opts: E2eComponentsO
     if (opts.controllerManager) {
       const { startControllerManager } = await import('../../controllers/manager.js');
       const extra = opts.controllerManager === true ? {} : opts.controllerManager;
-      const cm = await startControllerManager({ leaderElect: false, ...extra, client: newClient('kube-controller-manager') });
+      const cm = await startControllerManager({ leaderElect: false, rootCaPem: api.caCert, ...extra, client: newClient('kube-controller-manager') });
       out.controllerManager = cm;
       stops.push(() => cm.stop());
     }

@@ -1,5 +1,8 @@
 import type { KubeObject } from '../../../api/types.js';
-import type { KindHooks } from '../generic-registry.js';
+import type { KindHooks, Registry } from '../generic-registry.js';
+import { priorityClassResource, type PriorityClass } from '../../../api/scheduling/index.js';
+import { admitPodPriority, type PodPriorityFields } from '../../admission/priority.js';
+import { forbidden } from '../../rest/errors.js';
 
 interface PodLike {
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number };
@@ -12,6 +15,15 @@ interface PodLike {
  * An unscheduled or finished pod goes at once, as in Kubernetes.
  */
 export const podHooks: KindHooks = {
+  /** Admission on create: kube's Priority plugin. */
+  async beforeCreate(obj: KubeObject, reg: Registry): Promise<void> {
+    const spec = ((obj as { spec?: PodPriorityFields }).spec ??= {});
+    const { items } = await reg.registryFor(priorityClassResource).list(undefined);
+    const decision = admitPodPriority(spec, items as PriorityClass[]);
+    const name = obj.metadata.name ?? '';
+    if (!decision.ok) throw forbidden(`pods "${name}" is forbidden: ${decision.reason}`, { name, kind: 'pods' });
+    Object.assign(spec, decision.fields);
+  },
   gracePeriod(obj: KubeObject, requested: number | undefined): number {
     const pod = obj as PodLike;
     if (!pod.spec?.nodeName) return 0;

@@ -1,0 +1,158 @@
+import type { PolicyRule } from '../../../api/rbac/index.js';
+import type { KubeObject } from '../../../api/types.js';
+
+/**
+ * kube-apiserver's bootstrap RBAC policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy),
+ * the part Kubeling's API serves: the user-facing roles (cluster-admin, admin, edit, view,
+ * the latter three aggregated from system:aggregate-to-*), the discovery and self-review
+ * roles every authenticated user has, and the component roles. Created at start when
+ * missing (the rbac/bootstrap-roles post-start hook); edits are kept, as kube keeps them
+ * unless autoupdate is on.
+ */
+
+const RBAC = 'rbac.authorization.k8s.io';
+const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
+const AUTOUPDATE = { 'rbac.authorization.kubernetes.io/autoupdate': 'true' };
+
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
+const rule = (verbs: string[], apiGroups: string[], resources: string[], resourceNames?: string[]): PolicyRule => ({
+  verbs,
+  apiGroups,
+  resources,
+  ...(resourceNames ? { resourceNames } : {}),
+});
+const urls = (verbs: string[], nonResourceURLs: string[]): PolicyRule => ({ verbs, nonResourceURLs });
+
+function clusterRole(name: string, rules: PolicyRule[], extra: { labels?: Record<string, string>; aggregateTo?: string } = {}): KubeObject {
+  const labels = { ...BOOTSTRAP_LABELS, ...(extra.labels ?? {}) };
+  const obj: KubeObject & Record<string, unknown> = { apiVersion: `${RBAC}/v1`, kind: 'ClusterRole', metadata: { name, labels, annotations: { ...AUTOUPDATE } }, rules };
+  if (extra.aggregateTo) {
+    obj.aggregationRule = { clusterRoleSelectors: [{ matchLabels: { [`${RBAC}/aggregate-to-${extra.aggregateTo}`]: 'true' } }] };
+    obj.rules = [];
+  }
+  return obj;
+}
+
+function clusterRoleBinding(name: string, role: string, subjects: Array<{ kind: 'User' | 'Group'; name: string }>): KubeObject {
+  return {
+    apiVersion: `${RBAC}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: { name, labels: { ...BOOTSTRAP_LABELS }, annotations: { ...AUTOUPDATE } },
+    roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role },
+    subjects: subjects.map((s) => ({ apiGroup: RBAC, ...s })),
+  } as KubeObject;
+}
+
+const aggregateLabel = (to: string) => ({ [`${RBAC}/aggregate-to-${to}`]: 'true' });
+
+/** Namespaced workload and config kinds a namespace user reads and writes. */
+const CORE_NAMESPACED = ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'replicationcontrollers', 'replicationcontrollers/scale', 'persistentvolumeclaims', 'configmaps', 'endpoints', 'secrets', 'serviceaccounts', 'services', 'services/proxy'];
+const APPS = ['deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale', 'daemonsets', 'controllerrevisions'];
+
+export const BOOTSTRAP_CLUSTER_ROLES: KubeObject[] = [
+  clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
+  clusterRole('admin', [], { aggregateTo: 'admin' }),
+  clusterRole('edit', [], { aggregateTo: 'edit', labels: aggregateLabel('admin') }),
+  clusterRole('view', [], { aggregateTo: 'view', labels: aggregateLabel('edit') }),
+  clusterRole(
+    'system:aggregate-to-admin',
+    [
+      rule(['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], [RBAC], ['rolebindings', 'roles']),
+      rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews']),
+    ],
+    { labels: aggregateLabel('admin') },
+  ),
+  clusterRole(
+    'system:aggregate-to-edit',
+    [
+      rule([...WRITE], [''], CORE_NAMESPACED),
+      rule(['create'], [''], ['pods/eviction', 'serviceaccounts/token']),
+      rule(['impersonate'], [''], ['serviceaccounts']),
+      rule([...WRITE], ['apps'], APPS),
+      rule([...WRITE], ['autoscaling'], ['horizontalpodautoscalers']),
+      rule([...WRITE], ['batch'], ['cronjobs', 'jobs']),
+      rule([...WRITE], ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
+      rule([...WRITE], ['policy'], ['poddisruptionbudgets']),
+      rule([...WRITE], ['coordination.k8s.io'], ['leases']),
+      rule([...WRITE], ['discovery.k8s.io'], ['endpointslices']),
+      rule([...READ, ...WRITE], ['events.k8s.io'], ['events']),
+    ],
+    { labels: aggregateLabel('edit') },
+  ),
+  clusterRole(
+    'system:aggregate-to-view',
+    [
+      rule(READ, [''], ['pods', 'pods/log', 'pods/status', 'replicationcontrollers', 'replicationcontrollers/scale', 'replicationcontrollers/status', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'configmaps', 'endpoints', 'services', 'services/status', 'serviceaccounts', 'bindings', 'events', 'limitranges', 'resourcequotas', 'resourcequotas/status', 'namespaces', 'namespaces/status']),
+      rule(READ, ['apps'], [...APPS, 'deployments/status', 'replicasets/status', 'statefulsets/status', 'daemonsets/status']),
+      rule(READ, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
+      rule(READ, ['batch'], ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status']),
+      rule(READ, ['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status']),
+      rule(READ, ['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies']),
+      rule(READ, ['discovery.k8s.io'], ['endpointslices']),
+      rule(READ, ['events.k8s.io'], ['events']),
+      rule(READ, ['coordination.k8s.io'], ['leases']),
+    ],
+    { labels: aggregateLabel('view') },
+  ),
+  clusterRole('system:discovery', [urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'])]),
+  clusterRole('system:basic-user', [
+    rule(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
+    rule(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
+  ]),
+  clusterRole('system:public-info-viewer', [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])]),
+  clusterRole('system:monitoring', [urls(['get'], ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'])]),
+  clusterRole('system:kube-scheduler', [
+    rule(['create'], ['', 'events.k8s.io'], ['events']),
+    rule(['patch', 'update'], ['', 'events.k8s.io'], ['events']),
+    rule(['create'], ['coordination.k8s.io'], ['leases']),
+    rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kube-scheduler']),
+    rule(['delete', 'get', 'list', 'watch'], [''], ['nodes']),
+    rule(['get', 'list', 'watch'], [''], ['pods', 'namespaces', 'persistentvolumeclaims', 'persistentvolumes', 'replicationcontrollers', 'services']),
+    rule(['create'], [''], ['pods/binding', 'bindings']),
+    rule(['patch', 'update'], [''], ['pods/status']),
+    rule(['get', 'list', 'watch'], ['apps'], ['replicasets', 'statefulsets']),
+    rule(['get', 'list', 'watch'], ['policy'], ['poddisruptionbudgets']),
+    rule(['get', 'list', 'watch'], ['storage.k8s.io'], ['storageclasses', 'csinodes', 'csidrivers', 'csistoragecapacities']),
+    rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  ]),
+  clusterRole('system:kube-controller-manager', [
+    rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
+    rule(['create'], ['coordination.k8s.io'], ['leases']),
+    rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kube-controller-manager']),
+    rule(['create'], [''], ['secrets', 'serviceaccounts']),
+    rule(['delete'], [''], ['secrets']),
+    rule(['get'], [''], ['configmaps', 'namespaces', 'secrets', 'serviceaccounts']),
+    rule(['update'], [''], ['secrets', 'serviceaccounts']),
+    rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+    rule(['list', 'watch'], ['*'], ['*']),
+    rule(['create'], [''], ['serviceaccounts/token']),
+  ]),
+  clusterRole('system:node', [
+    rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
+    rule(['create', 'get', 'list', 'watch', 'delete', 'patch', 'update'], [''], ['nodes', 'nodes/status']),
+    rule(['get', 'list', 'watch'], [''], ['pods', 'services', 'endpoints', 'configmaps', 'secrets', 'persistentvolumeclaims', 'persistentvolumes']),
+    rule(['create', 'delete'], [''], ['pods']),
+    rule(['patch', 'update'], [''], ['pods/status']),
+    rule(['create'], [''], ['pods/eviction', 'serviceaccounts/token']),
+    rule(['create', 'delete', 'get', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
+    rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews', 'subjectaccessreviews']),
+    rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
+  ]),
+];
+
+export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
+  clusterRoleBinding('cluster-admin', 'cluster-admin', [{ kind: 'Group', name: 'system:masters' }]),
+  clusterRoleBinding('system:discovery', 'system:discovery', [{ kind: 'Group', name: 'system:authenticated' }]),
+  clusterRoleBinding('system:basic-user', 'system:basic-user', [{ kind: 'Group', name: 'system:authenticated' }]),
+  clusterRoleBinding('system:public-info-viewer', 'system:public-info-viewer', [
+    { kind: 'Group', name: 'system:authenticated' },
+    { kind: 'Group', name: 'system:unauthenticated' },
+  ]),
+  clusterRoleBinding('system:monitoring', 'system:monitoring', [{ kind: 'Group', name: 'system:monitoring' }]),
+  clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [{ kind: 'User', name: 'system:kube-scheduler' }]),
+  clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [{ kind: 'User', name: 'system:kube-controller-manager' }]),
+];

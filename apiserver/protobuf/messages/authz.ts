@@ -1,0 +1,37 @@
+import type { MessageTable } from '../descriptor.js';
+
+/**
+ * authorization.k8s.io/v1 access reviews and authentication.k8s.io SelfSubjectReview
+ * (their generated.proto and types.go): kubectl 1.28+ sends `auth can-i` reviews as
+ * protobuf. `extra` maps are left out (kubectl never sends them).
+ */
+export const authzMessages: MessageTable = {
+  SelfSubjectAccessReview: ['1 metadata ObjectMeta', '2 spec SelfSubjectAccessReviewSpec', '3 status SubjectAccessReviewStatus'],
+  SelfSubjectAccessReviewSpec: ['1 resourceAttributes *ResourceAttributes', '2 nonResourceAttributes *NonResourceAttributes'],
+  SubjectAccessReview: ['1 metadata ObjectMeta', '2 spec SubjectAccessReviewSpec', '3 status SubjectAccessReviewStatus'],
+  LocalSubjectAccessReview: ['1 metadata ObjectMeta', '2 spec SubjectAccessReviewSpec', '3 status SubjectAccessReviewStatus'],
+  SubjectAccessReviewSpec: [
+    '1 resourceAttributes *ResourceAttributes',
+    '2 nonResourceAttributes *NonResourceAttributes',
+    '3 user string',
+    '4 groups []string',
+    '6 uid string',
+  ],
+  ResourceAttributes: ['1 namespace string', '2 verb string', '3 group string', '4 version string', '5 resource string', '6 subresource string', '7 name string'],
+  NonResourceAttributes: ['1 path string', '2 verb string'],
+  SubjectAccessReviewStatus: ['1 allowed bool!', '4 denied bool', '2 reason string', '3 evaluationError string'],
+  SelfSubjectRulesReview: ['1 metadata ObjectMeta', '2 spec SelfSubjectRulesReviewSpec', '3 status SubjectRulesReviewStatus'],
+  SelfSubjectRulesReviewSpec: ['1 namespace string'],
+  SubjectRulesReviewStatus: ['1 resourceRules []ResourceRule!', '2 nonResourceRules []NonResourceRule!', '3 incomplete bool!', '4 evaluationError string'],
+  ResourceRule: ['1 verbs []string!', '2 apiGroups []string', '3 resources []string', '4 resourceNames []string'],
+  NonResourceRule: ['1 verbs []string!', '2 nonResourceURLs []string'],
+  SelfSubjectReview: ['1 metadata ObjectMeta', '2 status SelfSubjectReviewStatus'],
+  SelfSubjectReviewStatus: ['1 userInfo AuthnUserInfo'],
+  AuthnUserInfo: ['1 username string', '2 uid string', '3 groups []string'],
+
+  // scheduling.k8s.io/v1 and node.k8s.io/v1 (kept here with the other kinds this branch added).
+  PriorityClass: ['1 metadata ObjectMeta', '2 value int32!', '3 globalDefault bool', '4 description string', '5 preemptionPolicy *string'],
+  RuntimeClass: ['1 metadata ObjectMeta', '2 handler string!', '3 overhead *RuntimeClassOverhead', '4 scheduling *RuntimeClassScheduling'],
+  RuntimeClassOverhead: ['1 podFixed {}Quantity'],
+  RuntimeClassScheduling: ['1 nodeSelector {}string', '2 tolerations []Toleration'],
+};
