@@ -25,7 +25,7 @@ export function generalHelp(): string {
 
 /** Lines under a command's summary: what it starts, and how it connects. */
 const EXTRA: Partial<Record<Command, string[]>> = {
-  up: ['Starts the apiserver, the controller manager, the scheduler, --nodes simulated nodes and the HPA controller, in that order.'],
+  up: ['Starts the apiserver, the controller manager, the scheduler, --nodes simulated nodes, the metrics server, the HPA controller, kube-proxy, the cluster DNS (--dns-port), the simulated cloud and the cluster autoscaler, in that order.'],
   apiserver: ['Run controller-manager, scheduler and kubelet-sim with --kubeconfig pointing at the kubeconfig it writes.'],
   'controller-manager': ['Connects through --kubeconfig.', `Controllers: ${controllerRegistry.map((d) => d.name).join(', ')}.`],
   scheduler: ['Connects through --kubeconfig.'],

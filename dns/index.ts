@@ -13,3 +13,6 @@ export { busyboxNslookup, formatNslookupReply, nslookupQueries } from './format-
 export type { CommandOutput, NslookupOptions } from './format-nslookup.js';
 export { formatDig, recordLine } from './format-dig.js';
 export type { DigOptions } from './format-dig.js';
+export { clusterResolver, digCommand, nslookupCommand } from './commands.js';
+export type { CommandOptions } from './commands.js';
+export { storeDnsView, SLICES_BY_SERVICE_INDEX, sliceServiceIndex } from './store-view.js';
