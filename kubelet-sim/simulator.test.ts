@@ -162,6 +162,9 @@ describe('node registration', () => {
 describe('heartbeats', () => {
   it('renews the Lease every 10 s and reports status every 5 min, not more', async () => {
     const h = await harness();
+    // With its podCIDR, as node IPAM gives it at once: a node still without one reports
+    // NetworkUnavailable 30 s after registering (a status change, tested elsewhere).
+    await setPodCIDR(h, 'kubeling-node-2', '100.96.2.0/24');
     const leases0 = leaseRenewals(h, 'kubeling-node-2');
     const reports0 = statusReports(h, 'kubeling-node-2');
     await step(h.clock, 60_000, 500);
