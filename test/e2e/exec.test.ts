@@ -187,6 +187,10 @@ describe('kubectl run -it', () => {
     const { screen } = await typeIntoTty(
       ['run', '-i', '--tty', 'lg2', '--image=busybox', '--restart=Never', '--', '/bin/sh'],
       [
+        // As on a real cluster, the shell's first prompt can be written before kubectl
+        // has its stdout stream ("Unknown stream id 1, discarding message"): press enter,
+        // as kubectl's own hint says, for a fresh prompt.
+        { after: /try pressing enter\./, keys: '\r' },
         { after: /\/ # /, keys: 'while true; do wget -q -O- http://php-apache.default.svc.cluster.local; done\r' },
         { after: /OK!OK!/, keys: '\x03' },
         { after: /\/ # /, keys: 'exit 0\r' },
