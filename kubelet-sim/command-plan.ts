@@ -1,5 +1,6 @@
 import { parseScript, type AndOrList, type Word } from './shell-parse.js';
 import { planKnownProgram } from './known-programs.js';
+import { echoText } from './shell/builtins.js';
 
 /**
  * What a simulated container's command would do on a real node, when it is one of the
@@ -200,25 +201,7 @@ class Runner {
   }
 
   private echo(args: string[]): number {
-    let newline = true;
-    let escapes = false;
-    let i = 0;
-    for (; i < args.length && /^-[neE]+$/.test(args[i]!); i++) {
-      for (const f of args[i]!.slice(1)) {
-        if (f === 'n') newline = false;
-        else escapes = f === 'e';
-      }
-    }
-    let text = args.slice(i).join(' ');
-    if (escapes) {
-      const cut = text.indexOf('\\c');
-      if (cut >= 0) {
-        text = text.slice(0, cut);
-        newline = false;
-      }
-      text = text.replace(/\\([nt\\])/g, (_m: string, e: string) => (e === 'n' ? '\n' : e === 't' ? '\t' : '\\'));
-    }
-    this.write(newline ? `${text}\n` : text);
+    this.write(echoText(args));
     return 0;
   }
 
