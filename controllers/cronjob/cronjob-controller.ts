@@ -1,15 +1,16 @@
 import { cronJobResource } from '../../api/batch/cronjob.js';
 import { jobResource } from '../../api/batch/job.js';
 import type { CronJob, Job } from '../../api/batch/schemas.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../client/api-error.js';
+import { isAlreadyExists, isNotFound } from '../../client/api-error.js';
 import type { ReconcileResult } from '../../client/controller-runner.js';
 import type { Informer } from '../../client/informer.js';
-import { clone, objectKey } from '../../client/store.js';
+import { objectKey } from '../../client/store.js';
 import { CONTROLLER_UID_INDEX, controllerOf, controllerUidIndex } from '../replicaset/controller-ref.js';
 import { startQueueController } from '../runner.js';
 import { statusEqual } from '../job/status-equal.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from '../types.js';
 import { jobFromCronJob, planCronJob } from './cronjob-plan.js';
+import { writeStatus } from '../util/write-status.js';
 
 /**
  * kube's CronJob controller (cronjob_controllerv2): one reconcile(key) per CronJob, which
@@ -65,18 +66,7 @@ export function startCronJobController(ctx: ControllerContext): CronJobControlle
     }
     for (const e of plan.events) recorder.event(cj, e.type, e.reason, e.message);
     if (!statusEqual(cj.status ?? {}, plan.status)) {
-      let target = clone(cj);
-      for (let attempt = 0; ; attempt++) {
-        target.status = plan.status;
-        try {
-          await client.updateStatus<CronJob>(cronJobResource, target);
-          break;
-        } catch (err) {
-          if (isNotFound(err)) return;
-          if (attempt >= 1 || !isConflict(err)) throw err;
-          target = await client.get<CronJob>(cronJobResource, cj.metadata.name!, { namespace: cj.metadata.namespace });
-        }
-      }
+      if ((await writeStatus(client, cronJobResource, cj, plan.status)) === 'gone') return;
     }
     return plan.requeueAfterMs === undefined ? undefined : { requeueAfterMs: plan.requeueAfterMs };
   };

@@ -5,10 +5,10 @@ import { nodeResource, type Node } from '../../api/core/node.js';
 import { podResource, type Pod } from '../../api/core/pod.js';
 import { labelSelectorFromObject, matchesLabels, type LabelSelectorResult } from '../../api/selector.js';
 import type { OwnerReference } from '../../api/types.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../client/api-error.js';
+import { isAlreadyExists, isNotFound } from '../../client/api-error.js';
 import type { ReconcileResult } from '../../client/controller-runner.js';
 import type { Informer } from '../../client/informer.js';
-import { clone, objectKey, splitKey } from '../../client/store.js';
+import { objectKey, splitKey } from '../../client/store.js';
 import { statusEqual } from '../job/status-equal.js';
 import {
   claimObjects,
@@ -26,6 +26,7 @@ import type { ControllerContext, ControllerDescriptor, RunningController } from 
 import { daemonPodFor, daemonPodNode } from './daemon-pod.js';
 import { planDaemonSet, REVISION_HASH_LABEL } from './daemon-plan.js';
 import { decideRevisions, revisionData, revisionHash } from './revisions.js';
+import { writeStatus } from '../util/write-status.js';
 
 /**
  * kube's DaemonSet controller (pkg/controller/daemon): one daemon pod on every node that
@@ -156,18 +157,7 @@ export function startDaemonSetController(ctx: ControllerContext): DaemonSetContr
       }
     }
     if (!statusEqual(ds.status ?? {}, plan.status)) {
-      let target = clone(ds);
-      for (let attempt = 0; ; attempt++) {
-        target.status = plan.status;
-        try {
-          await client.updateStatus(daemonSetResource, target);
-          break;
-        } catch (err) {
-          if (isNotFound(err)) return;
-          if (attempt >= 1 || !isConflict(err)) throw err;
-          target = await client.get<DaemonSet>(daemonSetResource, ds.metadata.name!, { namespace: ds.metadata.namespace });
-        }
-      }
+      if ((await writeStatus(client, daemonSetResource, ds, plan.status)) === 'gone') return;
     }
     if (firstError) throw firstError;
     // Pods becoming available after minReadySeconds change the status without an event.

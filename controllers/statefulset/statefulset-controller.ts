@@ -4,10 +4,10 @@ import { statefulSetResource } from '../../api/apps/statefulset.js';
 import { persistentVolumeClaimResource, type PersistentVolumeClaim } from '../../api/core/persistent-volume.js';
 import { podResource, type Pod } from '../../api/core/pod.js';
 import { labelSelectorFromObject, matchesLabels } from '../../api/selector.js';
-import { isAlreadyExists, isConflict, isNotFound } from '../../client/api-error.js';
+import { isAlreadyExists, isNotFound } from '../../client/api-error.js';
 import type { ReconcileResult } from '../../client/controller-runner.js';
 import type { Informer } from '../../client/informer.js';
-import { clone, objectKey, splitKey } from '../../client/store.js';
+import { objectKey, splitKey } from '../../client/store.js';
 import { decideRevisions, revisionData, revisionHash } from '../daemonset/revisions.js';
 import { statusEqual } from '../job/status-equal.js';
 import {
@@ -24,6 +24,7 @@ import { startQueueController } from '../runner.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from '../types.js';
 import { ordinalOf, planStatefulSet, REVISION_LABEL } from './stateful-plan.js';
 import { claimsFor, statefulPodFor } from './stateful-pod.js';
+import { writeStatus } from '../util/write-status.js';
 
 /**
  * kube's StatefulSet controller (pkg/controller/statefulset): stable pod names and
@@ -137,18 +138,7 @@ export function startStatefulSetController(ctx: ControllerContext): RunningContr
       }
     }
     if (!statusEqual(set.status ?? {}, plan.status)) {
-      let target = clone(set);
-      for (let attempt = 0; ; attempt++) {
-        target.status = plan.status;
-        try {
-          await client.updateStatus(statefulSetResource, target);
-          break;
-        } catch (err) {
-          if (isNotFound(err)) return;
-          if (attempt >= 1 || !isConflict(err)) throw err;
-          target = await client.get<StatefulSet>(statefulSetResource, set.metadata.name!, { namespace: set.metadata.namespace });
-        }
-      }
+      if ((await writeStatus(client, statefulSetResource, set, plan.status)) === 'gone') return;
     }
     const minReady = set.spec.minReadySeconds ?? 0;
     return minReady > 0 && (plan.status.readyReplicas ?? 0) > (plan.status.availableReplicas ?? 0) ? { requeueAfterMs: minReady * 1000 } : undefined;
