@@ -1,5 +1,6 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Store } from './storage/store.js';
+import { PAGE_PATHS } from './graphql/playground.js';
 import { rootLogger, type Logger } from '../lib/logger.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import type { Authenticator, UserInfo } from './auth/authenticator.js';
@@ -53,8 +54,8 @@ const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters
 function isPublicPath(path: string): boolean {
   if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path) || path === '/version' || path === '/version/') return true;
   // The GraphQL layer authenticates /graphql itself (a browser cannot put a token on a
-  // WebSocket upgrade); the playground page and its assets are static.
-  return path === '/graphql' || path === '/graphiql' || path.startsWith('/graphiql/');
+  // WebSocket upgrade); the pages (playground, cluster view) and their assets are static.
+  return path === '/graphql' || PAGE_PATHS.some((page) => path === page || path.startsWith(`${page}/`));
 }
 
 /** Builds the apiserver as a fastify app that is not listening (tests use inject). */

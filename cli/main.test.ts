@@ -213,6 +213,7 @@ describe('run', () => {
     expect(f.out()).toBe(
       'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\n' +
         'GraphQL playground: https://127.0.0.1:6443/graphiql#token=token\n' +
+        'Cluster view: https://127.0.0.1:6443/ui#token=token\n' +
         'Cluster DNS (udp+tcp) at 127.0.0.1:10053: dig @127.0.0.1 -p 10053 kubernetes.default.svc.cluster.local\n',
     );
     expect(closed).not.toHaveBeenCalled();

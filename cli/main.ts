@@ -127,6 +127,7 @@ async function runComponents<O extends { logLevel?: string }>(
     io.stdout.write(`export KUBECONFIG=${shellQuote(ctx.apiserver.kubeconfigPath)}\n`);
     // The token rides in the fragment, which browsers never send to a server.
     io.stdout.write(`GraphQL playground: ${ctx.apiserver.url}/graphiql#token=${encodeURIComponent(ctx.apiserver.adminToken)}\n`);
+    io.stdout.write(`Cluster view: ${ctx.apiserver.url}/ui#token=${encodeURIComponent(ctx.apiserver.adminToken)}\n`);
     if (command === 'up') {
       const o = ctx.options as unknown as RunOptions;
       const net = upPodNetwork(o);

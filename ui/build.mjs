@@ -1,5 +1,5 @@
-// Bundles the browser pages the apiserver serves (the GraphiQL playground) into
-// dist/ui/, at `npm run build` (so at `npm install` too, through `prepare`). Everything the
+// Bundles the browser pages the apiserver serves (the GraphiQL playground at /graphiql,
+// the cluster view at /ui) into dist/ui/, at `npm run build` (so at `npm install` too, through `prepare`). Everything the
 // pages load comes from these files: nothing from a CDN.
 import { build } from 'esbuild';
 import { mkdir, rm, writeFile, readdir } from 'node:fs/promises';
@@ -39,3 +39,17 @@ await build({ ...common, entryPoints: workers, outdir: out, format: 'iife', targ
 
 await writeFile(join(out, 'page.css'), await (await import('node:fs/promises')).readFile(join(root, 'ui/graphiql/page.css')));
 console.log(`ui: ${(await readdir(out)).length} files in dist/ui/graphiql`);
+
+// The cluster view: one script (uPlot and graphql-ws inside) and its stylesheets.
+const clusterOut = join(root, 'dist', 'ui', 'cluster');
+await rm(clusterOut, { recursive: true, force: true });
+await mkdir(clusterOut, { recursive: true });
+await build({
+  ...common,
+  entryPoints: { main: join(root, 'ui/cluster/main.ts') },
+  outdir: clusterOut,
+  format: 'esm',
+  target: 'es2022',
+});
+await writeFile(join(clusterOut, 'page.css'), await (await import('node:fs/promises')).readFile(join(root, 'ui/cluster/page.css')));
+console.log(`ui: ${(await readdir(clusterOut)).length} files in dist/ui/cluster`);

@@ -7,7 +7,7 @@ import { badRequest, unauthorized } from '../rest/errors.js';
 import { formatErrors, toGraphqlError } from './errors.js';
 import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.js';
 import { decideConnect } from './auth.js';
-import { registerPlayground } from './playground.js';
+import { registerClusterView, registerPlayground } from './playground.js';
 import { RelationReads } from './relation-reads.js';
 
 /**
@@ -66,6 +66,7 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
   };
 
   registerPlayground(app);
+  registerClusterView(app);
 
   await app.register(async (scope) => {
     // buildApp replaces every body parser with a string one (REST parses by itself);

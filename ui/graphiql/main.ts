@@ -2,11 +2,7 @@
  * The GraphiQL playground, bundled at build time (ui/build.mjs) and served by the
  * apiserver from its own files: no CDN, so it works on a machine without internet.
  *
- * URLs are relative to the page (`graphql` next to `graphiql`), so the page also works
- * through `kubectl proxy` (http://127.0.0.1:8001/graphiql), which adds the credentials
- * itself. Opened directly, the page needs a bearer token: from the link `kubeling up`
- * prints (`#token=…`, a fragment the browser never sends to any server), or typed into the
- * token field; it is kept in this tab's sessionStorage only.
+ * URLs and the token: ui/common/session.ts.
  */
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { explorerPlugin } from '@graphiql/plugin-explorer';
@@ -17,36 +13,17 @@ import './workers.js';
 import 'graphiql/style.css';
 import '@graphiql/plugin-explorer/style.css';
 import { EXAMPLE_TABS } from './examples.js';
-
-const TOKEN_KEY = 'kubeling.token';
-
-function initialToken(): string {
-  const fromFragment = /(?:^|[#&])token=([^&]+)/.exec(location.hash)?.[1];
-  if (fromFragment) {
-    const token = decodeURIComponent(fromFragment);
-    sessionStorage.setItem(TOKEN_KEY, token);
-    // Drop the token from the address bar and history.
-    history.replaceState(null, '', location.pathname + location.search);
-    return token;
-  }
-  return sessionStorage.getItem(TOKEN_KEY) ?? '';
-}
-
-function endpoint(protocol: 'http' | 'ws'): string {
-  const url = new URL('graphql', location.href);
-  if (protocol === 'ws') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  return url.toString();
-}
+import { apiUrl, authHeaders, initialToken, saveToken } from '../common/session.js';
 
 const explorer = explorerPlugin();
 
 function Playground() {
   const [token, setToken] = useState(initialToken);
   const fetcher = useMemo(() => {
-    const headers: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+    const headers = authHeaders(token);
     return createGraphiQLFetcher({
-      url: endpoint('http'),
-      subscriptionUrl: endpoint('ws'),
+      url: apiUrl('graphql'),
+      subscriptionUrl: apiUrl('graphql', 'ws'),
       headers,
       // mercurius reads credentials for subscriptions from connection_init.
       wsConnectionParams: headers,
@@ -60,8 +37,7 @@ function Playground() {
       onSubmit: (e: { preventDefault(): void; currentTarget: HTMLFormElement }) => {
         e.preventDefault();
         const value = (new FormData(e.currentTarget).get('token') ?? '').toString().trim();
-        if (value) sessionStorage.setItem(TOKEN_KEY, value);
-        else sessionStorage.removeItem(TOKEN_KEY);
+        saveToken(value);
         setToken(value);
       },
     },
