@@ -188,7 +188,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerOpenApiRoutes(app);
   registerMetrics(app, metrics, options.store);
   registerAuthorization(app, authorizer);
-  await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator });
+  await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator, authorizer });
 
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);

@@ -3,12 +3,16 @@ import mercurius from 'mercurius';
 import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
 import type { RequestHeaders, UserInfo } from '../auth/authenticator.js';
-import { badRequest, unauthorized } from '../rest/errors.js';
+import { badRequest, forbidden, unauthorized } from '../rest/errors.js';
 import { formatErrors, toGraphqlError } from './errors.js';
 import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.js';
 import { decideConnect } from './auth.js';
 import { registerClusterView, registerPlayground } from './playground.js';
 import { RelationReads } from './relation-reads.js';
+import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
+import { getNullableType, isListType, type DocumentNode, type GraphQLSchema } from './graphql-js.js';
+import { forbiddenMessage, type Authorizer } from '../auth/rbac/authorizer.js';
+import type { RequestAttributes } from '../auth/rbac/rule-match.js';
 
 /**
  * GraphQL for the apiserver: `/graphql` (POST, GET, and WebSocket subscriptions) and the
@@ -26,14 +30,48 @@ import { RelationReads } from './relation-reads.js';
 
 export const GRAPHQL_PATH = '/graphql';
 export const MAX_QUERY_DEPTH = 12;
+/**
+ * The most a query may cost, counting 1 per field and multiplying what a list field holds
+ * by its `limit` (10 when unset): walks that fan out list in list in list are refused
+ * before they run, with a 400 that says so.
+ */
+export const MAX_QUERY_COMPLEXITY = 50_000;
+const UNSET_LIST_FACTOR = 10;
+
+/** Field cost for graphql-query-complexity: list fields multiply their children. */
+function listAwareEstimator({ field, args, childComplexity }: ComplexityEstimatorArgs): number {
+  const type = getNullableType(field.type);
+  if (!isListType(type)) return 1 + childComplexity;
+  const limit = typeof args.limit === 'number' && args.limit > 0 ? args.limit : UNSET_LIST_FACTOR;
+  return 1 + Math.max(1, childComplexity) * limit;
+}
+
+/**
+ * Refuses a query over MAX_QUERY_COMPLEXITY. Run before execution with the request's
+ * variables (a `limit: $n` counts as given), not as a validation rule: mercurius caches
+ * validation per query text, without variables.
+ */
+function checkComplexity(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): void {
+  let cost: number;
+  try {
+    cost = getComplexity({ schema, query: document, variables: variables ?? {}, estimators: [listAwareEstimator] });
+  } catch {
+    return; // bad variables: execution reports them
+  }
+  if (cost > MAX_QUERY_COMPLEXITY) {
+    throw toGraphqlError(badRequest(`query complexity ${cost} is over the limit of ${MAX_QUERY_COMPLEXITY}: ask for fewer nested lists, or give them a smaller limit`));
+  }
+}
 
 export interface GraphqlOptions {
   registries: Registries;
-  /** Unused for now (the registries carry their own); kept so callers need not change. */
+  /** For mutations that stamp times (drain, rollout restart). */
   clock: Clock;
   authRequired: boolean;
   /** The apiserver's authenticator, for tokens sent in WebSocket connection params. */
   authenticate?: (headers: RequestHeaders) => UserInfo | null;
+  /** RBAC for every operation and relation, as REST's authorization filter (absent: allow all). */
+  authorizer?: Authorizer;
 }
 
 function parseJson(_req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void {
@@ -60,8 +98,25 @@ async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<vo
 export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions): Promise<void> {
   const kube = (user: UserInfo | undefined, log: KubeContext['log']): GraphqlContext => {
     let reads: RelationReads | undefined;
+    const authorizer = opts.authorizer;
+    const authorize =
+      authorizer && user
+        ? async (attrs: RequestAttributes): Promise<void> => {
+            if ((await authorizer.authorize(user, attrs)).allowed) return;
+            const details = attrs.kind === 'resource' ? { name: attrs.name, group: attrs.group || undefined, kind: attrs.resource } : {};
+            throw forbidden(forbiddenMessage(user, attrs), details);
+          }
+        : undefined;
     return {
-      kube: { registries: opts.registries, authRequired: opts.authRequired, user, log, reads: () => (reads ??= new RelationReads(opts.registries)) },
+      kube: {
+        registries: opts.registries,
+        authRequired: opts.authRequired,
+        user,
+        log,
+        clock: opts.clock,
+        ...(authorize ? { authorize } : {}),
+        reads: () => (reads ??= new RelationReads(opts.registries, undefined, undefined, authorize)),
+      },
     };
   };
 
@@ -99,6 +154,9 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
           return true;
         },
       },
+    });
+    scope.graphql.addHook('preExecution', async (schema, document, _context, variables) => {
+      checkComplexity(schema, document, variables as Record<string, unknown> | undefined);
     });
   });
 }

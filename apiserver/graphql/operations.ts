@@ -101,11 +101,22 @@ export async function getObject(ctx: OperationContext, rt: ResourceType, args: O
   return ctx.registries.for(rt).get(scope(rt, args.namespace), args.name);
 }
 
+/**
+ * The most items one GraphQL list page holds: a list without `limit` answers this many and
+ * a `continue` token for the rest (as `kubectl get` pages REST lists by 500), and a larger
+ * `limit` is refused.
+ */
+export const MAX_PAGE_SIZE = 1000;
+
 export async function listObjects(ctx: OperationContext, rt: ResourceType, args: ListArgs): Promise<ObjectList> {
   const ns = rt.namespaced ? opt(args.namespace) : undefined;
+  const limit = opt(args.limit) ?? MAX_PAGE_SIZE;
+  if (limit > MAX_PAGE_SIZE) {
+    throw badRequest(`limit ${limit} is more than the ${MAX_PAGE_SIZE} items a GraphQL list page may hold: ask for at most ${MAX_PAGE_SIZE} and follow metadata.continue`);
+  }
   const list = await ctx.registries.for(rt).list(ns, {
     filter: compileFilter(rt, opt(args.labelSelector), opt(args.fieldSelector)),
-    limit: opt(args.limit),
+    limit: limit > 0 ? limit : MAX_PAGE_SIZE,
     continue: opt(args.continue) || undefined,
     resourceVersion: opt(args.resourceVersion),
   });

@@ -1,5 +1,6 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
+import type { RequestAttributes } from '../auth/rbac/rule-match.js';
 
 /**
  * The reads behind GraphQL relation fields, batched per request: the first relation
@@ -20,6 +21,8 @@ export class RelationReads {
     private readonly registries: Registries,
     private readonly ttlMs = 1000,
     private readonly now: () => number = Date.now,
+    /** RBAC: a relation lists a kind only where the caller may list it (a 403 error on that field otherwise). */
+    private readonly authorize?: (attrs: RequestAttributes) => Promise<void>,
   ) {}
 
   /** Every object of a kind in a namespace (undefined: all namespaces, or a cluster-scoped kind). */
@@ -37,10 +40,10 @@ export class RelationReads {
       return items;
     }
     this.listCalls++;
-    const items = this.registries
-      .for(rt)
-      .list(ns)
-      .then((r) => r.items);
+    const check = this.authorize
+      ? this.authorize({ kind: 'resource', verb: 'list', group: rt.group, resource: rt.plural, ...(ns !== undefined ? { namespace: ns } : {}) })
+      : Promise.resolve();
+    const items = check.then(() => this.registries.for(rt).list(ns)).then((r) => r.items);
     // A failed read is not remembered: the next parent tries again.
     items.catch(() => this.lists.delete(key));
     this.lists.set(key, { at, items });

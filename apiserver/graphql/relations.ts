@@ -186,7 +186,8 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
     if (!type) throw new Error(`no GraphQL type for ${group}/${kind}`);
     return type;
   };
-  const list = (group: string, kind: string): GraphQLOutputType => new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(t(group, kind))));
+  // Nullable: a relation the caller may not read (RBAC) is null with an error, and the rest of the answer stands.
+  const list = (group: string, kind: string): GraphQLOutputType => new GraphQLList(new GraphQLNonNull(t(group, kind)));
   const many = (group: string, kind: string, description: string, fn: (obj: KubeObject, reads: RelationReads) => Promise<KubeObject[]>) => ({
     type: list(group, kind),
     description,

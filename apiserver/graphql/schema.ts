@@ -16,6 +16,9 @@ import type { ResourceType } from '../../api/types.js';
 import { groupVersion, resources } from '../../api/registry.js';
 import type { Registries } from '../registry/registries.js';
 import type { UserInfo } from '../auth/authenticator.js';
+import type { RequestAttributes } from '../auth/rbac/rule-match.js';
+import type { Clock } from '../../lib/clock.js';
+import { workloadMutations } from './workload-mutations.js';
 import { unauthorized } from '../rest/errors.js';
 import { kindNames, type KindNames } from './naming.js';
 import { ObjectTypeBuilder } from './object-types.js';
@@ -51,6 +54,13 @@ export interface KubeContext {
   log?: ErrorLog;
   /** This context's batched reads for relation fields (relation-reads.ts). */
   reads(): RelationReads;
+  /**
+   * Checks the caller may do this (RBAC, as REST's authorization filter); throws kube's
+   * 403 otherwise. Absent when there is no authorizer or no authenticated user (auth off).
+   */
+  authorize?(attrs: RequestAttributes): Promise<void>;
+  /** For mutations that stamp times (drain's evictions, rollout restart). */
+  clock?: Clock;
 }
 
 export interface GraphqlContext {
@@ -88,10 +98,17 @@ const nonNull = <T extends GraphQLNullableType>(t: T): GraphQLNonNull<T> => new 
 const str = { type: GraphQLString };
 const reqStr = { type: nonNull(GraphQLString) };
 
-/** Runs a resolver body: checks the caller, converts every error once. */
-async function guard<T>(ctx: GraphqlContext, fn: () => Promise<T>): Promise<T> {
+/**
+ * Runs a resolver body: checks the caller is authenticated and, given the request's
+ * attributes, authorized for it (the same RBAC decision REST makes); converts every error
+ * once.
+ */
+export async function guard<T>(ctx: GraphqlContext, fn: () => Promise<T>, access?: RequestAttributes | RequestAttributes[]): Promise<T> {
   try {
     if (ctx.kube.authRequired && !ctx.kube.user) throw unauthorized();
+    if (access && ctx.kube.authorize) {
+      for (const attrs of Array.isArray(access) ? access : [access]) await ctx.kube.authorize(attrs);
+    }
     return await fn();
   } catch (err) {
     throw toGraphqlError(err, ctx.kube.log);
@@ -99,6 +116,36 @@ async function guard<T>(ctx: GraphqlContext, fn: () => Promise<T>): Promise<T> {
 }
 
 type Field = GraphQLFieldConfig<unknown, GraphqlContext, any>;
+
+/** The authorizer's view of a call on a kind (kube's RequestInfo). */
+export function access(rt: ResourceType, verb: string, namespace: string | null | undefined, name?: string, subresource?: string): RequestAttributes {
+  return {
+    kind: 'resource',
+    verb,
+    group: rt.group,
+    resource: rt.plural,
+    ...(subresource ? { subresource } : {}),
+    ...(rt.namespaced && namespace ? { namespace } : {}),
+    ...(name ? { name } : {}),
+  };
+}
+
+/** `object(apiVersion, kind, …)`: a get of that kind (unknown kinds are the resolver's 404). */
+function anyAccess(args: { apiVersion: string; kind: string; namespace?: string | null; name: string }): RequestAttributes[] {
+  const group = args.apiVersion.includes('/') ? args.apiVersion.slice(0, args.apiVersion.indexOf('/')) : '';
+  const rt = resources.find((r) => r.group === group && r.kind === args.kind);
+  return rt ? [access(rt, 'get', oneNs(rt, args.namespace), args.name)] : [];
+}
+
+/** The namespace a single-object call addresses (the argument defaults to `default`). */
+const oneNs = (rt: ResourceType, ns: string | null | undefined): string | undefined => (rt.namespaced ? (ns ?? 'default') : undefined);
+
+/** The namespace of a create: the argument, else the object's, else `default`. */
+function createNs(rt: ResourceType, args: { namespace?: string | null; object?: unknown }): string | undefined {
+  if (!rt.namespaced) return undefined;
+  const own = (args.object as { metadata?: { namespace?: unknown } } | null | undefined)?.metadata?.namespace;
+  return args.namespace ?? (typeof own === 'string' && own !== '' ? own : 'default');
+}
 
 function objectArgs(rt: ResourceType): GraphQLFieldConfigArgumentMap {
   return rt.namespaced
@@ -140,7 +187,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
     out.query[names.getField] = {
       type,
       args: objectArgs(rt),
-      resolve: (_src, args, ctx) => guard(ctx, () => getObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => getObject(ctx.kube, rt, args), access(rt, 'get', oneNs(rt, args.namespace), args.name)),
     } satisfies Field;
   }
   if (can('list')) {
@@ -157,11 +204,11 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
       type: nonNull(listType),
       args: {
         ...selectorArgs(rt),
-        limit: { type: GraphQLInt },
+        limit: { type: GraphQLInt, description: 'Items per page, at most 1000 (the default); follow metadata.continue for more.' },
         continue: str,
         resourceVersion: str,
       },
-      resolve: (_src, args, ctx) => guard(ctx, () => listObjects(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => listObjects(ctx.kube, rt, args), access(rt, 'list', args.namespace)),
     } satisfies Field;
   }
   if (can('create')) {
@@ -172,14 +219,14 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
         object: { type: nonNull(GraphQLJSON) },
         dryRun,
       },
-      resolve: (_src, args, ctx) => guard(ctx, () => createObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => createObject(ctx.kube, rt, args), access(rt, 'create', createNs(rt, args))),
     } satisfies Field;
   }
   if (can('update')) {
     out.mutation[names.replaceField] = {
       type: nonNull(type),
       args: { ...objectArgs(rt), object: { type: nonNull(GraphQLJSON) }, dryRun },
-      resolve: (_src, args, ctx) => guard(ctx, () => replaceObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => replaceObject(ctx.kube, rt, args), access(rt, 'update', oneNs(rt, args.namespace), args.name)),
     } satisfies Field;
   }
   if (can('patch')) {
@@ -192,7 +239,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
         fieldManager: str,
         dryRun,
       },
-      resolve: (_src, args, ctx) => guard(ctx, () => patchObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => patchObject(ctx.kube, rt, args), access(rt, 'patch', oneNs(rt, args.namespace), args.name)),
     } satisfies Field;
   }
   if (can('delete')) {
@@ -206,7 +253,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
     out.mutation[names.deleteField] = {
       type: nonNull(deletionType),
       args: { ...objectArgs(rt), gracePeriodSeconds: { type: GraphQLInt }, propagationPolicy: str, dryRun },
-      resolve: (_src, args, ctx) => guard(ctx, () => deleteObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => deleteObject(ctx.kube, rt, args), access(rt, 'delete', oneNs(rt, args.namespace), args.name)),
     } satisfies Field;
   }
   if (can('watch')) {
@@ -217,7 +264,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
     out.subscription[names.watchField] = {
       type: nonNull(eventType),
       args: { ...selectorArgs(rt), resourceVersion: { ...str, description: 'Unset or "0": the current objects as ADDED first.' } },
-      subscribe: (_src, args: WatchArgs, ctx) => guard(ctx, () => watchObjects(ctx.kube, rt, args)),
+      subscribe: (_src, args: WatchArgs, ctx) => guard(ctx, () => watchObjects(ctx.kube, rt, args), access(rt, 'watch', args.namespace)),
       resolve: (event: unknown) => event,
     } satisfies Field;
   }
@@ -236,7 +283,7 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
       type: GraphQLJSON,
       description: 'Any object as JSON, in the requested apiVersion (as REST GET answers it).',
       args: { apiVersion: reqStr, kind: reqStr, namespace: str, name: reqStr },
-      resolve: (_src, args, ctx) => guard(ctx, () => getAnyObject(ctx.kube, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => getAnyObject(ctx.kube, args), anyAccess(args)),
     } satisfies Field,
   };
   const mutation: GraphQLFieldConfigMap<unknown, GraphqlContext> = {};
@@ -252,6 +299,7 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
     Object.assign(mutation, fields.mutation);
     Object.assign(subscription, fields.subscription);
   }
+  Object.assign(mutation, workloadMutations(rts, names, (rt) => made.find((k) => k.rt === rt)?.type));
   return new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: query }),
     mutation: new GraphQLObjectType({ name: 'Mutation', fields: mutation }),

@@ -30,8 +30,10 @@ describe.skipIf(!chromiumAvailable())('cluster view in Chromium', () => {
     return res.stdout;
   };
 
-  const canvasData = (page: Page) =>
-    page.$eval('#nodes', (c) => ({ nodes: Number((c as HTMLCanvasElement).dataset.nodesDrawn), pods: Number((c as HTMLCanvasElement).dataset.podsDrawn) }));
+  const canvasData = async (page: Page) => ({
+    nodes: Number(await page.getAttribute('#nodes', 'data-nodes-drawn')),
+    pods: Number(await page.getAttribute('#nodes', 'data-pods-drawn')),
+  });
 
   it('draws the nodes and pods, and follows a Deployment being scaled', async () => {
     await kubectl(['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
@@ -49,7 +51,7 @@ describe.skipIf(!chromiumAvailable())('cluster view in Chromium', () => {
     expect(new URL(page.url()).hash).toBe('');
 
     await page.locator('#deployments-body tr[data-name="default/web"]').getByText('2/2').waitFor({ timeout: 60_000 });
-    await page.waitForFunction(() => Number((document.getElementById('nodes') as HTMLCanvasElement).dataset.nodesDrawn) === 3, null, { timeout: 30_000 });
+    await expect.poll(async () => (await canvasData(page)).nodes, { timeout: 30_000 }).toBe(3);
     const before = await canvasData(page);
     expect(before.nodes).toBe(3);
     expect(before.pods).toBeGreaterThanOrEqual(2);
@@ -59,7 +61,7 @@ describe.skipIf(!chromiumAvailable())('cluster view in Chromium', () => {
 
     await kubectl(['scale', 'deployment', 'web', '--replicas=5']);
     await page.locator('#deployments-body tr[data-name="default/web"]').getByText('5/5').waitFor({ timeout: 60_000 });
-    await page.waitForFunction((n) => Number((document.getElementById('nodes') as HTMLCanvasElement).dataset.podsDrawn) >= n, before.pods + 3, { timeout: 30_000 });
+    await expect.poll(async () => (await canvasData(page)).pods, { timeout: 30_000 }).toBeGreaterThanOrEqual(before.pods + 3);
     // The chart holds one Deployment series pair; the events table shows the scaling.
     expect(await page.getAttribute('#chart-deployments', 'data-series')).toBe('1');
     await page.locator('#events-body').getByText('ScalingReplicaSet').first().waitFor({ timeout: 30_000 });
