@@ -1,6 +1,7 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
 import type { RequestAttributes } from '../auth/rbac/rule-match.js';
+import { readPodLog } from '../rest/pod-log.js';
 
 /**
  * The reads behind GraphQL relation fields, batched per request: the first relation
@@ -48,6 +49,12 @@ export class RelationReads {
     items.catch(() => this.lists.delete(key));
     this.lists.set(key, { at, items });
     return items;
+  }
+
+  /** A container's log (Pod.logs), authorized as `get pods/log`; at most 1 MiB. */
+  async podLog(namespace: string, name: string, opts: { container?: string; tailLines?: number; limitBytes?: number; previous?: boolean }): Promise<string> {
+    await this.authorize?.({ kind: 'resource', verb: 'get', group: '', resource: 'pods', subresource: 'log', namespace, name });
+    return readPodLog(this.registries, namespace, name, { follow: false, timestamps: false, previous: opts.previous ?? false, ...opts });
   }
 
   async get(rt: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {

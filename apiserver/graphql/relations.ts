@@ -1,4 +1,5 @@
 import {
+  GraphQLBoolean,
   GraphQLInt,
   GraphQLList,
   GraphQLNonNull,
@@ -40,6 +41,9 @@ export interface RelationArgs {
   fieldSelector?: string | null;
   limit?: number | null;
   tailLines?: number | null;
+  container?: string | null;
+  limitBytes?: number | null;
+  previous?: boolean | null;
 }
 
 /** Finds the GraphQL type of a kind, and the union of every kind. */
@@ -251,6 +255,18 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
           return name ? r.get(rtOf('', 'Node'), undefined, name) : undefined;
         }),
         events,
+        logs: {
+          type: GraphQLString,
+          description: "A container's log, as `kubectl logs` reads it (the only container unless `container` is given); at most 1 MiB.",
+          args: { container: { type: GraphQLString }, tailLines: { type: GraphQLInt }, limitBytes: { type: GraphQLInt }, previous: { type: GraphQLBoolean } },
+          resolve: ((obj, args, ctx) =>
+            ctx.kube.reads().podLog(obj.metadata.namespace ?? 'default', obj.metadata.name!, {
+              ...(args.container ? { container: args.container } : {}),
+              ...(args.tailLines != null ? { tailLines: args.tailLines } : {}),
+              ...(args.limitBytes != null ? { limitBytes: args.limitBytes } : {}),
+              ...(args.previous ? { previous: true } : {}),
+            })) as Resolver,
+        },
         services: many('', 'Service', "Services of the pod's namespace whose selector matches its labels.", async (o, r) => {
           const svcs = await r.list(rtOf('', 'Service'), o.metadata.namespace);
           return svcs.filter((s) => {

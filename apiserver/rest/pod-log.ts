@@ -111,28 +111,24 @@ function sendDialError(reply: FastifyReply, url: string, err: NodeJS.ErrnoExcept
   sendBody(reply, 500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Get "${url}": ${detail}`, code: 500 });
 }
 
-export async function servePodLog(
-  ctx: { registries: Registries },
-  req: FastifyRequest,
-  reply: FastifyReply,
-  namespace: string,
-  name: string,
-): Promise<void> {
-  const opts = parsePodLogOptions(req.query as Query, name);
-  const pod = (await ctx.registries.forKind('', 'Pod').get(namespace, name)) as PodShape;
+/** Where a pod's container log is read: the kubelet URL, or none (not scheduled: an empty log). */
+export interface PodLogTarget {
+  container: string;
+  url?: string;
+  endpoint?: { host: string; port: number };
+}
+
+export async function podLogTarget(registries: Registries, namespace: string, name: string, opts: PodLogOptions): Promise<PodLogTarget> {
+  const pod = (await registries.forKind('', 'Pod').get(namespace, name)) as PodShape;
   const container = chooseContainer(pod, opts.container);
   const nodeName = pod.spec?.nodeName;
-  if (!nodeName) {
-    // Not scheduled yet: kube-apiserver returns an empty log, not an error.
-    reply.code(200).header('content-type', 'text/plain').send('');
-    return;
-  }
-  const node = await ctx.registries.forKind('', 'Node').get(undefined, nodeName);
+  // Not scheduled yet: kube-apiserver returns an empty log, not an error.
+  if (!nodeName) return { container };
+  const node = await registries.forKind('', 'Node').get(undefined, nodeName);
   const endpoint = loopbackEndpoint(node.metadata.annotations?.[KUBELET_ENDPOINT_ANNOTATION]);
   if (!endpoint) {
     throw new ApiError(500, 'InternalError', `Internal error occurred: node "${nodeName}" publishes no kubelet endpoint (${KUBELET_ENDPOINT_ANNOTATION}); only simulated nodes serve logs`);
   }
-
   const q = new URLSearchParams();
   if (opts.follow) q.set('follow', 'true');
   if (opts.previous) q.set('previous', 'true');
@@ -143,7 +139,54 @@ export async function servePodLog(
   if (opts.limitBytes !== undefined) q.set('limitBytes', String(opts.limitBytes));
   const path = `/containerLogs/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${encodeURIComponent(container)}`;
   const hostPart = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
-  const url = `http://${hostPart}:${endpoint.port}${path}${q.size > 0 ? `?${q}` : ''}`;
+  return { container, endpoint, url: `http://${hostPart}:${endpoint.port}${path}${q.size > 0 ? `?${q}` : ''}` };
+}
+
+/**
+ * A pod's log as one string, at most `maxBytes` (for GraphQL's Pod.logs; REST streams
+ * instead). Errors are the same ApiErrors REST answers with.
+ */
+export async function readPodLog(registries: Registries, namespace: string, name: string, opts: PodLogOptions, maxBytes = 1 << 20): Promise<string> {
+  const target = await podLogTarget(registries, namespace, name, { ...opts, follow: false });
+  if (!target.url) return '';
+  const url = target.url;
+  return new Promise<string>((resolve, reject) => {
+    const upstream = http.get(url, { timeout: 30_000 }, (res) => {
+      const code = res.statusCode ?? 500;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        if (size < maxBytes) chunks.push(c);
+        size += c.length;
+      });
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+        if (code < 200 || code > 206) reject(upstreamError(code, body.slice(0, 16_384), name));
+        else resolve(body);
+      });
+      res.on('error', reject);
+    });
+    upstream.on('timeout', () => upstream.destroy(Object.assign(new Error('i/o timeout'), { code: 'ETIMEDOUT' })));
+    upstream.on('error', (err: NodeJS.ErrnoException) =>
+      reject(new ApiError(500, 'InternalError', `Get "${url}": ${err.code === 'ECONNREFUSED' ? `dial tcp ${target.endpoint!.host}:${target.endpoint!.port}: connect: connection refused` : err.message}`)),
+    );
+  });
+}
+
+export async function servePodLog(
+  ctx: { registries: Registries },
+  req: FastifyRequest,
+  reply: FastifyReply,
+  namespace: string,
+  name: string,
+): Promise<void> {
+  const opts = parsePodLogOptions(req.query as Query, name);
+  const target = await podLogTarget(ctx.registries, namespace, name, opts);
+  if (!target.url || !target.endpoint) {
+    reply.code(200).header('content-type', 'text/plain').send('');
+    return;
+  }
+  const { url, endpoint } = target;
 
   await new Promise<void>((resolve) => {
     const upstream = http.get(url, { timeout: 30_000 }, (res) => {
