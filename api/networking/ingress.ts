@@ -63,12 +63,21 @@ export function validateIngress(obj: KubeObject): FieldError[] {
   return errs;
 }
 
+const MAX_HOSTS_SHOWN = 3;
+
 /** printIngress: NAME CLASS HOSTS ADDRESS PORTS AGE. */
 export function ingressRow(obj: KubeObject, now: number): unknown[] {
   const ing = obj as Ingress;
   const spec = ing.spec ?? {};
-  const hosts = (spec.rules ?? []).map((r) => r.host).filter((h): h is string => !!h);
-  const hostCell = hosts.length === 0 ? '*' : hosts.length > 4 ? `${hosts.slice(0, 4).join(',')} + ${hosts.length - 4} more...` : hosts.join(',');
+  // At most three hosts; once three are listed, "+ N more..." counts the remaining rules (hosted or not), as kube prints it.
+  const rules = spec.rules ?? [];
+  const shown: string[] = [];
+  let more = false;
+  for (const r of rules) {
+    if (shown.length === MAX_HOSTS_SHOWN) more = true;
+    if (!more && r.host) shown.push(r.host);
+  }
+  const hostCell = shown.length === 0 ? '*' : more ? `${shown.join(',')} + ${rules.length - MAX_HOSTS_SHOWN} more...` : shown.join(',');
   const addresses = (ing.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname ?? '').filter(Boolean);
   const ports = (spec.tls ?? []).length > 0 ? '80, 443' : '80';
   return [ing.metadata.name ?? '', spec.ingressClassName ?? '<none>', hostCell, addresses.join(','), ports, age(obj, now)];

@@ -10,6 +10,7 @@ import type { Logger } from '../../lib/logger.js';
 import { podHooks } from './hooks/pods.js';
 import { namespaceHooks } from './hooks/namespaces.js';
 import { createServiceHooks } from './hooks/services.js';
+import { ingressHooks } from './hooks/ingresses.js';
 
 /** One Registry per kind, sharing the store, the clock and the kind hooks. */
 export class Registries {
@@ -62,6 +63,7 @@ export class Registries {
 }
 
 function hooksFor(rt: ResourceType): KindHooks | undefined {
+  if (rt.group === 'networking.k8s.io' && rt.kind === 'Ingress') return ingressHooks;
   if (rt.group !== '') return undefined;
   switch (rt.kind) {
     case 'Pod':
