@@ -51,8 +51,6 @@ describe('the Kubeling message tables', () => {
     'apps/v1 ControllerRevision',
     'apps/v1 DaemonSet',
     'apps/v1 StatefulSet',
-    'networking.k8s.io/v1 IngressClass',
-    'networking.k8s.io/v1 Ingress',
     'storage.k8s.io/v1 StorageClass',
   ];
 

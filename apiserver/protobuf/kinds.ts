@@ -54,6 +54,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'rbac.authorization.k8s.io/v1 RoleBinding': 'RoleBinding',
   'rbac.authorization.k8s.io/v1 ClusterRoleBinding': 'ClusterRoleBinding',
   'networking.k8s.io/v1 NetworkPolicy': 'NetworkPolicy',
+  'networking.k8s.io/v1 Ingress': 'Ingress',
+  'networking.k8s.io/v1 IngressClass': 'IngressClass',
   'apiregistration.k8s.io/v1 APIService': 'APIService',
   'authorization.k8s.io/v1 SelfSubjectAccessReview': 'SelfSubjectAccessReview',
   'authorization.k8s.io/v1 SelfSubjectRulesReview': 'SelfSubjectRulesReview',

@@ -167,6 +167,28 @@ describe('Ingress with kubectl 1.32', () => {
     expect(events).toMatch(/Normal\s+Sync\s+ingress\/two-hosts\s+Scheduled for sync/);
   });
 
+  it('kubectl create ingress (a protobuf body) makes the Ingress the flags describe', async () => {
+    const c = cluster();
+    expect(await ok(c, ['create', 'ingress', 'simple', '--rule=foo.com/bar=svc1:8080,tls=my-cert', '--rule=foo.com/*=svc2:http'])).toBe('ingress.networking.k8s.io/simple created\n');
+    const ing = JSON.parse(await ok(c, ['get', 'ingress', 'simple', '-o', 'json']));
+    expect(ing.spec).toEqual({
+      ingressClassName: 'nginx',
+      rules: [
+        {
+          host: 'foo.com',
+          http: {
+            paths: [
+              { path: '/bar', pathType: 'Exact', backend: { service: { name: 'svc1', port: { number: 8080 } } } },
+              { path: '/', pathType: 'Prefix', backend: { service: { name: 'svc2', port: { name: 'http' } } } },
+            ],
+          },
+        },
+      ],
+      tls: [{ hosts: ['foo.com'], secretName: 'my-cert' }],
+    });
+    await ok(c, ['delete', 'ingress', 'simple']);
+  });
+
   it('serves HTTPS with the TLS Secret of the host, the fake certificate otherwise', async () => {
     const c = cluster();
     const ca = generateCa(Date.now(), 'test-ca');

@@ -3,7 +3,7 @@ import type { MessageTable } from '../descriptor.js';
 /**
  * coordination.k8s.io/v1 Lease, discovery.k8s.io/v1 EndpointSlice, policy/v1
  * PodDisruptionBudget and Eviction, rbac.authorization.k8s.io/v1 roles and bindings
- * networking.k8s.io/v1 NetworkPolicy, apiregistration.k8s.io/v1 APIService
+ * networking.k8s.io/v1 NetworkPolicy, Ingress and IngressClass, apiregistration.k8s.io/v1 APIService
  * (their generated.proto and types.go).
  */
 export const otherGroupMessages: MessageTable = {
@@ -75,6 +75,25 @@ export const otherGroupMessages: MessageTable = {
   NetworkPolicyPeer: ['1 podSelector *LabelSelector', '2 namespaceSelector *LabelSelector', '3 ipBlock *IPBlock'],
   IPBlock: ['1 cidr string!', '2 except []string'],
   NetworkPolicyPort: ['1 protocol *string', '2 port *IntOrString', '3 endPort *int32'],
+
+  Ingress: ['1 metadata ObjectMeta', '2 spec IngressSpec', '3 status IngressStatus'],
+  IngressSpec: ['4 ingressClassName *string', '1 defaultBackend *IngressBackend', '2 tls []IngressTLS', '3 rules []IngressRule'],
+  IngressBackend: ['4 service *IngressServiceBackend', '3 resource *TypedLocalObjectReference'],
+  IngressServiceBackend: ['1 name string!', '2 port ServiceBackendPort'],
+  ServiceBackendPort: ['1 name string', '2 number int32'],
+  TypedLocalObjectReference: ['1 apiGroup *string!', '2 kind string!', '3 name string!'],
+  IngressTLS: ['1 hosts []string', '2 secretName string'],
+  IngressRule: ['1 host string', '2 ingressRuleValue ...IngressRuleValue'],
+  IngressRuleValue: ['1 http *HTTPIngressRuleValue'],
+  HTTPIngressRuleValue: ['1 paths []HTTPIngressPath!'],
+  HTTPIngressPath: ['1 path string', '3 pathType *string!', '2 backend IngressBackend'],
+  IngressStatus: ['1 loadBalancer IngressLoadBalancerStatus'],
+  IngressLoadBalancerStatus: ['1 ingress []IngressLoadBalancerIngress'],
+  IngressLoadBalancerIngress: ['1 ip string', '2 hostname string', '4 ports []IngressPortStatus'],
+  IngressPortStatus: ['1 port int32!', '2 protocol string!', '3 error *string'],
+  IngressClass: ['1 metadata ObjectMeta', '2 spec IngressClassSpec'],
+  IngressClassSpec: ['1 controller string', '2 parameters *IngressClassParametersReference'],
+  IngressClassParametersReference: ['1 apiGroup *string', '2 kind string!', '3 name string!', '4 scope *string', '5 namespace *string'],
 
   APIService: ['1 metadata ObjectMeta', '2 spec APIServiceSpec', '3 status APIServiceStatus'],
   APIServiceSpec: [
