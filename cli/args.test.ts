@@ -133,11 +133,34 @@ describe('parseCli: usage errors', () => {
     { argv: ['apiserver', '--dns-port', '53'], message: 'unknown flag: --dns-port' },
     { argv: ['dns', '--kubeconfig', 'kc', '--dns-port', 'none'], message: 'invalid --dns-port "none": must be an integer from 0 to 65535' },
     { argv: ['apiserver', '--node-template', 'n.yaml'], message: 'unknown flag: --node-template' },
+    { argv: ['up', '--ingress-http-port', 'eighty'], message: 'invalid --ingress-http-port "eighty": must be an integer from 0 to 65535' },
+    { argv: ['apiserver', '--ingress-http-port', '80'], message: 'unknown flag: --ingress-http-port' },
+    { argv: ['ingress-controller', '--kubeconfig', 'kc', '--http-port', 'none'], message: 'invalid --http-port "none": must be a port number (0 picks a free port)' },
+    { argv: ['ingress-controller', '--kubeconfig', 'kc', '--ingress-class', 'Bad_Class'], message: 'invalid --ingress-class "Bad_Class": must be a lowercase DNS subdomain such as nginx' },
+    { argv: ['ingress-controller'], message: 'ingress-controller needs --kubeconfig PATH: the kubeconfig to connect with, e.g. the one `kubeling apiserver` writes' },
     { argv: ['up', '--help=yes'], message: "Option '-h, --help' does not take an argument" },
   ])('$argv → $message', ({ argv, message }) => {
     const parsed = parseCli(argv, CWD);
     expect(parsed.kind).toBe('usage-error');
     expect(parsed.kind === 'usage-error' && parsed.message).toBe(message);
+  });
+});
+
+describe('parseCli: the ingress controller', () => {
+  it('up takes --ingress-http-port none (no controller) and ports', () => {
+    const off = parseCli(['up', '--ingress-http-port', 'none'], CWD);
+    expect(off.kind === 'run' && off.command === 'up' && off.options.ingress).toEqual({ httpPort: 'none' });
+    const ports = parseCli(['up', '--ingress-http-port', '0', '--ingress-https-port', 'none'], CWD);
+    expect(ports.kind === 'run' && ports.command === 'up' && ports.options.ingress).toEqual({ httpPort: 0, httpsPort: 'none' });
+  });
+
+  it('ingress-controller takes ingress-nginx\'s flag names', () => {
+    const parsed = parseCli(['ingress-controller', '--kubeconfig', 'kc', '--http-port', '8080', '--https-port', '8443', '--ingress-class', 'public'], CWD);
+    expect(parsed).toEqual({
+      kind: 'run',
+      command: 'ingress-controller',
+      options: { kubeconfigPath: '/home/me/project/kc', ingress: { httpPort: 8080, httpsPort: 8443, ingressClass: 'public' } },
+    });
   });
 });
 

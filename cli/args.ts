@@ -33,6 +33,7 @@ import {
 } from './autoscaler-args.js';
 import { COMMANDS, flagsFor, type Command, type FlagSpec } from './flags.js';
 import { kubeProxyFlagSettings, kubeProxyOptions, type KubeProxyFlagSettings, type KubeProxyRunOptions } from './kube-proxy-args.js';
+import { ingressControllerOptions, upIngressSettings, type IngressControllerRunOptions, type IngressSettings } from './ingress-args.js';
 import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
 
@@ -69,6 +70,8 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   advertiseAddress?: string;
   /** `up`'s autoscaling flags (cli/autoscaler-args.ts). */
   autoscaling?: AutoscalerFlagOptions;
+  /** `up`: --ingress-http-port / --ingress-https-port. */
+  ingress?: IngressSettings;
 }
 
 /** Each command's validated options. */
@@ -85,6 +88,7 @@ export interface CommandOptions {
   cloud: CloudRunOptions;
   'cloud-controller-manager': CloudControllerManagerRunOptions;
   'cluster-autoscaler': ClusterAutoscalerRunOptions;
+  'ingress-controller': IngressControllerRunOptions;
 }
 
 /** A command to run with its options; `command` tells which options. */
@@ -185,6 +189,8 @@ function runRequest(command: Command, values: FlagValues, cwd: string): RunReque
       return { kind: 'run', command, options: ccmCommandOptions(values, cwd) };
     case 'cluster-autoscaler':
       return { kind: 'run', command, options: caCommandOptions(values, cwd) };
+    case 'ingress-controller':
+      return { kind: 'run', command, options: ingressControllerOptions(values, cwd) };
   }
 }
 
@@ -244,6 +250,8 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   if (v['advertise-address'] !== undefined) options.advertiseAddress = parseAdvertiseAddress(v['advertise-address']);
   const autoscaling = autoscalerOptions(v, cwd);
   if (autoscaling.autoscaleNodes || autoscaling.nodeGroupsPath || Object.keys(autoscaling.ca).length > 0) options.autoscaling = autoscaling;
+  const ingress = command === 'up' ? upIngressSettings(v) : {};
+  if (Object.keys(ingress).length > 0) options.ingress = ingress;
   const dns = command === 'up' ? dnsFlagOptions(v, true) : {};
   return { ...options, ...dns, ...kubeletSimFileOptions(v, cwd) };
 }

@@ -17,6 +17,8 @@ export interface UpContext<O = RunOptions> {
   connection?: ClientConfig;
   /** The cluster DNS server's address, once the dns component listens (printed by main). */
   dns?: { address: string; port: number };
+  /** The ingress controller's listeners, once it serves (printed by main). */
+  ingress?: { address: string; httpPort: number; httpsPort?: number; className: string };
 }
 
 export interface StartedComponent {

@@ -17,7 +17,8 @@ export type Command =
   | 'metrics-server'
   | 'cloud'
   | 'cloud-controller-manager'
-  | 'cluster-autoscaler';
+  | 'cluster-autoscaler'
+  | 'ingress-controller';
 
 export const COMMANDS: Record<Command, string> = {
   up: 'Start a whole cluster in this process and write a kubeconfig for kubectl',
@@ -32,6 +33,7 @@ export const COMMANDS: Record<Command, string> = {
   cloud: 'Run the simulated cloud (node groups, machines, load balancers, routes) and serve its API on loopback',
   'cloud-controller-manager': 'Run the cloud controllers (node, route, service) against an apiserver and the simulated cloud',
   'cluster-autoscaler': 'Add and remove nodes of the simulated cloud as pods need them (cluster-autoscaler)',
+  'ingress-controller': 'Serve the Ingresses of the nginx class on loopback HTTP/HTTPS through their Services (a simulated ingress-nginx)',
 };
 
 export interface FlagSpec {
@@ -63,6 +65,7 @@ export const CLIENT_COMMANDS: readonly Command[] = [
   'cloud',
   'cloud-controller-manager',
   'cluster-autoscaler',
+  'ingress-controller',
 ];
 const ALL: readonly Command[] = [...SERVER_COMMANDS, ...CLIENT_COMMANDS];
 
@@ -169,6 +172,11 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'UDP and TCP port of the cluster DNS server on loopback; 0 picks a free port, none (up only) runs no DNS (default 10053)',
     commands: ['up', 'dns'],
   },
+  { name: 'ingress-http-port', value: 'N|none', help: 'loopback port the ingress controller serves HTTP on; 0 picks a free port, none runs no ingress controller (default 10080)', commands: ['up'] },
+  { name: 'ingress-https-port', value: 'N|none', help: 'loopback port the ingress controller serves HTTPS on; none serves no HTTPS (default 10443)', commands: ['up'] },
+  { name: 'http-port', value: 'N', help: 'loopback port Ingresses are served on over HTTP; 0 picks a free port (default 10080)', commands: ['ingress-controller'] },
+  { name: 'https-port', value: 'N|none', help: 'loopback port Ingresses are served on over HTTPS, or none (default 10443)', commands: ['ingress-controller'] },
+  { name: 'ingress-class', value: 'NAME', help: 'the IngressClass to serve; installed as the default class when missing (default nginx)', commands: ['ingress-controller'] },
   { name: 'dns-address', value: 'IP', help: 'address the cluster DNS server listens on; must be loopback (default 127.0.0.1)', commands: ['up', 'dns'] },
   { name: 'cluster-domain', value: 'DOMAIN', help: 'the cluster DNS domain (default cluster.local)', commands: ['up', 'dns'] },
   {

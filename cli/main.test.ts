@@ -91,6 +91,14 @@ vi.mock('../kube-proxy/kube-proxy.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startKubeProxy: async (opts: never) => fakeComponent('kube-proxy', opts),
 }));
+vi.mock('../ingress-controller/controller.js', async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  startIngressController: async (opts: { httpPort: number; httpsPort: number | null } & Record<string, unknown>) => ({
+    ...fakeComponent('ingress-controller', opts as never),
+    httpPort: opts.httpPort === 0 ? 40080 : opts.httpPort,
+    httpsPort: opts.httpsPort === null ? undefined : opts.httpsPort,
+  }),
+}));
 vi.mock('../dns/component.js', async (importOriginal) => ({
   ...(await importOriginal<object>()),
   startDnsComponent: async (opts: { port: number; address: string }) => ({ ...fakeComponent('dns', opts as never), address: opts.address, port: opts.port === 0 ? 40053 : opts.port }),
@@ -214,7 +222,8 @@ describe('run', () => {
       'Kubeling is running at https://127.0.0.1:6443\nexport KUBECONFIG=/work/x/state/kubeconfig\n' +
         'GraphQL playground: https://127.0.0.1:6443/graphiql#token=token\n' +
         'Cluster view: https://127.0.0.1:6443/ui#token=token\n' +
-        'Cluster DNS (udp+tcp) at 127.0.0.1:10053: dig @127.0.0.1 -p 10053 kubernetes.default.svc.cluster.local\n',
+        'Cluster DNS (udp+tcp) at 127.0.0.1:10053: dig @127.0.0.1 -p 10053 kubernetes.default.svc.cluster.local\n' +
+        "Ingress (class nginx) at http://127.0.0.1:10080, https://127.0.0.1:10443: curl -H 'Host: HOST' http://127.0.0.1:10080/\n",
     );
     expect(closed).not.toHaveBeenCalled();
     f.signals.emit('SIGTERM');
@@ -258,6 +267,7 @@ describe('run', () => {
       'kube-proxy': { clusterCIDR: '100.96.0.0/16', connection: expect.objectContaining(inProcess) },
       dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
       'cloud-controller-manager': { cloud: expect.anything(), leaderElect: false, connection: expect.objectContaining(inProcess) },
+      'ingress-controller': { httpPort: 10080, httpsPort: 10443, connection: expect.objectContaining(inProcess) },
     });
     expect(componentOpts.scheduler!.connection).toMatchObject({ userAgent: expect.stringMatching(/^kubeling-scheduler\/v/) });
     f.signals.emit('SIGTERM');
@@ -273,6 +283,9 @@ describe('run', () => {
       'start dns',
       'start cloud',
       'start cloud-controller-manager',
+      'start ingress-controller',
+      'stop ingress-controller',
+      'close client kubeling-ingress-controller',
       'stop cloud-controller-manager',
       'close client kubeling-cloud-controller-manager',
       'stop cloud',

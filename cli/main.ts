@@ -9,6 +9,7 @@ import {
   CONTROLLER_MANAGER_COMPONENTS,
   HPA_COMPONENTS,
   KUBE_PROXY_COMPONENTS,
+  INGRESS_CONTROLLER_COMPONENTS,
   DNS_COMPONENTS,
   KUBELET_SIM_COMPONENTS,
   METRICS_SERVER_COMPONENTS,
@@ -84,6 +85,8 @@ function runCommand(req: RunRequest, io: CliIo): Promise<number> {
       return runComponents(req.command, HPA_COMPONENTS, req.options, io);
     case 'kube-proxy':
       return runComponents(req.command, KUBE_PROXY_COMPONENTS, req.options, io);
+    case 'ingress-controller':
+      return runComponents(req.command, INGRESS_CONTROLLER_COMPONENTS, req.options, io);
     case 'dns':
       return runComponents(req.command, DNS_COMPONENTS, req.options, io);
     case 'cloud':
@@ -142,6 +145,10 @@ async function runComponents<O extends { logLevel?: string }>(
   if (ctx.dns) {
     const host = ctx.dns.address.includes(':') ? `[${ctx.dns.address}]` : ctx.dns.address;
     io.stdout.write(`Cluster DNS (udp+tcp) at ${host}:${ctx.dns.port}: dig @${ctx.dns.address} -p ${ctx.dns.port} kubernetes.default.svc.cluster.local\n`);
+  }
+  if (ctx.ingress) {
+    const https = ctx.ingress.httpsPort !== undefined ? `, https://${ctx.ingress.address}:${ctx.ingress.httpsPort}` : '';
+    io.stdout.write(`Ingress (class ${ctx.ingress.className}) at http://${ctx.ingress.address}:${ctx.ingress.httpPort}${https}: curl -H 'Host: HOST' http://${ctx.ingress.address}:${ctx.ingress.httpPort}/\n`);
   }
   return stopped;
 }

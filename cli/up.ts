@@ -7,6 +7,8 @@ import type { HpaRunOptions } from './hpa-args.js';
 import { hpaStarter } from './hpa-component.js';
 import type { KubeProxyRunOptions } from './kube-proxy-args.js';
 import { kubeProxyStarter } from './kube-proxy-component.js';
+import type { IngressControllerRunOptions } from './ingress-args.js';
+import { ingressControllerStarter } from './ingress-component.js';
 import { cloudControllerManagerStarter, cloudStarter, clusterAutoscalerStarter, staticNodes } from './autoscaler-components.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
@@ -55,6 +57,8 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   cloudStarter,
   cloudControllerManagerStarter,
   clusterAutoscalerStarter,
+  // The ingress controller, unless --ingress-http-port none.
+  skipWhen((o) => o.ingress?.httpPort === 'none', ingressControllerStarter((o: RunOptions) => o.ingress ?? {})),
 ];
 
 /** A starter that starts nothing when `skip(options)`: a component turned off by a flag. */
@@ -133,3 +137,9 @@ export const HPA_COMPONENTS: readonly ComponentStarter<HpaRunOptions>[] = [
 
 /** `kubeling kube-proxy`. */
 export const KUBE_PROXY_COMPONENTS: readonly ComponentStarter<KubeProxyRunOptions>[] = [kubeconfigStarter, kubeProxyStarter((o: KubeProxyRunOptions) => o.proxy)];
+
+/** `kubeling ingress-controller`. */
+export const INGRESS_CONTROLLER_COMPONENTS: readonly ComponentStarter<IngressControllerRunOptions>[] = [
+  kubeconfigStarter,
+  ingressControllerStarter((o: IngressControllerRunOptions) => o.ingress),
+];
