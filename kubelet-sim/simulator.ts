@@ -2,6 +2,7 @@ import type { Node } from '../api/core/node.js';
 import { nodeResource } from '../api/core/node.js';
 import { podResource, type Pod } from '../api/core/pod.js';
 import type { KubeObject } from '../api/types.js';
+import type { ObjectReference } from '../api/meta.js';
 import { isConflict, isNotFound, type RestClient } from '../client/rest-client.js';
 import { createInformer, type Informer } from '../client/informer.js';
 import { createEventRecorder, type EventRecorder } from '../client/event-recorder.js';
@@ -57,6 +58,11 @@ export interface SimulatorOptions {
   statusReportMs: number;
   /** Normal events (Pulling, Created…, and the node's Starting, NodeReady…); warnings are always recorded. */
   events: boolean;
+  /**
+   * Told when a pod's run may have changed (a stage fired, the pod was first seen or is
+   * gone: pod undefined): container-processes.ts starts and stops the containers' programs.
+   */
+  onRunChange?(rec: PodRecord, pod: Pod | undefined): void;
 }
 
 export interface NodeRecord {
@@ -303,6 +309,8 @@ export class Simulator {
       this.pods.set(key, rec);
       node.pods.add(rec);
       this.reserveAdoptedIP(rec);
+      // Adopted running (a restart of this process): its containers' programs start again.
+      if (rec.sim.state === 'Running') this.o.onRunChange?.(rec, pod);
     }
     if (node.failed) return;
     this.schedule(rec, pod);
@@ -322,6 +330,7 @@ export class Simulator {
     rec.node.waitingNetwork.delete(rec);
     this.pods.delete(rec.key);
     this.notify(rec);
+    this.o.onRunChange?.(rec, undefined);
   }
 
   private livePod(rec: PodRecord): Pod | undefined {
@@ -402,6 +411,7 @@ export class Simulator {
     }
     this.pool.enqueue(`pod:${rec.key}`);
     this.notify(rec);
+    this.o.onRunChange?.(rec, pod);
     this.schedule(rec, pod);
   }
 
@@ -446,6 +456,20 @@ export class Simulator {
   private notify(rec: PodRecord): void {
     if (!rec.listeners) return;
     for (const fn of [...rec.listeners]) fn();
+  }
+
+  /**
+   * Records an event as this node's kubelet (the simulator's own recorder: event names
+   * are unique per recorder, and two recorders on one clock could pick the same name).
+   */
+  recordEvent(ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string, node: string): void {
+    if (type === 'Warning' || this.o.events) this.recorder.event(ref, type, reason, message, { host: node });
+  }
+
+  /** Wakes the pod's watchers (log followers) without a state change: its containers printed. */
+  notifyPod(key: string): void {
+    const rec = this.pods.get(key);
+    if (rec) this.notify(rec);
   }
 
   /** Calls fn whenever the pod's simulated state changes or it goes; returns an unsubscribe. */

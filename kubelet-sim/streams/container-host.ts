@@ -2,6 +2,7 @@ import type { Container } from '../../api/core/container.js';
 import type { Pod } from '../../api/core/pod.js';
 import type { Service } from '../../api/core/service.js';
 import type { Clock } from '../../lib/clock.js';
+import { resolveContainerEnv, type ConfigSources } from '../container-config.js';
 import { etcHosts, podHostname, resolvConf } from '../etc-files.js';
 import { containerEnv } from '../service-env.js';
 import { IMAGE_DIRS, SimFs } from '../shell/sim-fs.js';
@@ -37,6 +38,8 @@ export class ContainerHosts {
     private readonly clock: Clock,
     private readonly services: () => readonly Service[],
     private readonly net: NetFactory = () => ({}),
+    /** ConfigMaps and Secrets, for env/envFrom (container-config.ts); absent: only plain env values. */
+    private readonly config?: ConfigSources,
   ) {}
 
   private fsFor(t: ContainerTarget): SimFs {
@@ -56,6 +59,14 @@ export class ContainerHosts {
     return fs;
   }
 
+  /** The container's env entries with envFrom and valueFrom resolved (kube's order); plain values when a source is missing. */
+  private configuredEnv(t: ContainerTarget): Array<{ name: string; value?: string; valueFrom?: unknown }> | undefined {
+    const c = t.container;
+    if (!this.config || ((c.envFrom?.length ?? 0) === 0 && !(c.env ?? []).some((e) => e.valueFrom !== undefined))) return c.env;
+    const r = resolveContainerEnv(t.pod, c, this.config);
+    return r.ok ? [...r.env].map(([name, value]) => ({ name, value })) : c.env;
+  }
+
   /** The host and environ for a process started now in the container (tty: the session has a terminal). */
   hostFor(t: ContainerTarget, tty: boolean): { host: ShellHost; env: Map<string, string> } {
     const hostname = t.pod.spec?.hostNetwork ? t.node : podHostname(t.pod);
@@ -65,7 +76,7 @@ export class ContainerHosts {
       services: this.services(),
       startedAt: t.startedAt,
       hostname,
-      env: t.container.env,
+      env: this.configuredEnv(t),
       tty,
     });
     const ip = t.pod.spec?.hostNetwork ? t.hostIP : t.podIP;
