@@ -4,6 +4,7 @@ import type { Service } from '../../api/core/service.js';
 import type { Clock } from '../../lib/clock.js';
 import { resolveContainerEnv, type ConfigSources } from '../container-config.js';
 import { etcHosts, podHostname, resolvConf } from '../etc-files.js';
+import { processClock } from '../process-clock.js';
 import { containerEnv } from '../service-env.js';
 import { IMAGE_DIRS, SimFs } from '../shell/sim-fs.js';
 import type { NetHost, ShellHost } from '../shell/types.js';
@@ -30,6 +31,8 @@ export interface ContainerTarget {
 export type NetFactory = (target: ContainerTarget) => NetHost;
 
 const MAX_FILESYSTEMS = 2000;
+/** Simulated time a client spends on a request besides the server's answer: wget's start, its DNS lookup, the connection. */
+export const CLIENT_REQUEST_MS = 5;
 
 export class ContainerHosts {
   private readonly filesystems = new Map<string, SimFs>();
@@ -87,6 +90,15 @@ export class ContainerHosts {
       if (!ip || t.pod.spec?.hostNetwork) return undefined;
       return podIpCommand(argv, { podIP: ip, ifIndex: 3 + (Number(ip.split('.')[3]) || 0), mac: macFor(ip) });
     };
-    return { host: { clock: this.clock, fs: this.fsFor(t), hostname, net: { ...outer, command: podCommands } }, env };
+    // The client's own share of a request (program start, DNS lookup, connect) on top of
+    // the server's answer time: the usage calibration's loop overhead (usage/calibration.test.ts).
+    const http: NetHost['http'] = outer.http && (async (req) => {
+      const res = await outer.http!(req);
+      return { ...res, latencyMs: res.latencyMs + CLIENT_REQUEST_MS };
+    });
+    // Each process sleeps on its own clock: waits in a chain keep simulated time even when
+    // the host's timers fire late (process-clock.ts), so a loop's rate is the model's.
+    const host: ShellHost = { clock: processClock(this.clock), fs: this.fsFor(t), hostname, net: { ...outer, ...(http ? { http } : {}), command: podCommands } };
+    return { host, env };
   }
 }
