@@ -129,7 +129,22 @@ describe('HPA + cluster autoscaler: php-apache on a small node group (kubeling u
     const scaleDown = (await events('ScaleDownEmpty')) + (await events('ScaleDown'));
     expect(scaleDown).toMatch(/Scale-down: removing (empty )?node/);
     await waitUntil(async () => (await phases()).join() === 'Running', 'php-apache Running on the remaining node', 60_000);
-    expect(up.stderr()).not.toMatch(/"level":50/);
-    void firstNode;
+    expect(await nodes()).toEqual([firstNode]);
   }, 240_000);
+
+  it('the cloud controller manager gives a LoadBalancer Service an address from the cloud, and releases it', async () => {
+    await up.ok(['expose', 'deployment', 'php-apache', '--type=LoadBalancer', '--name=php-lb', '--port=80']);
+    const ip = await waitUntil(async () => (await up.ok(['get', 'svc', 'php-lb', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])) || undefined, 'an ingress IP', 30_000, 500);
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(await up.ok(['get', 'svc', 'php-lb', '-o', 'jsonpath={.metadata.finalizers}'])).toContain('service.kubernetes.io/load-balancer-cleanup');
+    const ensured = await waitUntil(async () => {
+      const out = (await events('EnsuringLoadBalancer')) + (await events('EnsuredLoadBalancer'));
+      return out.includes('Ensured load balancer') ? out : undefined;
+    }, 'EnsuringLoadBalancer/EnsuredLoadBalancer events', 30_000, 500);
+    expect(ensured).toContain('Service/php-lb: Ensuring load balancer');
+    await up.ok(['delete', 'svc', 'php-lb', '--timeout=30s']);
+    expect(await up.ok(['get', 'svc', 'php-lb', '--ignore-not-found', '-o', 'name'])).toBe('');
+    expect(await events('DeletedLoadBalancer')).toContain('Service/php-lb: Deleted load balancer');
+    expect(up.stderr()).not.toMatch(/"level":50/);
+  }, 90_000);
 });
