@@ -80,14 +80,21 @@ describe("a container's own command runs in the simulated shell", () => {
     expect(await logs(h, 'envy')).toBe('very high envy 10.96.0.50 hi\nhi arg\n');
   });
 
-  it('a missing ConfigMap: the program does not start, with kubelet\'s Failed event', async () => {
+  it('a missing ConfigMap: CreateContainerConfigError and kubelet\'s Failed event until it exists, then the program starts', async () => {
     const h = await startTestSim(1);
     await create(h, 'lost', 'Never', [{ command: ['sh', '-c', 'echo $X; while true; do sleep 1; done'], env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'nope', key: 'x' } } }] }]);
     await step(h.clock, STARTED + 500, 100);
-    expect(await logs(h, 'lost')).toBe('');
+    const p = await pod(h, 'lost');
+    expect(p.status?.phase).toBe('Pending');
+    expect(p.status?.containerStatuses?.[0]?.state).toEqual({ waiting: { reason: 'CreateContainerConfigError', message: 'configmap "nope" not found' } });
     await step(h.clock, 2000, 100);
     const events = (await h.client.list(eventResource, { namespace: 'default' })).items as Array<{ reason?: string; type?: string; message?: string; involvedObject?: { name?: string } }>;
     expect(events.find((e) => e.involvedObject?.name === 'lost' && e.reason === 'Failed')).toMatchObject({ type: 'Warning', message: 'Error: configmap "nope" not found' });
+    await h.client.create(configMapResource, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nope', namespace: 'default' }, data: { x: 'found' } } as KubeObject);
+    // Retried at the sandbox retry interval (5–10 s by default; the pinned test stages keep the default).
+    await step(h.clock, 12_000, 200);
+    expect((await pod(h, 'lost')).status?.phase).toBe('Running');
+    expect(await logs(h, 'lost')).toBe('found\n');
   });
 
   it('the HPA walkthrough loop as a pod of its own: wget through the data path makes CPU in the target, OK!s in the log', async () => {

@@ -78,6 +78,19 @@ interface LiveRun {
   exitTimer?: TimerHandle;
 }
 
+/**
+ * Why the pod's containers cannot be created (kubelet's CreateContainerConfigError): the
+ * first container whose env names a ConfigMap/Secret or key that is missing (not optional).
+ */
+export function configErrorOf(pod: Pod, config: ConfigSources): { container: string; message: string } | undefined {
+  for (const c of pod.spec?.containers ?? []) {
+    if (!needsConfigEnv(c)) continue;
+    const r = resolveContainerEnv(pod, c, config);
+    if (!r.ok) return { container: c.name, message: r.message };
+  }
+  return undefined;
+}
+
 /** Output kept per container: the current and the previous run (kubectl logs --previous). */
 const RUNS_KEPT = 2;
 

@@ -9,7 +9,7 @@ import { Simulator } from './simulator.js';
 import { createKubeletStreams } from './streams/kubelet-streams.js';
 import { createEventRecorder } from '../client/event-recorder.js';
 import { createConfigSources } from './config-sources.js';
-import { ContainerProcesses } from './container-processes.js';
+import { configErrorOf, ContainerProcesses } from './container-processes.js';
 import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
 import { capacityOf } from './node-template.js';
 import { createNodeSource } from './usage/node-source.js';
@@ -179,6 +179,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     leaseRenewMs: opts.leaseRenewMs ?? 10_000,
     statusReportMs: opts.statusReportMs ?? 300_000,
     events: opts.events ?? true,
+    configError: (pod) => configErrorOf(pod, config),
     onRunChange: (rec, pod) =>
       processes.runChanged(
         { key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: rec.sim.state === 'Running' },

@@ -14,7 +14,7 @@ import { sandboxIdOf } from './ids.js';
 import { ImageCache, imagesFromStatus, planPodImages, pullStageMs, recordPulled } from './image-cache.js';
 import { podImageContainers } from './image-pull.js';
 import { IpAllocator, parseCidr, sandboxExhaustedMessage } from './ip-allocator.js';
-import { lifecycleEvents } from './lifecycle-events.js';
+import { containerRef, lifecycleEvents } from './lifecycle-events.js';
 import type { NodeIdentity } from './node-status.js';
 import { nodeAddresses, type ResolvedNodeTemplate } from './node-template.js';
 import { kubeletNodeRef, nodeStartEvents, nodeStatusEvents, type NodeEvent } from './node-events.js';
@@ -63,6 +63,12 @@ export interface SimulatorOptions {
    * gone: pod undefined): container-processes.ts starts and stops the containers' programs.
    */
   onRunChange?(rec: PodRecord, pod: Pod | undefined): void;
+  /**
+   * Before the containers start: why their config cannot be made (a missing ConfigMap or
+   * Secret, container-config.ts), or undefined. The start then waits, retried every
+   * `sandboxRetry`, with kubelet's CreateContainerConfigError.
+   */
+  configError?(pod: Pod): { container: string; message: string } | undefined;
 }
 
 export interface NodeRecord {
@@ -390,6 +396,18 @@ export class Simulator {
       input.podIP = ip;
       // The kubelet looks at the images once the sandbox is up (EnsureImageExists per container).
       input.image = planPodImages(rec.node.images, podImageContainers(pod.spec));
+    }
+    if (stage.next === 'Running' && this.o.configError) {
+      const blocked = this.o.configError(pod);
+      if (blocked !== undefined) {
+        // kubelet: the container is not created; it says so on every attempt.
+        const changed = rec.sim.configError !== blocked.message;
+        rec.sim = { ...rec.sim, configError: blocked.message };
+        this.recorder.event(containerRef(pod, blocked.container), 'Warning', 'Failed', `Error: ${blocked.message}`, { host: rec.node.id.name });
+        if (changed) this.pool.enqueue(`pod:${rec.key}`);
+        this.at(rec, stage, delayMs(this.o.stages.sandboxRetry, this.o.random));
+        return;
+      }
     }
     if (stage.next === 'Pulled' && rec.sim.image !== undefined) recordPulled(rec.node.images, podImageContainers(pod.spec), rec.sim.imageMask ?? 0);
     if (stage.next === 'Exited') {
