@@ -95,9 +95,10 @@ export function configErrorOf(pod: Pod, config: ConfigSources): { container: str
 const RUNS_KEPT = 2;
 
 export class ContainerProcesses {
+  /** The live run of each pod (by uid): one at a time. */
   private readonly runs = new Map<string, LiveRun>();
-  /** `uid/container` → outputs by run start, oldest first. */
-  private readonly outputs = new Map<string, Array<{ startedAt: number; output: RunOutput }>>();
+  /** pod uid → container → outputs by run start, oldest first. */
+  private readonly outputs = new Map<string, Map<string, Array<{ startedAt: number; output: RunOutput }>>>();
   private stoppedAll = false;
 
   constructor(private readonly o: ContainerProcessesOptions) {}
@@ -105,24 +106,23 @@ export class ContainerProcesses {
   /** The simulator's run of a pod changed (started, ended, pod gone: pod undefined). */
   runChanged(ref: RunRef, pod: Pod | undefined): void {
     const current = ref.running && ref.run && ref.run.finishedAt === undefined ? ref.run.startedAt : undefined;
-    for (const r of this.runs.values()) {
-      if (r.uid === ref.uid && r.startedAt !== current) this.stopRun(r);
-    }
+    const existing = this.runs.get(ref.uid);
+    if (existing && existing.startedAt !== current) this.stopRun(existing);
     if (!pod) {
-      for (const k of [...this.outputs.keys()]) if (k.startsWith(`${ref.uid}/`)) this.outputs.delete(k);
+      this.outputs.delete(ref.uid);
       return;
     }
-    if (current === undefined || this.stoppedAll || this.runs.has(`${ref.uid}/${current}`)) return;
+    if (current === undefined || this.stoppedAll || this.runs.has(ref.uid)) return;
     const live = (pod.spec?.containers ?? []).filter((c) => runsLive(c, pod.metadata.annotations));
     if (live.length === 0) return;
     const run: LiveRun = { key: ref.key, uid: ref.uid, startedAt: current, procs: [], stopped: false };
-    this.runs.set(`${ref.uid}/${current}`, run);
+    this.runs.set(ref.uid, run);
     for (const c of live) this.start(run, ref, pod, c);
   }
 
   /** What a live container's run printed, or undefined when that run had no live program. */
   output(uid: string, container: string, startedAt: number): OutputLine[] | undefined {
-    return this.outputs.get(`${uid}/${container}`)?.find((e) => e.startedAt === startedAt)?.output.lines();
+    return this.outputs.get(uid)?.get(container)?.find((e) => e.startedAt === startedAt)?.output.lines();
   }
 
   /** Whether the container's run is a live one (its log is its program's output). */
@@ -132,15 +132,17 @@ export class ContainerProcesses {
 
   stop(): void {
     this.stoppedAll = true;
-    for (const r of this.runs.values()) this.stopRun(r);
+    for (const r of [...this.runs.values()]) this.stopRun(r);
   }
 
   private start(run: LiveRun, ref: RunRef, pod: Pod, c: Container): void {
     const output = new RunOutput({ startedAt: run.startedAt });
-    const list = this.outputs.get(`${ref.uid}/${c.name}`) ?? [];
+    let byContainer = this.outputs.get(ref.uid);
+    if (!byContainer) this.outputs.set(ref.uid, (byContainer = new Map()));
+    const list = byContainer.get(c.name) ?? [];
     list.push({ startedAt: run.startedAt, output });
     if (list.length > RUNS_KEPT) list.splice(0, list.length - RUNS_KEPT);
-    this.outputs.set(`${ref.uid}/${c.name}`, list);
+    byContainer.set(c.name, list);
     const proc: Proc = { container: c.name, ctrl: new AbortController(), output };
     run.procs.push(proc);
 
@@ -212,7 +214,7 @@ export class ContainerProcesses {
   }
 
   private stopRun(r: LiveRun): void {
-    this.runs.delete(`${r.uid}/${r.startedAt}`);
+    if (this.runs.get(r.uid) === r) this.runs.delete(r.uid);
     if (r.stopped) return;
     r.stopped = true;
     if (r.exitTimer) this.o.clock.clearTimeout(r.exitTimer);
