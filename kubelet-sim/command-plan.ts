@@ -21,6 +21,8 @@ export interface OutputLine {
   /** Offset from the container's start at which the line is printed. */
   atMs: number;
   text: string;
+  /** A piece of a line the program has not ended yet (printed without its newline, as kubectl logs shows a CRI partial entry). */
+  partial?: boolean;
 }
 
 export type CommandPlan = { kind: 'forever' } | { kind: 'exits'; afterMs: number; exitCode: number; output: OutputLine[] };

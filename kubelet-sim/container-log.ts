@@ -1,5 +1,6 @@
 import type { Container } from '../api/core/container.js';
 import type { Pod } from '../api/core/pod.js';
+import type { OutputLine } from './command-plan.js';
 import type { RunLogSpec } from './log-content.js';
 import { plannedOutput } from './pod-exit-plan.js';
 import { isTerminal, type PodSim, type Run } from './pod-lifecycle.js';
@@ -16,6 +17,11 @@ export interface LogTarget {
   pod: Pod;
   sim: PodSim;
   node: string;
+  /**
+   * What a container's own running program printed in the run started at startedAt
+   * (container-processes.ts); undefined when that container's run had no live program.
+   */
+  liveOutput?(container: Container, startedAt: number): OutputLine[] | undefined;
 }
 
 export function selectContainerLog(target: LogTarget, containerName: string, previous: boolean, defaultIntervalMs: number): LogSelection {
@@ -34,7 +40,7 @@ export function selectContainerLog(target: LogTarget, containerName: string, pre
     node: target.node,
     defaultIntervalMs,
     startedAt,
-    output: plannedOutput(c, pod.metadata.annotations, startedAt),
+    output: target.liveOutput?.(c, startedAt) ?? plannedOutput(c, pod.metadata.annotations, startedAt),
   });
   const fail = (message: string): LogSelection => ({ ok: false, code: 400, message });
   const firstStart = sim.last?.startedAt ?? sim.run?.startedAt;

@@ -8,6 +8,8 @@ import { resolveNodeTemplate, type NodeTemplate, type ResolvedNodeTemplate } fro
 import { Simulator } from './simulator.js';
 import { createKubeletStreams } from './streams/kubelet-streams.js';
 import { createEventRecorder } from '../client/event-recorder.js';
+import { createConfigSources } from './config-sources.js';
+import { configErrorOf, ContainerProcesses } from './container-processes.js';
 import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
 import { capacityOf } from './node-template.js';
 import { createNodeSource } from './usage/node-source.js';
@@ -115,7 +117,18 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   });
   // exec, attach and port-forward (WebSocket upgrades on the same loopback server); the
   // shells' requests feed the usage model.
-  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim, sink: usage, load: usage });
+  const config = createConfigSources(opts.client, { clock, logger });
+  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim, sink: usage, load: usage, config });
+  // The containers' own commands, run in the simulated shell as their main processes.
+  const processes = new ContainerProcesses({
+    clock,
+    logger: logger.child({ component: 'container-processes' }),
+    hostFor: (t) => streams.hosts.hostFor(t, false),
+    config,
+    exited: (key, uid, startedAt, code) => sim?.containerExited(key, uid, startedAt, code),
+    printed: (key) => sim?.notifyPod(key),
+    warn: (ref, reason, message, node) => sim?.recordEvent(ref, 'Warning', reason, message, node),
+  });
   const server = await startLogServer(
     {
       clock,
@@ -126,7 +139,13 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
         const rec = sim?.pods.get(key);
         const pod = sim?.podInformer.store.get(key) as Pod | undefined;
         if (!rec || !pod || pod.metadata.uid !== rec.uid) return undefined;
-        return { pod, sim: rec.sim, node: rec.node.id.name, failed: rec.node.failed };
+        return {
+          pod,
+          sim: rec.sim,
+          node: rec.node.id.name,
+          failed: rec.node.failed,
+          liveOutput: (c, startedAt) => (processes.isLive(pod, c) ? (processes.output(rec.uid, c.name, startedAt) ?? []) : undefined),
+        };
       },
       watch: (namespace, name, fn) => sim?.watchPod(`${namespace}/${name}`, fn) ?? (() => {}),
       failNode: (name) => sim!.failNode(name),
@@ -160,11 +179,21 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     leaseRenewMs: opts.leaseRenewMs ?? 10_000,
     statusReportMs: opts.statusReportMs ?? 300_000,
     events: opts.events ?? true,
+    configError: (pod) => configErrorOf(pod, config),
+    onRunChange: (rec, pod) =>
+      processes.runChanged(
+        { key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: rec.sim.state === 'Running' },
+        pod,
+      ),
   });
   try {
-    await sim.start();
+    // Config and the network first: the first runs of containers read them.
+    await config.start();
     await streams.start();
+    await sim.start();
   } catch (err) {
+    processes.stop();
+    config.stop();
     streams.stop();
     await sim.stop();
     await server.close();
@@ -182,6 +211,8 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     backlog: () => s.backlog(),
     usage,
     async stop() {
+      processes.stop();
+      config.stop();
       streams.stop();
       await s.stop();
       await server.close();

@@ -19,7 +19,7 @@ export interface SimEvent {
   message: string;
 }
 
-function containerRef(pod: Pod, container: string, init = false): ObjectReference {
+export function containerRef(pod: Pod, container: string, init = false): ObjectReference {
   return {
     kind: 'Pod',
     apiVersion: 'v1',

@@ -13,6 +13,8 @@ import { formatNanoTime } from './time.js';
 export interface LogLine {
   at: number;
   text: string;
+  /** Printed without a newline (the program's line is not finished). */
+  partial?: boolean;
 }
 
 export const MAX_LINES = 10_000;
@@ -106,7 +108,10 @@ export function lineCount(spec: RunLogSpec, now: number): number {
 
 /** Line i (0-based) of a run whose count at `now` is at least i+1. */
 export function lineAt(spec: RunLogSpec, i: number, now: number): LogLine {
-  if (spec.output) return { at: spec.startedAt + spec.output[i]!.atMs, text: spec.output[i]!.text };
+  if (spec.output) {
+    const o = spec.output[i]!;
+    return o.partial ? { at: spec.startedAt + o.atMs, text: o.text, partial: true } : { at: spec.startedAt + o.atMs, text: o.text };
+  }
   const { lines: first, custom } = startLines(spec);
   if (i < first.length) return { at: spec.startedAt, text: first[i]! };
   const interval = intervalOf(spec, custom);
@@ -168,7 +173,7 @@ export function renderLog(lines: LogLine[], q: LogQuery): string {
 }
 
 export function formatLine(l: LogLine, timestamps: boolean): string {
-  return `${timestamps ? `${formatNanoTime(l.at)} ` : ''}${l.text}\n`;
+  return `${timestamps ? `${formatNanoTime(l.at)} ` : ''}${l.text}${l.partial ? '' : '\n'}`;
 }
 
 export function truncateBytes(text: string, limit: number): string {

@@ -2,6 +2,7 @@ import type { Container } from '../api/core/container.js';
 import type { Pod } from '../api/core/pod.js';
 import { EXIT_AFTER, LOG } from './annotations.js';
 import { planCommand, type OutputLine } from './command-plan.js';
+import { needsConfigEnv, runsLive } from './live-command.js';
 
 /**
  * From the containers' planned commands (command-plan.ts) to the two facts the simulator
@@ -31,6 +32,8 @@ export function plannedPodExit(spec: Pod['spec']): PlannedExit | undefined {
   let afterMs = 0;
   let exitCode = 0;
   for (const c of containers) {
+    // Its environment comes from other objects: the live run (container-processes.ts) decides.
+    if (needsConfigEnv(c) && runsLive(c, undefined)) return undefined;
     const plan = planCommand(c);
     if (plan.kind === 'forever') return undefined;
     afterMs = Math.max(afterMs, plan.afterMs);
@@ -46,6 +49,7 @@ export function plannedPodExit(spec: Pod['spec']): PlannedExit | undefined {
  */
 export function plannedOutput(container: Container, annotations: Record<string, string> | undefined, startedAt: number): OutputLine[] | undefined {
   if (annotations?.[LOG] !== undefined || annotations?.[EXIT_AFTER] !== undefined) return undefined;
+  if (needsConfigEnv(container) && runsLive(container, annotations)) return undefined;
   const plan = planCommand({ ...container, startedAt });
   return plan.kind === 'exits' ? plan.output : undefined;
 }

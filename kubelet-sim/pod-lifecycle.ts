@@ -29,6 +29,11 @@ export interface PodSim {
    */
   image?: ImagePlan;
   imageMask?: number;
+  /**
+   * Why the containers could not be created (a ConfigMap/Secret their env needs is
+   * missing): kubelet's CreateContainerConfigError message; retried until it resolves.
+   */
+  configError?: string;
 }
 
 export interface Run {
@@ -85,6 +90,7 @@ export function transition(sim: PodSim, next: SimState, input: TransitionInput):
     case 'Pulled':
       return out;
     case 'Running':
+      delete out.configError;
       if (sim.state === 'BackOff' && sim.run) {
         out.last = sim.run;
         out.restartCount = sim.restartCount + 1;

@@ -131,6 +131,11 @@ function neverPulled(c: Container, sim: PodSim, slot: number): { reason: string;
   return { reason: 'ErrImageNeverPull', message: neverPullMessage(c.image ?? '') };
 }
 
+/** The waiting state of containers whose config (env from a ConfigMap/Secret) cannot be resolved, if so. */
+function configBlocked(sim: PodSim): { reason: string; message: string } | undefined {
+  return sim.configError === undefined ? undefined : { reason: 'CreateContainerConfigError', message: sim.configError };
+}
+
 /**
  * An ephemeral container (kubectl debug) runs while the pod runs, from the pod's current
  * run on (its own start time is not tracked: it shows the run's); it is never ready and
@@ -173,12 +178,14 @@ function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasI
         lastState: {},
       };
     }
-    const waiting = neverPulled(c, sim, slot) ?? { reason: hasInits ? 'PodInitializing' : 'ContainerCreating' };
+    const waiting = neverPulled(c, sim, slot) ?? configBlocked(sim) ?? { reason: hasInits ? 'PodInitializing' : 'ContainerCreating' };
     return { ...base, state: { waiting }, lastState };
   }
   if (sim.state === 'Running') {
     return { ...base, ...ran, state: { running: { startedAt: formatTime(sim.run.startedAt) } }, lastState, ready: true, started: true };
   }
+  const blocked = sim.state === 'BackOff' ? configBlocked(sim) : undefined;
+  if (blocked) return { ...base, ...ran, state: { waiting: blocked }, lastState: { terminated: terminatedOf(sim.run, runId) } };
   if (sim.state === 'BackOff' && sim.backoffStep > 0) {
     const delay = goDuration(backoffMs(cfg, sim.backoffStep));
     return {

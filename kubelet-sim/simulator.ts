@@ -2,6 +2,7 @@ import type { Node } from '../api/core/node.js';
 import { nodeResource } from '../api/core/node.js';
 import { podResource, type Pod } from '../api/core/pod.js';
 import type { KubeObject } from '../api/types.js';
+import type { ObjectReference } from '../api/meta.js';
 import { isConflict, isNotFound, type RestClient } from '../client/rest-client.js';
 import { createInformer, type Informer } from '../client/informer.js';
 import { createEventRecorder, type EventRecorder } from '../client/event-recorder.js';
@@ -13,7 +14,7 @@ import { sandboxIdOf } from './ids.js';
 import { ImageCache, imagesFromStatus, planPodImages, pullStageMs, recordPulled } from './image-cache.js';
 import { podImageContainers } from './image-pull.js';
 import { IpAllocator, parseCidr, sandboxExhaustedMessage } from './ip-allocator.js';
-import { lifecycleEvents } from './lifecycle-events.js';
+import { containerRef, lifecycleEvents } from './lifecycle-events.js';
 import type { NodeIdentity } from './node-status.js';
 import { nodeAddresses, type ResolvedNodeTemplate } from './node-template.js';
 import { kubeletNodeRef, nodeStartEvents, nodeStatusEvents, type NodeEvent } from './node-events.js';
@@ -57,6 +58,17 @@ export interface SimulatorOptions {
   statusReportMs: number;
   /** Normal events (Pulling, Created…, and the node's Starting, NodeReady…); warnings are always recorded. */
   events: boolean;
+  /**
+   * Told when a pod's run may have changed (a stage fired, the pod was first seen or is
+   * gone: pod undefined): container-processes.ts starts and stops the containers' programs.
+   */
+  onRunChange?(rec: PodRecord, pod: Pod | undefined): void;
+  /**
+   * Before the containers start: why their config cannot be made (a missing ConfigMap or
+   * Secret, container-config.ts), or undefined. The start then waits, retried every
+   * `sandboxRetry`, with kubelet's CreateContainerConfigError.
+   */
+  configError?(pod: Pod): { container: string; message: string } | undefined;
 }
 
 export interface NodeRecord {
@@ -303,6 +315,8 @@ export class Simulator {
       this.pods.set(key, rec);
       node.pods.add(rec);
       this.reserveAdoptedIP(rec);
+      // Adopted running (a restart of this process): its containers' programs start again.
+      if (rec.sim.state === 'Running') this.o.onRunChange?.(rec, pod);
     }
     if (node.failed) return;
     this.schedule(rec, pod);
@@ -322,6 +336,7 @@ export class Simulator {
     rec.node.waitingNetwork.delete(rec);
     this.pods.delete(rec.key);
     this.notify(rec);
+    this.o.onRunChange?.(rec, undefined);
   }
 
   private livePod(rec: PodRecord): Pod | undefined {
@@ -382,6 +397,18 @@ export class Simulator {
       // The kubelet looks at the images once the sandbox is up (EnsureImageExists per container).
       input.image = planPodImages(rec.node.images, podImageContainers(pod.spec));
     }
+    if (stage.next === 'Running' && this.o.configError) {
+      const blocked = this.o.configError(pod);
+      if (blocked !== undefined) {
+        // kubelet: the container is not created; it says so on every attempt.
+        const changed = rec.sim.configError !== blocked.message;
+        rec.sim = { ...rec.sim, configError: blocked.message };
+        this.recorder.event(containerRef(pod, blocked.container), 'Warning', 'Failed', `Error: ${blocked.message}`, { host: rec.node.id.name });
+        if (changed) this.pool.enqueue(`pod:${rec.key}`);
+        this.at(rec, stage, delayMs(this.o.stages.sandboxRetry, this.o.random));
+        return;
+      }
+    }
     if (stage.next === 'Pulled' && rec.sim.image !== undefined) recordPulled(rec.node.images, podImageContainers(pod.spec), rec.sim.imageMask ?? 0);
     if (stage.next === 'Exited') {
       input.exitCode = stage.delay.fromPlannedExit ? (rec.planned?.exitCode ?? 0) : (declaredExit(pod.metadata.annotations)?.exitCode ?? 0);
@@ -402,6 +429,7 @@ export class Simulator {
     }
     this.pool.enqueue(`pod:${rec.key}`);
     this.notify(rec);
+    this.o.onRunChange?.(rec, pod);
     this.schedule(rec, pod);
   }
 
@@ -446,6 +474,20 @@ export class Simulator {
   private notify(rec: PodRecord): void {
     if (!rec.listeners) return;
     for (const fn of [...rec.listeners]) fn();
+  }
+
+  /**
+   * Records an event as this node's kubelet (the simulator's own recorder: event names
+   * are unique per recorder, and two recorders on one clock could pick the same name).
+   */
+  recordEvent(ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string, node: string): void {
+    if (type === 'Warning' || this.o.events) this.recorder.event(ref, type, reason, message, { host: node });
+  }
+
+  /** Wakes the pod's watchers (log followers) without a state change: its containers printed. */
+  notifyPod(key: string): void {
+    const rec = this.pods.get(key);
+    if (rec) this.notify(rec);
   }
 
   /** Calls fn whenever the pod's simulated state changes or it goes; returns an unsubscribe. */

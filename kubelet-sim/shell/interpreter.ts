@@ -117,7 +117,9 @@ export class Shell implements BuiltinShell {
   private async tick(signal: AbortSignal): Promise<void> {
     if (signal.aborted) throw new Interrupted();
     if (++this.steps % YIELD_EVERY === 0) {
-      await new Promise<void>((r) => setImmediate(r));
+      // A background process (a container's own command) is paced by its host, so a loop
+      // without sleep cannot take a real core; elsewhere a plain yield.
+      await (this.host.pace ? this.host.pace(signal) : new Promise<void>((r) => setImmediate(r)));
       if (signal.aborted) throw new Interrupted();
     }
   }

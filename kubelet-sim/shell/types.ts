@@ -57,6 +57,11 @@ export interface ShellHost {
   fs: SimFs;
   hostname: string;
   net: NetHost;
+  /**
+   * Called instead of a plain yield every few dozen shell steps; may wait (a CPU budget
+   * for processes nobody is typing into). Absent: the shell only yields to the event loop.
+   */
+  pace?(signal: AbortSignal): Promise<void>;
 }
 
 export interface AppletContext {

@@ -2,7 +2,9 @@ import type { Container } from '../../api/core/container.js';
 import type { Pod } from '../../api/core/pod.js';
 import type { Service } from '../../api/core/service.js';
 import type { Clock } from '../../lib/clock.js';
+import { resolveContainerEnv, type ConfigSources } from '../container-config.js';
 import { etcHosts, podHostname, resolvConf } from '../etc-files.js';
+import { processClock } from '../process-clock.js';
 import { containerEnv } from '../service-env.js';
 import { IMAGE_DIRS, SimFs } from '../shell/sim-fs.js';
 import type { NetHost, ShellHost } from '../shell/types.js';
@@ -29,6 +31,8 @@ export interface ContainerTarget {
 export type NetFactory = (target: ContainerTarget) => NetHost;
 
 const MAX_FILESYSTEMS = 2000;
+/** Simulated time a client spends on a request besides the server's answer: wget's start, its DNS lookup, the connection. */
+export const CLIENT_REQUEST_MS = 5;
 
 export class ContainerHosts {
   private readonly filesystems = new Map<string, SimFs>();
@@ -37,6 +41,8 @@ export class ContainerHosts {
     private readonly clock: Clock,
     private readonly services: () => readonly Service[],
     private readonly net: NetFactory = () => ({}),
+    /** ConfigMaps and Secrets, for env/envFrom (container-config.ts); absent: only plain env values. */
+    private readonly config?: ConfigSources,
   ) {}
 
   private fsFor(t: ContainerTarget): SimFs {
@@ -56,6 +62,14 @@ export class ContainerHosts {
     return fs;
   }
 
+  /** The container's env entries with envFrom and valueFrom resolved (kube's order); plain values when a source is missing. */
+  private configuredEnv(t: ContainerTarget): Array<{ name: string; value?: string; valueFrom?: unknown }> | undefined {
+    const c = t.container;
+    if (!this.config || ((c.envFrom?.length ?? 0) === 0 && !(c.env ?? []).some((e) => e.valueFrom !== undefined))) return c.env;
+    const r = resolveContainerEnv(t.pod, c, this.config);
+    return r.ok ? [...r.env].map(([name, value]) => ({ name, value })) : c.env;
+  }
+
   /** The host and environ for a process started now in the container (tty: the session has a terminal). */
   hostFor(t: ContainerTarget, tty: boolean): { host: ShellHost; env: Map<string, string> } {
     const hostname = t.pod.spec?.hostNetwork ? t.node : podHostname(t.pod);
@@ -65,7 +79,7 @@ export class ContainerHosts {
       services: this.services(),
       startedAt: t.startedAt,
       hostname,
-      env: t.container.env,
+      env: this.configuredEnv(t),
       tty,
     });
     const ip = t.pod.spec?.hostNetwork ? t.hostIP : t.podIP;
@@ -76,6 +90,15 @@ export class ContainerHosts {
       if (!ip || t.pod.spec?.hostNetwork) return undefined;
       return podIpCommand(argv, { podIP: ip, ifIndex: 3 + (Number(ip.split('.')[3]) || 0), mac: macFor(ip) });
     };
-    return { host: { clock: this.clock, fs: this.fsFor(t), hostname, net: { ...outer, command: podCommands } }, env };
+    // The client's own share of a request (program start, DNS lookup, connect) on top of
+    // the server's answer time: the usage calibration's loop overhead (usage/calibration.test.ts).
+    const http: NetHost['http'] = outer.http && (async (req) => {
+      const res = await outer.http!(req);
+      return { ...res, latencyMs: res.latencyMs + CLIENT_REQUEST_MS };
+    });
+    // Each process sleeps on its own clock: waits in a chain keep simulated time even when
+    // the host's timers fire late (process-clock.ts), so a loop's rate is the model's.
+    const host: ShellHost = { clock: processClock(this.clock), fs: this.fsFor(t), hostname, net: { ...outer, ...(http ? { http } : {}), command: podCommands } };
+    return { host, env };
   }
 }

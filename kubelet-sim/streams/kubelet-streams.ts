@@ -7,6 +7,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { Simulator } from '../simulator.js';
 import type { ContainerLoad, TrafficSink } from '../../network/traffic-sink.js';
 import { createClusterNet } from './cluster-net.js';
+import type { ConfigSources } from '../container-config.js';
 import { ContainerHosts, type ContainerTarget } from './container-host.js';
 import { createStreamUpgradeHandler, type StreamHost } from './exec-server.js';
 import { MainProcesses } from './main-process.js';
@@ -20,6 +21,8 @@ import { MainProcesses } from './main-process.js';
 
 export interface KubeletStreams {
   onUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** The containers' filesystems, environ and network (also for their own programs: container-processes.ts). */
+  readonly hosts: ContainerHosts;
   start(): Promise<void>;
   stop(): void;
 }
@@ -31,6 +34,8 @@ export function createKubeletStreams(o: {
   simulator: () => Simulator | undefined;
   sink?: TrafficSink;
   load?: ContainerLoad;
+  /** ConfigMaps and Secrets for the containers' env (container-config.ts). */
+  config?: ConfigSources;
 }): KubeletStreams {
   const logger = o.logger.child({ component: 'kubelet-streams' });
   const net = createClusterNet({
@@ -42,7 +47,7 @@ export function createKubeletStreams(o: {
     sink: o.sink,
     load: o.load,
   });
-  const hosts = new ContainerHosts(o.clock, () => net.services(), net.netFor);
+  const hosts = new ContainerHosts(o.clock, () => net.services(), net.netFor, o.config);
   const mains = new MainProcesses(logger);
 
   const target: StreamHost['target'] = (namespace, name, containerName) => {
@@ -80,6 +85,7 @@ export function createKubeletStreams(o: {
   const onUpgrade = createStreamUpgradeHandler(host);
   return {
     onUpgrade,
+    hosts,
     async start() {
       await net.start();
     },

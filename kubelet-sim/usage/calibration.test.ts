@@ -14,7 +14,7 @@ import { UsageModel, type NodeView } from './usage-model.js';
  */
 
 const model = trafficModels.find((m) => m.name === 'hpa-example')!;
-/** The loop's own time per iteration: `sleep 0.01` plus wget's start and connection. */
+/** The loop's own time per iteration: `sleep 0.01` plus wget's start and connection (CLIENT_REQUEST_MS, streams/container-host.ts). */
 const LOOP_OVERHEAD_MS = 15;
 
 function run(replicas: number, seconds: number): number[] {
