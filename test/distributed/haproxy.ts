@@ -3,6 +3,8 @@ import { delimiter, join } from 'node:path';
 
 /** Debian's haproxy (apt-get install haproxy), if installed. */
 export function haproxyBinary(): string | undefined {
+  // KUBELING_BALANCER=node: the stand-in balancer even where haproxy is installed.
+  if (process.env.KUBELING_BALANCER === 'node') return undefined;
   if (process.env.HAPROXY_BIN) return process.env.HAPROXY_BIN;
   for (const d of [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), '/usr/sbin', '/usr/bin']) {
     if (existsSync(join(d, 'haproxy'))) return join(d, 'haproxy');

@@ -90,7 +90,13 @@ export interface ProcessTopology extends Topology {
 
 export async function createProcessTopology(opts: TopologyOptions = {}): Promise<ProcessTopology> {
   const t = await openProcessTopology(opts);
-  await t.up();
+  try {
+    await t.up();
+  } catch (err) {
+    // Leave nothing running; keep a directory the caller chose (its logs tell why).
+    await t.down({ removeVolumes: opts.dir === undefined }).catch(() => undefined);
+    throw err;
+  }
   return t;
 }
 
@@ -233,7 +239,8 @@ export async function openProcessTopology(opts: TopologyOptions = {}): Promise<P
           ok = await probe(`${etcdEndpoints[i.index]}/health`, (body) => /"health":\s*"true"/.test(body));
           break;
         case 'apiserver':
-          ok = await probe(`${apiserverUrls[i.index]}/readyz`);
+          // It writes its kubeconfig just after it starts listening.
+          ok = existsSync(join(dir, `apiserver-${i.index}`, 'kubeconfig')) && (await probe(`${apiserverUrls[i.index]}/readyz`));
           break;
         case 'lb':
           ok = await probe(`${lbUrl}/readyz`);
