@@ -158,7 +158,7 @@ async function main(): Promise<void> {
     const back = await waitUntilOk(write, 60_000);
     say(`  etcd-0 and etcd-1 restarted → writes accepted ${((Date.now() - restartAt) / 1000).toFixed(1)} s after the restart began (${back} ms after both were healthy)`);
 
-    const artifact = join(REPO, 'test-artifacts', 'ha-fault.json');
+    const artifact = join(REPO.replace(/\/dist$/, ''), 'test-artifacts', 'ha-fault.json');
     if (existsSync(artifact)) {
       const r = JSON.parse(readFileSync(artifact, 'utf8')) as { kind: string; failovers?: Array<{ component: string; ms: number }>; kubectl?: { longestUnavailableMs: number; longestUnavailableOutsideQuorumLossMs: number }; quorum?: { refusedAfterMs: number; lostForMs: number } };
       say('');
