@@ -118,7 +118,8 @@ describe.skipIf(!hasEtcd)('HA topology under faults', () => {
     log(`write without quorum: ${refused instanceof ApiError ? `${refused.code} ${refused.message}` : String(refused)} after ${refusedAfterMs} ms`);
     expect(refused).toBeInstanceOf(ApiError);
     expect((refused as ApiError).code).toBeGreaterThanOrEqual(500);
-    expect((refused as ApiError).message).toMatch(/etcdserver: (request timed out|no leader)/);
+    // etcd's own words: usually its request timeout (7 s), sometimes its context deadline.
+    expect((refused as ApiError).message).toMatch(/etcdserver: (request timed out|no leader|leader changed)|context deadline exceeded/);
     expect(refusedAfterMs).toBeLessThan(12_000);
 
     // Both members back: the cluster recovers and accepts writes again.
