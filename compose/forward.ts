@@ -34,8 +34,10 @@ export async function startRelays(routes: readonly Route[]): Promise<net.Server[
     routes.map(
       (r) =>
         new Promise<net.Server>((resolve, reject) => {
-          const server = net.createServer((inbound) => {
-            const outbound = net.connect(r.target.port, r.target.host);
+          // Half-open both ways: a client's FIN reaches the target, whose answer still
+          // comes back before the relay closes both sockets.
+          const server = net.createServer({ allowHalfOpen: true }, (inbound) => {
+            const outbound = net.connect({ port: r.target.port, host: r.target.host, allowHalfOpen: true });
             inbound.pipe(outbound).pipe(inbound);
             const close = () => {
               inbound.destroy();
