@@ -36,6 +36,9 @@ describe('Docker topology (commands)', () => {
   it('finds the HOSTNAME_UUID identity a component logged', () => {
     const logs = '{"level":30,"component":"leader-election","identity":"other_0b6a2a5e-3b7e-4d55-9d0f-2a1b2c3d4e5f"}\n{"msg":"successfully acquired lease","identity":"1a2b3c4d5e6f_6f1d2c3b-aaaa-4bbb-8ccc-123456789abc"}\n';
     expect(identityFromLogs(logs, '1a2b3c4d5e6f')).toBe('1a2b3c4d5e6f_6f1d2c3b-aaaa-4bbb-8ccc-123456789abc');
+    // after `docker start`, the same hostname campaigns under a new UUID: the last one counts
+    const restarted = `${logs}{"msg":"attempting to acquire leader lease","identity":"1a2b3c4d5e6f_00000000-1111-4222-8333-444444444444"}\n`;
+    expect(identityFromLogs(restarted, '1a2b3c4d5e6f')).toBe('1a2b3c4d5e6f_00000000-1111-4222-8333-444444444444');
     expect(identityFromLogs(logs, 'nobody')).toBeUndefined();
   });
 

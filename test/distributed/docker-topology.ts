@@ -51,10 +51,15 @@ export function projectName(dir: string): string {
   return `kubeling${base ? `-${base}` : ''}`.slice(0, 60);
 }
 
-/** The identity a leader-elected component logged (HOSTNAME_UUID); undefined when none. */
+/**
+ * The identity a leader-elected component logged (HOSTNAME_UUID; the elector logs it when
+ * it starts campaigning); the last one, as a restarted container keeps its hostname and
+ * its earlier incarnations' logs. Undefined when none.
+ */
 export function identityFromLogs(logs: string, hostname: string): string | undefined {
   const escaped = hostname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`"identity":"(${escaped}_[0-9a-f-]{36})"`).exec(logs)?.[1];
+  const all = [...logs.matchAll(new RegExp(`"identity":"(${escaped}_[0-9a-f-]{36})"`, 'g'))];
+  return all.at(-1)?.[1];
 }
 
 export type Runner = (cmd: string, args: string[], opts?: { env?: NodeJS.ProcessEnv; cwd?: string }) => Promise<{ stdout: string; stderr: string }>;
