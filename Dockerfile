@@ -1,6 +1,10 @@
-# One image for every Kubeling component and for etcd (Debian's etcd-server), so the
-# docker-compose topology needs nothing else. Build: docker build -t kubeling .
-FROM node:20-bookworm-slim AS build
+# One image for every Kubeling component, for etcd (Debian's etcd-server) and for the
+# load balancer (Debian's haproxy), so the docker-compose topology needs nothing else.
+# Build: docker build -t kubeling .
+# Without access to an image registry, make a local base image first and pass it:
+#   compose/base-image.sh && docker build --build-arg BASE_IMAGE=kubeling-base:bookworm-node -t kubeling .
+ARG BASE_IMAGE=node:20-bookworm-slim
+FROM ${BASE_IMAGE} AS build
 # Toolchain for better-sqlite3, should its prebuilt binary not fit this platform.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -14,15 +18,16 @@ RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3 p
 COPY . .
 RUN npm run build && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM ${BASE_IMAGE}
 RUN apt-get update \
- && apt-get install -y --no-install-recommends etcd-server etcd-client \
+ && apt-get install -y --no-install-recommends etcd-server etcd-client haproxy curl ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/package.json /app/package-lock.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
+COPY compose/haproxy.cfg compose/node-groups.yaml ./compose/
 ENV NODE_ENV=production
 ENTRYPOINT ["node", "/app/bin/kubeling.js"]
 CMD ["--help"]
