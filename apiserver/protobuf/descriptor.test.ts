@@ -54,6 +54,7 @@ describe('the Kubeling message tables', () => {
     'networking.k8s.io/v1 IngressClass',
     'networking.k8s.io/v1 Ingress',
     'storage.k8s.io/v1 StorageClass',
+    'apiextensions.k8s.io/v1 CustomResourceDefinition',
   ];
 
   it('cover every kind and served version in api/registry.ts (but the listed ones)', () => {
