@@ -36,6 +36,9 @@ export const resources: readonly ResourceType[] = [
   ...apiextensionsResources,
 ];
 
+/** The built-in kinds only (never a CRD's): for documents generated once (OpenAPI). */
+export const builtinResources: readonly ResourceType[] = [...resources];
+
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {
   return rt.group === '' ? rt.version : `${rt.group}/${rt.version}`;
 }
@@ -54,7 +57,15 @@ export function findResourceByKind(group: string, kind: string): ResourceType | 
  * and leaves when the CRD goes, so discovery, routing and the registries see it like a
  * built-in kind. Replacing an entry (a CRD update) keeps its place.
  */
+let generation = 0;
+
+/** Bumped whenever a custom resource is added or removed: caches of discovery key on it. */
+export function resourcesGeneration(): number {
+  return generation;
+}
+
 export function addDynamicResource(rt: ResourceType, replaces?: ResourceType): void {
+  generation++;
   const list = resources as ResourceType[];
   const at = replaces ? list.indexOf(replaces) : -1;
   if (at >= 0) list[at] = rt;
@@ -62,6 +73,7 @@ export function addDynamicResource(rt: ResourceType, replaces?: ResourceType): v
 }
 
 export function removeDynamicResource(rt: ResourceType): void {
+  generation++;
   const list = resources as ResourceType[];
   const at = list.indexOf(rt);
   if (at >= 0) list.splice(at, 1);

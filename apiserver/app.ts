@@ -25,6 +25,7 @@ import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
 import { registerAuthorization } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
 import { CrdController } from './crd/crd-controller.js';
+import { customV3Document, customV3Paths } from './crd/openapi.js';
 
 export interface AppOptions {
   store: Store;
@@ -185,7 +186,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.route({ method: [...methods], url, handler: api });
   }
 
-  registerOpenApiRoutes(app);
+  registerOpenApiRoutes(app, undefined, { v3Paths: customV3Paths, v3: customV3Document });
   registerMetrics(app, metrics, options.store);
   registerAuthorization(app, authorizer);
   await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator });
