@@ -141,3 +141,14 @@ function printerColumns(v: CRDVersion): { defs: TableColumnDefinition[]; cells: 
       }),
   };
 }
+
+/** The Warning a request to a deprecated CRD version gets (kube's default wording or the CRD's own). */
+export function deprecationWarning(rt: ResourceType, version: string): string | undefined {
+  const crd = crdOf.get(rt);
+  const v = crd?.spec.versions.find((x) => x.name === version);
+  if (!crd || !v?.deprecated) return undefined;
+  if (v.deprecationWarning) return v.deprecationWarning;
+  const better = crd.spec.versions.find((x) => x.served && !x.deprecated && x.storage) ?? crd.spec.versions.find((x) => x.served && !x.deprecated);
+  const base = `${crd.spec.group}/${version} ${crd.spec.names.kind} is deprecated`;
+  return better ? `${base}; use ${crd.spec.group}/${better.name} ${crd.spec.names.kind}` : base;
+}

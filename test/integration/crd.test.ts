@@ -120,3 +120,70 @@ describe('CronTab CRD', () => {
     expect((await json('GET', '/apis/stable.example.com/v1')).statusCode).toBe(404);
   });
 });
+
+describe('versions, deprecation and bad input', () => {
+  const WIDGETS = '/apis/example.com/v1/widgets';
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com',
+      scope: 'Cluster',
+      names: { plural: 'widgets', kind: 'Widget' },
+      versions: [
+        { name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } } },
+        { name: 'v1beta1', served: true, storage: false, deprecated: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } } } },
+      ],
+    },
+  };
+
+  it('serves both versions of a cluster-scoped kind; the deprecated one warns', async () => {
+    expect((await json('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).statusCode).toBe(201);
+    await waitFor(async () => (await json('GET', WIDGETS)).statusCode === 200);
+    const created = await json('POST', '/apis/example.com/v1beta1/widgets', { apiVersion: 'example.com/v1beta1', kind: 'Widget', metadata: { name: 'w1' }, spec: { free: { form: 1 } } });
+    expect(created.statusCode).toBe(201);
+    expect(String(created.headers['warning'])).toBe('299 - "example.com/v1beta1 Widget is deprecated; use example.com/v1 Widget"');
+    const got = (await json('GET', `${WIDGETS}/w1`)).json();
+    expect(got).toMatchObject({ apiVersion: 'example.com/v1', kind: 'Widget', spec: { free: { form: 1 } } });
+    expect((await json('GET', '/apis/example.com/v1/namespaces/default/widgets')).statusCode).toBe(404);
+  });
+
+  it('refuses a 3 MiB object with 413 and stores nothing', async () => {
+    const big = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'big' }, spec: { blob: 'x'.repeat(3 * 1024 * 1024) } };
+    const res = await json('POST', WIDGETS, big);
+    expect(res.statusCode).toBe(413);
+    expect(res.json()).toMatchObject({ kind: 'Status', reason: 'RequestEntityTooLarge' });
+    expect((await json('GET', `${WIDGETS}/big`)).statusCode).toBe(404);
+  });
+
+  it('refuses non-structural schemas and CEL that does not compile', async () => {
+    const bad = structuredClone(crd) as typeof crd & { metadata: { name: string } };
+    bad.metadata.name = 'gadgets.example.com';
+    Object.assign(bad.spec, { names: { plural: 'gadgets', kind: 'Gadget' } });
+    bad.spec.versions = [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { properties: { n: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.n >' }] } as never } } } }];
+    const res = await json('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', bad);
+    expect(res.statusCode).toBe(422);
+    expect(res.json().message).toBe('CustomResourceDefinition.apiextensions.k8s.io "gadgets.example.com" is invalid: spec.versions[0].schema.openAPIV3Schema.properties[spec].type: Required value: must not be empty for specified object fields');
+    (bad.spec.versions[0]!.schema.openAPIV3Schema.properties.spec as Record<string, unknown>).type = 'object';
+    const cel = await json('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', bad);
+    expect(cel.statusCode).toBe(422);
+    expect(cel.json().message).toContain('x-kubernetes-validations[0].rule: Invalid value: apiextensions.ValidationRule{Rule:"self.n >"');
+    expect(cel.json().message).toContain('compilation failed: ERROR: <input>:1:9: Syntax error:');
+    expect((await json('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com')).statusCode).toBe(404);
+  });
+
+  it('refuses creates while the CRD is terminating (objects with finalizers hold it)', async () => {
+    await json('POST', WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'held', finalizers: ['example.com/hold'] }, spec: {} });
+    await json('DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
+    await waitFor(async () => {
+      const c = (await json('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com')).json();
+      return (c.status?.conditions ?? []).some((x: { type: string; reason: string }) => x.type === 'Terminating' && x.reason === 'InstanceDeletionPending');
+    });
+    const res = await json('POST', WIDGETS, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'late' }, spec: {} });
+    expect(res.statusCode).toBe(405);
+    // releasing the finalizer lets the cleanup finish
+    await json('PATCH', `${WIDGETS}/held`, { metadata: { finalizers: null } }, 'application/merge-patch+json');
+    await waitFor(async () => (await json('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com')).statusCode === 404);
+  });
+});
