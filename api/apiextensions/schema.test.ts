@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JSONSchemaProps } from './schema-types.js';
 import { validateObject } from './validate-object.js';
-import { applyDefaults, prune } from './prune-default.js';
+import { applyDefaults, prune, prunedCopy } from './prune-default.js';
 import { validateStructural } from './structural.js';
 import { compileRules } from './cel-rules.js';
 import { validateCRD } from './crd.js';
@@ -51,6 +51,15 @@ describe('prune and defaults', () => {
     const o = { apiVersion: 'a/v1', kind: 'K', metadata: { name: 'x' }, extra: 1, spec: { keep: 'k', drop: 2, open: { anything: { deep: 1 } }, items: [{ a: 'b', z: 1 }], emb: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', bogus: 1 }, spec: {}, other: 1 } } };
     expect(prune(o, schema)).toEqual(['extra', 'spec.drop', 'spec.items[0].z', 'spec.emb.other']);
     expect(o).toEqual({ apiVersion: 'a/v1', kind: 'K', metadata: { name: 'x' }, spec: { keep: 'k', open: { anything: { deep: 1 } }, items: [{ a: 'b' }], emb: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: {} } } });
+  });
+  it('prunedCopy answers what prune does, leaving its input alone', () => {
+    const input = { apiVersion: 'a/v1', kind: 'K', metadata: { name: 'x' }, extra: 1, spec: { keep: 'k', drop: 2, open: { anything: { deep: 1 } }, items: [{ a: 'b', z: 1 }], emb: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', bogus: 1 }, spec: {}, other: 1 } } };
+    const before = structuredClone(input);
+    const copy = prunedCopy(input, schema);
+    expect(input).toEqual(before);
+    const pruned = structuredClone(input);
+    prune(pruned, schema);
+    expect(copy).toEqual(pruned);
   });
   it('defaults absent fields and non-nullable nulls, inside lists too', () => {
     const o: Record<string, unknown> = { spec: { n: null, items: [{}] } };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FieldError, KubeObject, ResourceType, TableColumnDefinition, VersionConversion } from '../../api/types.js';
 import type { CRD, CRDVersion } from '../../api/apiextensions/crd.js';
 import type { JSONSchemaProps } from '../../api/apiextensions/schema-types.js';
-import { applyDefaults, prune } from '../../api/apiextensions/prune-default.js';
+import { applyDefaults, prunedCopy } from '../../api/apiextensions/prune-default.js';
 import { validateObject } from '../../api/apiextensions/validate-object.js';
 import { compileRules } from '../../api/apiextensions/cel-rules.js';
 import { age, humanDuration } from '../../api/printers.js';
@@ -36,8 +36,7 @@ function pruningSchema(schema: JSONSchemaProps | undefined): z.ZodType {
   return z
     .custom<Record<string, unknown>>((v) => v !== null && typeof v === 'object' && !Array.isArray(v), { message: 'expected an object' })
     .transform((v) => {
-      const copy = structuredClone(v);
-      prune(copy, schema);
+      const copy = prunedCopy(v, schema);
       if (copy.metadata && typeof copy.metadata === 'object') {
         // metadata is ObjectMeta: decode it as built-ins do
         const m = copy.metadata as Record<string, unknown>;
