@@ -98,6 +98,8 @@ function walk(s: JSONSchemaProps, path: string, root: boolean, errs: FieldError[
     }
   }
   for (const key of ['allOf', 'anyOf', 'oneOf'] as const) {
+    // kube allows the int-or-string spelling anyOf: [{type: integer}, {type: string}]
+    if (key === 'anyOf' && s['x-kubernetes-int-or-string'] && (s.anyOf ?? []).every((x) => x && Object.keys(x).length === 1 && (x.type === 'integer' || x.type === 'string'))) continue;
     (s[key] ?? []).forEach((sub, i) => checkValueValidation(sub, `${path}.${key}[${i}]`, errs));
   }
   if (s.not) checkValueValidation(s.not, `${path}.not`, errs);
