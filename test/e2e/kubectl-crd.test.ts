@@ -45,6 +45,16 @@ describe('CronTab CustomResourceDefinition with kubectl', () => {
     expect(yaml.stdout).toBe('1 10');
   });
 
+  it('server-side applies a CronTab, and a second apply updates it', async () => {
+    const first = await cluster().kubectl(['apply', '--server-side', '-f', '-'], { stdin: cronTab('ssa', '  cronSpec: "0 * * * *"\n  image: a\n') });
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toBe('crontab.stable.example.com/ssa serverside-applied\n');
+    const again = await cluster().kubectl(['apply', '--server-side', '-f', '-'], { stdin: cronTab('ssa', '  cronSpec: "0 * * * *"\n  image: b\n') });
+    expect(again.stdout).toBe('crontab.stable.example.com/ssa serverside-applied\n');
+    const got = await cluster().kubectl(['get', 'ct', 'ssa', '-o', 'jsonpath={.spec.image}']);
+    expect(got.stdout).toBe('b');
+  });
+
   it('refuses an invalid CronTab with the server message', async () => {
     const res = await cluster().kubectl(['apply', '-f', '-'], { stdin: cronTab('bad', '  cronSpec: "* * * *"\n  replicas: 3\n  maxReplicas: 2\n') });
     expect(res.code).toBe(1);
