@@ -96,6 +96,15 @@ describe('CronTab CRD', () => {
     expect((await json('GET', `${CT}/my-new-cron-object`)).json().spec.replicas).toBe(4);
   });
 
+  it('GraphQL reads custom objects by group/version/resource, and one by apiVersion/kind', async () => {
+    const query = `{ objects(group: "stable.example.com", version: "v1", resource: "crontabs", namespace: "default") one: object(apiVersion: "stable.example.com/v1", kind: "CronTab", namespace: "default", name: "my-new-cron-object") }`;
+    const res = await json('POST', '/graphql', { query });
+    expect(res.statusCode).toBe(200);
+    const data = res.json().data;
+    expect(data.objects.map((o: { metadata: { name: string } }) => o.metadata.name)).toEqual(['my-new-cron-object']);
+    expect(data.one).toMatchObject({ apiVersion: 'stable.example.com/v1', kind: 'CronTab', spec: { cronSpec: '* * * * */5' } });
+  });
+
   it('refuses a CRD whose names conflict, with kube reasons', async () => {
     const other = structuredClone(crontabCrd) as { metadata: { name: string }; spec: { names: { plural: string; singular: string; shortNames: string[] } } };
     other.metadata.name = 'crontabz.stable.example.com';
