@@ -67,7 +67,9 @@ export function resourcesGeneration(): number {
 export function addDynamicResource(rt: ResourceType, replaces?: ResourceType): void {
   generation++;
   const list = resources as ResourceType[];
-  const at = replaces ? list.indexOf(replaces) : -1;
+  // Two apiservers in one process (tests) serve the same CRD: one entry per group/plural.
+  let at = replaces ? list.indexOf(replaces) : -1;
+  if (at < 0) at = list.findIndex((r) => r.group === rt.group && r.plural === rt.plural && !builtinResources.includes(r));
   if (at >= 0) list[at] = rt;
   else list.push(rt);
 }

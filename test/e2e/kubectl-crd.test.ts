@@ -80,6 +80,20 @@ describe('CronTab CustomResourceDefinition with kubectl', () => {
     expect(res.stdout).toContain('replicas\t<integer>');
   });
 
+  it('older and newer kubectl apply, get and explain CronTabs too', async () => {
+    for (const version of ['1.27', '1.33']) {
+      const name = `v${version.replace('.', '-')}`;
+      const res = await cluster().kubectl(['apply', '-f', '-'], { version, stdin: cronTab(name, '  cronSpec: "0 0 * * *"\n  image: x\n') });
+      expect(res.stderr).toBe('');
+      expect(res.stdout).toBe(`crontab.stable.example.com/${name} created\n`);
+      const get = await cluster().kubectl(['get', 'ct', name, '-o', 'jsonpath={.spec.replicas}'], { version });
+      expect(get.stdout).toBe('1');
+      const explain = await cluster().kubectl(['explain', 'crontab.spec.cronSpec'], { version });
+      expect(explain.stderr).toBe('');
+      expect(explain.stdout).toContain('cronSpec');
+    }
+  });
+
   it('deletes the CRD, its objects first', async () => {
     const res = await cluster().kubectl(['delete', 'crd', 'crontabs.stable.example.com']);
     expect(res.stderr).toBe('');
