@@ -7,7 +7,7 @@ import { ApiError, methodNotAllowed } from '../rest/errors.js';
 import { formatTime } from '../registry/object-meta.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { customResourceType } from './custom-resource-type.js';
+import { crdFor, customResourceType } from './custom-resource-type.js';
 import type { StoreWatch } from '../storage/store.js';
 
 /**
@@ -243,7 +243,8 @@ export class CrdController {
     const names = crd.spec.names;
     const group = crd.spec.group;
     const mine = this.served.get(crd.metadata.name!);
-    const others = resources.filter((r) => r.group === group && r !== mine);
+    // Another apiserver in this process may serve this very CRD: not a conflict.
+    const others = resources.filter((r) => r.group === group && r !== mine && crdFor(r)?.metadata.name !== crd.metadata.name);
     // Also CRDs of the group accepted but not (yet) in resources are covered by `resources`.
     for (const r of others) {
       if (r.plural === names.plural) return { reason: 'PluralConflict', message: `"${names.plural}" is already in use` };

@@ -196,3 +196,23 @@ describe('versions, deprecation and bad input', () => {
     await waitFor(async () => (await json('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com')).statusCode === 404);
   });
 });
+
+describe('two apiservers on one store', () => {
+  it('both serve a CRD created through one of them, without calling it a conflict', async () => {
+    const other = await buildApp({ store });
+    await other.ready();
+    try {
+      const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'sprockets.example.org' }, spec: { group: 'example.org', scope: 'Namespaced', names: { plural: 'sprockets', kind: 'Sprocket' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] } };
+      expect((await json('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).statusCode).toBe(201);
+      await waitFor(async () => (await other.inject({ url: '/apis/example.org/v1/namespaces/default/sprockets' })).statusCode === 200);
+      await (other as unknown as { crdController: CrdController }).crdController.idle();
+      await idle();
+      const got = (await json('GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/sprockets.example.org')).json();
+      expect(got.status.conditions.find((c: { type: string }) => c.type === 'NamesAccepted')).toMatchObject({ status: 'True', reason: 'NoConflicts' });
+      const disc = (await json('GET', '/apis/example.org/v1')).json();
+      expect(disc.resources.map((r: { name: string }) => r.name)).toEqual(['sprockets']);
+    } finally {
+      await other.close();
+    }
+  });
+});
