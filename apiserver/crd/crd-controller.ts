@@ -25,6 +25,7 @@ type Condition = { type: string; status: string; lastTransitionTime?: string | n
 
 export class CrdController {
   private readonly served = new Map<string, ResourceType>();
+  private readonly servedSpec = new Map<string, string>();
   private readonly terminating = new Set<string>();
   private readonly queue = new Set<string>();
   private running = false;
@@ -164,6 +165,10 @@ export class CrdController {
 
   private serve(crd: CRD): void {
     const name = crd.metadata.name!;
+    // Status-only changes (our own condition writes) keep the served type as it is.
+    const specKey = JSON.stringify(crd.spec);
+    if (this.served.has(name) && this.servedSpec.get(name) === specKey) return;
+    this.servedSpec.set(name, specKey);
     const rt = customResourceType(crd);
     if (!rt) return;
     const prev = this.served.get(name);
@@ -179,6 +184,7 @@ export class CrdController {
     removeDynamicResource(rt);
     this.registries.removeDynamic(rt);
     this.served.delete(name);
+    this.servedSpec.delete(name);
   }
 
   private customHooks(crdName: string): KindHooks {

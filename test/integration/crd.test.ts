@@ -105,6 +105,15 @@ describe('CronTab CRD', () => {
     expect(data.one).toMatchObject({ apiVersion: 'stable.example.com/v1', kind: 'CronTab', spec: { cronSpec: '* * * * */5' } });
   });
 
+  it('a CRD update (a new schema rule) takes effect for the next write', async () => {
+    const patch = [{ op: 'add', path: '/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/image/maxLength', value: 5 }];
+    expect((await json('PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/crontabs.stable.example.com', patch, 'application/json-patch+json')).statusCode).toBe(200);
+    await waitFor(async () => {
+      const r = await json('POST', CT, { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'long-image' }, spec: { cronSpec: '* * * * *', image: 'much-too-long' } });
+      return r.statusCode === 422 && r.json().message.includes('spec.image: Too long: may not be longer than 5');
+    });
+  });
+
   it('refuses a CRD whose names conflict, with kube reasons', async () => {
     const other = structuredClone(crontabCrd) as { metadata: { name: string }; spec: { names: { plural: string; singular: string; shortNames: string[] } } };
     other.metadata.name = 'crontabz.stable.example.com';
