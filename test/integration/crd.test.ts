@@ -108,8 +108,9 @@ describe('CronTab CRD', () => {
   it('a CRD update (a new schema rule) takes effect for the next write', async () => {
     const patch = [{ op: 'add', path: '/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/image/maxLength', value: 5 }];
     expect((await json('PATCH', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/crontabs.stable.example.com', patch, 'application/json-patch+json')).statusCode).toBe(200);
+    let attempt = 0;
     await waitFor(async () => {
-      const r = await json('POST', CT, { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'long-image' }, spec: { cronSpec: '* * * * *', image: 'much-too-long' } });
+      const r = await json('POST', CT, { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: `long-image-${attempt++}` }, spec: { cronSpec: '* * * * *', image: 'much-too-long' } });
       return r.statusCode === 422 && r.json().message.includes('spec.image: Too long: may not be longer than 5');
     });
   });
