@@ -14,6 +14,7 @@ import { schedulingResources } from './scheduling/index.js';
 import { nodeResources } from './node/index.js';
 import { authnResources } from './authn/index.js';
 import { authzResources } from './authz/index.js';
+import { apiextensionsResources } from './apiextensions/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -32,7 +33,11 @@ export const resources: readonly ResourceType[] = [
   ...nodeResources,
   ...authnResources,
   ...authzResources,
+  ...apiextensionsResources,
 ];
+
+/** The built-in kinds only (never a CRD's): for documents generated once (OpenAPI). */
+export const builtinResources: readonly ResourceType[] = [...resources];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {
   return rt.group === '' ? rt.version : `${rt.group}/${rt.version}`;
@@ -45,4 +50,33 @@ export function findResource(group: string, plural: string): ResourceType | unde
 
 export function findResourceByKind(group: string, kind: string): ResourceType | undefined {
   return resources.find((r) => r.group === group && r.kind === kind);
+}
+
+/**
+ * Custom resources (apiserver/crd): a CRD's kind joins `resources` while it is Established
+ * and leaves when the CRD goes, so discovery, routing and the registries see it like a
+ * built-in kind. Replacing an entry (a CRD update) keeps its place.
+ */
+let generation = 0;
+
+/** Bumped whenever a custom resource is added or removed: caches of discovery key on it. */
+export function resourcesGeneration(): number {
+  return generation;
+}
+
+export function addDynamicResource(rt: ResourceType, replaces?: ResourceType): void {
+  generation++;
+  const list = resources as ResourceType[];
+  // Two apiservers in one process (tests) serve the same CRD: one entry per group/plural.
+  let at = replaces ? list.indexOf(replaces) : -1;
+  if (at < 0) at = list.findIndex((r) => r.group === rt.group && r.plural === rt.plural && !builtinResources.includes(r));
+  if (at >= 0) list[at] = rt;
+  else list.push(rt);
+}
+
+export function removeDynamicResource(rt: ResourceType): void {
+  generation++;
+  const list = resources as ResourceType[];
+  const at = list.indexOf(rt);
+  if (at >= 0) list.splice(at, 1);
 }

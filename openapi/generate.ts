@@ -1,4 +1,4 @@
-import { resources } from '../api/registry.js';
+import { builtinResources as resources } from '../api/registry.js';
 import { scaleSchema } from '../api/autoscaling/scale.js';
 import { bindingSchema } from '../api/core/binding.js';
 import { evictionSchema } from '../api/core/eviction.js';

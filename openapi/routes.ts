@@ -68,8 +68,15 @@ function queryParam(req: FastifyRequest, name: string): string | undefined {
   return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
 }
 
-export function registerOpenApiRoutes(app: FastifyInstance, docs: DocumentSet = registryDocuments()): void {
+/** Documents served beside the registry's, changing at run time (the CRDs' group-versions). */
+export interface DynamicOpenApi {
+  v3Paths(): string[];
+  v3(path: string): SerializedDocument | undefined;
+}
+
+export function registerOpenApiRoutes(app: FastifyInstance, docs: DocumentSet = registryDocuments(), dynamic?: DynamicOpenApi): void {
   let indexDoc: { json: string; hash: string } | undefined;
+  let dynamicIndex: { key: string; json: string; hash: string } | undefined;
 
   app.get('/openapi/v2', async (req, reply) => {
     const format = v2Format(req.headers.accept);
@@ -90,12 +97,21 @@ export function registerOpenApiRoutes(app: FastifyInstance, docs: DocumentSet = 
       const json = JSON.stringify(docs.v3Index());
       indexDoc = { json, hash: hashOf(json) };
     }
-    return sendJson(req, reply, indexDoc, NO_CACHE);
+    const extra = dynamic?.v3Paths() ?? [];
+    if (extra.length === 0) return sendJson(req, reply, indexDoc, NO_CACHE);
+    const paths: Record<string, { serverRelativeURL: string }> = { ...docs.v3Index().paths };
+    for (const p of extra) {
+      const d = dynamic!.v3(p);
+      if (d) paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${d.hash}` };
+    }
+    const json = JSON.stringify({ paths });
+    if (dynamicIndex?.key !== json) dynamicIndex = { key: json, json, hash: hashOf(json) };
+    return sendJson(req, reply, dynamicIndex, NO_CACHE);
   });
 
   app.get('/openapi/v3/*', async (req, reply) => {
     const path = ((req.params as { '*': string })['*'] ?? '').replace(/\/+$/, '');
-    const doc = path === '' ? undefined : docs.v3(path);
+    const doc = path === '' ? undefined : (docs.v3(path) ?? dynamic?.v3(path));
     if (!doc) return notFound(reply);
     if (!acceptsJson(req.headers.accept)) return notAcceptable(reply);
     const hash = queryParam(req, 'hash');

@@ -250,3 +250,23 @@ export async function getAnyObject(ctx: OperationContext, args: AnyObjectArgs): 
   const obj = await ctx.registries.for(rt).get(scope(rt, args.namespace), args.name);
   return view.toClient(obj);
 }
+
+export interface ResourceListArgs {
+  group: string;
+  version: string;
+  resource: string;
+  namespace?: string | null;
+  labelSelector?: string | null;
+  fieldSelector?: string | null;
+}
+
+/**
+ * Every object of a group/version/resource as JSON, in that version, as a REST list
+ * answers it: how custom kinds (CRDs), which have no generated GraphQL types, are read.
+ */
+export async function listResourceObjects(ctx: OperationContext, args: ResourceListArgs): Promise<KubeObject[]> {
+  const view = resolveView(args.group, args.version, args.resource);
+  const filter = compileFilter(view.rt, args.labelSelector ?? undefined, args.fieldSelector ?? undefined);
+  const list = await ctx.registries.for(view.rt).list(view.rt.namespaced ? args.namespace ?? undefined : undefined, { filter });
+  return list.items.map((o) => view.toClient(o));
+}

@@ -28,6 +28,7 @@ import {
   createObject,
   deleteObject,
   getAnyObject,
+  listResourceObjects,
   getObject,
   listObjects,
   patchObject,
@@ -284,6 +285,12 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
       description: 'Any object as JSON, in the requested apiVersion (as REST GET answers it).',
       args: { apiVersion: reqStr, kind: reqStr, namespace: str, name: reqStr },
       resolve: (_src, args, ctx) => guard(ctx, () => getAnyObject(ctx.kube, args), anyAccess(args)),
+    } satisfies Field,
+    objects: {
+      type: GraphQLJSON,
+      description: 'Every object of a group/version/resource as a JSON list, in that version (as REST list answers it): custom resources (CRDs) are read this way. group is "" for the core group.',
+      args: { group: reqStr, version: reqStr, resource: reqStr, namespace: str, labelSelector: str, fieldSelector: str },
+      resolve: (_src, args, ctx) => guard(ctx, () => listResourceObjects(ctx.kube, args)),
     } satisfies Field,
   };
   const mutation: GraphQLFieldConfigMap<unknown, GraphqlContext> = {};

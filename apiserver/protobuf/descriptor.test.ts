@@ -52,6 +52,7 @@ describe('the Kubeling message tables', () => {
     'apps/v1 DaemonSet',
     'apps/v1 StatefulSet',
     'storage.k8s.io/v1 StorageClass',
+    'apiextensions.k8s.io/v1 CustomResourceDefinition',
   ];
 
   it('cover every kind and served version in api/registry.ts (but the listed ones)', () => {

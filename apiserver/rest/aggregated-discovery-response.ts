@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import { parseAccept } from './negotiation.js';
+import { resourcesGeneration } from '../../api/registry.js';
 import {
   AGGREGATED_DISCOVERY_GROUP,
   AGGREGATED_DISCOVERY_KIND,
@@ -72,6 +73,8 @@ export function discoveryETag(items: ApiGroupDiscovery[]): string {
 }
 
 interface CachedRoot {
+  /** resourcesGeneration() it was built at: custom resources (CRDs) change the document. */
+  generation?: number;
   items: ApiGroupDiscovery[];
   quotedETag: string;
   bodies: Map<string, Buffer>;
@@ -82,9 +85,9 @@ const cache = new Map<DiscoveryRoot, CachedRoot>();
 
 function cachedRoot(root: DiscoveryRoot): CachedRoot {
   let entry = cache.get(root);
-  if (!entry) {
+  if (!entry || entry.generation !== resourcesGeneration()) {
     const items = discoveryGroups(root);
-    entry = { items, quotedETag: JSON.stringify(discoveryETag(items)), bodies: new Map() };
+    entry = { generation: resourcesGeneration(), items, quotedETag: JSON.stringify(discoveryETag(items)), bodies: new Map() };
     cache.set(root, entry);
   }
   return entry;
@@ -98,9 +101,9 @@ function cachedRoot(root: DiscoveryRoot): CachedRoot {
 let lastExtra: { key: string; entry: CachedRoot } | undefined;
 function withExtra(base: CachedRoot, extra: ApiGroupDiscovery[]): CachedRoot {
   const key = JSON.stringify(extra);
-  if (lastExtra?.key === key && lastExtra.entry.items.length === base.items.length + extra.length) return lastExtra.entry;
+  if (lastExtra?.key === key && lastExtra.entry.generation === base.generation && lastExtra.entry.items.length === base.items.length + extra.length) return lastExtra.entry;
   const items = [...base.items, ...extra];
-  const entry = { items, quotedETag: JSON.stringify(discoveryETag(items)), bodies: new Map<string, Buffer>() };
+  const entry = { generation: base.generation, items, quotedETag: JSON.stringify(discoveryETag(items)), bodies: new Map<string, Buffer>() };
   lastExtra = { key, entry };
   return entry;
 }

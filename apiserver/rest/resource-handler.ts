@@ -17,6 +17,7 @@ import { serveWatch } from './watch-handler.js';
 import { checkListHasNoInitialEvents } from './watch-options.js';
 import { handleSubresource } from './subresource-handler.js';
 import { patchObject } from './patch-handler.js';
+import { deprecationWarning } from '../crd/custom-resource-type.js';
 
 export interface RestContext {
   registries: Registries;
@@ -32,6 +33,8 @@ const RETURNS_DELETED_OBJECT = new Set(['Pod', 'Namespace', 'Service']);
 export async function handleResource(ctx: RestContext, req: FastifyRequest, reply: FastifyReply, info: ResourceRequestInfo): Promise<void> {
   const view = resolveView(info.group, info.version, info.resource);
   const { rt } = view;
+  const deprecated = deprecationWarning(rt, view.version);
+  if (deprecated) sendWarnings(reply, [deprecated]);
   if (!rt.namespaced && info.namespace !== undefined) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }

@@ -18,9 +18,12 @@ export function sendBody(reply: FastifyReply, code: number, body: unknown, forma
 
 export function sendWarnings(reply: FastifyReply, warnings: string[]): void {
   if (warnings.length === 0) return;
+  // Earlier warnings of the same request (a deprecated version) are kept.
+  const prior = reply.getHeader('warning');
+  const before = prior === undefined ? [] : Array.isArray(prior) ? prior.map(String) : [String(prior)];
   reply.header(
     'warning',
-    warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    [...before, ...warnings.map((w) => `299 - ${JSON.stringify(w)}`)],
   );
 }
 

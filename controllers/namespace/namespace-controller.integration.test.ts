@@ -15,6 +15,7 @@ import { garbageCollectorController } from '../garbage-collector/garbage-collect
 import { startControllerManager, type ControllerManager } from '../manager.js';
 import { serviceAccountsController } from '../serviceaccount/serviceaccounts-controller.js';
 import { namespaceControllerWith } from './namespace-controller.js';
+import { crdResource } from '../../api/apiextensions/crd.js';
 
 /** Namespace deletion against a real apiserver, with the GC and service account controllers running too. */
 
@@ -110,5 +111,20 @@ describe('namespace controller', () => {
     await vi.waitFor(async () => expect(await getNs('empty')).toBeUndefined(), wait);
     expect((await getNs('kept'))?.status?.phase).toBe('Active');
     expect(await client.get(configMapResource, 'cm', { namespace: 'kept' })).toBeDefined();
+  });
+
+  it('deletes custom objects of CRDs created after it started', async () => {
+    const ns = 'with-crs';
+    await client.create(namespaceResource, { metadata: { name: ns } });
+    await client.create(crdResource, {
+      metadata: { name: 'gizmos.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'gizmos', kind: 'Gizmo' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+    } as unknown as KubeObject);
+    const gizmos = { group: 'example.com', version: 'v1', plural: 'gizmos', namespaced: true, kind: 'Gizmo' };
+    await vi.waitFor(() => client.listAll(gizmos, { namespace: ns }), wait);
+    await client.create(gizmos, { apiVersion: 'example.com/v1', kind: 'Gizmo', metadata: { name: 'g1' } }, { namespace: ns });
+    await client.delete(namespaceResource, ns);
+    await vi.waitFor(async () => expect(await getNs(ns)).toBeUndefined(), wait);
+    expect((await client.listAll(gizmos, {})).items).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { namespaceResource } from '../../api/core/namespace.js';
 import { resources as servedResources } from '../../api/registry.js';
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import { startQueueController } from '../runner.js';
+import { listCustomResources } from '../util/custom-resources.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from '../types.js';
 import { namespacedContentResources, syncNamespace, type NamespaceDeleterDeps } from './namespaced-resources-deleter.js';
 
@@ -37,7 +38,7 @@ export function startNamespaceController(ctx: ControllerContext, opts: Namespace
   const recheckMs = opts.contentRecheckMs ?? 1_000;
   const contentResources = namespacedContentResources(opts.resources ?? servedResources);
   const namespaces = ctx.informers.informerFor(namespaceResource);
-  const deps: NamespaceDeleterDeps = { client: ctx.client, clock: ctx.clock, logger: ctx.logger, contentResources };
+  const deps: NamespaceDeleterDeps = { client: ctx.client, clock: ctx.clock, logger: ctx.logger, contentResources, customResources: () => listCustomResources(ctx.client) };
 
   const ctl = startQueueController(ctx, {
     name: NAMESPACE_CONTROLLER_NAME,

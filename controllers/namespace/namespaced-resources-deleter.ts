@@ -28,6 +28,8 @@ export interface NamespaceDeleterDeps {
   logger: Logger;
   /** Every kind whose objects live in namespaces and can be listed and deleted. */
   contentResources: readonly ResourceType[];
+  /** Custom kinds (CRDs) served now, asked for on every pass: they come and go. */
+  customResources?: () => Promise<ResourceType[]>;
 }
 
 /** Served kinds a namespace can hold that the deleter must empty. */
@@ -65,7 +67,9 @@ async function deleteResourceContent(deps: NamespaceDeleterDeps, rt: ResourceTyp
 export async function deleteAllContent(deps: NamespaceDeleterDeps, namespace: string): Promise<{ estimateSeconds: number; report: DeletionReport }> {
   const report: DeletionReport = { contentErrors: [], remaining: new Map(), finalizers: new Map() };
   let estimateSeconds = 0;
-  for (const rt of deps.contentResources) {
+  const known = new Set(deps.contentResources.map((rt) => `${rt.group}/${rt.plural}`));
+  const custom = namespacedContentResources((await deps.customResources?.()) ?? []).filter((rt) => !known.has(`${rt.group}/${rt.plural}`));
+  for (const rt of [...deps.contentResources, ...custom]) {
     try {
       const outcome = await deleteResourceContent(deps, rt, namespace);
       if (outcome.error) report.contentErrors.push(outcome.error);

@@ -1,0 +1,112 @@
+import type { JSONSchemaProps } from './schema-types.js';
+
+/**
+ * Pruning and defaulting of custom objects, in place, as apiextensions-apiserver does on
+ * every write: unknown fields go (except under x-kubernetes-preserve-unknown-fields), nulls
+ * of non-nullable fields go, then `default`s fill absent fields. At the root (and in
+ * x-kubernetes-embedded-resource objects) apiVersion, kind and metadata are kept.
+ */
+
+const META_KEYS = new Set(['apiVersion', 'kind', 'metadata']);
+
+/** Removes fields the schema does not declare. Returns the dotted paths removed. */
+export function prune(obj: Record<string, unknown>, schema: JSONSchemaProps | undefined): string[] {
+  const removed: string[] = [];
+  if (!schema) return removed;
+  pruneObject(obj, schema, '', true, removed);
+  return removed;
+}
+
+function pruneValue(v: unknown, s: JSONSchemaProps | undefined, path: string, removed: string[]): void {
+  if (!s || v === null || typeof v !== 'object') return;
+  if (Array.isArray(v)) {
+    v.forEach((item, i) => pruneValue(item, s.items, `${path}[${i}]`, removed));
+    return;
+  }
+  pruneObject(v as Record<string, unknown>, s, path, !!s['x-kubernetes-embedded-resource'], removed);
+}
+
+function pruneObject(o: Record<string, unknown>, s: JSONSchemaProps, path: string, keepMeta: boolean, removed: string[]): void {
+  const preserve = !!s['x-kubernetes-preserve-unknown-fields'];
+  for (const key of Object.keys(o)) {
+    const child = path ? `${path}.${key}` : key;
+    if (keepMeta && META_KEYS.has(key)) {
+      if (key === 'metadata' && path !== '' && o.metadata && typeof o.metadata === 'object') pruneEmbeddedMeta(o.metadata as Record<string, unknown>);
+      continue;
+    }
+    const prop = s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+    if (prop) {
+      pruneValue(o[key], prop, child, removed);
+    } else if (s.additionalProperties === true) {
+      continue;
+    } else if (!preserve) {
+      delete o[key];
+      removed.push(child);
+    }
+  }
+}
+
+const EMBEDDED_META = new Set(['name', 'namespace', 'generateName', 'labels', 'annotations', 'finalizers', 'ownerReferences', 'uid', 'resourceVersion', 'generation', 'creationTimestamp']);
+function pruneEmbeddedMeta(m: Record<string, unknown>): void {
+  for (const k of Object.keys(m)) if (!EMBEDDED_META.has(k)) delete m[k];
+}
+
+/** Fills `default`s of absent fields (and of non-nullable nulls), recursively, in place. */
+export function applyDefaults(obj: unknown, schema: JSONSchemaProps | undefined): void {
+  if (!schema || obj === null || typeof obj !== 'object') return;
+  if (Array.isArray(obj)) {
+    if (schema.items) for (const item of obj) applyDefaults(item, schema.items);
+    return;
+  }
+  const o = obj as Record<string, unknown>;
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+    if (o[name] === null && !prop.nullable) {
+      if (prop.default !== undefined) o[name] = structuredClone(prop.default);
+      else delete o[name];
+    } else if (o[name] === undefined && prop.default !== undefined) {
+      o[name] = structuredClone(prop.default);
+    }
+    if (o[name] !== undefined) applyDefaults(o[name], prop);
+  }
+  if (typeof schema.additionalProperties === 'object') {
+    for (const k of Object.keys(o)) applyDefaults(o[k], schema.additionalProperties);
+  }
+}
+
+/**
+ * A pruned copy of obj (obj untouched): what decoding a custom object yields. Cheaper than
+ * clone-then-prune, the hot path of every custom-resource write.
+ */
+export function prunedCopy(obj: Record<string, unknown>, schema: JSONSchemaProps | undefined): Record<string, unknown> {
+  if (!schema) return structuredClone(obj);
+  return copyObject(obj, schema, true, false) as Record<string, unknown>;
+}
+
+function copyValue(v: unknown, s: JSONSchemaProps | undefined, preserveAll: boolean): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (!s || preserveAll) return structuredClone(v);
+  if (Array.isArray(v)) return v.map((item) => copyValue(item, s.items, false));
+  return copyObject(v as Record<string, unknown>, s, !!s['x-kubernetes-embedded-resource'], false);
+}
+
+function copyObject(o: Record<string, unknown>, s: JSONSchemaProps, keepMeta: boolean, _unused: boolean): Record<string, unknown> {
+  const preserve = !!s['x-kubernetes-preserve-unknown-fields'];
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(o)) {
+    if (keepMeta && META_KEYS.has(key)) {
+      const v = structuredClone(o[key]);
+      if (key === 'metadata' && v && typeof v === 'object' && !Array.isArray(v) && !_isRoot(keepMeta, s)) pruneEmbeddedMeta(v as Record<string, unknown>);
+      out[key] = v;
+      continue;
+    }
+    const prop = s.properties?.[key] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined);
+    if (prop) out[key] = copyValue(o[key], prop, false);
+    else if (s.additionalProperties === true || preserve) out[key] = structuredClone(o[key]);
+  }
+  return out;
+}
+
+// The root's metadata is ObjectMeta (decoded by the registry); only embedded objects' is trimmed.
+function _isRoot(_keepMeta: boolean, s: JSONSchemaProps): boolean {
+  return !s['x-kubernetes-embedded-resource'];
+}
