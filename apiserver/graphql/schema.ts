@@ -290,7 +290,14 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
       type: GraphQLJSON,
       description: 'Every object of a group/version/resource as a JSON list, in that version (as REST list answers it): custom resources (CRDs) are read this way. group is "" for the core group.',
       args: { group: reqStr, version: reqStr, resource: reqStr, namespace: str, labelSelector: str, fieldSelector: str },
-      resolve: (_src, args, ctx) => guard(ctx, () => listResourceObjects(ctx.kube, args)),
+      resolve: (_src, args, ctx) =>
+        guard(ctx, () => listResourceObjects(ctx.kube, args), {
+          kind: 'resource',
+          verb: 'list',
+          group: args.group,
+          resource: args.resource,
+          ...(args.namespace ? { namespace: args.namespace } : {}),
+        }),
     } satisfies Field,
   };
   const mutation: GraphQLFieldConfigMap<unknown, GraphqlContext> = {};
