@@ -24,6 +24,12 @@ import { registerMetrics } from './metrics/register.js';
 import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
 import { registerAuthorization } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
+import type { KeyObject } from 'node:crypto';
+import { createRequestAuthenticator } from './auth/request-authenticator.js';
+import { generateServiceAccountKey } from './auth/serviceaccount/signing-key.js';
+import { createServiceAccountTokens, type ServiceAccountTokens } from './auth/serviceaccount/token-service.js';
+import { isTokenRequest, serveTokenRequest } from './auth/serviceaccount/token-request.js';
+import { registerOidcDiscovery } from './auth/serviceaccount/oidc-discovery.js';
 
 export interface AppOptions {
   store: Store;
@@ -31,8 +37,18 @@ export interface AppOptions {
   clock?: Clock;
   /** TLS serving material (PEM). Absent: plain HTTP (only for in-process tests with inject). */
   https?: { key: string; cert: string };
-  /** Absent: every request is treated as the cluster admin (tests with inject). */
+  /**
+   * Absent: every request is treated as the cluster admin (tests with inject). Present:
+   * the static bearer tokens; client certificates (clientCa), ServiceAccount tokens and
+   * anonymous requests are then authenticated too, as kube-apiserver's chain does.
+   */
   authenticator?: Authenticator;
+  /** kube's --client-ca-file (PEM): client certificates it signed authenticate (CN user, O groups). */
+  clientCa?: string;
+  /** kube's --anonymous-auth (default true). */
+  anonymousAuth?: boolean;
+  /** Signs ServiceAccount tokens (kube's --service-account-key-file); absent: generated in memory. */
+  serviceAccountKey?: KeyObject;
   /** The port clients reach us on, for the `kubernetes` Service (default 6443). */
   servingPort?: number;
   /** Minimum time between BOOKMARK events on one watch (default 60 s, as Kubernetes). */
@@ -49,11 +65,11 @@ declare module 'fastify' {
 
 const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
 
-/** Paths anonymous clients may read, as Kubernetes' system:public-info-viewer allows. */
-function isPublicPath(path: string): boolean {
-  if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path) || path === '/version' || path === '/version/') return true;
-  // The GraphQL layer authenticates /graphql itself (a browser cannot put a token on a
-  // WebSocket upgrade); the playground page and its assets are static.
+/**
+ * The GraphQL layer authenticates /graphql itself (a browser cannot put a token on a
+ * WebSocket upgrade); the playground page and its assets are static.
+ */
+function isGraphqlPath(path: string): boolean {
   return path === '/graphql' || path === '/graphiql' || path.startsWith('/graphiql/');
 }
 
@@ -65,7 +81,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
-    https: options.https ? { key: options.https.key, cert: options.https.cert } : null,
+    // With a client CA, the handshake asks for a client certificate but lets clients
+    // without one (tokens, anonymous) in; the authenticator reads the verdict.
+    https: options.https
+      ? { key: options.https.key, cert: options.https.cert, ...(options.clientCa ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: false } : {}) }
+      : null,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // Watches stay open for many minutes.
     requestTimeout: 0,
@@ -82,6 +102,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = createApiserverMetrics();
   const registries = new Registries(metrics.instrumentStore(options.store), clock);
   const authorizer = createRbacAuthorizer(registries);
+  // Generating a key costs tens of milliseconds: only on first use when none is given.
+  let saTokens: ServiceAccountTokens | undefined;
+  const serviceAccountTokens = (): ServiceAccountTokens =>
+    (saTokens ??= createServiceAccountTokens({ key: options.serviceAccountKey ?? generateServiceAccountKey(), registries, clock }));
+  const authenticate = createRequestAuthenticator({
+    ...(options.authenticator ? { tokens: options.authenticator } : {}),
+    serviceAccounts: (token) => serviceAccountTokens().verifier(token),
+    x509: Boolean(options.clientCa),
+    anonymous: options.anonymousAuth ?? true,
+  });
+  const reviewToken = async (token: string, audiences: string[]) => {
+    const fromFile = options.authenticator?.({ authorization: `Bearer ${token}` });
+    const tokens = serviceAccountTokens();
+    if (fromFile) return { user: fromFile, audiences: audiences.length ? audiences : tokens.audiences };
+    const sa = await tokens.review(token, audiences);
+    if (sa && 'username' in sa) return { user: sa, audiences: audiences.length ? audiences : tokens.audiences };
+    return { error: sa && 'error' in sa ? `[invalid bearer token, ${sa.error}]` : '[invalid bearer token, Token has been invalidated]' };
+  };
   const ctx: RestContext = { registries, clock, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
   // API aggregation (apiregistration.k8s.io): proxies remote APIServices' group-versions.
   const aggregator = new Aggregator({ registries, clock, logger, ...(options.aggregatorCheckIntervalMs ? { checkIntervalMs: options.aggregatorCheckIntervalMs } : {}) });
@@ -117,12 +155,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       req.user = ADMIN;
       return;
     }
-    const user = options.authenticator(req.headers);
-    if (user) {
-      req.user = user;
+    const outcome = await authenticate({ headers: req.headers, socket: req.raw.socket });
+    if (outcome.kind === 'user') {
+      req.user = outcome.user;
       return;
     }
-    if (!isPublicPath(path)) throw unauthorized();
+    if (outcome.kind === 'error') throw unauthorized();
+    // Anonymous: authorized like anyone (system:public-info-viewer lets it read health and
+    // version). GraphQL keeps its own rule: no user there is 401.
+    if (!isGraphqlPath(path)) req.user = outcome.user;
   });
 
   for (const path of ['/healthz', '/livez', '/readyz']) {
@@ -175,7 +216,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
       return discovery(req, reply);
     }
-    if (await serveReview({ authorizer, clock }, req, reply, info, req.user ?? ADMIN)) return;
+    if (await serveReview({ authorizer, clock, reviewToken }, req, reply, info, req.user ?? ADMIN)) return;
+    if (isTokenRequest(info) && (await serveTokenRequest({ tokens: serviceAccountTokens(), clock }, req, reply, info))) return;
     await handleResource(ctx, req, reply, info);
   };
 
@@ -186,6 +228,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerOpenApiRoutes(app);
   registerMetrics(app, metrics, options.store);
+  registerOidcDiscovery(app, serviceAccountTokens);
   registerAuthorization(app, authorizer);
   await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator });
 
