@@ -61,6 +61,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'authorization.k8s.io/v1 LocalSubjectAccessReview': 'LocalSubjectAccessReview',
   'authentication.k8s.io/v1 SelfSubjectReview': 'SelfSubjectReview',
   'authentication.k8s.io/v1beta1 SelfSubjectReview': 'SelfSubjectReview',
+  'authentication.k8s.io/v1 TokenRequest': 'TokenRequest',
+  'authentication.k8s.io/v1 TokenReview': 'TokenReview',
   'scheduling.k8s.io/v1 PriorityClass': 'PriorityClass',
   'node.k8s.io/v1 RuntimeClass': 'RuntimeClass',
 };

@@ -28,6 +28,14 @@ export const authzMessages: MessageTable = {
   SelfSubjectReview: ['1 metadata ObjectMeta', '2 status SelfSubjectReviewStatus'],
   SelfSubjectReviewStatus: ['1 userInfo AuthnUserInfo'],
   AuthnUserInfo: ['1 username string', '2 uid string', '3 groups []string'],
+  // authentication.k8s.io/v1 TokenRequest (`kubectl create token` sends it as protobuf) and TokenReview.
+  TokenRequest: ['1 metadata ObjectMeta', '2 spec TokenRequestSpec!', '3 status TokenRequestStatus'],
+  TokenRequestSpec: ['1 audiences []string!', '4 expirationSeconds *int64!', '3 boundObjectRef *BoundObjectReference!'],
+  BoundObjectReference: ['1 kind string', '2 apiVersion string', '3 name string', '4 uid string'],
+  TokenRequestStatus: ['1 token string!', '2 expirationTimestamp Time!'],
+  TokenReview: ['1 metadata ObjectMeta', '2 spec TokenReviewSpec!', '3 status TokenReviewStatus'],
+  TokenReviewSpec: ['1 token string', '2 audiences []string'],
+  TokenReviewStatus: ['1 authenticated bool', '2 user AuthnUserInfo', '4 audiences []string', '3 error string'],
 
   // scheduling.k8s.io/v1 and node.k8s.io/v1 (kept here with the other kinds this branch added).
   PriorityClass: ['1 metadata ObjectMeta', '2 value int32!', '3 globalDefault bool', '4 description string', '5 preemptionPolicy *string'],
