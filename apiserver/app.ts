@@ -30,6 +30,8 @@ import { generateServiceAccountKey } from './auth/serviceaccount/signing-key.js'
 import { createServiceAccountTokens, type ServiceAccountTokens } from './auth/serviceaccount/token-service.js';
 import { isTokenRequest, serveTokenRequest } from './auth/serviceaccount/token-request.js';
 import { registerOidcDiscovery } from './auth/serviceaccount/oidc-discovery.js';
+import { bindingEscalationHooks, roleEscalationHooks } from './auth/rbac/escalation-hooks.js';
+import { runAsUser } from './auth/request-user.js';
 
 export interface AppOptions {
   store: Store;
@@ -102,6 +104,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = createApiserverMetrics();
   const registries = new Registries(metrics.instrumentStore(options.store), clock);
   const authorizer = createRbacAuthorizer(registries);
+  // RBAC escalation prevention runs in the write path (kube's policybased rbac storage).
+  for (const kind of ['Role', 'ClusterRole'] as const) registries.useHooks('rbac.authorization.k8s.io', kind, roleEscalationHooks(kind, authorizer));
+  for (const kind of ['RoleBinding', 'ClusterRoleBinding'] as const) registries.useHooks('rbac.authorization.k8s.io', kind, bindingEscalationHooks(kind, authorizer));
   // Generating a key costs tens of milliseconds: only on first use when none is given.
   let saTokens: ServiceAccountTokens | undefined;
   const serviceAccountTokens = (): ServiceAccountTokens =>
@@ -218,7 +223,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if (await serveReview({ authorizer, clock, reviewToken }, req, reply, info, req.user ?? ADMIN)) return;
     if (isTokenRequest(info) && (await serveTokenRequest({ tokens: serviceAccountTokens(), clock }, req, reply, info))) return;
-    await handleResource(ctx, req, reply, info);
+    await runAsUser(req.user, () => handleResource(ctx, req, reply, info));
   };
 
   const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

@@ -127,6 +127,35 @@ describe('identities (default kubectl)', () => {
     expect(await rawBody('/openapi/v2')).toMatchObject({ code: 403, message: 'forbidden: User "system:anonymous" cannot get path "/openapi/v2"' });
   });
 
+  it('refuses role and binding escalation with kube message; escalate and bind verbs allow it', async () => {
+    const ns = 'esc';
+    expect((await k(['create', 'namespace', ns])).code).toBe(0);
+    expect((await k(['create', 'serviceaccount', 'lead', '-n', ns])).code).toBe(0);
+    expect((await k(['create', 'role', 'rbac-manager', '--verb=create,get,list,update', '--resource=roles.rbac.authorization.k8s.io,rolebindings.rbac.authorization.k8s.io,pods', '-n', ns])).code).toBe(0);
+    expect((await k(['create', 'rolebinding', 'lead-rbac', '--role=rbac-manager', `--serviceaccount=${ns}:lead`, '-n', ns])).code).toBe(0);
+    const lead = await kubeconfigWith('lead', { token: (await k(['create', 'token', 'lead', '-n', ns])).stdout.trim() });
+    const as = (args: string[]) => k(['--kubeconfig', lead, ...args]);
+    const groups = `(groups=["system:serviceaccounts" "system:serviceaccounts:${ns}" "system:authenticated"])`;
+
+    const denied = await as(['create', 'role', 'secrets', '--verb=get,list', '--resource=secrets', '-n', ns]);
+    expect(denied.stderr).toContain(
+      `roles.rbac.authorization.k8s.io "secrets" is forbidden: user "system:serviceaccount:${ns}:lead" ${groups} is attempting to grant RBAC permissions not currently held:\n{APIGroups:[""], Resources:["secrets"], Verbs:["get" "list"]}`,
+    );
+    expect((await k(['get', 'role', 'secrets', '-n', ns])).code).not.toBe(0); // nothing stored
+    const within = await as(['create', 'role', 'pod-reader', '--verb=get,list', '--resource=pods', '-n', ns]);
+    expect(within.code, within.stderr).toBe(0);
+
+    const bindEdit = await as(['create', 'rolebinding', 'x', '--clusterrole=edit', '--user=bob', '-n', ns]);
+    expect(bindEdit.stderr).toContain(`rolebindings.rbac.authorization.k8s.io "x" is forbidden: user "system:serviceaccount:${ns}:lead" ${groups} is attempting to grant RBAC permissions not currently held:`);
+    expect((await as(['create', 'rolebinding', 'y', '--role=pod-reader', '--user=bob', '-n', ns])).code).toBe(0);
+
+    // The bind verb on the edit ClusterRole lets it bind edit without holding it.
+    expect((await k(['create', 'role', 'bind-edit', '--verb=bind', '--resource=clusterroles.rbac.authorization.k8s.io', '--resource-name=edit', '-n', ns])).code).toBe(0);
+    expect((await k(['create', 'rolebinding', 'lead-bind', '--role=bind-edit', `--serviceaccount=${ns}:lead`, '-n', ns])).code).toBe(0);
+    const bound = await as(['create', 'rolebinding', 'x', '--clusterrole=edit', '--user=bob', '-n', ns]);
+    expect(bound.code, bound.stderr).toBe(0);
+  });
+
   it('serves the ServiceAccount issuer discovery documents', async () => {
     const config = JSON.parse((await k(['get', '--raw', '/.well-known/openid-configuration'])).stdout);
     expect(config).toMatchObject({ issuer: 'https://kubernetes.default.svc.cluster.local', id_token_signing_alg_values_supported: ['RS256'] });

@@ -1,7 +1,7 @@
-import type { PolicyRule } from '../../../api/rbac/index.js';
+import type { PolicyRule, RoleRef } from '../../../api/rbac/index.js';
 import type { Registries } from '../../registry/registries.js';
 import type { UserInfo } from '../authenticator.js';
-import { rbacAllows, rulesFor, type RbacObjects, type RequestAttributes } from './rule-match.js';
+import { rbacAllows, refRules, rulesFor, type RbacObjects, type RequestAttributes } from './rule-match.js';
 
 /**
  * kube-apiserver's authorizer chain as Kubeling runs it: the privileged group
@@ -22,6 +22,8 @@ export interface Authorizer {
   authorize(user: UserInfo, attrs: RequestAttributes): Promise<Decision>;
   /** Every rule that applies to the user in a namespace (SelfSubjectRulesReview). */
   rulesFor(user: UserInfo, namespace: string | undefined): Promise<PolicyRule[]>;
+  /** The rules a roleRef grants in a namespace (aggregation included); [] when the role is missing. */
+  roleRefRules(ref: RoleRef, namespace: string | undefined): Promise<PolicyRule[]>;
 }
 
 export function createRbacAuthorizer(registries: Registries): Authorizer {
@@ -38,6 +40,9 @@ export function createRbacAuthorizer(registries: Registries): Authorizer {
     },
     async rulesFor(user, namespace) {
       return rulesFor(user, namespace, await load());
+    },
+    async roleRefRules(ref, namespace) {
+      return refRules(ref, namespace, await load());
     },
   };
 }
