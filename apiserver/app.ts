@@ -32,6 +32,7 @@ import { isTokenRequest, serveTokenRequest } from './auth/serviceaccount/token-r
 import { registerOidcDiscovery } from './auth/serviceaccount/oidc-discovery.js';
 import { bindingEscalationHooks, roleEscalationHooks } from './auth/rbac/escalation-hooks.js';
 import { runAsUser } from './auth/request-user.js';
+import { legacyTokenSecretHooks } from './auth/serviceaccount/legacy-token-secrets.js';
 
 export interface AppOptions {
   store: Store;
@@ -51,6 +52,8 @@ export interface AppOptions {
   anonymousAuth?: boolean;
   /** Signs ServiceAccount tokens (kube's --service-account-key-file); absent: generated in memory. */
   serviceAccountKey?: KeyObject;
+  /** The cluster CA (PEM), put in legacy ServiceAccount token Secrets as `ca.crt`. */
+  caCert?: string;
   /** The port clients reach us on, for the `kubernetes` Service (default 6443). */
   servingPort?: number;
   /** Minimum time between BOOKMARK events on one watch (default 60 s, as Kubernetes). */
@@ -111,6 +114,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   let saTokens: ServiceAccountTokens | undefined;
   const serviceAccountTokens = (): ServiceAccountTokens =>
     (saTokens ??= createServiceAccountTokens({ key: options.serviceAccountKey ?? generateServiceAccountKey(), registries, clock }));
+  registries.useHooks('', 'Secret', legacyTokenSecretHooks(serviceAccountTokens, options.caCert));
   const authenticate = createRequestAuthenticator({
     ...(options.authenticator ? { tokens: options.authenticator } : {}),
     serviceAccounts: (token) => serviceAccountTokens().verifier(token),

@@ -101,6 +101,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       authenticator: createTokenAuthenticator(tokens),
       clientCa,
       serviceAccountKey,
+      caCert: tls.caCert,
       ...(opts.anonymousAuth === false ? { anonymousAuth: false } : {}),
     });
     await listen(app, port, bindAddress);

@@ -156,6 +156,22 @@ describe('identities (default kubectl)', () => {
     expect(bound.code, bound.stderr).toBe(0);
   });
 
+  it('fills a legacy ServiceAccount token Secret, whose token authenticates while the Secret exists', async () => {
+    expect((await k(['create', 'namespace', 'legacy'])).code).toBe(0);
+    expect((await k(['create', 'serviceaccount', 'bot', '-n', 'legacy'])).code).toBe(0);
+    const secret = { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/service-account-token', metadata: { name: 'bot-token', namespace: 'legacy', annotations: { 'kubernetes.io/service-account.name': 'bot' } } };
+    expect((await k(['apply', '-f', '-'], JSON.stringify(secret))).code).toBe(0);
+    const got = JSON.parse((await k(['get', 'secret', 'bot-token', '-n', 'legacy', '-o', 'json'])).stdout);
+    expect(Object.keys(got.data).sort()).toEqual(['ca.crt', 'namespace', 'token']);
+    expect(got.metadata.annotations['kubernetes.io/service-account.uid']).toMatch(/^[0-9a-f-]{36}$/);
+    const token = Buffer.from(got.data.token, 'base64').toString();
+    const bot = await kubeconfigWith('bot', { token });
+    const who = await k(['--kubeconfig', bot, 'auth', 'whoami', '-o', 'json']);
+    expect(JSON.parse(who.stdout).status.userInfo.username).toBe('system:serviceaccount:legacy:bot');
+    expect((await k(['delete', 'secret', 'bot-token', '-n', 'legacy'])).code).toBe(0);
+    expect((await k(['--kubeconfig', bot, 'auth', 'whoami'])).stderr).toMatch(/You must be logged in to the server/);
+  });
+
   it('serves the ServiceAccount issuer discovery documents', async () => {
     const config = JSON.parse((await k(['get', '--raw', '/.well-known/openid-configuration'])).stdout);
     expect(config).toMatchObject({ issuer: 'https://kubernetes.default.svc.cluster.local', id_token_signing_alg_values_supported: ['RS256'] });
