@@ -14,6 +14,7 @@ import { schedulingResources } from './scheduling/index.js';
 import { nodeResources } from './node/index.js';
 import { authnResources } from './authn/index.js';
 import { authzResources } from './authz/index.js';
+import { certificatesResources } from './certificates/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -30,6 +31,7 @@ export const resources: readonly ResourceType[] = [
   ...storageResources,
   ...schedulingResources,
   ...nodeResources,
+  ...certificatesResources,
   ...authnResources,
   ...authzResources,
 ];

@@ -36,6 +36,9 @@ export function subresourcesOf(rt: Pick<ResourceType, 'group' | 'kind' | 'versio
   if (rt.group === '' && rt.kind === 'ServiceAccount') {
     out.push({ name: 'token', verbs: ['create'], kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, objectBody: true });
   }
+  if (rt.group === 'certificates.k8s.io' && rt.kind === 'CertificateSigningRequest') {
+    out.push({ name: 'approval', verbs: ['get', 'update'], kind: self, objectBody: true });
+  }
   if (rt.group === '' && rt.kind === 'Namespace') out.push({ name: 'finalize', verbs: ['update'], kind: self, objectBody: true });
   return out;
 }

@@ -33,6 +33,7 @@ import { registerOidcDiscovery } from './auth/serviceaccount/oidc-discovery.js';
 import { bindingEscalationHooks, roleEscalationHooks } from './auth/rbac/escalation-hooks.js';
 import { runAsUser } from './auth/request-user.js';
 import { legacyTokenSecretHooks } from './auth/serviceaccount/legacy-token-secrets.js';
+import { csrHooks, isCsrApproval, serveCsrApproval } from './auth/certificates/csr-requests.js';
 
 export interface AppOptions {
   store: Store;
@@ -54,6 +55,8 @@ export interface AppOptions {
   serviceAccountKey?: KeyObject;
   /** The cluster CA (PEM), put in legacy ServiceAccount token Secrets as `ca.crt`. */
   caCert?: string;
+  /** The cluster CA's key (PEM): the kubernetes.io/kube-apiserver-client signer signs approved CSRs with it. */
+  caKey?: string;
   /** The port clients reach us on, for the `kubernetes` Service (default 6443). */
   servingPort?: number;
   /** Minimum time between BOOKMARK events on one watch (default 60 s, as Kubernetes). */
@@ -115,6 +118,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const serviceAccountTokens = (): ServiceAccountTokens =>
     (saTokens ??= createServiceAccountTokens({ key: options.serviceAccountKey ?? generateServiceAccountKey(), registries, clock }));
   registries.useHooks('', 'Secret', legacyTokenSecretHooks(serviceAccountTokens, options.caCert));
+  registries.useHooks('certificates.k8s.io', 'CertificateSigningRequest', csrHooks());
+  const ca = options.caCert && options.caKey ? { cert: options.caCert, key: options.caKey } : undefined;
   const authenticate = createRequestAuthenticator({
     ...(options.authenticator ? { tokens: options.authenticator } : {}),
     serviceAccounts: (token) => serviceAccountTokens().verifier(token),
@@ -227,6 +232,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if (await serveReview({ authorizer, clock, reviewToken }, req, reply, info, req.user ?? ADMIN)) return;
     if (isTokenRequest(info) && (await serveTokenRequest({ tokens: serviceAccountTokens(), clock }, req, reply, info))) return;
+    if (isCsrApproval(info)) return runAsUser(req.user, () => serveCsrApproval({ registries, clock, ...(ca ? { ca } : {}) }, req, reply, info));
     await runAsUser(req.user, () => handleResource(ctx, req, reply, info));
   };
 

@@ -102,6 +102,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       clientCa,
       serviceAccountKey,
       caCert: tls.caCert,
+      caKey: tls.caKey,
       ...(opts.anonymousAuth === false ? { anonymousAuth: false } : {}),
     });
     await listen(app, port, bindAddress);

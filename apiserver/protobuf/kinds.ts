@@ -63,6 +63,7 @@ const ROOTS: Readonly<Record<string, string>> = {
   'authentication.k8s.io/v1beta1 SelfSubjectReview': 'SelfSubjectReview',
   'authentication.k8s.io/v1 TokenRequest': 'TokenRequest',
   'authentication.k8s.io/v1 TokenReview': 'TokenReview',
+  'certificates.k8s.io/v1 CertificateSigningRequest': 'CertificateSigningRequest',
   'scheduling.k8s.io/v1 PriorityClass': 'PriorityClass',
   'node.k8s.io/v1 RuntimeClass': 'RuntimeClass',
 };

@@ -70,6 +70,12 @@ export class Registries {
         await extra.beforeUpdate!(obj, old, reg);
       };
     }
+    if (extra.prepareUpdate) {
+      merged.prepareUpdate = (next, live, proposed, subresource) => {
+        own.prepareUpdate?.(next, live, proposed, subresource);
+        extra.prepareUpdate!(next, live, proposed, subresource);
+      };
+    }
     this.hooks.set(rt, merged);
   }
 

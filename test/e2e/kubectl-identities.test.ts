@@ -7,6 +7,8 @@ import { startApiserver, type RunningApiserver } from '../../apiserver/main.js';
 import { writeKubeconfig } from '../../apiserver/auth/kubeconfig.js';
 import { generateCa, generateClientCert } from '../../apiserver/auth/x509.js';
 import { kubectlAvailable, kubectlRunner, type KubectlRunner } from './harness.js';
+import forge from 'node-forge';
+import { generateKeyPairSync } from 'node:crypto';
 
 // Identities with the real kubectl: a ServiceAccount token from `kubectl create token` is
 // forbidden, gets a Role and RoleBinding, is allowed; bad tokens and certificates are 401;
@@ -170,6 +172,48 @@ describe('identities (default kubectl)', () => {
     expect(JSON.parse(who.stdout).status.userInfo.username).toBe('system:serviceaccount:legacy:bot');
     expect((await k(['delete', 'secret', 'bot-token', '-n', 'legacy'])).code).toBe(0);
     expect((await k(['--kubeconfig', bot, 'auth', 'whoami'])).stderr).toMatch(/You must be logged in to the server/);
+  });
+
+  it('a CertificateSigningRequest, once approved with kubectl certificate approve, gives a working client certificate', async () => {
+    // node:crypto makes the key (fast); node-forge writes the PKCS#10 request.
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const keys = { publicKey: forge.pki.publicKeyFromPem(pair.publicKey.export({ type: 'spki', format: 'pem' }).toString()), privateKey: forge.pki.privateKeyFromPem(pair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()) };
+    const req = forge.pki.createCertificationRequest();
+    req.publicKey = keys.publicKey;
+    req.setSubject([{ name: 'commonName', value: 'jane' }, { name: 'organizationName', value: 'writers' }]);
+    req.sign(keys.privateKey, forge.md.sha256.create());
+    const request = Buffer.from(forge.pki.certificationRequestToPem(req)).toString('base64');
+    const csr = (name: string, spec: Record<string, unknown>) => JSON.stringify({ apiVersion: 'certificates.k8s.io/v1', kind: 'CertificateSigningRequest', metadata: { name }, spec });
+    const spec = { request, signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'], expirationSeconds: 86400 };
+
+    expect((await k(['create', '-f', '-'], csr('jane', spec))).code).toBe(0);
+    const pending = await k(['get', 'csr', 'jane']);
+    expect(pending.stdout).toMatch(/jane\s+\S+\s+kubernetes.io\/kube-apiserver-client\s+kubernetes-admin\s+24h\s+Pending/);
+    const approve = await k(['certificate', 'approve', 'jane']);
+    expect(approve.code, approve.stderr).toBe(0);
+    expect(approve.stdout).toContain('certificatesigningrequest.certificates.k8s.io/jane approved');
+    expect((await k(['get', 'csr', 'jane'])).stdout).toMatch(/Approved,Issued/);
+    const issued = (await k(['get', 'csr', 'jane', '-o', 'jsonpath={.status.certificate}'])).stdout;
+    const cert = Buffer.from(issued, 'base64').toString();
+    const jane = await kubeconfigWith('jane', { cert: { cert, key: forge.pki.privateKeyToPem(keys.privateKey) } });
+    const who = await k(['--kubeconfig', jane, 'auth', 'whoami', '-o', 'json']);
+    expect(JSON.parse(who.stdout).status.userInfo).toMatchObject({ username: 'jane', groups: ['writers', 'system:authenticated'] });
+
+    // Denied requests get no certificate; both conditions at once are invalid.
+    expect((await k(['create', '-f', '-'], csr('nope', spec))).code).toBe(0);
+    expect((await k(['certificate', 'deny', 'nope'])).code).toBe(0);
+    expect((await k(['get', 'csr', 'nope'])).stdout).toMatch(/nope.*Denied\s*$/m);
+    expect((await k(['get', 'csr', 'nope', '-o', 'jsonpath={.status.certificate}'])).stdout).toBe('');
+    const denied = JSON.parse((await k(['get', 'csr', 'nope', '-o', 'json'])).stdout);
+    denied.status.conditions.push({ type: 'Approved', status: 'True', reason: 'Manual' });
+    const both = await k(['replace', '--raw', '/apis/certificates.k8s.io/v1/certificatesigningrequests/nope/approval', '-f', '-'], JSON.stringify(denied));
+    expect(both.stderr).toContain('status.conditions[1].type: Invalid value: "Approved": Approved and Denied conditions are mutually exclusive');
+
+    // Bad requests: kube's field errors, nothing stored.
+    const bad = await k(['create', '-f', '-'], csr('bad', { request: Buffer.from('hello').toString('base64'), signerName: 'kubernetes.io/kube-apiserver-client' }));
+    expect(bad.stderr).toContain('spec.request: Invalid value');
+    expect(bad.stderr).toContain('spec.usages: Required value');
+    expect((await k(['get', 'csr', 'bad'])).code).not.toBe(0);
   });
 
   it('serves the ServiceAccount issuer discovery documents', async () => {

@@ -36,6 +36,11 @@ export const authzMessages: MessageTable = {
   TokenReview: ['1 metadata ObjectMeta', '2 spec TokenReviewSpec!', '3 status TokenReviewStatus'],
   TokenReviewSpec: ['1 token string', '2 audiences []string'],
   TokenReviewStatus: ['1 authenticated bool', '2 user AuthnUserInfo', '4 audiences []string', '3 error string'],
+  // certificates.k8s.io/v1 (`kubectl certificate approve` writes the approval subresource as protobuf).
+  CertificateSigningRequest: ['1 metadata ObjectMeta', '2 spec CertificateSigningRequestSpec!', '3 status CertificateSigningRequestStatus'],
+  CertificateSigningRequestSpec: ['1 request bytes!', '7 signerName string!', '8 expirationSeconds *int32', '5 usages []string', '2 username string', '3 uid string', '4 groups []string'],
+  CertificateSigningRequestStatus: ['1 conditions []CertificateSigningRequestCondition', '2 certificate bytes'],
+  CertificateSigningRequestCondition: ['1 type string!', '6 status string!', '2 reason string', '3 message string', '4 lastUpdateTime Time', '5 lastTransitionTime Time'],
 
   // scheduling.k8s.io/v1 and node.k8s.io/v1 (kept here with the other kinds this branch added).
   PriorityClass: ['1 metadata ObjectMeta', '2 value int32!', '3 globalDefault bool', '4 description string', '5 preemptionPolicy *string'],
