@@ -34,6 +34,7 @@ import { bindingEscalationHooks, roleEscalationHooks } from './auth/rbac/escalat
 import { runAsUser } from './auth/request-user.js';
 import { legacyTokenSecretHooks } from './auth/serviceaccount/legacy-token-secrets.js';
 import { csrHooks, isCsrApproval, serveCsrApproval } from './auth/certificates/csr-requests.js';
+import { serviceAccountAdmissionHooks } from './admission/service-account-hooks.js';
 
 export interface AppOptions {
   store: Store;
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     (saTokens ??= createServiceAccountTokens({ key: options.serviceAccountKey ?? generateServiceAccountKey(), registries, clock }));
   registries.useHooks('', 'Secret', legacyTokenSecretHooks(serviceAccountTokens, options.caCert));
   registries.useHooks('certificates.k8s.io', 'CertificateSigningRequest', csrHooks());
+  registries.useHooks('', 'Pod', serviceAccountAdmissionHooks(registries));
   const ca = options.caCert && options.caKey ? { cert: options.caCert, key: options.caKey } : undefined;
   const authenticate = createRequestAuthenticator({
     ...(options.authenticator ? { tokens: options.authenticator } : {}),
