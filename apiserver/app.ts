@@ -22,6 +22,7 @@ import { serveNodeProxy } from './rest/node-proxy.js';
 import { createApiserverMetrics } from './metrics/apiserver-metrics.js';
 import { registerMetrics } from './metrics/register.js';
 import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
+import { RbacCache } from './auth/rbac/rbac-cache.js';
 import { registerAuthorization } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
 import type { KeyObject } from 'node:crypto';
@@ -110,7 +111,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every storage call is timed for /metrics (etcd_request_duration_seconds).
   const metrics = createApiserverMetrics();
   const registries = new Registries(metrics.instrumentStore(options.store), clock);
-  const authorizer = createRbacAuthorizer(registries);
+  const rbacCache = new RbacCache(registries, logger);
+  const authorizer = createRbacAuthorizer(registries, rbacCache);
   // RBAC escalation prevention runs in the write path (kube's policybased rbac storage).
   for (const kind of ['Role', 'ClusterRole'] as const) registries.useHooks('rbac.authorization.k8s.io', kind, roleEscalationHooks(kind, authorizer));
   for (const kind of ['RoleBinding', 'ClusterRoleBinding'] as const) registries.useHooks('rbac.authorization.k8s.io', kind, bindingEscalationHooks(kind, authorizer));
@@ -235,7 +237,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (await serveReview({ authorizer, clock, reviewToken }, req, reply, info, req.user ?? ADMIN)) return;
     if (isTokenRequest(info) && (await serveTokenRequest({ tokens: serviceAccountTokens(), clock }, req, reply, info))) return;
     if (isCsrApproval(info)) return runAsUser(req.user, () => serveCsrApproval({ registries, clock, ...(ca ? { ca } : {}) }, req, reply, info));
-    await runAsUser(req.user, () => handleResource(ctx, req, reply, info));
+    try {
+      await runAsUser(req.user, () => handleResource(ctx, req, reply, info));
+    } finally {
+      // A write to RBAC objects through this apiserver is seen by the very next request,
+      // not only once the cache's watch reports it.
+      if (info.group === 'rbac.authorization.k8s.io' && !['get', 'list', 'watch'].includes(info.verb)) rbacCache.invalidate();
+    }
   };
 
   const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -252,10 +260,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);
     await registries.startNamespaceCache(logger);
+    await rbacCache.start();
     await aggregator.start();
   });
   app.addHook('onClose', async () => {
     aggregator.stop();
+    rbacCache.stop();
     registries.stop();
   });
 

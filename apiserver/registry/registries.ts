@@ -70,6 +70,12 @@ export class Registries {
         await extra.beforeUpdate!(obj, old, reg);
       };
     }
+    if (extra.beforeDelete) {
+      merged.beforeDelete = (obj) => {
+        own.beforeDelete?.(obj);
+        extra.beforeDelete!(obj);
+      };
+    }
     if (extra.prepareUpdate) {
       merged.prepareUpdate = (next, live, proposed, subresource) => {
         own.prepareUpdate?.(next, live, proposed, subresource);
