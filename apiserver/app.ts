@@ -23,6 +23,7 @@ import { createApiserverMetrics } from './metrics/apiserver-metrics.js';
 import { registerMetrics } from './metrics/register.js';
 import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
 import { RbacCache } from './auth/rbac/rbac-cache.js';
+import type { RequestAttributes } from './auth/rbac/rule-match.js';
 import { registerAuthorization } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
 import type { KeyObject } from 'node:crypto';
@@ -255,7 +256,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMetrics(app, metrics, options.store);
   registerOidcDiscovery(app, serviceAccountTokens);
   registerAuthorization(app, authorizer);
-  await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator });
+  await registerGraphql(app, {
+    registries,
+    clock,
+    authRequired: Boolean(options.authenticator),
+    authenticate: options.authenticator,
+    ...(options.authenticator ? { authorize: (user: UserInfo, attrs: RequestAttributes) => authorizer.authorize(user, attrs) } : {}),
+  });
 
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);

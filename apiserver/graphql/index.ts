@@ -34,6 +34,8 @@ export interface GraphqlOptions {
   authRequired: boolean;
   /** The apiserver's authenticator, for tokens sent in WebSocket connection params. */
   authenticate?: (headers: RequestHeaders) => UserInfo | null;
+  /** The apiserver's authorizer: queries, mutations and subscriptions are authorized as REST requests. */
+  authorize?: KubeContext['authorize'];
 }
 
 function parseJson(_req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void {
@@ -61,7 +63,7 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
   const kube = (user: UserInfo | undefined, log: KubeContext['log']): GraphqlContext => {
     let reads: RelationReads | undefined;
     return {
-      kube: { registries: opts.registries, authRequired: opts.authRequired, user, log, reads: () => (reads ??= new RelationReads(opts.registries)) },
+      kube: { registries: opts.registries, authRequired: opts.authRequired, user, log, reads: () => (reads ??= new RelationReads(opts.registries)), ...(opts.authorize ? { authorize: opts.authorize } : {}) },
     };
   };
 

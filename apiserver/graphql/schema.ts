@@ -16,7 +16,10 @@ import type { ResourceType } from '../../api/types.js';
 import { groupVersion, resources } from '../../api/registry.js';
 import type { Registries } from '../registry/registries.js';
 import type { UserInfo } from '../auth/authenticator.js';
-import { unauthorized } from '../rest/errors.js';
+import { forbidden, unauthorized } from '../rest/errors.js';
+import { forbiddenMessage } from '../auth/rbac/authorizer.js';
+import type { RequestAttributes } from '../auth/rbac/rule-match.js';
+import { runAsUser } from '../auth/request-user.js';
 import { kindNames, type KindNames } from './naming.js';
 import { ObjectTypeBuilder } from './object-types.js';
 import { GraphQLJSON, GraphQLLong } from './scalars.js';
@@ -51,6 +54,8 @@ export interface KubeContext {
   log?: ErrorLog;
   /** This context's batched reads for relation fields (relation-reads.ts). */
   reads(): RelationReads;
+  /** The apiserver's authorizer; absent: no authorization (tests without authentication). */
+  authorize?: (user: UserInfo, attrs: RequestAttributes) => Promise<{ allowed: boolean }>;
 }
 
 export interface GraphqlContext {
@@ -88,15 +93,43 @@ const nonNull = <T extends GraphQLNullableType>(t: T): GraphQLNonNull<T> => new 
 const str = { type: GraphQLString };
 const reqStr = { type: nonNull(GraphQLString) };
 
-/** Runs a resolver body: checks the caller, converts every error once. */
-async function guard<T>(ctx: GraphqlContext, fn: () => Promise<T>): Promise<T> {
+/** What a resolver reads or writes, for authorization: the REST verb and the object. */
+interface Access {
+  verb: string;
+  rt: ResourceType;
+  namespace?: string | null;
+  name?: string;
+}
+
+/**
+ * Runs a resolver body: checks the caller, authorizes the access as the REST request
+ * would be (same attributes, same 403 message), runs the body as that user (so the write
+ * path's RBAC escalation checks apply), converts every error once.
+ */
+async function guard<T>(ctx: GraphqlContext, fn: () => Promise<T>, access?: Access): Promise<T> {
   try {
     if (ctx.kube.authRequired && !ctx.kube.user) throw unauthorized();
-    return await fn();
+    const user = ctx.kube.user;
+    if (access && user && ctx.kube.authorize) {
+      const namespace = access.rt.namespaced ? access.namespace || undefined : undefined;
+      const attrs = { kind: 'resource' as const, verb: access.verb, group: access.rt.group, resource: access.rt.plural, namespace, name: access.name };
+      if (!(await ctx.kube.authorize(user, attrs)).allowed) throw forbidden(forbiddenMessage(user, attrs), { name: access.name, group: access.rt.group || undefined, kind: access.rt.plural });
+    }
+    return await runAsUser(user, fn);
   } catch (err) {
     throw toGraphqlError(err, ctx.kube.log);
   }
 }
+
+/** getAny's access: the kind its apiVersion and kind name (an unknown kind is getAny's 404). */
+function anyAccess(args: { apiVersion: string; kind: string; namespace?: string | null; name: string }): Access | undefined {
+  const group = args.apiVersion.includes('/') ? args.apiVersion.slice(0, args.apiVersion.indexOf('/')) : '';
+  const rt = resources.find((r) => r.group === group && r.kind === args.kind);
+  return rt ? { verb: 'get', rt, namespace: args.namespace ?? 'default', name: args.name } : undefined;
+}
+
+/** Single-object calls default to the `default` namespace, as operations.ts does. */
+const one = (ns: string | null | undefined): string => ns ?? 'default';
 
 type Field = GraphQLFieldConfig<unknown, GraphqlContext, any>;
 
@@ -140,7 +173,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
     out.query[names.getField] = {
       type,
       args: objectArgs(rt),
-      resolve: (_src, args, ctx) => guard(ctx, () => getObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => getObject(ctx.kube, rt, args), { verb: 'get', rt, namespace: one(args.namespace), name: args.name }),
     } satisfies Field;
   }
   if (can('list')) {
@@ -161,7 +194,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
         continue: str,
         resourceVersion: str,
       },
-      resolve: (_src, args, ctx) => guard(ctx, () => listObjects(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => listObjects(ctx.kube, rt, args), { verb: 'list', rt, namespace: args.namespace }),
     } satisfies Field;
   }
   if (can('create')) {
@@ -172,14 +205,14 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
         object: { type: nonNull(GraphQLJSON) },
         dryRun,
       },
-      resolve: (_src, args, ctx) => guard(ctx, () => createObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => createObject(ctx.kube, rt, args), { verb: 'create', rt, namespace: one(args.namespace ?? (args.object as { metadata?: { namespace?: string } } | null)?.metadata?.namespace) }),
     } satisfies Field;
   }
   if (can('update')) {
     out.mutation[names.replaceField] = {
       type: nonNull(type),
       args: { ...objectArgs(rt), object: { type: nonNull(GraphQLJSON) }, dryRun },
-      resolve: (_src, args, ctx) => guard(ctx, () => replaceObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => replaceObject(ctx.kube, rt, args), { verb: 'update', rt, namespace: one(args.namespace), name: args.name }),
     } satisfies Field;
   }
   if (can('patch')) {
@@ -192,7 +225,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
         fieldManager: str,
         dryRun,
       },
-      resolve: (_src, args, ctx) => guard(ctx, () => patchObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => patchObject(ctx.kube, rt, args), { verb: 'patch', rt, namespace: one(args.namespace), name: args.name }),
     } satisfies Field;
   }
   if (can('delete')) {
@@ -206,7 +239,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
     out.mutation[names.deleteField] = {
       type: nonNull(deletionType),
       args: { ...objectArgs(rt), gracePeriodSeconds: { type: GraphQLInt }, propagationPolicy: str, dryRun },
-      resolve: (_src, args, ctx) => guard(ctx, () => deleteObject(ctx.kube, rt, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => deleteObject(ctx.kube, rt, args), { verb: 'delete', rt, namespace: one(args.namespace), name: args.name }),
     } satisfies Field;
   }
   if (can('watch')) {
@@ -217,7 +250,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
     out.subscription[names.watchField] = {
       type: nonNull(eventType),
       args: { ...selectorArgs(rt), resourceVersion: { ...str, description: 'Unset or "0": the current objects as ADDED first.' } },
-      subscribe: (_src, args: WatchArgs, ctx) => guard(ctx, () => watchObjects(ctx.kube, rt, args)),
+      subscribe: (_src, args: WatchArgs, ctx) => guard(ctx, () => watchObjects(ctx.kube, rt, args), { verb: 'watch', rt, namespace: args.namespace }),
       resolve: (event: unknown) => event,
     } satisfies Field;
   }
@@ -236,7 +269,7 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
       type: GraphQLJSON,
       description: 'Any object as JSON, in the requested apiVersion (as REST GET answers it).',
       args: { apiVersion: reqStr, kind: reqStr, namespace: str, name: reqStr },
-      resolve: (_src, args, ctx) => guard(ctx, () => getAnyObject(ctx.kube, args)),
+      resolve: (_src, args, ctx) => guard(ctx, () => getAnyObject(ctx.kube, args), anyAccess(args)),
     } satisfies Field,
   };
   const mutation: GraphQLFieldConfigMap<unknown, GraphqlContext> = {};
