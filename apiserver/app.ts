@@ -21,22 +21,15 @@ import { Aggregator } from './aggregator/aggregator.js';
 import { serveNodeProxy } from './rest/node-proxy.js';
 import { createApiserverMetrics } from './metrics/apiserver-metrics.js';
 import { registerMetrics } from './metrics/register.js';
-import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
-import { RbacCache } from './auth/rbac/rbac-cache.js';
 import type { RequestAttributes } from './auth/rbac/rule-match.js';
 import { registerAuthorization } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
 import type { KeyObject } from 'node:crypto';
-import { createRequestAuthenticator } from './auth/request-authenticator.js';
-import { generateServiceAccountKey } from './auth/serviceaccount/signing-key.js';
-import { createServiceAccountTokens, type ServiceAccountTokens } from './auth/serviceaccount/token-service.js';
 import { isTokenRequest, serveTokenRequest } from './auth/serviceaccount/token-request.js';
 import { registerOidcDiscovery } from './auth/serviceaccount/oidc-discovery.js';
-import { bindingEscalationHooks, roleEscalationHooks } from './auth/rbac/escalation-hooks.js';
 import { runAsUser } from './auth/request-user.js';
-import { legacyTokenSecretHooks } from './auth/serviceaccount/legacy-token-secrets.js';
-import { csrHooks, isCsrApproval, serveCsrApproval } from './auth/certificates/csr-requests.js';
-import { serviceAccountAdmissionHooks } from './admission/service-account-hooks.js';
+import { isCsrApproval, serveCsrApproval } from './auth/certificates/csr-requests.js';
+import { setUpAuth } from './auth/setup.js';
 
 export interface AppOptions {
   store: Store;
@@ -112,33 +105,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every storage call is timed for /metrics (etcd_request_duration_seconds).
   const metrics = createApiserverMetrics();
   const registries = new Registries(metrics.instrumentStore(options.store), clock);
-  const rbacCache = new RbacCache(registries, logger);
-  const authorizer = createRbacAuthorizer(registries, rbacCache);
-  // RBAC escalation prevention runs in the write path (kube's policybased rbac storage).
-  for (const kind of ['Role', 'ClusterRole'] as const) registries.useHooks('rbac.authorization.k8s.io', kind, roleEscalationHooks(kind, authorizer));
-  for (const kind of ['RoleBinding', 'ClusterRoleBinding'] as const) registries.useHooks('rbac.authorization.k8s.io', kind, bindingEscalationHooks(kind, authorizer));
-  // Generating a key costs tens of milliseconds: only on first use when none is given.
-  let saTokens: ServiceAccountTokens | undefined;
-  const serviceAccountTokens = (): ServiceAccountTokens =>
-    (saTokens ??= createServiceAccountTokens({ key: options.serviceAccountKey ?? generateServiceAccountKey(), registries, clock }));
-  registries.useHooks('', 'Secret', legacyTokenSecretHooks(serviceAccountTokens, options.caCert));
-  registries.useHooks('certificates.k8s.io', 'CertificateSigningRequest', csrHooks());
-  registries.useHooks('', 'Pod', serviceAccountAdmissionHooks(registries));
-  const ca = options.caCert && options.caKey ? { cert: options.caCert, key: options.caKey } : undefined;
-  const authenticate = createRequestAuthenticator({
+  const { authorizer, rbacCache, authenticate, reviewToken, serviceAccountTokens, ca } = setUpAuth({
+    registries,
+    clock,
+    logger,
     ...(options.authenticator ? { tokens: options.authenticator } : {}),
-    serviceAccounts: (token) => serviceAccountTokens().verifier(token),
-    x509: Boolean(options.clientCa),
-    anonymous: options.anonymousAuth ?? true,
+    ...(options.clientCa ? { clientCa: options.clientCa } : {}),
+    ...(options.anonymousAuth !== undefined ? { anonymousAuth: options.anonymousAuth } : {}),
+    ...(options.serviceAccountKey ? { serviceAccountKey: options.serviceAccountKey } : {}),
+    ...(options.caCert ? { caCert: options.caCert } : {}),
+    ...(options.caKey ? { caKey: options.caKey } : {}),
   });
-  const reviewToken = async (token: string, audiences: string[]) => {
-    const fromFile = options.authenticator?.({ authorization: `Bearer ${token}` });
-    const tokens = serviceAccountTokens();
-    if (fromFile) return { user: fromFile, audiences: audiences.length ? audiences : tokens.audiences };
-    const sa = await tokens.review(token, audiences);
-    if (sa && 'username' in sa) return { user: sa, audiences: audiences.length ? audiences : tokens.audiences };
-    return { error: sa && 'error' in sa ? `[invalid bearer token, ${sa.error}]` : '[invalid bearer token, Token has been invalidated]' };
-  };
   const ctx: RestContext = { registries, clock, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
   // API aggregation (apiregistration.k8s.io): proxies remote APIServices' group-versions.
   const aggregator = new Aggregator({ registries, clock, logger, ...(options.aggregatorCheckIntervalMs ? { checkIntervalMs: options.aggregatorCheckIntervalMs } : {}) });
