@@ -15,6 +15,7 @@ import { nodeResources } from './node/index.js';
 import { authnResources } from './authn/index.js';
 import { authzResources } from './authz/index.js';
 import { apiextensionsResources } from './apiextensions/index.js';
+import { certificatesResources } from './certificates/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -31,6 +32,7 @@ export const resources: readonly ResourceType[] = [
   ...storageResources,
   ...schedulingResources,
   ...nodeResources,
+  ...certificatesResources,
   ...authnResources,
   ...authzResources,
   ...apiextensionsResources,

@@ -33,6 +33,12 @@ export function subresourcesOf(rt: Pick<ResourceType, 'group' | 'kind' | 'versio
     out.push({ name: 'eviction', verbs: ['create'], kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, objectBody: true });
     out.push({ name: 'log', verbs: ['get'], kind: self, objectBody: false });
   }
+  if (rt.group === '' && rt.kind === 'ServiceAccount') {
+    out.push({ name: 'token', verbs: ['create'], kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, objectBody: true });
+  }
+  if (rt.group === 'certificates.k8s.io' && rt.kind === 'CertificateSigningRequest') {
+    out.push({ name: 'approval', verbs: ['get', 'update'], kind: self, objectBody: true });
+  }
   if (rt.group === '' && rt.kind === 'Namespace') out.push({ name: 'finalize', verbs: ['update'], kind: self, objectBody: true });
   return out;
 }

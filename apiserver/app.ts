@@ -22,11 +22,17 @@ import { Aggregator } from './aggregator/aggregator.js';
 import { serveNodeProxy } from './rest/node-proxy.js';
 import { createApiserverMetrics } from './metrics/apiserver-metrics.js';
 import { registerMetrics } from './metrics/register.js';
-import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
+import type { RequestAttributes } from './auth/rbac/rule-match.js';
 import { registerAuthorization } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
 import { CrdController } from './crd/crd-controller.js';
 import { customV3Document, customV3Paths } from './crd/openapi.js';
+import type { KeyObject } from 'node:crypto';
+import { isTokenRequest, serveTokenRequest } from './auth/serviceaccount/token-request.js';
+import { registerOidcDiscovery } from './auth/serviceaccount/oidc-discovery.js';
+import { runAsUser } from './auth/request-user.js';
+import { isCsrApproval, serveCsrApproval } from './auth/certificates/csr-requests.js';
+import { setUpAuth } from './auth/setup.js';
 
 export interface AppOptions {
   store: Store;
@@ -34,8 +40,22 @@ export interface AppOptions {
   clock?: Clock;
   /** TLS serving material (PEM). Absent: plain HTTP (only for in-process tests with inject). */
   https?: { key: string; cert: string };
-  /** Absent: every request is treated as the cluster admin (tests with inject). */
+  /**
+   * Absent: every request is treated as the cluster admin (tests with inject). Present:
+   * the static bearer tokens; client certificates (clientCa), ServiceAccount tokens and
+   * anonymous requests are then authenticated too, as kube-apiserver's chain does.
+   */
   authenticator?: Authenticator;
+  /** kube's --client-ca-file (PEM): client certificates it signed authenticate (CN user, O groups). */
+  clientCa?: string;
+  /** kube's --anonymous-auth (default true). */
+  anonymousAuth?: boolean;
+  /** Signs ServiceAccount tokens (kube's --service-account-key-file); absent: generated in memory. */
+  serviceAccountKey?: KeyObject;
+  /** The cluster CA (PEM), put in legacy ServiceAccount token Secrets as `ca.crt`. */
+  caCert?: string;
+  /** The cluster CA's key (PEM): the kubernetes.io/kube-apiserver-client signer signs approved CSRs with it. */
+  caKey?: string;
   /** The port clients reach us on, for the `kubernetes` Service (default 6443). */
   servingPort?: number;
   /** Minimum time between BOOKMARK events on one watch (default 60 s, as Kubernetes). */
@@ -52,11 +72,11 @@ declare module 'fastify' {
 
 const ADMIN: UserInfo = { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] };
 
-/** Paths anonymous clients may read, as Kubernetes' system:public-info-viewer allows. */
-function isPublicPath(path: string): boolean {
-  if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path) || path === '/version' || path === '/version/') return true;
-  // The GraphQL layer authenticates /graphql itself (a browser cannot put a token on a
-  // WebSocket upgrade); the pages (playground, cluster view) and their assets are static.
+/**
+ * The GraphQL layer authenticates /graphql itself (a browser cannot put a token on a
+ * WebSocket upgrade); the pages (playground, cluster view) and their assets are static.
+ */
+function isGraphqlPath(path: string): boolean {
   return path === '/graphql' || PAGE_PATHS.some((page) => path === page || path.startsWith(`${page}/`));
 }
 
@@ -68,7 +88,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_BODY_BYTES,
-    https: options.https ? { key: options.https.key, cert: options.https.cert } : null,
+    // With a client CA, the handshake asks for a client certificate but lets clients
+    // without one (tokens, anonymous) in; the authenticator reads the verdict.
+    https: options.https
+      ? { key: options.https.key, cert: options.https.cert, ...(options.clientCa ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: false } : {}) }
+      : null,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // Watches stay open for many minutes.
     requestTimeout: 0,
@@ -84,7 +108,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   // Every storage call is timed for /metrics (etcd_request_duration_seconds).
   const metrics = createApiserverMetrics();
   const registries = new Registries(metrics.instrumentStore(options.store), clock);
-  const authorizer = createRbacAuthorizer(registries);
+  const { authorizer, rbacCache, authenticate, reviewToken, serviceAccountTokens, ca } = setUpAuth({
+    registries,
+    clock,
+    logger,
+    ...(options.authenticator ? { tokens: options.authenticator } : {}),
+    ...(options.clientCa ? { clientCa: options.clientCa } : {}),
+    ...(options.anonymousAuth !== undefined ? { anonymousAuth: options.anonymousAuth } : {}),
+    ...(options.serviceAccountKey ? { serviceAccountKey: options.serviceAccountKey } : {}),
+    ...(options.caCert ? { caCert: options.caCert } : {}),
+    ...(options.caKey ? { caKey: options.caKey } : {}),
+  });
   const ctx: RestContext = { registries, clock, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
   // API aggregation (apiregistration.k8s.io): proxies remote APIServices' group-versions.
   const aggregator = new Aggregator({ registries, clock, logger, ...(options.aggregatorCheckIntervalMs ? { checkIntervalMs: options.aggregatorCheckIntervalMs } : {}) });
@@ -120,12 +154,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       req.user = ADMIN;
       return;
     }
-    const user = options.authenticator(req.headers);
-    if (user) {
-      req.user = user;
+    const outcome = await authenticate({ headers: req.headers, socket: req.raw.socket });
+    if (outcome.kind === 'user') {
+      req.user = outcome.user;
       return;
     }
-    if (!isPublicPath(path)) throw unauthorized();
+    if (outcome.kind === 'error') throw unauthorized();
+    // Anonymous: authorized like anyone (system:public-info-viewer lets it read health and
+    // version). GraphQL keeps its own rule: no user there is 401.
+    if (!isGraphqlPath(path)) req.user = outcome.user;
   });
 
   for (const path of ['/healthz', '/livez', '/readyz']) {
@@ -178,8 +215,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
       return discovery(req, reply);
     }
-    if (await serveReview({ authorizer, clock }, req, reply, info, req.user ?? ADMIN)) return;
-    await handleResource(ctx, req, reply, info);
+    if (await serveReview({ authorizer, clock, reviewToken }, req, reply, info, req.user ?? ADMIN)) return;
+    if (isTokenRequest(info) && (await serveTokenRequest({ tokens: serviceAccountTokens(), clock }, req, reply, info))) return;
+    if (isCsrApproval(info)) return runAsUser(req.user, () => serveCsrApproval({ registries, clock, ...(ca ? { ca } : {}) }, req, reply, info));
+    try {
+      await runAsUser(req.user, () => handleResource(ctx, req, reply, info));
+    } finally {
+      // A write to RBAC objects through this apiserver is seen by the very next request,
+      // not only once the cache's watch reports it.
+      if (info.group === 'rbac.authorization.k8s.io' && !['get', 'list', 'watch'].includes(info.verb)) rbacCache.invalidate();
+    }
   };
 
   const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -189,6 +234,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerOpenApiRoutes(app, undefined, { v3Paths: customV3Paths, v3: customV3Document });
   registerMetrics(app, metrics, options.store);
+  registerOidcDiscovery(app, serviceAccountTokens);
   registerAuthorization(app, authorizer);
   await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator, authorizer });
 
@@ -198,11 +244,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await bootstrap(registries, options.servingPort ?? 6443);
     await registries.startNamespaceCache(logger);
     await crdController.start();
+    await rbacCache.start();
     await aggregator.start();
   });
   app.addHook('onClose', async () => {
     crdController.stop();
     aggregator.stop();
+    rbacCache.stop();
     registries.stop();
   });
 

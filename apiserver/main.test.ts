@@ -43,8 +43,14 @@ describe('startApiserver (sqlite, port 0)', () => {
     expect(res).toEqual({ status: 200, body: 'ok' });
   });
 
-  it('answers /api without a token with a 401 Status', async () => {
+  it('answers /api without credentials as kube does for system:anonymous: 403', async () => {
     const res = await get(`${api.url}/api`, api.caCert);
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Forbidden', code: 403, message: 'forbidden: User "system:anonymous" cannot get path "/api"' });
+  });
+
+  it('answers /api with an unknown token with a 401 Status', async () => {
+    const res = await get(`${api.url}/api`, api.caCert, 'not-a-token');
     expect(res.status).toBe(401);
     expect(JSON.parse(res.body)).toMatchObject({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Unauthorized', code: 401 });
   });

@@ -11,7 +11,9 @@ import { startKubernetesEndpointsReconciler, type KubernetesEndpointsReconciler 
 import type { Registries } from './registry/registries.js';
 import { realClock } from '../lib/clock.js';
 import { writeKubeconfig } from './auth/kubeconfig.js';
-import { ensureTlsMaterial } from './auth/tls.js';
+import { ensureAdminClientCert, ensureTlsMaterial } from './auth/tls.js';
+import { ensureServiceAccountKey } from './auth/serviceaccount/signing-key.js';
+import { readFile } from 'node:fs/promises';
 import { ADMIN_USER, createTokenAuthenticator, ensureAdminToken, loadTokenFile, type TokenEntry } from './auth/tokens.js';
 import type { Store } from './storage/store.js';
 
@@ -34,6 +36,13 @@ export interface ApiserverOptions {
   clock?: Clock;
   /** A kube-apiserver style CSV of extra bearer tokens (token,user,uid,"groups"). */
   tokenAuthFile?: string;
+  /**
+   * kube's --client-ca-file: PEM bundle whose client certificates authenticate (CN user,
+   * O groups). Default: the cluster CA (`<dataDir>/pki/ca.crt`), as kubeadm sets it.
+   */
+  clientCaFile?: string;
+  /** kube's --anonymous-auth; default true (anonymous requests are authorized as system:anonymous). */
+  anonymousAuth?: boolean;
   /**
    * kube-apiserver's --advertise-address: the address the `kubernetes` Service's endpoints
    * list. Default: the bind address unless it is loopback or unspecified, else the
@@ -74,6 +83,9 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const tls = await ensureTlsMaterial(dataDir, { hosts: ['localhost', '127.0.0.1', bindAddress] });
   const adminToken = await ensureAdminToken(dataDir);
+  const adminCert = await ensureAdminClientCert(dataDir, { cert: tls.caCert, key: tls.caKey });
+  const clientCa = opts.clientCaFile ? await readFile(opts.clientCaFile, 'utf8') : tls.caCert;
+  const serviceAccountKey = await ensureServiceAccountKey(dataDir);
   const tokens: TokenEntry[] = [{ token: adminToken, user: ADMIN_USER }];
   if (opts.tokenAuthFile) tokens.push(...(await loadTokenFile(opts.tokenAuthFile)));
 
@@ -87,11 +99,16 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       ...(opts.clock ? { clock: opts.clock } : {}),
       https: { key: tls.key, cert: tls.cert },
       authenticator: createTokenAuthenticator(tokens),
+      clientCa,
+      serviceAccountKey,
+      caCert: tls.caCert,
+      caKey: tls.caKey,
+      ...(opts.anonymousAuth === false ? { anonymousAuth: false } : {}),
     });
     await listen(app, port, bindAddress);
     const boundPort = (app.server.address() as AddressInfo).port;
     const url = `https://${clientHost(bindAddress)}:${boundPort}`;
-    await writeKubeconfig(kubeconfigPath, { server: url, caCert: tls.caCert, token: adminToken });
+    await writeKubeconfig(kubeconfigPath, { server: url, caCert: tls.caCert, token: adminToken, clientCert: adminCert.cert, clientKey: adminCert.key });
     logger.info({ url, store: store.name, kubeconfig: kubeconfigPath }, 'apiserver listening');
     endpoints = await startKubernetesEndpointsReconciler({
       registries: (app as unknown as { registries: Registries }).registries,

@@ -89,6 +89,17 @@ describe('parseCli: flags', () => {
   });
 });
 
+describe('parseCli: authentication flags', () => {
+  it('takes --client-ca-file (resolved) and --anonymous-auth=false; anonymous stays on by default', () => {
+    const on = parseCli(['apiserver', '--client-ca-file', 'ca.pem'], CWD);
+    expect(on).toMatchObject({ kind: 'run', options: { clientCaFile: `${CWD}/ca.pem` } });
+    expect((on as { options: RunOptions }).options.anonymousAuth).toBeUndefined();
+    expect(parseCli(['up', '--anonymous-auth=false'], CWD)).toMatchObject({ options: { anonymousAuth: false } });
+    expect((parseCli(['up', '--anonymous-auth=true'], CWD) as { options: RunOptions }).options.anonymousAuth).toBeUndefined();
+    expect(parseCli(['up', '--anonymous-auth=maybe'], CWD)).toMatchObject({ kind: 'usage-error' });
+  });
+});
+
 describe('parseCli: up pod network', () => {
   it('takes --cluster-cidr and --node-cidr-mask-size', () => {
     const parsed = parseCli(['up', '--cluster-cidr', '10.244.0.0/16', '--node-cidr-mask-size', '25'], CWD);

@@ -89,6 +89,13 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: CLIENT_COMMANDS,
   },
   { name: 'token-auth-file', value: 'PATH', help: 'extra bearer tokens: CSV lines token,user,uid,"group1,group2"', commands: SERVER_COMMANDS },
+  { name: 'client-ca-file', value: 'PATH', help: 'CA bundle whose client certificates authenticate (CN user, O groups); default DIR/pki/ca.crt', commands: SERVER_COMMANDS },
+  {
+    name: 'anonymous-auth',
+    negatable: true,
+    help: 'requests without credentials are system:anonymous, then authorized (default true; --anonymous-auth=false: 401)',
+    commands: SERVER_COMMANDS,
+  },
   {
     name: 'leader-elect',
     negatable: true,

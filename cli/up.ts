@@ -25,6 +25,8 @@ export const apiserverStarter: ComponentStarter = {
       logger: ctx.logger,
       ...(o.kubeconfigPath ? { kubeconfigPath: o.kubeconfigPath } : {}),
       ...(o.tokenAuthFile ? { tokenAuthFile: o.tokenAuthFile } : {}),
+      ...(o.clientCaFile ? { clientCaFile: o.clientCaFile } : {}),
+      ...(o.anonymousAuth === false ? { anonymousAuth: false } : {}),
       ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
     });
     ctx.apiserver = apiserver;

@@ -2,6 +2,7 @@ import { builtinResources as resources } from '../api/registry.js';
 import { scaleSchema } from '../api/autoscaling/scale.js';
 import { bindingSchema } from '../api/core/binding.js';
 import { evictionSchema } from '../api/core/eviction.js';
+import { tokenRequestSchema } from '../api/authn/index.js';
 import { patchMetaFor } from '../apiserver/rest/patch/patch-meta.js';
 import { createDocumentSet, v3PathOf, type DocumentSet, type OpenApiIndex } from './document-set.js';
 import { apiModelFrom, type ApiModel } from './model.js';
@@ -20,6 +21,7 @@ export function registryModel(): ApiModel {
       { group: 'autoscaling', version: 'v1', kind: 'Scale', schema: scaleSchema },
       { group: '', version: 'v1', kind: 'Binding', schema: bindingSchema },
       { group: 'policy', version: 'v1', kind: 'Eviction', schema: evictionSchema },
+      { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', schema: tokenRequestSchema },
     ],
   });
 }

@@ -3,6 +3,8 @@ export interface UserInfo {
   username: string;
   uid?: string;
   groups: string[];
+  /** kube's user.Info Extra (ServiceAccount tokens: pod name and uid, credential id). */
+  extra?: Record<string, string[]>;
 }
 
 export interface RequestHeaders {

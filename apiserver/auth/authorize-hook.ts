@@ -1,3 +1,4 @@
+import { PAGE_PATHS } from '../graphql/playground.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, forbidden } from '../rest/errors.js';
 import { parseImpersonation } from './impersonation.js';
@@ -18,7 +19,7 @@ export function registerAuthorization(app: FastifyInstance, authorizer: Authoriz
     let user = req.user;
     if (!user) return;
     const path = req.url.split('?', 1)[0]!;
-    if (path === '/graphql' || path === '/graphiql' || path.startsWith('/graphiql/')) return;
+    if (path === '/graphql' || PAGE_PATHS.some((page) => path === page || path.startsWith(`${page}/`))) return;
     // Impersonation first (kube's WithImpersonation runs before WithAuthorization).
     const impersonation = parseImpersonation(req.headers);
     if (typeof impersonation === 'string') throw badRequest(impersonation);

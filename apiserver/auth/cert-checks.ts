@@ -57,3 +57,14 @@ export function servingCertProblem(serving: PemPair, caCert: string, sans: Subje
   ];
   return missing.length === 0 ? null : `does not cover ${missing.join(', ')}`;
 }
+
+/** Why a stored client certificate must be regenerated (expiring, broken, other CA), or null. */
+export function clientCertProblem(pair: PemPair, caCert: string, now: number): string | null {
+  const r = pairProblem(pair, now);
+  if ('problem' in r) return r.problem;
+  try {
+    return r.cert.verify(new X509Certificate(caCert).publicKey) ? null : 'not signed by the current CA';
+  } catch {
+    return 'not signed by the current CA';
+  }
+}

@@ -8,6 +8,13 @@ export interface KubeconfigEntry {
   caCert: string;
   /** Bearer token of the user. */
   token: string;
+  /**
+   * PEM client certificate and key (x509 authentication, as kubeadm's admin.conf). Written
+   * beside the token: kubectl then presents both and the certificate is checked first;
+   * the token stays for clients that only take one (the GraphQL playground, curl).
+   */
+  clientCert?: string;
+  clientKey?: string;
   clusterName?: string;
   userName?: string;
   contextName?: string;
@@ -64,9 +71,17 @@ export function mergeKubeconfig(existing: unknown, entry: KubeconfigEntry): Kube
       },
     }, 'clusters'),
     contexts: upsert(old.contexts, { name: contextName, context: { cluster: clusterName, user: userName } }, 'contexts'),
-    users: upsert(old.users, { name: userName, user: { token: entry.token } }, 'users'),
+    users: upsert(old.users, { name: userName, user: userEntry(entry) }, 'users'),
     'current-context': contextName,
     preferences: (old.preferences as Record<string, unknown> | undefined) ?? {},
+  };
+}
+
+function userEntry(entry: KubeconfigEntry): Record<string, string> {
+  const b64 = (pem: string) => Buffer.from(pem, 'utf8').toString('base64');
+  return {
+    ...(entry.clientCert && entry.clientKey ? { 'client-certificate-data': b64(entry.clientCert), 'client-key-data': b64(entry.clientKey) } : {}),
+    token: entry.token,
   };
 }
 

@@ -17,14 +17,14 @@ import type { RequestAttributes } from './rbac/rule-match.js';
  * SubjectAccessReview and LocalSubjectAccessReview. Returns false for other requests.
  */
 
-const REVIEWS = new Set(['authentication.k8s.io/selfsubjectreviews', 'authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/localsubjectaccessreviews']);
+const REVIEWS = new Set(['authentication.k8s.io/selfsubjectreviews', 'authentication.k8s.io/tokenreviews', 'authorization.k8s.io/selfsubjectaccessreviews', 'authorization.k8s.io/selfsubjectrulesreviews', 'authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/localsubjectaccessreviews']);
 
 export function isReview(info: ResourceRequestInfo): boolean {
   return REVIEWS.has(`${info.group}/${info.resource}`);
 }
 
 export async function serveReview(
-  deps: { authorizer: Authorizer; clock: Clock },
+  deps: { authorizer: Authorizer; clock: Clock; reviewToken?: TokenReviewer },
   req: FastifyRequest,
   reply: FastifyReply,
   info: ResourceRequestInfo,
@@ -44,8 +44,22 @@ export async function serveReview(
   const spec = obj.spec ?? {};
   switch (info.resource) {
     case 'selfsubjectreviews':
-      out.status = { userInfo: { username: user.username, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups } };
+      out.status = { userInfo: userInfo(user) };
       break;
+    case 'tokenreviews': {
+      const token = spec.token;
+      if (typeof token !== 'string' || token === '') {
+        throw invalid(kind, 'authentication.k8s.io', '', [{ type: 'FieldValueRequired', field: 'spec.token', message: 'Required value' }]);
+      }
+      const audiences = Array.isArray(spec.audiences) ? (spec.audiences as string[]).filter((a) => typeof a === 'string') : [];
+      const result = deps.reviewToken ? await deps.reviewToken(token, audiences) : { error: 'token authentication is not enabled' };
+      out.spec = spec;
+      out.status =
+        'user' in result
+          ? { authenticated: true, user: userInfo(result.user), audiences: result.audiences }
+          : { user: {}, error: result.error };
+      break;
+    }
     case 'selfsubjectrulesreviews': {
       const rules = await deps.authorizer.rulesFor(user, (spec.namespace as string | undefined) || undefined);
       out.spec = spec;
@@ -68,7 +82,15 @@ export async function serveReview(
   return true;
 }
 
+/** Checks a token as the request authenticator would (TokenReview); audiences default to the API's. */
+export type TokenReviewer = (token: string, audiences: string[]) => Promise<{ user: UserInfo; audiences: string[] } | { error: string }>;
+
+function userInfo(user: UserInfo): Record<string, unknown> {
+  return { username: user.username, ...(user.uid ? { uid: user.uid } : {}), groups: user.groups, ...(user.extra ? { extra: user.extra } : {}) };
+}
+
 const KINDS: Record<string, string> = {
+  tokenreviews: 'TokenReview',
   selfsubjectreviews: 'SelfSubjectReview',
   selfsubjectaccessreviews: 'SelfSubjectAccessReview',
   selfsubjectrulesreviews: 'SelfSubjectRulesReview',

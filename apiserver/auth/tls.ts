@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { caProblem, servingCertProblem } from './cert-checks.js';
+import { caProblem, clientCertProblem, servingCertProblem } from './cert-checks.js';
 import { pkiDir, readIfExists, writeFileAtomic } from './pem-files.js';
-import { generateCa, generateServingCert, subjectAltNames, type PemPair } from './x509.js';
+import { generateCa, generateClientCert, generateServingCert, subjectAltNames, type PemPair } from './x509.js';
 
 export interface TlsMaterial {
   /** PEM of the cluster CA: what clients trust (kubeconfig certificate-authority-data). */
@@ -10,6 +10,8 @@ export interface TlsMaterial {
   cert: string;
   /** PEM of the serving certificate's private key. */
   key: string;
+  /** PEM of the CA's private key, to sign client certificates (admin, CSRs). */
+  caKey: string;
 }
 
 export interface TlsOptions {
@@ -51,7 +53,7 @@ export async function ensureTlsMaterial(dataDir: string, opts: TlsOptions): Prom
   if (storedCert !== null && storedKey !== null) {
     const serving = { cert: storedCert, key: storedKey };
     if (servingCertProblem(serving, ca.cert, sans, now) === null) {
-      return { caCert: ca.cert, cert: serving.cert, key: serving.key };
+      return { caCert: ca.cert, caKey: ca.key, cert: serving.cert, key: serving.key };
     }
   }
   const serving = generateServingCert(ca, sans, now);
@@ -59,7 +61,7 @@ export async function ensureTlsMaterial(dataDir: string, opts: TlsOptions): Prom
   // start detects (checkPrivateKey) and regenerates.
   await writeFileAtomic(paths.key, serving.key, KEY_MODE);
   await writeFileAtomic(paths.cert, serving.cert, CERT_MODE);
-  return { caCert: ca.cert, cert: serving.cert, key: serving.key };
+  return { caCert: ca.cert, caKey: ca.key, cert: serving.cert, key: serving.key };
 }
 
 async function ensureCa(certPath: string, keyPath: string, now: number): Promise<PemPair> {
@@ -74,4 +76,21 @@ async function ensureCa(certPath: string, keyPath: string, now: number): Promise
   await writeFileAtomic(keyPath, ca.key, KEY_MODE);
   await writeFileAtomic(certPath, ca.cert, CERT_MODE);
   return ca;
+}
+
+/**
+ * The admin's client certificate, as kubeadm puts in admin.conf: CN=kubernetes-admin,
+ * O=system:masters, signed by the cluster CA, kept in `<dataDir>/pki/admin.crt` and
+ * `admin.key` and regenerated when it expires within 30 days or the CA changed.
+ */
+export async function ensureAdminClientCert(dataDir: string, ca: PemPair, now = Date.now()): Promise<PemPair> {
+  const certPath = join(pkiDir(dataDir), 'admin.crt');
+  const keyPath = join(pkiDir(dataDir), 'admin.key');
+  const cert = await readIfExists(certPath);
+  const key = await readIfExists(keyPath);
+  if (cert !== null && key !== null && clientCertProblem({ cert, key }, ca.cert, now) === null) return { cert, key };
+  const pair = generateClientCert(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'] }, now);
+  await writeFileAtomic(keyPath, pair.key, KEY_MODE);
+  await writeFileAtomic(certPath, pair.cert, KEY_MODE);
+  return pair;
 }

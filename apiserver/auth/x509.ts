@@ -137,3 +137,30 @@ export function generateServingCert(ca: PemPair, sans: SubjectAltNames, now: num
   cert.sign(caKey, forge.md.sha256.create());
   return { cert: forge.pki.certificateToPem(cert), key: key.pem };
 }
+
+export const CLIENT_VALIDITY_DAYS = 365;
+
+/**
+ * A client certificate (EKU clientAuth) for x509 authentication: CN is the user name, each
+ * organization a group, as kubeadm's admin.conf (CN=kubernetes-admin, O=system:masters).
+ * Signed by the CA, valid one year.
+ */
+export function generateClientCert(ca: PemPair, subject: { commonName: string; organizations: string[] }, now: number, days = CLIENT_VALIDITY_DAYS): PemPair {
+  const caCert = forge.pki.certificateFromPem(ca.cert);
+  const caKey = forge.pki.privateKeyFromPem(ca.key);
+  const key = generateRsaKey();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = key.forgePublic;
+  cert.serialNumber = randomSerial();
+  validity(cert, now, days);
+  cert.setSubject([...subject.organizations.map((value) => ({ name: 'organizationName', value })), { name: 'commonName', value: subject.commonName }]);
+  cert.setIssuer(caCert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'keyUsage', critical: true, digitalSignature: true, keyEncipherment: true },
+    { name: 'extKeyUsage', clientAuth: true },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+  ]);
+  cert.sign(caKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: key.pem };
+}

@@ -20,6 +20,7 @@ import type { RequestAttributes } from '../auth/rbac/rule-match.js';
 import type { Clock } from '../../lib/clock.js';
 import { workloadMutations } from './workload-mutations.js';
 import { unauthorized } from '../rest/errors.js';
+import { runAsUser } from '../auth/request-user.js';
 import { kindNames, type KindNames } from './naming.js';
 import { ObjectTypeBuilder } from './object-types.js';
 import { GraphQLJSON, GraphQLLong } from './scalars.js';
@@ -110,7 +111,8 @@ export async function guard<T>(ctx: GraphqlContext, fn: () => Promise<T>, access
     if (access && ctx.kube.authorize) {
       for (const attrs of Array.isArray(access) ? access : [access]) await ctx.kube.authorize(attrs);
     }
-    return await fn();
+    // As that user, so the write path's own checks (RBAC escalation) see who asks.
+    return await runAsUser(ctx.kube.user, fn);
   } catch (err) {
     throw toGraphqlError(err, ctx.kube.log);
   }

@@ -63,6 +63,9 @@ const ROOTS: Readonly<Record<string, string>> = {
   'authorization.k8s.io/v1 LocalSubjectAccessReview': 'LocalSubjectAccessReview',
   'authentication.k8s.io/v1 SelfSubjectReview': 'SelfSubjectReview',
   'authentication.k8s.io/v1beta1 SelfSubjectReview': 'SelfSubjectReview',
+  'authentication.k8s.io/v1 TokenRequest': 'TokenRequest',
+  'authentication.k8s.io/v1 TokenReview': 'TokenReview',
+  'certificates.k8s.io/v1 CertificateSigningRequest': 'CertificateSigningRequest',
   'scheduling.k8s.io/v1 PriorityClass': 'PriorityClass',
   'node.k8s.io/v1 RuntimeClass': 'RuntimeClass',
 };

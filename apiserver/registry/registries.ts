@@ -52,6 +52,42 @@ export class Registries {
     this.namespaceCache?.stop();
   }
 
+  /**
+   * Adds hooks to a kind from outside the registry (the apiserver's RBAC escalation checks,
+   * which need the authorizer); they run after the kind's own hooks of the same name.
+   */
+  useHooks(group: string, kind: string, extra: KindHooks): void {
+    const rt = [...this.byType.keys()].find((t) => t.group === group && t.kind === kind);
+    if (!rt) throw new Error(`no registry for ${group}/${kind}`);
+    const own = this.hooks.get(rt) ?? {};
+    const merged: KindHooks = { ...own };
+    if (extra.beforeCreate) {
+      merged.beforeCreate = async (obj, reg) => {
+        await own.beforeCreate?.(obj, reg);
+        await extra.beforeCreate!(obj, reg);
+      };
+    }
+    if (extra.beforeUpdate) {
+      merged.beforeUpdate = async (obj, old, reg) => {
+        await own.beforeUpdate?.(obj, old, reg);
+        await extra.beforeUpdate!(obj, old, reg);
+      };
+    }
+    if (extra.beforeDelete) {
+      merged.beforeDelete = (obj) => {
+        own.beforeDelete?.(obj);
+        extra.beforeDelete!(obj);
+      };
+    }
+    if (extra.prepareUpdate) {
+      merged.prepareUpdate = (next, live, proposed, subresource) => {
+        own.prepareUpdate?.(next, live, proposed, subresource);
+        extra.prepareUpdate!(next, live, proposed, subresource);
+      };
+    }
+    this.hooks.set(rt, merged);
+  }
+
   for(rt: ResourceType): Registry {
     const reg = this.byType.get(rt);
     if (!reg) {

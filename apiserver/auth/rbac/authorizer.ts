@@ -1,14 +1,14 @@
-import type { PolicyRule } from '../../../api/rbac/index.js';
+import type { PolicyRule, RoleRef } from '../../../api/rbac/index.js';
 import type { Registries } from '../../registry/registries.js';
 import type { UserInfo } from '../authenticator.js';
-import { rbacAllows, rulesFor, type RbacObjects, type RequestAttributes } from './rule-match.js';
+import { rbacAllows, refRules, rulesFor, type RbacObjects, type RequestAttributes } from './rule-match.js';
+import { RbacCache } from './rbac-cache.js';
 
 /**
  * kube-apiserver's authorizer chain as Kubeling runs it: the privileged group
  * system:masters is allowed everything (kube's first authorizer, so the admin and the
  * components on the admin credential never depend on RBAC objects), then RBAC over the
- * stored Roles, ClusterRoles and bindings. Objects are read per decision: RBAC objects are
- * few, and the masters fast path skips the reads for every component request.
+ * stored Roles, ClusterRoles and bindings, kept between decisions by the RbacCache.
  */
 
 export const PRIVILEGED_GROUP = 'system:masters';
@@ -22,14 +22,12 @@ export interface Authorizer {
   authorize(user: UserInfo, attrs: RequestAttributes): Promise<Decision>;
   /** Every rule that applies to the user in a namespace (SelfSubjectRulesReview). */
   rulesFor(user: UserInfo, namespace: string | undefined): Promise<PolicyRule[]>;
+  /** The rules a roleRef grants in a namespace (aggregation included); [] when the role is missing. */
+  roleRefRules(ref: RoleRef, namespace: string | undefined): Promise<PolicyRule[]>;
 }
 
-export function createRbacAuthorizer(registries: Registries): Authorizer {
-  const load = async (): Promise<RbacObjects> => {
-    const list = async (kind: string) => (await registries.forKind('rbac.authorization.k8s.io', kind).list(undefined)).items;
-    const [clusterRoles, clusterRoleBindings, roles, roleBindings] = await Promise.all([list('ClusterRole'), list('ClusterRoleBinding'), list('Role'), list('RoleBinding')]);
-    return { clusterRoles, clusterRoleBindings, roles, roleBindings } as unknown as RbacObjects;
-  };
+export function createRbacAuthorizer(registries: Registries, cache: RbacCache = new RbacCache(registries)): Authorizer {
+  const load = (): Promise<RbacObjects> => cache.load();
   return {
     async authorize(user, attrs) {
       if (user.groups.includes(PRIVILEGED_GROUP)) return { allowed: true, reason: '' };
@@ -38,6 +36,9 @@ export function createRbacAuthorizer(registries: Registries): Authorizer {
     },
     async rulesFor(user, namespace) {
       return rulesFor(user, namespace, await load());
+    },
+    async roleRefRules(ref, namespace) {
+      return refRules(ref, namespace, await load());
     },
   };
 }

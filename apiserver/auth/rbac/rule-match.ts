@@ -91,7 +91,7 @@ export function clusterRoleRules(name: string, objects: RbacObjects, seen = new 
   return rules;
 }
 
-function refRules(ref: RoleRef, namespace: string | undefined, objects: RbacObjects): PolicyRule[] {
+export function refRules(ref: RoleRef, namespace: string | undefined, objects: RbacObjects): PolicyRule[] {
   if (ref.kind === 'ClusterRole') return clusterRoleRules(ref.name ?? '', objects);
   if (ref.kind === 'Role') return objects.roles.find((r) => r.metadata.name === ref.name && r.metadata.namespace === namespace)?.rules ?? [];
   return [];
