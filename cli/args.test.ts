@@ -96,6 +96,23 @@ describe('parseCli: up pod network', () => {
   });
 });
 
+describe('parseCli: kubelet client limits', () => {
+  it.each([
+    { argv: ['up', '--kube-api-qps', '20', '--kube-api-burst', '40'], want: { kubeApiQps: 20, kubeApiBurst: 40 } },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--kube-api-qps=5'], want: { kubeApiQps: 5 } },
+  ])('$argv', ({ argv, want }) => {
+    expect(parseCli(argv, CWD)).toMatchObject({ kind: 'run', options: want });
+  });
+
+  it.each([
+    { argv: ['up', '--kube-api-qps', '0'], message: 'invalid --kube-api-qps "0": must be an integer from 1 to 2147483647' },
+    { argv: ['up', '--kube-api-burst', 'lots'], message: 'invalid --kube-api-burst "lots": must be an integer from 1 to 2147483647' },
+    { argv: ['apiserver', '--kube-api-qps', '5'], message: 'unknown flag: --kube-api-qps' },
+  ])('$argv is refused', ({ argv, message }) => {
+    expect(parseCli(argv, CWD)).toMatchObject({ kind: 'usage-error', message });
+  });
+});
+
 describe('parseCli: usage errors', () => {
   it.each([
     { argv: ['down'], message: 'unknown command "down"' },

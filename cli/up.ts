@@ -46,6 +46,8 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
     nodes: staticNodes(o),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
+    ...(o.kubeApiQps !== undefined ? { kubeApiQps: o.kubeApiQps } : {}),
+    ...(o.kubeApiBurst !== undefined ? { kubeApiBurst: o.kubeApiBurst } : {}),
   })),
   metricsServerStarter((o: RunOptions) => (o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {})),
   hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
@@ -113,6 +115,8 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.nodeNamePrefix !== undefined ? { namePrefix: o.nodeNamePrefix } : {}),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
+    ...(o.kubeApiQps !== undefined ? { kubeApiQps: o.kubeApiQps } : {}),
+    ...(o.kubeApiBurst !== undefined ? { kubeApiBurst: o.kubeApiBurst } : {}),
   })),
 ];
 

@@ -120,6 +120,7 @@ export class Simulator {
       concurrency: o.concurrency,
       qps: o.qps,
       burst: o.burst,
+      clientOf: (key) => this.clientOf(key),
       sync: (key, throttle) => this.sync(key, throttle),
     });
     this.recorder = createEventRecorder(o.client, { component: 'kubelet', clock: o.clock, logger: o.logger });
@@ -486,6 +487,12 @@ export class Simulator {
   }
 
   // ---- writes ------------------------------------------------------------------------
+
+  /** The node (kubelet) whose client budget a write key spends: `node:N`/`lease:N` → N, `pod:ns/p` → its node. */
+  private clientOf(key: string): string {
+    const name = key.slice(key.indexOf(':') + 1);
+    return key.startsWith('pod:') ? (this.pods.get(name)?.node.id.name ?? '') : name;
+  }
 
   private async sync(key: string, throttle: () => Promise<void>): Promise<void> {
     if (this.stopped) return;
