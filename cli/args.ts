@@ -67,6 +67,8 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   nodeCidrMaskSize?: number;
   /** --advertise-address (absent: derived from the bind address). */
   advertiseAddress?: string;
+  /** `up`: false runs the apiserver on the components' event loop (--apiserver-thread=false); default: its own thread. */
+  apiserverThread?: boolean;
   /** `up`'s autoscaling flags (cli/autoscaler-args.ts). */
   autoscaling?: AutoscalerFlagOptions;
 }
@@ -245,6 +247,7 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   const autoscaling = autoscalerOptions(v, cwd);
   if (autoscaling.autoscaleNodes || autoscaling.nodeGroupsPath || Object.keys(autoscaling.ca).length > 0) options.autoscaling = autoscaling;
   const dns = command === 'up' ? dnsFlagOptions(v, true) : {};
+  if ((v as Record<string, unknown>)['apiserver-thread'] === false) options.apiserverThread = false;
   return { ...options, ...dns, ...kubeletSimFileOptions(v, cwd) };
 }
 
