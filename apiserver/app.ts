@@ -24,6 +24,7 @@ import { registerMetrics } from './metrics/register.js';
 import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
 import { registerAuthorization } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
+import { createFlowControl } from './flowcontrol/flow-control.js';
 
 export interface AppOptions {
   store: Store;
@@ -124,6 +125,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     if (!isPublicPath(path)) throw unauthorized();
   });
+  // API Priority and Fairness, once the user is known (flowcontrol/flow-control.ts).
+  const flowControl = createFlowControl({ registries, logger, clock });
+  app.addHook('onRequest', flowControl.onRequest);
 
   for (const path of ['/healthz', '/livez', '/readyz']) {
     app.get(path, async (_req, reply) => {
@@ -191,11 +195,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);
+    await flowControl.start();
     await registries.startNamespaceCache(logger);
     await aggregator.start();
   });
   app.addHook('onClose', async () => {
     aggregator.stop();
+    flowControl.stop();
     registries.stop();
   });
 

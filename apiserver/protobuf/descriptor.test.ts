@@ -54,6 +54,8 @@ describe('the Kubeling message tables', () => {
     'networking.k8s.io/v1 IngressClass',
     'networking.k8s.io/v1 Ingress',
     'storage.k8s.io/v1 StorageClass',
+    'flowcontrol.apiserver.k8s.io/v1 FlowSchema',
+    'flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration',
   ];
 
   it('cover every kind and served version in api/registry.ts (but the listed ones)', () => {
