@@ -96,6 +96,13 @@ export interface PodRecord {
   plannedOnce?: boolean;
 }
 
+/** The object without metadata.managedFields (a shallow copy: the decoded object may be shared). */
+export function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 /** Jitter of the heartbeat loop, as kubelet's lease controller (wait.JitterUntil, factor 0.04). */
 const LEASE_JITTER = 0.04;
 
@@ -138,8 +145,10 @@ export class Simulator {
         images: new ImageCache(o.template.images),
       });
     });
-    this.nodeInformer = createInformer(o.client, nodeResource, { clock: o.clock, logger: o.logger });
-    this.podInformer = createInformer(o.client, podResource, { fieldSelector: 'spec.nodeName!=', clock: o.clock, logger: o.logger });
+    // A kubelet never reads managedFields: not caching them saves about a third of a
+    // server-side-applied Pod's memory in the informers.
+    this.nodeInformer = createInformer(o.client, nodeResource, { clock: o.clock, logger: o.logger, transform: withoutManagedFields });
+    this.podInformer = createInformer(o.client, podResource, { fieldSelector: 'spec.nodeName!=', clock: o.clock, logger: o.logger, transform: withoutManagedFields });
     this.nodeInformer.addEventHandler({
       onAdd: (n) => this.onNode(n as Node),
       onUpdate: (_old, n) => this.onNode(n as Node),
