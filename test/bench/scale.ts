@@ -284,7 +284,7 @@ async function main(): Promise<void> {
     rows.push(['paginated list during burst (p50 / max)', `${fmtMs(percentile(listMs, 0.5))} / ${fmtMs(Math.max(...listMs))}`, `${fmtMs(refList.ms)} alone, ${fmtMs(idleList.ms)} idle up`, '< 1 s', verdict(Math.max(...listMs), 1000, 'lower')]);
     const kubectlOk = kubectlMs.filter((x) => !Number.isNaN(x));
     const kubectlFailed = kubectlMs.length - kubectlOk.length;
-    rows.push([`kubectl get nodes during burst (p50 / max${kubectlFailed ? `, ${kubectlFailed} of ${kubectlMs.length} failed` : ''})`, `${fmtMs(percentile(kubectlOk, 0.5))} / ${fmtMs(Math.max(...kubectlOk))}`, `${fmtMs(percentile(idleOk, 0.5))} idle`, '< 200 ms', verdict(kubectlFailed ? Infinity : percentile(kubectlOk, 0.5), 200, 'lower')]);
+    rows.push([`kubectl get nodes during burst (p50 / max${kubectlFailed ? `, ${kubectlFailed} of ${kubectlMs.length} failed` : ''})`, `${fmtMs(percentile(kubectlOk, 0.5))} / ${fmtMs(Math.max(...kubectlOk))}`, `${fmtMs(percentile(idleOk, 0.5))} idle`, '< 200 ms', kubectlFailed ? `misses target (${kubectlFailed} failed)` : verdict(percentile(kubectlOk, 0.5), 200, 'lower')]);
     rows.push([`${opts.paced} pods at ${opts.rate}/s: create→Running p50 / p99`, `${fmtMs(percentile(lat, 0.5))} / ${fmtMs(percentile(lat, 0.99))}`, 'simulated sandbox+start 200–550 ms', 'p99 < 1 s', verdict(percentile(lat, 0.99), 1000, 'lower')]);
     rows.push([`up RSS (${opts.nodes} nodes, ${opts.pods + opts.paced} pods)`, `${mem.rssMiB} MiB (peak ${mem.peakMiB})`, '', '≤ 1 GiB at 1,000 nodes / 10,000 pods', verdict(mem.peakMiB, 1024, 'lower')]);
     await up.stop();
