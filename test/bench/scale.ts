@@ -11,9 +11,8 @@
  * ≤ 30 s), with a paginated list of all pods (limit 500, target < 1 s) and
  * `kubectl get nodes` (target < 200 ms) timed during the burst. Phase 3: 600 pods at
  * 100 pods/s → create-to-Running p50/p99 (target p99 < 1 s; a pod's simulated sandbox and
- * start take 200–550 ms of it, its image being present). Then RSS of the `up` process and
- * the V8 heaps of its threads (from the apiserver's and components' /metrics is not
- * available: the RSS and peak RSS come from /proc).
+ * start take 200–550 ms of it, its image being present). Then the RSS and peak RSS of the
+ * `up` process, from /proc (both threads' heaps are in it; per-thread heaps are not read).
  *
  * Flags (or SCALE_BENCH_* variables): --nodes 1000 --pods 5000 --clients 64 --paced 600
  * --rate 100; --huge adds the 5,000-node / 100,000-pod phase (long: minutes);
