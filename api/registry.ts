@@ -16,6 +16,7 @@ import { authnResources } from './authn/index.js';
 import { authzResources } from './authz/index.js';
 import { apiextensionsResources } from './apiextensions/index.js';
 import { certificatesResources } from './certificates/index.js';
+import { flowcontrolResources } from './flowcontrol/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -36,6 +37,7 @@ export const resources: readonly ResourceType[] = [
   ...authnResources,
   ...authzResources,
   ...apiextensionsResources,
+  ...flowcontrolResources,
 ];
 
 /** The built-in kinds only (never a CRD's): for documents generated once (OpenAPI). */

@@ -33,6 +33,7 @@ import { registerOidcDiscovery } from './auth/serviceaccount/oidc-discovery.js';
 import { runAsUser } from './auth/request-user.js';
 import { isCsrApproval, serveCsrApproval } from './auth/certificates/csr-requests.js';
 import { setUpAuth } from './auth/setup.js';
+import { createFlowControl } from './flowcontrol/flow-control.js';
 
 export interface AppOptions {
   store: Store;
@@ -164,6 +165,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // version). GraphQL keeps its own rule: no user there is 401.
     if (!isGraphqlPath(path)) req.user = outcome.user;
   });
+  // API Priority and Fairness, once the user is known (flowcontrol/flow-control.ts).
+  const flowControl = createFlowControl({ registries, logger, clock });
+  app.addHook('onRequest', flowControl.onRequest);
 
   for (const path of ['/healthz', '/livez', '/readyz']) {
     app.get(path, async (_req, reply) => {
@@ -242,6 +246,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const crdController = new CrdController(registries, clock, logger);
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);
+    await flowControl.start();
     await registries.startNamespaceCache(logger);
     await crdController.start();
     await rbacCache.start();
@@ -251,6 +256,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     crdController.stop();
     aggregator.stop();
     rbacCache.stop();
+    flowControl.stop();
     registries.stop();
   });
 

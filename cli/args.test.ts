@@ -107,6 +107,30 @@ describe('parseCli: up pod network', () => {
   });
 });
 
+describe('parseCli: kubelet client limits', () => {
+  it.each([
+    { argv: ['up', '--kube-api-qps', '20', '--kube-api-burst', '40'], want: { kubeApiQps: 20, kubeApiBurst: 40 } },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--kube-api-qps=5'], want: { kubeApiQps: 5 } },
+  ])('$argv', ({ argv, want }) => {
+    expect(parseCli(argv, CWD)).toMatchObject({ kind: 'run', options: want });
+  });
+
+  it('up --apiserver-thread=false shares the components\' event loop', () => {
+    expect(parseCli(['up', '--apiserver-thread=false'], CWD)).toMatchObject({ kind: 'run', options: { apiserverThread: false } });
+    expect(parseCli(['up'], CWD)).not.toMatchObject({ options: { apiserverThread: false } });
+  });
+
+  it.each([
+    { argv: ['apiserver', '--apiserver-thread=false'], message: 'unknown flag: --apiserver-thread' },
+    { argv: ['up', '--apiserver-thread=maybe'], message: expect.stringContaining('--apiserver-thread') },
+    { argv: ['up', '--kube-api-qps', '0'], message: 'invalid --kube-api-qps "0": must be an integer from 1 to 2147483647' },
+    { argv: ['up', '--kube-api-burst', 'lots'], message: 'invalid --kube-api-burst "lots": must be an integer from 1 to 2147483647' },
+    { argv: ['apiserver', '--kube-api-qps', '5'], message: 'unknown flag: --kube-api-qps' },
+  ])('$argv is refused', ({ argv, message }) => {
+    expect(parseCli(argv, CWD)).toMatchObject({ kind: 'usage-error', message });
+  });
+});
+
 describe('parseCli: usage errors', () => {
   it.each([
     { argv: ['down'], message: 'unknown command "down"' },

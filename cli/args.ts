@@ -71,6 +71,8 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   nodeCidrMaskSize?: number;
   /** --advertise-address (absent: derived from the bind address). */
   advertiseAddress?: string;
+  /** `up`: false runs the apiserver on the components' event loop (--apiserver-thread=false); default: its own thread. */
+  apiserverThread?: boolean;
   /** `up`'s autoscaling flags (cli/autoscaler-args.ts). */
   autoscaling?: AutoscalerFlagOptions;
   /** `up`: --ingress-http-port / --ingress-https-port. */
@@ -258,6 +260,7 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   const ingress = command === 'up' ? upIngressSettings(v) : {};
   if (Object.keys(ingress).length > 0) options.ingress = ingress;
   const dns = command === 'up' ? dnsFlagOptions(v, true) : {};
+  if ((v as Record<string, unknown>)['apiserver-thread'] === false) options.apiserverThread = false;
   return { ...options, ...dns, ...kubeletSimFileOptions(v, cwd) };
 }
 

@@ -37,6 +37,9 @@ export interface KubeletSimFileOptions {
   nodeTemplatePath?: string;
   /** --stage-config: JSON or YAML stage overrides (kubelet-sim/stages.ts). */
   stageConfigPath?: string;
+  /** --kube-api-qps / --kube-api-burst: each simulated kubelet's own client limits (kubelet's defaults 50 and 100). */
+  kubeApiQps?: number;
+  kubeApiBurst?: number;
 }
 
 export interface KubeletSimRunOptions extends ClientRunOptions, KubeletSimFileOptions {
@@ -151,6 +154,11 @@ export function kubeletSimFileOptions(v: FlagValues, cwd: string): KubeletSimFil
   const stages = str(v, 'stage-config');
   if (template !== undefined) options.nodeTemplatePath = parsePath('node-template', template, cwd);
   if (stages !== undefined) options.stageConfigPath = parsePath('stage-config', stages, cwd);
+  // kubelet's flags are int32; 0 would mean "no writes at all" here, so refuse it.
+  const qps = str(v, 'kube-api-qps');
+  const burst = str(v, 'kube-api-burst');
+  if (qps !== undefined) options.kubeApiQps = parseInteger('kube-api-qps', qps, 50, 1, 2_147_483_647);
+  if (burst !== undefined) options.kubeApiBurst = parseInteger('kube-api-burst', burst, 100, 1, 2_147_483_647);
   return options;
 }
 

@@ -39,6 +39,9 @@ export interface KubeletSimSettings {
   templatePath?: string;
   /** JSON or YAML stage overrides (--stage-config), merged over the defaults (kubelet-sim/stages.ts). */
   stageConfigPath?: string;
+  /** Each node's client limits (--kube-api-qps, --kube-api-burst); absent: kubelet's 50 and 100. */
+  kubeApiQps?: number;
+  kubeApiBurst?: number;
 }
 
 /** The client commands' first starter: reads --kubeconfig into ctx.connection. */
@@ -145,6 +148,8 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
       ...(s.namePrefix !== undefined ? { namePrefix: s.namePrefix } : {}),
       ...(files.template ? { template: files.template } : {}),
       ...(files.stages ? { stages: files.stages } : {}),
+      ...(s.kubeApiQps !== undefined ? { qps: s.kubeApiQps } : {}),
+      ...(s.kubeApiBurst !== undefined ? { burst: s.kubeApiBurst } : {}),
     });
   });
   return {

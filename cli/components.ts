@@ -12,7 +12,8 @@ import type { RunOptions } from './args.js';
 export interface UpContext<O = RunOptions> {
   readonly options: O;
   readonly logger: Logger;
-  apiserver?: RunningApiserver;
+  /** Where it listens and how to close it (in `up` it runs on its own thread: no in-process app). */
+  apiserver?: Omit<RunningApiserver, 'app'>;
   /** Where client components connect, when not to `apiserver` in this process. */
   connection?: ClientConfig;
   /** The cluster DNS server's address, once the dns component listens (printed by main). */

@@ -122,6 +122,14 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'how long a node may go without a heartbeat before it is marked NotReady, e.g. 40s (default 40s)',
     commands: ['controller-manager'],
   },
+  {
+    name: 'apiserver-thread',
+    negatable: true,
+    help: 'run the apiserver on its own thread, off the event loop of the controllers and simulated kubelets (default true)',
+    commands: ['up'],
+  },
+  { name: 'kube-api-qps', value: 'N', help: 'requests per second each simulated kubelet may send the apiserver (default 50, as kubelet)', commands: ['up', 'kubelet-sim'] },
+  { name: 'kube-api-burst', value: 'N', help: 'requests each simulated kubelet may send at once above its QPS (default 100, as kubelet)', commands: ['up', 'kubelet-sim'] },
   { name: 'node-name-prefix', value: 'PREFIX', help: 'node names are PREFIX0, PREFIX1, … (default kubeling-node-)', commands: ['kubelet-sim'] },
   { name: 'node-template', value: 'FILE', help: 'JSON or YAML node template: capacity, labels, taints, zones…', commands: ['up', 'kubelet-sim'] },
   {

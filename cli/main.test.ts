@@ -38,6 +38,13 @@ vi.mock('../apiserver/main.js', () => ({
   },
 }));
 
+// `up` runs the apiserver on a thread (apiserver-thread.ts), where this file's mocks do
+// not reach: here the thread is the mocked apiserver itself.
+vi.mock('./apiserver-thread.js', async () => {
+  const { startApiserver } = await import('../apiserver/main.js');
+  return { startApiserverThread: (opts: ApiserverOptions) => startApiserver(opts) };
+});
+
 /** A fake started component that records its options and its stop. */
 function fakeComponent(name: string, opts: { client: unknown; logger?: unknown } & Record<string, unknown>) {
   const { client, logger: _logger, ...rest } = opts;

@@ -1,5 +1,6 @@
 import { podNetworkFor, SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { startApiserver } from '../apiserver/main.js';
+import { startApiserverThread } from './apiserver-thread.js';
 import type { ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
 import { controllerManagerStarter, dnsStarter, kubeconfigStarter, kubeletSimStarter, metricsServerStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
@@ -35,6 +36,35 @@ export const apiserverStarter: ComponentStarter = {
 };
 
 /**
+ * `up`'s apiserver: on a thread of its own (apiserver-thread.ts), so the components'
+ * work on this thread's event loop cannot stall kubectl; `--apiserver-thread=false` runs
+ * it on the shared loop, as `apiserverStarter`.
+ */
+export const upApiserverStarter: ComponentStarter = {
+  name: 'apiserver',
+  async start(ctx) {
+    const o = ctx.options;
+    if (o.apiserverThread === false) return apiserverStarter.start(ctx);
+    const apiserver = await startApiserverThread(
+      {
+        dataDir: o.dataDir,
+        port: o.port,
+        bindAddress: o.bindAddress,
+        store: o.store,
+        etcdServers: o.etcdServers,
+        ...(o.logLevel ? { logLevel: o.logLevel } : {}),
+        ...(o.kubeconfigPath ? { kubeconfigPath: o.kubeconfigPath } : {}),
+        ...(o.tokenAuthFile ? { tokenAuthFile: o.tokenAuthFile } : {}),
+        ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
+      },
+      ctx.logger,
+    );
+    ctx.apiserver = apiserver;
+    return { name: 'apiserver', stop: () => apiserver.close() };
+  },
+};
+
+/**
  * What `kubeling up` runs, in start order (stopped in reverse, so the apiserver goes
  * last). The clients connect in-process to the apiserver's URL with its CA and admin
  * token. No leader election: one process owns the data directory (the SQLite lock), and
@@ -43,13 +73,15 @@ export const apiserverStarter: ComponentStarter = {
  * gave their node a podCIDR), it only makes the first seconds quieter.
  */
 export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
-  apiserverStarter,
+  upApiserverStarter,
   controllerManagerStarter((o) => ({ leaderElect: false, ...upPodNetwork(o) })),
   schedulerStarter(() => ({ leaderElect: false })),
   kubeletSimStarter((o) => ({
     nodes: staticNodes(o),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
+    ...(o.kubeApiQps !== undefined ? { kubeApiQps: o.kubeApiQps } : {}),
+    ...(o.kubeApiBurst !== undefined ? { kubeApiBurst: o.kubeApiBurst } : {}),
   })),
   metricsServerStarter((o: RunOptions) => (o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {})),
   hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
@@ -119,6 +151,8 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.nodeNamePrefix !== undefined ? { namePrefix: o.nodeNamePrefix } : {}),
     ...(o.nodeTemplatePath !== undefined ? { templatePath: o.nodeTemplatePath } : {}),
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
+    ...(o.kubeApiQps !== undefined ? { kubeApiQps: o.kubeApiQps } : {}),
+    ...(o.kubeApiBurst !== undefined ? { kubeApiBurst: o.kubeApiBurst } : {}),
   })),
 ];
 

@@ -89,7 +89,10 @@ export class HttpTransport {
       const code = res.statusCode ?? 0;
       if (code >= 200 && code < 300) return { statusCode: code, headers: res.headers, body: parseBody(text) };
       const retryAfter = Number(res.headers['retry-after']);
-      if (code === 429 && req.method === 'GET' && attempt < MAX_THROTTLE_RETRIES && Number.isFinite(retryAfter)) {
+      // A write refused by the server's priority and fairness (the X-Kubernetes-PF-* headers
+      // say so) was never processed: as client-go, it is retried after Retry-After too.
+      const refusedByApf = res.headers['x-kubernetes-pf-prioritylevel-uid'] !== undefined;
+      if (code === 429 && (req.method === 'GET' || refusedByApf) && attempt < MAX_THROTTLE_RETRIES && Number.isFinite(retryAfter)) {
         await new Promise((r) => setTimeout(r, Math.min(10, Math.max(0, retryAfter)) * 1000));
         continue;
       }

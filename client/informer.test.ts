@@ -44,6 +44,28 @@ const setup = async () => {
 };
 
 describe('informer', () => {
+  it('caches what its transform returns, for listed and watched objects alike', async () => {
+    const clock = new FakeClock();
+    const client = createFakeClient({ clock });
+    await client.create(pods, { ...pod('a'), metadata: { name: 'a', namespace: 'default', managedFields: [{ manager: 'kubectl' }] } } as KubeObject);
+    const informer = createInformer(client, pods, {
+      clock,
+      random: () => 0,
+      transform: (o) => {
+        const { managedFields: _m, ...metadata } = o.metadata;
+        return { ...o, metadata };
+      },
+    });
+    informer.start();
+    await informer.waitForSync();
+    await client.create(pods, { ...pod('b'), metadata: { name: 'b', namespace: 'default', managedFields: [{ manager: 'kubectl' }] } } as KubeObject);
+    await flush();
+    expect(informer.store.get('default/a')!.metadata).not.toHaveProperty('managedFields');
+    expect(informer.store.get('default/b')!.metadata).not.toHaveProperty('managedFields');
+    expect((await client.get(pods, 'a', { namespace: 'default' })).metadata.managedFields).toEqual([{ manager: 'kubectl' }]);
+    informer.stop();
+  });
+
   it('lists into the store, then delivers watch adds, updates and deletes', async () => {
     const { client, informer, rec } = await setup();
     expect(informer.hasSynced()).toBe(true);

@@ -48,6 +48,12 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   pageSize?: number;
   /** For tests: the jitter source of the backoff. */
   random?: () => number;
+  /**
+   * Applied to every object before it is cached (client-go's SetTransform): a component
+   * that reads few fields drops the rest (e.g. metadata.managedFields), so its cache
+   * holds less. The result must keep metadata name, namespace and resourceVersion.
+   */
+  transform?: (obj: T) => T;
 }
 
 export interface Informer<T extends KubeObject = KubeObject> {
@@ -103,8 +109,9 @@ export function createInformer<T extends KubeObject = KubeObject>(
     }
   };
 
+  const transform = options.transform ?? ((o: T) => o);
   const applyEvent = (event: WatchEvent<T>): void => {
-    const obj = event.object;
+    const obj = event.type === 'BOOKMARK' ? event.object : transform(event.object);
     const rv = obj.metadata?.resourceVersion;
     if (event.type === 'BOOKMARK') {
       if (rv) lastRV = rv;
@@ -125,7 +132,8 @@ export function createInformer<T extends KubeObject = KubeObject>(
   /** Replaces the cache with a fresh list and tells handlers what changed. */
   const replace = (list: KubeList<T>): void => {
     const seen = new Set<string>();
-    for (const obj of list.items) {
+    for (const item of list.items) {
+      const obj = transform(item);
       const key = objectKey(obj);
       seen.add(key);
       const old = store.upsert(obj);

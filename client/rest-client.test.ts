@@ -218,6 +218,19 @@ describe('rest client: errors', () => {
     expect(calls).toBe(2);
   });
 
+  it('retries a write refused by priority and fairness (X-Kubernetes-PF-* headers), not one refused otherwise', async () => {
+    let calls = 0;
+    const pf = { 'Retry-After': '0', 'X-Kubernetes-PF-FlowSchema-UID': 'fs', 'X-Kubernetes-PF-PriorityLevel-UID': 'pl' };
+    route = (_q, res) => (++calls === 1 ? json(res, 429, status(429, 'TooManyRequests', 'Too many requests, please try again later.'), pf) : json(res, 201, { metadata: { name: 'p' } }));
+    await expect(client.create(pods, { metadata: { name: 'p' } }, { namespace: 'ns' })).resolves.toMatchObject({ metadata: { name: 'p' } });
+    expect(calls).toBe(2);
+    // An eviction refused by a disruption budget is a 429 too, but it was processed: no retry.
+    calls = 0;
+    route = (_q, res) => (++calls, json(res, 429, status(429, 'TooManyRequests', 'Cannot evict pod'), { 'Retry-After': '0' }));
+    await expect(client.create(pods, { metadata: { name: 'p' } }, { namespace: 'ns' })).rejects.toMatchObject({ code: 429 });
+    expect(calls).toBe(1);
+  });
+
   it('turns connection failures into retriable code-0 ServiceUnavailable errors', async () => {
     const dead = http.createServer();
     await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));

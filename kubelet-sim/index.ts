@@ -43,7 +43,11 @@ export interface KubeletSimOptions {
   logger?: Logger;
   /** Loopback port of the log/control server; default 0 (a free port). */
   port?: number;
-  /** Apiserver writes per second, all nodes together; default max(50, nodes/5 + 50). */
+  /**
+   * Apiserver writes per second of each node's kubelet (kubelet's --kube-api-qps, default
+   * 50) and its burst (--kube-api-burst, default 100). All nodes together are bounded by
+   * `concurrency` and by what the apiserver takes (its 429s back the writes off).
+   */
   qps?: number;
   burst?: number;
   /** Writes in flight at once; default 16. */
@@ -80,6 +84,10 @@ export interface KubeletSim {
   stop(): Promise<void>;
 }
 
+/** kubelet's defaults for --kube-api-qps and --kube-api-burst (KubeletConfiguration kubeAPIQPS/kubeAPIBurst). */
+export const KUBELET_API_QPS = 50;
+export const KUBELET_API_BURST = 100;
+
 export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletSim> {
   if (!Number.isInteger(opts.nodes) || opts.nodes < 0) throw new Error(`kubelet-sim: --nodes must be a non-negative integer (got ${opts.nodes})`);
   const clock = opts.clock ?? realClock;
@@ -89,7 +97,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   const names = Array.from({ length: opts.nodes }, (_, i) => `${prefix}${first + i}`);
   const stages = isFullConfig(opts.stages) ? mergeStageConfig(opts.stages, {}) : mergeStageConfig(defaultStageConfig, opts.stages ?? {});
   const template = resolveNodeTemplate(opts.template as NodeTemplate | undefined);
-  const qps = opts.qps ?? Math.max(50, Math.ceil(opts.nodes / 5) + 50);
+  const qps = opts.qps ?? KUBELET_API_QPS;
 
   let sim: Simulator | undefined;
   // The usage model first: the data path that the streams' shells use reports to it (sink, load).
@@ -173,7 +181,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     logger,
     port: server.port,
     qps,
-    burst: opts.burst ?? Math.max(100, qps),
+    burst: opts.burst ?? KUBELET_API_BURST,
     concurrency: opts.concurrency ?? 16,
     random: opts.random ?? Math.random,
     leaseRenewMs: opts.leaseRenewMs ?? 10_000,

@@ -7,9 +7,13 @@ import { createWorkQueue, type WorkQueue } from '../client/work-queue.js';
 /**
  * Every write the simulated kubelets make goes through here: a keyed work queue (a key
  * waiting is held once, so ten status changes of a pod before its write cost one write
- * of the latest state), a fixed number of workers (bounded concurrency) and a token
- * bucket (QPS), so 5,000 nodes cannot flood the apiserver. sync(key) reads current state
- * when it runs; a failure is retried with per-key exponential back-off.
+ * of the latest state), a fixed number of workers (bounded concurrency: the only overall
+ * bound, so 5,000 nodes never have more than `concurrency` requests in flight) and one
+ * token bucket per client (`clientOf(key)`: the node a write belongs to), as each real
+ * kubelet has its own client with --kube-api-qps/--kube-api-burst. sync(key) reads
+ * current state when it runs; a failure (a 429 from the apiserver's priority and
+ * fairness included) is retried with per-key exponential back-off, which is the
+ * back-pressure: the queue holds each key once, so it cannot grow past the keys there are.
  */
 export interface WritePool {
   enqueue(key: string): void;
@@ -24,8 +28,11 @@ export interface WritePoolOptions {
   clock: Clock;
   logger: Logger;
   concurrency: number;
+  /** Per client (see clientOf). */
   qps: number;
   burst: number;
+  /** Which client's budget a key's writes spend; default: one client for every key. */
+  clientOf?(key: string): string;
   /**
    * Does the write for a key: calls `throttle()` before each apiserver request (checks
    * that end without a request cost no QPS). Throw to retry later; return when done.
@@ -41,13 +48,27 @@ export function createWritePool(opts: WritePoolOptions): WritePool {
     rateLimiter: itemExponentialRateLimiter(200, 30_000),
     name: 'kubelet-sim',
   });
-  const bucket = new TokenBucket(opts.qps, opts.burst, opts.clock);
+  // Buckets of clients that wrote recently; a full bucket is the same as a new one, so
+  // idle ones are dropped (bounded by the number of clients, swept when it grows).
+  const buckets = new Map<string, { bucket: TokenBucket; used: number }>();
+  const fullAfterMs = (opts.burst / opts.qps) * 1000;
+  const bucketOf = (client: string): TokenBucket => {
+    const now = opts.clock.now();
+    let b = buckets.get(client);
+    if (!b) {
+      if (buckets.size >= 1024) for (const [k, v] of buckets) if (now - v.used > fullAfterMs) buckets.delete(k);
+      b = { bucket: new TokenBucket(opts.qps, opts.burst, opts.clock), used: now };
+      buckets.set(client, b);
+    }
+    b.used = now;
+    return b.bucket;
+  };
   const workers: Promise<void>[] = [];
   const sleepers = new Set<() => void>();
 
-  /** Waits for a QPS token; stop() cuts the wait short. */
-  const throttle = (): Promise<void> => {
-    const ms = bucket.reserve();
+  /** Waits for a QPS token of the client; stop() cuts the wait short. */
+  const throttle = (client: string): Promise<void> => {
+    const ms = bucketOf(client).reserve();
     if (ms === 0) return Promise.resolve();
     return new Promise((resolve) => {
       const wake = (): void => {
@@ -66,8 +87,9 @@ export function createWritePool(opts: WritePoolOptions): WritePool {
       if (key === undefined) return;
       try {
         if (queue.shuttingDown()) continue;
+        const client = opts.clientOf?.(key) ?? '';
         await opts.sync(key, async () => {
-          await throttle();
+          await throttle(client);
           if (queue.shuttingDown()) throw new Error('kubelet-sim is stopping');
         });
         queue.forget(key);

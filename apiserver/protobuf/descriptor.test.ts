@@ -53,6 +53,8 @@ describe('the Kubeling message tables', () => {
     'apps/v1 StatefulSet',
     'storage.k8s.io/v1 StorageClass',
     'apiextensions.k8s.io/v1 CustomResourceDefinition',
+    'flowcontrol.apiserver.k8s.io/v1 FlowSchema',
+    'flowcontrol.apiserver.k8s.io/v1 PriorityLevelConfiguration',
   ];
 
   it('cover every kind and served version in api/registry.ts (but the listed ones)', () => {
