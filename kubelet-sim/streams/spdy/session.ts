@@ -140,6 +140,17 @@ export class SpdySession extends EventEmitter {
     if (head.length > 0) this.onBytes(head);
   }
 
+  /** Settles once every frame received and queued so far has been handled and written (for tests). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const a = this.inChain;
+      const b = this.outChain;
+      await a;
+      await b;
+      if (a === this.inChain && b === this.outChain) return;
+    }
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
