@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../lib/logger.js';
 import { runProgram } from '../shell/busybox.js';
@@ -224,12 +225,17 @@ export function wsChannels(ws: WebSocket, proto: Protocol, log: Logger): ExecCha
       ws.send(encodeFrame(proto, stream === 'stdout' ? STDOUT : STDERR, text));
     },
     listen(h) {
+      // One decoder for the stream: a UTF-8 character may straddle two messages (kubectl cp's tar).
+      const utf8 = new StringDecoder('utf8');
       ws.on('message', (raw, isBinary) => {
         try {
           const msg = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
           const frame = decodeFrame(proto, msg, isBinary);
           if (typeof frame === 'string') return log.debug({ reason: frame }, 'ignored malformed stream frame');
-          if (frame.channel === STDIN) h.stdin(frame.data.toString('utf8'));
+          if (frame.channel === STDIN) {
+            const text = utf8.write(frame.data);
+            if (text) h.stdin(text);
+          }
           else if (frame.channel === RESIZE) {
             const size = parseResize(frame.data);
             if (size) h.resize(size);

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createWebSocketStream, type WebSocket } from 'ws';
 import type { Logger } from '../../lib/logger.js';
 import { parseResize } from './channel-protocol.js';
@@ -108,7 +109,12 @@ export function spdyExecStreams(o: {
     const early: Array<(h: ExecInput) => void> = [];
     const deliver = (fn: (h: ExecInput) => void) => (input ? fn(input) : early.push(fn));
     const stdin = streams.get('stdin');
-    stdin?.on('data', (d: Buffer) => deliver((h) => h.stdin(d.toString('utf8'))));
+    // One decoder for the stream: a UTF-8 character may straddle two frames (kubectl cp's tar).
+    const utf8 = new StringDecoder('utf8');
+    stdin?.on('data', (d: Buffer) => {
+      const text = utf8.write(d);
+      if (text) deliver((h) => h.stdin(text));
+    });
     stdin?.on('end', () => deliver((h) => h.stdinEnd()));
     let resizeBuf = '';
     streams.get('resize')?.on('data', (d: Buffer) => {

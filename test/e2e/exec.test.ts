@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -147,6 +147,24 @@ describe('kubectl exec into a simulated busybox', () => {
     expect(res.stderr).toContain('command terminated with exit code 3');
     const cat = await cluster().kubectl(['exec', '-i', 'bb', '--', 'cat'], { version, stdin: 'typed\n' });
     expect(cat).toMatchObject({ code: 0, stdout: 'typed\n' });
+  });
+
+  it.each(['default', '1.27'].filter((v) => v === 'default' || kubectlAvailable(v)))('kubectl cp both ways (kubectl %s): tar through exec into the container\'s filesystem', async (v) => {
+    const version = v === 'default' ? undefined : v;
+    const dir = mkdtempSync(join(tmpdir(), 'kubeling-cp-'));
+    mkdirSync(join(dir, 'src', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'a.txt'), 'hello é\n');
+    writeFileSync(join(dir, 'src', 'sub', 'b.txt'), 'b\n');
+    ok(await cluster().kubectl(['cp', join(dir, 'src'), `bb:/tmp/cp-${v}`], { version }), 'cp to pod');
+    expect(ok(await cluster().kubectl(['exec', 'bb', '--', 'cat', `/tmp/cp-${v}/a.txt`, `/tmp/cp-${v}/sub/b.txt`]), 'cat')).toBe('hello é\nb\n');
+    ok(await cluster().kubectl(['exec', 'bb', '--', 'sh', '-c', `echo written-in-pod > /tmp/cp-${v}/c.txt`]), 'write');
+    ok(await cluster().kubectl(['cp', `bb:/tmp/cp-${v}`, join(dir, 'back')], { version }), 'cp from pod');
+    expect(readFileSync(join(dir, 'back', 'a.txt'), 'utf8')).toBe('hello é\n');
+    expect(readFileSync(join(dir, 'back', 'sub', 'b.txt'), 'utf8')).toBe('b\n');
+    expect(readFileSync(join(dir, 'back', 'c.txt'), 'utf8')).toBe('written-in-pod\n');
+    const missing = await cluster().kubectl(['cp', 'bb:/nope', join(dir, 'x')], { version });
+    // kubectl copies the remote tar's stderr to its own stdout.
+    expect(missing.stdout + missing.stderr).toContain('tar: /nope: No such file or directory');
   });
 
   it('kubectl 1.28 (SPDY/3.1) exec -it: prompt, resize stream, exit code', async () => {
