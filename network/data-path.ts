@@ -3,6 +3,8 @@ import type { Pod } from '../api/core/pod.js';
 import { parseIPv4 } from '../api/networking/cidr.js';
 import { formatRuleBody } from '../kube-proxy/iptables-save.js';
 import type { RecentTables, RuleHit } from '../kube-proxy/iptables-walk.js';
+import { IpvsTable, newIpvsConnState, type IpvsConnState } from '../kube-proxy/ipvs-walk.js';
+import type { NodeProxyState } from '../kube-proxy/node-rules.js';
 import { realClock } from '../lib/clock.js';
 import { hasPodNetworkIP } from './cluster-view.js';
 import type { DataPathDeps, RequestSource, ServedBy, SimRequest, SimResponse, TraceHop } from './data-path-types.js';
@@ -48,6 +50,9 @@ export function createDataPath(deps: DataPathDeps): DataPath {
   const load = deps.load ?? idleContainerLoad;
   const flannel = deps.flannel ?? defaultFlannelConfig;
   const recentByNode = new Map<string, RecentTables>();
+  /** IPVS mode: the virtual-server table of each rules state, and each node's rr/persistence state. */
+  const ipvsTables = new WeakMap<NodeProxyState, IpvsTable>();
+  const ipvsConns = new Map<string, IpvsConnState>();
   const policyCtx: PolicyContext = {
     policies: (ns) => view.networkPolicies(ns),
     namespaceLabels: (ns) => view.namespace(ns)?.metadata.labels,
@@ -197,6 +202,16 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     const walkAt = (where: Where, packetSrc: string, packetDst: string, isFromNode: boolean) => {
       const state = deps.proxy.forNode(where.net.name);
       if (!state) return undefined;
+      if (deps.proxy.mode === 'ipvs') {
+        // IPVS mode: the virtual servers ipvsadm prints decide, not the KUBE-SVC chains.
+        let table = ipvsTables.get(state);
+        if (!table) ipvsTables.set(state, (table = new IpvsTable(state.ports, [where.net.internalIP, where.net.bridgeIP, where.net.vtepIP].filter((x): x is string => !!x))));
+        let conn = ipvsConns.get(where.net.name);
+        if (!conn) ipvsConns.set(where.net.name, (conn = newIpvsConnState()));
+        const r = table.walk({ src: packetSrc, dst: packetDst, dport, proto }, { clusterCIDR: deps.proxy.clusterCIDR, nowMs: clock.now(), state: conn });
+        if (r.explanation) hop('dnat', r.explanation, where.net.name);
+        return { verdict: r.verdict, masquerade: r.masquerade, hits: [], ...(r.dnat ? { dnat: r.dnat, endpointChain: `IPVS ${r.virtualServer!.address}:${r.virtualServer!.port}` } : {}) };
+      }
       const local = netOf(where.node).local;
       let recent = recentByNode.get(where.net.name);
       if (!recent) recentByNode.set(where.net.name, (recent = new Map()));
