@@ -27,6 +27,8 @@ export interface WalkContext {
   readonly random: () => number;
   readonly nowMs: number;
   readonly recent: RecentTables;
+  /** false: the walk records no hits (the data path without a trace); default true. */
+  readonly collectHits?: boolean;
 }
 
 export interface RuleHit {
@@ -197,7 +199,7 @@ export class CompiledRules {
         }
       }
       const t = rule.target;
-      if (t.kind !== 'mark-xor' && t.kind !== 'return') hits.push({ table, rule, ...(probability !== undefined ? { probability } : {}) });
+      if (t.kind !== 'mark-xor' && t.kind !== 'return' && ctx.collectHits !== false) hits.push(probability !== undefined ? { table, rule, probability } : { table, rule });
       switch (t.kind) {
         case 'jump': {
           if (t.chain.startsWith('KUBE-SEP-')) state.sep = t.chain;

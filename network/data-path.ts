@@ -215,7 +215,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       const local = netOf(where.node).local;
       let recent = recentByNode.get(where.net.name);
       if (!recent) recentByNode.set(where.net.name, (recent = new Map()));
-      return state.compiled.walk({ src: packetSrc, dst: packetDst, dport, proto, fromNode: isFromNode }, { isLocal: (ip) => local.has(ip), random, nowMs: clock.now(), recent });
+      return state.compiled.walk({ src: packetSrc, dst: packetDst, dport, proto, fromNode: isFromNode }, { isLocal: (ip) => local.has(ip), random, nowMs: clock.now(), recent, collectHits: hops !== undefined });
     };
     let result = walkAt(at, srcIP, dst, fromNode);
     if (result && hops) traceHits(hop, result.hits, at.net.name);
