@@ -39,8 +39,10 @@ import {
 import { Terminal } from './terminal.js';
 
 /**
- * The kubelet-sim's streaming endpoints, WebSocket upgrades on its loopback server (the
- * apiserver relays pods/exec, pods/attach and pods/portforward here byte for byte):
+ * The kubelet-sim's streaming endpoints, upgrades on its loopback server (the apiserver
+ * relays pods/exec, pods/attach and pods/portforward here byte for byte): WebSocket
+ * channel protocols here, SPDY/3.1 (and SPDY tunnelled in a WebSocket for kubectl's
+ * port-forward) in spdy-server.ts:
  *
  *   GET /exec/{ns}/{pod}/{container}?command=…&stdin=1&stdout=1&stderr=1&tty=1
  *   GET /attach/{ns}/{pod}/{container}?stdin=1&stdout=1&tty=1
