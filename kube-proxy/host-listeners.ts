@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { realClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { DataPath } from '../network/data-path.js';
 import type { HostListenerSpec } from './host-addresses.js';
@@ -19,7 +20,13 @@ export interface HostListenersOptions {
   readonly onError: (spec: HostListenerSpec, err: Error) => void;
   /** How long a dropped connection is held before it is closed (Linux's connect timeout). */
   readonly dropHoldMs?: number;
+  /** Waits out the simulated request latency (default: real time). */
+  readonly clock?: Clock;
+  /** Upper bound of that wait (default 10 s): a model's slow answer never holds a socket longer. */
+  readonly maxLatencyMs?: number;
 }
+
+export const DEFAULT_MAX_LATENCY_MS = 10_000;
 
 interface Running {
   spec: HostListenerSpec;
@@ -76,8 +83,19 @@ export class HostListeners {
     const r = this.o.dataPath().send({ from: { host: true }, target, method: req.method ?? 'GET', headers });
     req.resume();
     if (r.outcome === 'response' && r.status !== undefined) {
-      res.writeHead(r.status, r.statusText ?? '', { ...(r.headers ?? {}), 'Content-Length': String(Buffer.byteLength(r.body ?? '')) });
-      res.end(r.body ?? '');
+      const status = r.status;
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(status, r.statusText ?? '', { ...(r.headers ?? {}), 'Content-Length': String(Buffer.byteLength(r.body ?? '')) });
+        res.end(r.body ?? '');
+      };
+      // The answer comes after the request's simulated time (network + the app's latency), bounded.
+      const wait = Math.min(Math.max(0, r.latencyMs), this.o.maxLatencyMs ?? DEFAULT_MAX_LATENCY_MS);
+      if (wait >= 1) {
+        const clock = this.o.clock ?? realClock;
+        const t = clock.setTimeout(answer, wait);
+        req.socket.once('close', () => clock.clearTimeout(t));
+      } else answer();
       return;
     }
     if (r.outcome === 'timeout') {

@@ -27,6 +27,8 @@ export interface WalkContext {
   readonly random: () => number;
   readonly nowMs: number;
   readonly recent: RecentTables;
+  /** false: the walk records no hits (the data path without a trace); default true. */
+  readonly collectHits?: boolean;
 }
 
 export interface RuleHit {
@@ -76,10 +78,17 @@ function ipNumber(ip: string): number | undefined {
   return n;
 }
 
-function inCidr(ip: string, text: string): boolean {
+function inCidrN(n: number | undefined, text: string): boolean {
   const c = cidr(text);
-  const n = ipNumber(ip);
   return !!c && n !== undefined && cidrContains(c, n);
+}
+
+/** A packet's addresses as numbers, parsed once per packet object. */
+const packetNumbers = new WeakMap<Packet, { src: number | undefined; dst: number | undefined }>();
+function numbersOf(p: Packet): { src: number | undefined; dst: number | undefined } {
+  let n = packetNumbers.get(p);
+  if (!n) packetNumbers.set(p, (n = { src: ipNumber(p.src), dst: ipNumber(p.dst) }));
+  return n;
 }
 
 function dportOf(rule: Rule): number | undefined {
@@ -119,14 +128,28 @@ export class CompiledRules {
     }
   }
 
+  /** Merged candidate lists per chain and destination key, built on first use (the rules never change). */
+  private readonly mergedCache = new WeakMap<ChainIndex, Map<string, readonly Rule[]>>();
+  private readonly genericCache = new WeakMap<ChainIndex, readonly Rule[]>();
+
   /** The rules of a chain a packet could match, in order. */
   private candidates(idx: ChainIndex, p: Packet): readonly Rule[] {
     if (!idx.byDst) return idx.rules;
-    const keyed = idx.byDst.get(`${p.dst}/32|${p.dport}`) ?? [];
-    const generic = idx.generic!;
-    if (keyed.length === 0) return generic.map((i) => idx.rules[i]!);
-    const merged = [...keyed, ...generic].sort((a, b) => a - b);
-    return merged.map((i) => idx.rules[i]!);
+    const key = `${p.dst}/32|${p.dport}`;
+    let cache = this.mergedCache.get(idx);
+    if (!cache) this.mergedCache.set(idx, (cache = new Map()));
+    const hit = cache.get(key);
+    if (hit) return hit;
+    const keyed = idx.byDst.get(key);
+    if (!keyed) {
+      let generic = this.genericCache.get(idx);
+      if (!generic) this.genericCache.set(idx, (generic = idx.generic!.map((i) => idx.rules[i]!)));
+      return generic;
+    }
+    const merged = [...keyed, ...idx.generic!].sort((a, b) => a - b).map((i) => idx.rules[i]!);
+    if (cache.size > 50_000) cache.clear();
+    cache.set(key, merged);
+    return merged;
   }
 
   /** Follows one new connection through this node's rules. */
@@ -176,7 +199,7 @@ export class CompiledRules {
         }
       }
       const t = rule.target;
-      if (t.kind !== 'mark-xor' && t.kind !== 'return') hits.push({ table, rule, ...(probability !== undefined ? { probability } : {}) });
+      if (t.kind !== 'mark-xor' && t.kind !== 'return' && ctx.collectHits !== false) hits.push(probability !== undefined ? { table, rule, probability } : { table, rule });
       switch (t.kind) {
         case 'jump': {
           if (t.chain.startsWith('KUBE-SEP-')) state.sep = t.chain;
@@ -215,8 +238,8 @@ export class CompiledRules {
 
   private matches(rule: Rule, p: Packet, ctx: WalkContext, state: { mark: boolean }): boolean {
     if (rule.proto && rule.proto !== p.proto) return false;
-    if (rule.dst && !inCidr(p.dst, rule.dst)) return false;
-    if (rule.src && inCidr(p.src, rule.src.cidr) === !!rule.src.not) return false;
+    if (rule.dst && !inCidrN(numbersOf(p).dst, rule.dst)) return false;
+    if (rule.src && inCidrN(numbersOf(p).src, rule.src.cidr) === !!rule.src.not) return false;
     for (const m of rule.matches) {
       switch (m.kind) {
         case 'port':

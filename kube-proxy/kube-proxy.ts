@@ -84,6 +84,7 @@ export async function startKubeProxy(o: KubeProxyOptions): Promise<RunningKubePr
     dataPath: () => dataPath,
     nodeAddress: entryNodeAddress,
     logger: log,
+    clock,
     onError(spec, err) {
       const svc = view.service(spec.namespace, spec.service) as Service | undefined;
       const what = spec.kind === 'NodePort' ? `nodePort for ${spec.servicePort}` : `loadBalancer for ${spec.servicePort}`;

@@ -3,6 +3,8 @@ import type { Pod } from '../api/core/pod.js';
 import { parseIPv4 } from '../api/networking/cidr.js';
 import { formatRuleBody } from '../kube-proxy/iptables-save.js';
 import type { RecentTables, RuleHit } from '../kube-proxy/iptables-walk.js';
+import { IpvsTable, newIpvsConnState, type IpvsConnState } from '../kube-proxy/ipvs-walk.js';
+import type { NodeProxyState } from '../kube-proxy/node-rules.js';
 import { realClock } from '../lib/clock.js';
 import { hasPodNetworkIP } from './cluster-view.js';
 import type { DataPathDeps, RequestSource, ServedBy, SimRequest, SimResponse, TraceHop } from './data-path-types.js';
@@ -48,6 +50,9 @@ export function createDataPath(deps: DataPathDeps): DataPath {
   const load = deps.load ?? idleContainerLoad;
   const flannel = deps.flannel ?? defaultFlannelConfig;
   const recentByNode = new Map<string, RecentTables>();
+  /** IPVS mode: the virtual-server table of each rules state, and each node's rr/persistence state. */
+  const ipvsTables = new WeakMap<NodeProxyState, IpvsTable>();
+  const ipvsConns = new Map<string, IpvsConnState>();
   const policyCtx: PolicyContext = {
     policies: (ns) => view.networkPolicies(ns),
     namespaceLabels: (ns) => view.namespace(ns)?.metadata.labels,
@@ -158,11 +163,11 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     if (parseIPv4(dst) === undefined) {
       const ips = deps.resolveName?.(target.host, srcPod);
       if (!ips || ips.length === 0) {
-        hop('dns', `${target.host}: no such host (NXDOMAIN)`);
+        if (hops) hop('dns', `${target.host}: no such host (NXDOMAIN)`);
         return fail('no-such-host', `bad address '${target.host}'`);
       }
       dst = ips[0]!;
-      hop('dns', `${target.host} resolved to ${dst}`);
+      if (hops) hop('dns', `${target.host} resolved to ${dst}`);
     }
     const dport = target.port;
     const sport = 32768 + Math.floor(random() * (60999 - 32768));
@@ -174,21 +179,21 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       at = srcWhere;
       fromNode = !srcPod || srcPod.spec?.hostNetwork === true;
       if (srcPod && !fromNode) {
-        hop('source', `${srcPod.metadata.namespace}/${srcPod.metadata.name} eth0 ${srcIP}:${sport} → ${dst}:${dport}/${proto}`, at.net.name);
-        hop('veth', `eth0 → ${vethName(srcPod)} (host side) → cni0 bridge (${at.net.bridgeIP})`, at.net.name);
+        if (hops) hop('source', `${srcPod.metadata.namespace}/${srcPod.metadata.name} eth0 ${srcIP}:${sport} → ${dst}:${dport}/${proto}`, at.net.name);
+        if (hops) hop('veth', `eth0 → ${vethName(srcPod)} (host side) → cni0 bridge (${at.net.bridgeIP})`, at.net.name);
         if (at.net.bridgeIP) routers.push(at.net.bridgeIP);
       } else {
-        hop('source', `node ${at.net.name} (${srcIP}) → ${dst}:${dport}/${proto}`, at.net.name);
+        if (hops) hop('source', `node ${at.net.name} (${srcIP}) → ${dst}:${dport}/${proto}`, at.net.name);
       }
     } else {
       const ingress = ingressNodeFor(dst);
       if (!ingress) {
-        hop('drop', `${dst} is not reachable from outside the cluster (only node addresses, external IPs and load balancer IPs are)`);
+        if (hops) hop('drop', `${dst} is not reachable from outside the cluster (only node addresses, external IPs and load balancer IPs are)`);
         return fail('unreachable', 'No route to host', { resolvedIP: dst, port: dport });
       }
       at = { node: ingress, net: netOf(ingress).net };
       fromNode = false;
-      hop('wire', `host ${HOST_CLIENT_IP} → ${dst}:${dport}/${proto} arrives on ${at.net.name} eth0 (${at.net.internalIP})`, at.net.name);
+      if (hops) hop('wire', `host ${HOST_CLIENT_IP} → ${dst}:${dport}/${proto} arrives on ${at.net.name} eth0 (${at.net.internalIP})`, at.net.name);
       latency += HOP_MS;
     }
     latency += HOP_MS;
@@ -197,31 +202,41 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     const walkAt = (where: Where, packetSrc: string, packetDst: string, isFromNode: boolean) => {
       const state = deps.proxy.forNode(where.net.name);
       if (!state) return undefined;
+      if (deps.proxy.mode === 'ipvs') {
+        // IPVS mode: the virtual servers ipvsadm prints decide, not the KUBE-SVC chains.
+        let table = ipvsTables.get(state);
+        if (!table) ipvsTables.set(state, (table = new IpvsTable(state.ports, [where.net.internalIP, where.net.bridgeIP, where.net.vtepIP].filter((x): x is string => !!x))));
+        let conn = ipvsConns.get(where.net.name);
+        if (!conn) ipvsConns.set(where.net.name, (conn = newIpvsConnState()));
+        const r = table.walk({ src: packetSrc, dst: packetDst, dport, proto }, { clusterCIDR: deps.proxy.clusterCIDR, nowMs: clock.now(), state: conn });
+        if (r.explanation) hop('dnat', r.explanation, where.net.name);
+        return { verdict: r.verdict, masquerade: r.masquerade, hits: [], ...(r.dnat ? { dnat: r.dnat, endpointChain: `IPVS ${r.virtualServer!.address}:${r.virtualServer!.port}` } : {}) };
+      }
       const local = netOf(where.node).local;
       let recent = recentByNode.get(where.net.name);
       if (!recent) recentByNode.set(where.net.name, (recent = new Map()));
-      return state.compiled.walk({ src: packetSrc, dst: packetDst, dport, proto, fromNode: isFromNode }, { isLocal: (ip) => local.has(ip), random, nowMs: clock.now(), recent });
+      return state.compiled.walk({ src: packetSrc, dst: packetDst, dport, proto, fromNode: isFromNode }, { isLocal: (ip) => local.has(ip), random, nowMs: clock.now(), recent, collectHits: hops !== undefined });
     };
     let result = walkAt(at, srcIP, dst, fromNode);
-    if (result) traceHits(hop, result.hits, at.net.name);
+    if (result && hops) traceHits(hop, result.hits, at.net.name);
     if (result && result.verdict === 'accept' && !result.dnat) {
       // Not NATed here: a packet for another node's address travels there and meets its rules.
       const owner = nodeByAddress(dst);
       if (owner && owner.metadata.name !== at.net.name) {
-        hop('route', `${dst} via eth0 (node network) to ${owner.metadata.name}`, at.net.name);
+        if (hops) hop('route', `${dst} via eth0 (node network) to ${owner.metadata.name}`, at.net.name);
         at = { node: owner, net: netOf(owner).net };
         latency += HOP_MS;
         if (at.net.internalIP && at.net.internalIP !== dst) routers.push(at.net.internalIP);
         result = walkAt(at, srcIP, dst, false);
-        if (result) traceHits(hop, result.hits, at.net.name);
+        if (result && hops) traceHits(hop, result.hits, at.net.name);
       }
     }
     if (result?.verdict === 'reject') {
-      hop('drop', 'REJECT --reject-with icmp-port-unreachable: connection refused', at.net.name);
+      if (hops) hop('drop', 'REJECT --reject-with icmp-port-unreachable: connection refused', at.net.name);
       return fail('refused', 'Connection refused', { resolvedIP: dst, port: dport });
     }
     if (result?.verdict === 'drop') {
-      hop('drop', 'DROP: the packet is discarded; the client waits until it times out', at.net.name);
+      if (hops) hop('drop', 'DROP: the packet is discarded; the client waits until it times out', at.net.name);
       return fail('timeout', 'download timed out', { resolvedIP: dst, port: dport });
     }
     let finalDst = dst;
@@ -230,17 +245,17 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       const i = result.dnat.lastIndexOf(':');
       finalDst = result.dnat.slice(0, i);
       finalPort = Number(result.dnat.slice(i + 1));
-      hop('dnat', `DNAT ${dst}:${dport} → ${finalDst}:${finalPort} (${result.endpointChain})`, at.net.name);
+      if (hops) hop('dnat', `DNAT ${dst}:${dport} → ${finalDst}:${finalPort} (${result.endpointChain})`, at.net.name);
     }
 
     // The destination pod.
     const dstPod = view.podByIP(finalDst);
     if (!dstPod) {
       if (netOf(at.node).local.has(finalDst) || nodeByAddress(finalDst)) {
-        hop('drop', `nothing listens on ${finalDst}:${finalPort}: the node answers with a TCP reset`, at.net.name);
+        if (hops) hop('drop', `nothing listens on ${finalDst}:${finalPort}: the node answers with a TCP reset`, at.net.name);
         return fail('refused', 'Connection refused', { resolvedIP: dst, port: dport });
       }
-      hop('drop', `no pod holds ${finalDst}: no route to host`, at.net.name);
+      if (hops) hop('drop', `no pod holds ${finalDst}: no route to host`, at.net.name);
       return fail('unreachable', 'No route to host', { resolvedIP: dst, port: dport });
     }
     const dstNode = view.node(dstPod.spec?.nodeName ?? '');
@@ -252,44 +267,44 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     let seenSrc = srcIP;
     if (result?.masquerade) {
       seenSrc = (sameNode ? at.net.bridgeIP : flannel.backend === 'vxlan' ? at.net.vtepIP : at.net.internalIP) ?? srcIP;
-      hop('snat', `MASQUERADE (KUBE-POSTROUTING): source ${srcIP} → ${seenSrc}`, at.net.name);
+      if (hops) hop('snat', `MASQUERADE (KUBE-POSTROUTING): source ${srcIP} → ${seenSrc}`, at.net.name);
     }
 
     // Egress policy of the source pod (on the post-DNAT destination, as policy-enforcing CNIs evaluate it).
     if (srcPod && !fromNode) {
       const verdict = evaluateEgress(srcPod, { ip: finalDst, pod: dstPod }, finalPort, protocol, policyCtx);
-      hop('policy', `egress ${verdict.reason}`, srcWhere?.net.name);
+      if (hops) hop('policy', `egress ${verdict.reason}`, srcWhere?.net.name);
       if (!verdict.allowed) return fail('timeout', 'download timed out', { resolvedIP: dst, port: dport });
     }
 
     // Routing to the destination node.
     if (sameNode) {
-      hop('bridge', `cni0 (${at.net.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, at.net.name);
+      if (hops) hop('bridge', `cni0 (${at.net.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, at.net.name);
       latency += HOP_MS;
     } else if (!dstNet.subnet) {
-      hop('drop', `${dstNet.name} has no podCIDR: no route to ${finalDst}`, at.net.name);
+      if (hops) hop('drop', `${dstNet.name} has no podCIDR: no route to ${finalDst}`, at.net.name);
       return fail('unreachable', 'No route to host', { resolvedIP: dst, port: dport });
     } else if (flannel.backend === 'vxlan') {
-      hop('route', `${dstNet.subnet.text} via ${dstNet.vtepIP} dev flannel.1 onlink`, at.net.name);
-      hop(
+      if (hops) hop('route', `${dstNet.subnet.text} via ${dstNet.vtepIP} dev flannel.1 onlink`, at.net.name);
+      if (hops) hop(
         'vxlan',
         `flannel.1 encapsulates: outer ${at.net.internalIP} → ${dstNet.internalIP} UDP dport ${VXLAN_PORT} VNI ${VXLAN_VNI} (FDB ${dstNet.vtepMac} dst ${dstNet.internalIP}); inner ${seenSrc} → ${finalDst}:${finalPort}`,
         at.net.name,
       );
-      hop('bridge', `${dstNet.name} flannel.1 decapsulates → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
+      if (hops) hop('bridge', `${dstNet.name} flannel.1 decapsulates → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
       latency += 3 * HOP_MS + VXLAN_MS;
       if (dstNet.vtepIP) routers.push(dstNet.vtepIP);
     } else {
-      hop('host-gw', `${dstNet.subnet.text} via ${dstNet.internalIP} dev eth0 (host-gw, no encapsulation)`, at.net.name);
+      if (hops) hop('host-gw', `${dstNet.subnet.text} via ${dstNet.internalIP} dev eth0 (host-gw, no encapsulation)`, at.net.name);
       if (dstNet.internalIP) routers.push(dstNet.internalIP);
-      hop('bridge', `${dstNet.name} eth0 → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
+      if (hops) hop('bridge', `${dstNet.name} eth0 → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
       latency += 3 * HOP_MS;
     }
 
     // Ingress policy of the destination pod, on the source as it arrives.
     const peer: PolicyPeer = seenSrc === srcIP && srcPod && !fromNode ? { ip: seenSrc, pod: srcPod } : { ip: seenSrc };
     const ingress = evaluateIngress(dstPod, peer, finalPort, protocol, policyCtx);
-    hop('policy', `ingress ${ingress.reason}`, dstNet.name);
+    if (hops) hop('policy', `ingress ${ingress.reason}`, dstNet.name);
     if (!ingress.allowed) return fail('timeout', 'download timed out', { resolvedIP: dst, port: dport });
 
     const conntrack =
@@ -302,7 +317,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     const running = dstPod.status?.phase === 'Running' && !!dstPod.status?.containerStatuses?.some((c) => c.state?.running);
     const listening = running ? containerListening(dstPod, finalPort, protocol) : undefined;
     if (!listening) {
-      hop('drop', `nothing listens on ${finalDst}:${finalPort}/${proto} in ${dstPod.metadata.namespace}/${dstPod.metadata.name}: TCP reset`, dstNet.name);
+      if (hops) hop('drop', `nothing listens on ${finalDst}:${finalPort}/${proto} in ${dstPod.metadata.namespace}/${dstPod.metadata.name}: TCP reset`, dstNet.name);
       return fail('refused', 'Connection refused', { resolvedIP: dst, port: dport, conntrack });
     }
     const { container, model } = listening;
@@ -319,7 +334,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     const serveMs = model.baseLatencyMs * load.latencyFactor(servedBy.podUid, container.name);
     latency += serveMs;
     sink.record({ namespace: servedBy.namespace, pod: servedBy.pod, podUid: servedBy.podUid, container: container.name, cpuSeconds: model.cpuSecondsPerRequest, memoryBytes: model.memoryBytesPerRequest, atMs: now });
-    hop('deliver', `${servedBy.namespace}/${servedBy.pod} container ${container.name} (${model.name} model) answers on ${finalPort}/${proto} in ${serveMs.toFixed(2)} ms`, dstNet.name);
+    if (hops) hop('deliver', `${servedBy.namespace}/${servedBy.pod} container ${container.name} (${model.name} model) answers on ${finalPort}/${proto} in ${serveMs.toFixed(2)} ms`, dstNet.name);
     if (listening.listen.speaks !== 'http') {
       return { outcome: 'response', latencyMs: latency, servedBy, resolvedIP: dst, port: dport, conntrack, error: 'no HTTP response (the server does not speak HTTP on this port)', ...(hops ? { trace: hops, routers } : {}) };
     }

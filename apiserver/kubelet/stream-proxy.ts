@@ -13,10 +13,11 @@ import { dialKubelet, kubeletLocation } from './kubelet-client.js';
  * and a new connection to the node's kubelet are joined byte for byte; the kubelet-sim
  * answers the WebSocket handshake and speaks the stream protocol (kubelet-sim/streams/).
  *
- * SPDY/3.1 (kubectl ≤ 1.29 for exec, ≤ 1.30 for port-forward, and kubectl's port-forward
- * over WebSocket, which tunnels SPDY frames: `SPDY/3.1+portforward.k8s.io`) is refused
- * with a Status naming the reason: no maintained npm library implements SPDY/3.1 as
- * Kubernetes uses it (the `spdy` package serves HTTP over SPDY and is unmaintained).
+ * SPDY/3.1 upgrades (kubectl ≤ 1.29 for exec, ≤ 1.30 for port-forward) and kubectl's
+ * port-forward over WebSocket, which tunnels SPDY frames (`SPDY/3.1+portforward.k8s.io`),
+ * are relayed the same way: the kubelet-sim speaks SPDY (kubelet-sim/streams/spdy/).
+ * Where kube-apiserver ends the tunnelling WebSocket itself and speaks SPDY to the
+ * kubelet, the kubelet-sim here accepts the tunnel directly: the bytes are the same.
  */
 
 export type StreamKind = 'exec' | 'attach' | 'portforward';
@@ -32,9 +33,6 @@ interface ContainerStatus {
 }
 
 const truthy = (q: URLSearchParams, n: string) => q.get(n) === 'true' || q.get(n) === '1';
-
-export const SPDY_UNSUPPORTED =
-  'Kubeling does not speak SPDY/3.1 streams (there is no maintained Node.js implementation of SPDY/3.1 as Kubernetes uses it): use kubectl 1.30 or newer for exec, attach and cp (they stream over WebSocket); kubectl port-forward tunnels SPDY in every version and is not supported yet (client libraries that port-forward over WebSocket, v4.channel.k8s.io, work)';
 
 /** Which transport the client asks for; undefined: a plain request (kube answers 400 "Upgrade request required"). */
 export function upgradeKind(headers: FastifyRequest['headers']): 'websocket' | 'spdy' | 'other' | undefined {
@@ -89,7 +87,6 @@ export async function serveStream(ctx: { registries: Registries }, req: FastifyR
   const socket = req.raw.socket as Duplex | null;
   const container = validateStreamRequest(kind, pod, q);
   if (transport === undefined || !socket) throw badRequest('Upgrade request required');
-  if (transport === 'spdy') throw badRequest(SPDY_UNSUPPORTED);
   if (transport === 'other') throw badRequest(`unsupported upgrade protocol "${String(req.headers.upgrade)}"`);
 
   const loc = await kubeletLocation(ctx.registries, pod.spec!.nodeName!);

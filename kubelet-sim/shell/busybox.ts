@@ -1,6 +1,7 @@
 import { coreApplets } from './applets/core.js';
 import { fileApplets } from './applets/files.js';
 import { netApplets } from './applets/net.js';
+import { tarApplets } from './applets/tar.js';
 import { PROGRAM_BUILTINS } from './builtins.js';
 import { Shell } from './interpreter.js';
 import { runRepl } from './repl.js';
@@ -13,7 +14,7 @@ import { ExitShell, Interrupted, type Applet, type AppletContext, type Io, type 
  * PATH, not shell syntax) and return its exit status.
  */
 
-export const applets = new Map<string, Applet>([...coreApplets, ...fileApplets, ...netApplets]);
+export const applets = new Map<string, Applet>([...coreApplets, ...fileApplets, ...netApplets, ...tarApplets]);
 
 const SHELL_NAMES = ['sh', 'ash', 'bash', 'dash'];
 

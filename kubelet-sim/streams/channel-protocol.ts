@@ -107,7 +107,7 @@ export function parseResize(data: Buffer): { width: number; height: number } | u
  * or NonZeroExitCode with the code as the ExitCode cause; kubectl exits with that code),
  * v1–v3 nothing on success and a plain message otherwise.
  */
-export function exitStatusFrame(p: Protocol, exitCode: number, argv: readonly string[]): string | undefined {
+export function exitStatusFrame(p: Pick<Protocol, 'version'>, exitCode: number, argv: readonly string[]): string | undefined {
   if (p.version < 4) return exitCode === 0 ? undefined : `command terminated with non-zero exit code: error executing command [${argv.join(' ')}], exit code ${exitCode}`;
   if (exitCode === 0) return JSON.stringify({ metadata: {}, status: 'Success' });
   return JSON.stringify({
@@ -120,7 +120,7 @@ export function exitStatusFrame(p: Protocol, exitCode: number, argv: readonly st
 }
 
 /** A failure before or instead of running (no such container, not running…), on channel 3. */
-export function errorStatusFrame(p: Protocol, message: string): string {
+export function errorStatusFrame(p: Pick<Protocol, 'version'>, message: string): string {
   if (p.version < 4) return message;
   return JSON.stringify({ metadata: {}, status: 'Failure', message, reason: 'InternalError', code: 500 });
 }

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../lib/logger.js';
 import { runProgram } from '../shell/busybox.js';
@@ -24,11 +25,24 @@ import {
 import type { ContainerHosts, ContainerTarget } from './container-host.js';
 import type { MainProcesses } from './main-process.js';
 import { servePortForward, type PortForwardHost } from './port-forward.js';
+import {
+  acceptSpdyUpgrade,
+  negotiateStreamProtocol,
+  offeredStreamProtocols,
+  SPDY_EXEC_PROTOCOLS,
+  SPDY_PORTFORWARD_PROTOCOL,
+  SPDY_TUNNEL_PREFIX,
+  spdyExecHandler,
+  spdyOverWebSocket,
+  spdyPortForwardHandler,
+} from './spdy-server.js';
 import { Terminal } from './terminal.js';
 
 /**
- * The kubelet-sim's streaming endpoints, WebSocket upgrades on its loopback server (the
- * apiserver relays pods/exec, pods/attach and pods/portforward here byte for byte):
+ * The kubelet-sim's streaming endpoints, upgrades on its loopback server (the apiserver
+ * relays pods/exec, pods/attach and pods/portforward here byte for byte): WebSocket
+ * channel protocols here, SPDY/3.1 (and SPDY tunnelled in a WebSocket for kubectl's
+ * port-forward) in spdy-server.ts:
  *
  *   GET /exec/{ns}/{pod}/{container}?command=…&stdin=1&stdout=1&stderr=1&tty=1
  *   GET /attach/{ns}/{pod}/{container}?stdin=1&stdout=1&tty=1
@@ -54,11 +68,11 @@ export interface StreamHost {
 /** Bigger client messages close the stream (kubectl sends stdin in chunks of at most 32 KiB). */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 /** Answers an upgrade request with an HTTP error and a Status body, then closes. */
 export function refuseUpgrade(socket: Duplex, code: number, message: string): void {
-  const reason = { 400: 'BadRequest', 404: 'NotFound', 503: 'ServiceUnavailable' }[code] ?? 'InternalError';
+  const reason = { 400: 'BadRequest', 403: 'Forbidden', 404: 'NotFound', 503: 'ServiceUnavailable' }[code] ?? 'InternalError';
   const body = JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
   try {
     socket.end(`HTTP/1.1 ${code} ${REASONS[code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
@@ -110,10 +124,25 @@ function route(host: StreamHost, wss: WebSocketServer, req: http.IncomingMessage
   if (!(((kind === 'exec' || kind === 'attach') && parts.length === 4) || (isPortForward && parts.length === 3))) {
     return refuseUpgrade(socket, 404, `the server could not find the requested resource`);
   }
-  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-    return refuseUpgrade(socket, 400, `unsupported upgrade protocol "${req.headers.upgrade ?? ''}": Kubeling's kubelet speaks WebSocket streams only`);
+  const upgradeTo = (req.headers.upgrade ?? '').toLowerCase();
+  if (upgradeTo.startsWith('spdy/')) return routeSpdy(host, req, socket, head, url, parts, isPortForward);
+  if (upgradeTo !== 'websocket') {
+    return refuseUpgrade(socket, 400, `unsupported upgrade protocol "${req.headers.upgrade ?? ''}"`);
   }
-  const proto = negotiate(offeredProtocols(req.headers['sec-websocket-protocol']), isPortForward ? PORTFORWARD_PROTOCOLS : EXEC_PROTOCOLS);
+  const offered = offeredProtocols(req.headers['sec-websocket-protocol']);
+  if (isPortForward && offered.includes(SPDY_TUNNEL_PREFIX + SPDY_PORTFORWARD_PROTOCOL)) {
+    // kubectl ≥ 1.31: SPDY frames inside the WebSocket.
+    const found = host.target(parts[1]!, parts[2]!, undefined);
+    if (!found.ok) return refuseUpgrade(socket, found.code, found.message);
+    const tunnel = { name: SPDY_TUNNEL_PREFIX + SPDY_PORTFORWARD_PROTOCOL, base64: false, version: 1 };
+    // `/` and `+` are not token characters (RFC 6455), so ws refuses the offer as written;
+    // the answer names it as kube-apiserver does (gorilla on the client side accepts it).
+    req.headers['sec-websocket-protocol'] = 'kubeling-spdy-tunnel';
+    return upgrade(wss, req, socket, head, tunnel, (ws) => {
+      spdyOverWebSocket(ws, spdyPortForwardHandler(host.portForward, found.target), host.logger);
+    });
+  }
+  const proto = negotiate(offered, isPortForward ? PORTFORWARD_PROTOCOLS : EXEC_PROTOCOLS);
   if (!proto) {
     return refuseUpgrade(socket, 400, `none of the requested subprotocols is supported: ${req.headers['sec-websocket-protocol']}; supported: ${(isPortForward ? PORTFORWARD_PROTOCOLS : EXEC_PROTOCOLS).map((p) => p.name).join(', ')}`);
   }
@@ -133,80 +162,129 @@ function route(host: StreamHost, wss: WebSocketServer, req: http.IncomingMessage
   if (kind === 'exec') {
     const argv = url.searchParams.getAll('command');
     if (argv.length === 0 || argv[0] === '') return refuseUpgrade(socket, 400, 'you must specify at least one command for the container');
-    return upgrade(wss, req, socket, head, proto, (ws) => runExec(host, ws, proto, found.target, argv, opts));
+    return upgrade(wss, req, socket, head, proto, (ws) => runExec(host, wsChannels(ws, proto, host.logger), found.target, argv, opts));
   }
-  return upgrade(wss, req, socket, head, proto, (ws) => runAttach(host, ws, proto, found.target, opts));
+  return upgrade(wss, req, socket, head, proto, (ws) => runAttach(host, wsChannels(ws, proto, host.logger), found.target, opts));
 }
 
 function upgrade(wss: WebSocketServer, req: http.IncomingMessage, socket: Duplex, head: Buffer, proto: Protocol, fn: (ws: WebSocket) => void): void {
-  // The protocol was chosen above; ws only echoes it in the 101 answer.
-  (wss.options as { handleProtocols?: unknown }).handleProtocols = undefined;
+  // The protocol was chosen above; ws only echoes it in the 101 answer (handleUpgrade
+  // calls handleProtocols synchronously, so the shared server's option is ours here).
+  (wss.options as { handleProtocols?: unknown }).handleProtocols = () => proto.name;
   wss.handleUpgrade(req, socket, head, (ws) => {
     ws.on('error', () => ws.terminate());
     fn(ws);
   });
-  void proto;
 }
 
-/** Sends on a channel; silently nothing once the socket is closing. */
-function sender(ws: WebSocket, proto: Protocol): (channel: number, data: string | Buffer) => void {
-  return (channel, data) => {
-    if (ws.readyState !== ws.OPEN) return;
-    ws.send(encodeFrame(proto, channel, data));
-  };
+/** exec/attach/portForward with `Upgrade: SPDY/3.1` (kubectl ≤ 1.29 exec, ≤ 1.30 port-forward). */
+function routeSpdy(host: StreamHost, req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL, parts: string[], isPortForward: boolean): void {
+  if (!/^spdy\/3\.1$/i.test(req.headers.upgrade ?? '')) return refuseUpgrade(socket, 400, `unsupported upgrade protocol "${req.headers.upgrade ?? ''}": only SPDY/3.1 is spoken`);
+  const chosen = negotiateStreamProtocol(offeredStreamProtocols(req), isPortForward ? [SPDY_PORTFORWARD_PROTOCOL] : SPDY_EXEC_PROTOCOLS);
+  if (typeof chosen !== 'string') return refuseUpgrade(socket, 403, chosen.error);
+  const found = host.target(parts[1]!, parts[2]!, isPortForward ? undefined : parts[3]);
+  if (!found.ok) return refuseUpgrade(socket, found.code, found.message);
+  if (isPortForward) {
+    acceptSpdyUpgrade(socket, head, chosen, spdyPortForwardHandler(host.portForward, found.target), host.logger);
+    return;
+  }
+  const opts = streamOptions(url.searchParams);
+  if (typeof opts === 'string') return refuseUpgrade(socket, 400, opts);
+  const argv = url.searchParams.getAll('command');
+  if (parts[0] === 'exec' && (argv.length === 0 || argv[0] === '')) return refuseUpgrade(socket, 400, 'you must specify at least one command for the container');
+  const kind = parts[0] === 'exec' ? 'exec' : 'attach';
+  acceptSpdyUpgrade(socket, head, chosen, spdyExecHandler(host, kind, found.target, argv, opts, chosen, host.portForward.clock), host.logger);
 }
 
 /**
- * Wires a client's frames to a terminal: stdin (channel 0), resize (4), v5's close of
- * stdin (255 + channel 0). Returns a function that detaches.
+ * What exec and attach need of a transport (WebSocket channels here, SPDY streams in
+ * spdy-server.ts): output on stdout/stderr, the client's input, and the final status.
  */
-function wireInput(ws: WebSocket, proto: Protocol, term: Terminal, opts: StreamOptions, onClose: () => void, log: Logger): void {
-  ws.on('message', (raw, isBinary) => {
-    try {
-      const msg = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
-      const frame = decodeFrame(proto, msg, isBinary);
-      if (typeof frame === 'string') return log.debug({ reason: frame }, 'ignored malformed stream frame');
-      if (frame.channel === STDIN && opts.stdin) term.input(frame.data.toString('utf8'));
-      else if (frame.channel === RESIZE) {
-        const size = parseResize(frame.data);
-        if (size) term.size = size;
-      } else if (frame.channel === CLOSE && proto.version >= 5 && frame.data[0] === STDIN) term.endInput();
-    } catch (err) {
-      log.warn({ err }, 'stream frame handling failed');
-    }
-  });
-  ws.on('close', onClose);
+export interface ExecChannels {
+  /** The channel protocol's version (1…5): what the status on the error channel looks like. */
+  readonly version: number;
+  send(stream: 'stdout' | 'stderr', text: string): void;
+  listen(h: ExecInput): void;
+  /** Writes the status (if any) on the error channel and ends the session. */
+  finish(status: string | undefined): void;
 }
 
-/** One `kubectl exec`: runs argv in the container with the client's streams; the status goes on channel 3. */
-function runExec(host: StreamHost, ws: WebSocket, proto: Protocol, target: ContainerTarget, argv: string[], opts: StreamOptions): void {
-  const send = sender(ws, proto);
+export interface ExecInput {
+  stdin(text: string): void;
+  resize(size: { width: number; height: number }): void;
+  /** The client closed its stdin (v5's close frame, SPDY's FIN). */
+  stdinEnd(): void;
+  /** The client went away. */
+  closed(): void;
+}
+
+/** A WebSocket as exec channels: stdin (channel 0), resize (4), v5's close of stdin (255 + channel 0). */
+export function wsChannels(ws: WebSocket, proto: Protocol, log: Logger): ExecChannels {
+  return {
+    version: proto.version,
+    send(stream, text) {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(encodeFrame(proto, stream === 'stdout' ? STDOUT : STDERR, text));
+    },
+    listen(h) {
+      // One decoder for the stream: a UTF-8 character may straddle two messages (kubectl cp's tar).
+      const utf8 = new StringDecoder('utf8');
+      ws.on('message', (raw, isBinary) => {
+        try {
+          const msg = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer);
+          const frame = decodeFrame(proto, msg, isBinary);
+          if (typeof frame === 'string') return log.debug({ reason: frame }, 'ignored malformed stream frame');
+          if (frame.channel === STDIN) {
+            const text = utf8.write(frame.data);
+            if (text) h.stdin(text);
+          }
+          else if (frame.channel === RESIZE) {
+            const size = parseResize(frame.data);
+            if (size) h.resize(size);
+          } else if (frame.channel === CLOSE && proto.version >= 5 && frame.data[0] === STDIN) h.stdinEnd();
+        } catch (err) {
+          log.warn({ err }, 'stream frame handling failed');
+        }
+      });
+      ws.on('close', () => h.closed());
+    },
+    finish(status) {
+      if (ws.readyState !== ws.OPEN) return;
+      if (status !== undefined) ws.send(encodeFrame(proto, ERROR, status));
+      ws.close(1000);
+    },
+  };
+}
+
+/** One `kubectl exec`: runs argv in the container with the client's streams; the status goes on the error channel. */
+export function runExec(host: StreamHost, ch: ExecChannels, target: ContainerTarget, argv: string[], opts: StreamOptions): void {
   const term = new Terminal(opts.tty);
   const ctrl = new AbortController();
   // Ctrl-C reaches the process itself until a shell makes a command the foreground.
   term.io.tty?.setForeground(ctrl);
   term.attach((stream, text) => {
-    if (stream === 'stdout' && opts.stdout) send(STDOUT, text);
-    else if (stream === 'stderr' && opts.stderr) send(STDERR, text);
+    if (stream === 'stdout' && opts.stdout) ch.send('stdout', text);
+    else if (stream === 'stderr' && opts.stderr) ch.send('stderr', text);
   });
   if (!opts.stdin) term.endInput();
-  wireInput(ws, proto, term, opts, () => {
-    ctrl.abort();
-    term.endInput();
-  }, host.logger);
+  ch.listen({
+    stdin: (text) => {
+      if (opts.stdin) term.input(text);
+    },
+    resize: (size) => void (term.size = size),
+    stdinEnd: () => term.endInput(),
+    closed: () => {
+      ctrl.abort();
+      term.endInput();
+    },
+  });
   const { host: shellHost, env } = host.hosts.hostFor(target, opts.tty);
   runProgram(argv, shellHost, env, term.io, ctrl.signal)
-    .then((code) => finish(ws, proto, exitStatusFrame(proto, code, argv)))
+    .then((code) => ch.finish(exitStatusFrame(ch, code, argv)))
     .catch((err: unknown) => {
       host.logger.error({ err, argv }, 'simulated exec failed');
-      finish(ws, proto, errorStatusFrame(proto, (err as Error).message));
+      ch.finish(errorStatusFrame(ch, (err as Error).message));
     });
-}
-
-function finish(ws: WebSocket, proto: Protocol, status: string | undefined): void {
-  if (ws.readyState !== ws.OPEN) return;
-  if (status !== undefined) ws.send(encodeFrame(proto, ERROR, status));
-  ws.close(1000);
 }
 
 /**
@@ -216,13 +294,12 @@ function finish(ws: WebSocket, proto: Protocol, status: string | undefined): voi
  * container without stdin has no input to give: its attach stays open, silent, until
  * the client leaves.
  */
-function runAttach(host: StreamHost, ws: WebSocket, proto: Protocol, target: ContainerTarget, opts: StreamOptions): void {
+export function runAttach(host: StreamHost, ch: ExecChannels, target: ContainerTarget, opts: StreamOptions): void {
   const c = target.container;
   if (!c.stdin) {
-    wireInput(ws, proto, new Terminal(false), { ...opts, stdin: false }, () => {}, host.logger);
+    ch.listen({ stdin: () => {}, resize: () => {}, stdinEnd: () => {}, closed: () => {} });
     return;
   }
-  const send = sender(ws, proto);
   // The image's default command is its shell (busybox, alpine…: the only interactive images simulated).
   const given = [...(c.command ?? []), ...(c.args ?? [])];
   const argv = given.length > 0 ? given : ['sh'];
@@ -235,18 +312,25 @@ function runAttach(host: StreamHost, ws: WebSocket, proto: Protocol, target: Con
   };
   const proc = host.mains.getOrStart(key, { argv, tty: Boolean(c.tty), stdinOnce: Boolean(c.stdinOnce), host: shellHost, env, onExit });
   const detach = proc.terminal.attach((stream, text) => {
-    if (stream === 'stdout' && opts.stdout) send(STDOUT, text);
-    else if (stream === 'stderr' && opts.stderr) send(STDERR, text);
+    if (stream === 'stdout' && opts.stdout) ch.send('stdout', text);
+    else if (stream === 'stderr' && opts.stderr) ch.send('stderr', text);
   });
-  wireInput(ws, proto, proc.terminal, opts, () => {
-    detach();
-    // stdinOnce (kubectl run -i): the first attach's end closes the container's stdin.
-    if (proc.stdinOnce && opts.stdin) proc.terminal.endInput();
-  }, host.logger);
+  ch.listen({
+    stdin: (text) => {
+      if (opts.stdin) proc.terminal.input(text);
+    },
+    resize: (size) => void (proc.terminal.size = size),
+    stdinEnd: () => proc.terminal.endInput(),
+    closed: () => {
+      detach();
+      // stdinOnce (kubectl run -i): the first attach's end closes the container's stdin.
+      if (proc.stdinOnce && opts.stdin) proc.terminal.endInput();
+    },
+  });
   // An attach ends with success when the process ends, whatever its status (CRI attach
   // reports no exit code): kubectl learns it from the container's terminated state.
   void proc.done.then(() => {
     detach();
-    finish(ws, proto, exitStatusFrame(proto, 0, argv));
+    ch.finish(exitStatusFrame(ch, 0, argv));
   });
 }

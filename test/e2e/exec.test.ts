@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -29,10 +29,10 @@ async function running(name: string): Promise<void> {
  * Runs kubectl in a pseudo-terminal (`script -qfec`), sending each step's keys once the
  * screen shows what the step waits for. Resolves with the transcript and exit code.
  */
-function typeIntoTty(args: string[], steps: Array<{ after: RegExp; keys: string }>, timeoutMs = 30_000): Promise<{ code: number | null; screen: string }> {
+function typeIntoTty(args: string[], steps: Array<{ after: RegExp; keys: string }>, timeoutMs = 30_000, version?: string): Promise<{ code: number | null; screen: string }> {
   const c = cluster();
   const home = mkdtempSync(join(tmpdir(), 'kubeling-tty-'));
-  const cmd = [kubectlBinary(), `--kubeconfig=${c.kubeconfigPath}`, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const cmd = [kubectlBinary(version), `--kubeconfig=${c.kubeconfigPath}`, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   return new Promise((resolve) => {
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env: { ...kubectlEnv(home, c.kubeconfigPath), TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
     let screen = '';
@@ -139,12 +139,47 @@ describe('kubectl exec into a simulated busybox', () => {
     expect(none.stderr).toContain('pods "nosuchpod" not found');
   });
 
-  it('kubectl 1.27 and 1.29 (SPDY) get a Status that names the reason', async () => {
-    for (const version of ['1.27', '1.29'].filter((v) => kubectlAvailable(v))) {
-      const res = await cluster().kubectl(['exec', 'bb', '--', 'echo', 'hi'], { version });
-      expect(res.code).toBe(1);
-      expect(res.stderr).toContain('Kubeling does not speak SPDY/3.1 streams');
-    }
+  it.each(['1.27', '1.29'].filter((v) => kubectlAvailable(v)))('kubectl %s (SPDY/3.1) exec: output, stdin, exit code', async (version) => {
+    const res = await cluster().kubectl(['exec', 'bb', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3'], { version });
+    expect(res.code).toBe(3);
+    expect(res.stdout).toBe('out\n');
+    expect(res.stderr).toContain('err\n');
+    expect(res.stderr).toContain('command terminated with exit code 3');
+    const cat = await cluster().kubectl(['exec', '-i', 'bb', '--', 'cat'], { version, stdin: 'typed\n' });
+    expect(cat).toMatchObject({ code: 0, stdout: 'typed\n' });
+  });
+
+  it.each(['default', '1.27'].filter((v) => v === 'default' || kubectlAvailable(v)))('kubectl cp both ways (kubectl %s): tar through exec into the container\'s filesystem', async (v) => {
+    const version = v === 'default' ? undefined : v;
+    const dir = mkdtempSync(join(tmpdir(), 'kubeling-cp-'));
+    mkdirSync(join(dir, 'src', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'src', 'a.txt'), 'hello é\n');
+    writeFileSync(join(dir, 'src', 'sub', 'b.txt'), 'b\n');
+    ok(await cluster().kubectl(['cp', join(dir, 'src'), `bb:/tmp/cp-${v}`], { version }), 'cp to pod');
+    expect(ok(await cluster().kubectl(['exec', 'bb', '--', 'cat', `/tmp/cp-${v}/a.txt`, `/tmp/cp-${v}/sub/b.txt`]), 'cat')).toBe('hello é\nb\n');
+    ok(await cluster().kubectl(['exec', 'bb', '--', 'sh', '-c', `echo written-in-pod > /tmp/cp-${v}/c.txt`]), 'write');
+    ok(await cluster().kubectl(['cp', `bb:/tmp/cp-${v}`, join(dir, 'back')], { version }), 'cp from pod');
+    expect(readFileSync(join(dir, 'back', 'a.txt'), 'utf8')).toBe('hello é\n');
+    expect(readFileSync(join(dir, 'back', 'sub', 'b.txt'), 'utf8')).toBe('b\n');
+    expect(readFileSync(join(dir, 'back', 'c.txt'), 'utf8')).toBe('written-in-pod\n');
+    const missing = await cluster().kubectl(['cp', 'bb:/nope', join(dir, 'x')], { version });
+    // kubectl copies the remote tar's stderr to its own stdout.
+    expect(missing.stdout + missing.stderr).toContain('tar: /nope: No such file or directory');
+  });
+
+  it('kubectl 1.28 (SPDY/3.1) exec -it: prompt, resize stream, exit code', async () => {
+    if (!kubectlAvailable('1.28')) return;
+    const { code, screen } = await typeIntoTty(
+      ['exec', '-it', 'bb', '--', 'sh'],
+      [
+        { after: /\/ # /, keys: 'echo spdy-$((2+2))\r' },
+        { after: /spdy-4\r\n\/ # /, keys: 'exit 6\r' },
+      ],
+      30_000,
+      '1.28',
+    );
+    expect(screen).toContain('spdy-4\r\n');
+    expect(code).toBe(6);
   });
 
   it('exec -it POD -- sh: prompt, typed commands, Ctrl-C stops a loop, exit code', async () => {
@@ -251,10 +286,61 @@ describe('port-forward over WebSocket (client libraries)', () => {
     expect(frames.slice(2).map((f) => f.data).join('')).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nOK!$/);
   });
 
-  it('kubectl port-forward (SPDY-tunnelled) gets a Status that names the reason', async () => {
+});
+
+/** Starts `kubectl port-forward TARGET :REMOTE`, returns the local port it printed and a stop function. */
+async function portForward(target: string, remote: number, version?: string): Promise<{ port: number; stop: () => Promise<unknown> }> {
+  const p = cluster().spawnKubectl(['port-forward', target, `:${remote}`], { version });
+  const out = await p.waitFor(/Forwarding from 127\.0\.0\.1:(\d+)/, 20_000).catch(async (err: Error) => {
+    const res = await p.stop();
+    throw new Error(`${err.message}\n${res.stdout}\n${res.stderr}`);
+  });
+  return { port: Number(/Forwarding from 127\.0\.0\.1:(\d+)/.exec(out)![1]), stop: () => p.stop() };
+}
+
+async function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: res.status, body: await res.text() };
+}
+
+describe('kubectl port-forward (SPDY, and SPDY tunnelled in WebSocket)', () => {
+  it.each([
+    ['deploy/php-apache', 'default (WebSocket tunnel)'],
+    ['svc/php-apache', 'default (WebSocket tunnel)'],
+    ['deploy/php-apache', '1.29'],
+  ])('port-forward %s with kubectl %s: the local port answers as the app does, request after request', async (target, v) => {
+    const version = v.startsWith('default') ? undefined : v;
+    if (version && !kubectlAvailable(version)) return;
+    const pf = await portForward(target, 80, version);
+    try {
+      expect(await get(pf.port)).toEqual({ status: 200, body: 'OK!' });
+      expect(await get(pf.port, '/again')).toEqual({ status: 200, body: 'OK!' });
+    } finally {
+      await pf.stop();
+    }
+  });
+
+  it('pod/NAME with nginx: curl localhost gets the welcome page', async () => {
     const c = cluster();
-    const res = await c.kubectl(['port-forward', 'deploy/php-apache', '0:80'], { timeoutMs: 15_000 });
-    expect(res.code).toBe(1);
-    expect(res.stderr).toContain('Kubeling does not speak SPDY/3.1 streams');
+    ok(await c.kubectl(['run', 'web', '--image=nginx', '--port=80']), 'run web');
+    await running('web');
+    const pf = await portForward('pod/web', 80);
+    try {
+      const res = await get(pf.port);
+      expect(res.status).toBe(200);
+      expect(res.body).toContain('<title>Welcome to nginx!</title>');
+    } finally {
+      await pf.stop();
+    }
+  });
+
+  it('a port nothing listens on: kubectl prints the kubelet\'s connection-refused error', async () => {
+    const pf = await portForward('pod/web', 81);
+    try {
+      await fetch(`http://127.0.0.1:${pf.port}/`).catch(() => undefined);
+    } finally {
+      const res = (await pf.stop()) as { stderr: string };
+      expect(res.stderr).toContain('failed to connect to localhost:81 inside namespace: connection refused');
+    }
   });
 });

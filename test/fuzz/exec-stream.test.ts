@@ -90,7 +90,11 @@ describe('fuzzing the exec endpoints', () => {
       ['no Upgrade header', `${EXEC}?command=ls&stdout=1`, {}, /^HTTP\/1\.1 400/],
       ['websocket without key', `${EXEC}?command=ls&stdout=1`, { Connection: 'Upgrade', Upgrade: 'websocket' }, /^HTTP\/1\.1 400/],
       ['unknown subprotocol', `${EXEC}?command=ls&stdout=1`, { ...WS, 'Sec-WebSocket-Protocol': 'v9.channel.k8s.io, bogus' }, /^HTTP\/1\.1 400/],
-      ['SPDY', `${EXEC}?command=ls&stdout=1`, { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' }, /^HTTP\/1\.1 400/],
+      ['SPDY', `${EXEC}?command=ls&stdout=1`, { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' }, /^HTTP\/1\.1 101/],
+      ['SPDY, unknown stream protocol', `${EXEC}?command=ls&stdout=1`, { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v9.channel.k8s.io' }, /^HTTP\/1\.1 403/],
+      ['SPDY/2', `${EXEC}?command=ls&stdout=1`, { Connection: 'Upgrade', Upgrade: 'SPDY/2', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' }, /^HTTP\/1\.1 400/],
+      ['SPDY, no stream asked', `${EXEC}?command=ls`, { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' }, /^HTTP\/1\.1 400/],
+      ['SPDY port-forward tunnel, pod missing', `/api/v1/namespaces/default/pods/nosuch/portforward`, { ...WS, 'Sec-WebSocket-Protocol': 'SPDY/3.1+portforward.k8s.io' }, /^HTTP\/1\.1 404/],
       ['another upgrade', `${EXEC}?command=ls&stdout=1`, { Connection: 'Upgrade', Upgrade: 'h2c' }, /^HTTP\/1\.1 400/],
       ['command absent', `${EXEC}?stdout=1`, WS, /^HTTP\/1\.1 400/],
       ['no stream asked', `${EXEC}?command=ls`, WS, /^HTTP\/1\.1 400/],
@@ -148,12 +152,51 @@ describe('fuzzing the exec endpoints', () => {
       ['unknown path', '/nothing/here', WS, /^HTTP\/1\.1 404/],
       ['unknown pod', '/exec/default/nosuch/c?command=ls&stdout=1', WS, /^HTTP\/1\.1 404/],
       ['no command', `/exec/default/${POD}/${POD}?stdout=1`, WS, /^HTTP\/1\.1 400/],
-      ['spdy', `/exec/default/${POD}/${POD}?command=ls&stdout=1`, { Connection: 'Upgrade', Upgrade: 'SPDY/3.1' }, /^HTTP\/1\.1 400/],
+      ['spdy/2', `/exec/default/${POD}/${POD}?command=ls&stdout=1`, { Connection: 'Upgrade', Upgrade: 'SPDY/2' }, /^HTTP\/1\.1 400/],
+      ['spdy, no command', `/exec/default/${POD}/${POD}?stdout=1`, { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' }, /^HTTP\/1\.1 400/],
+      ['spdy, unknown stream protocol', `/portForward/default/${POD}`, { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'nope' }, /^HTTP\/1\.1 403/],
       ['unknown protocol', `/exec/default/${POD}/${POD}?command=ls&stdout=1`, { ...WS, 'Sec-WebSocket-Protocol': 'x' }, /^HTTP\/1\.1 400/],
       ['plain GET', `/exec/default/${POD}/${POD}?command=ls&stdout=1`, {}, /^HTTP\/1\.1 400/],
     ];
     for (const [name, path, headers, want] of cases) expect(await rawRequest(open, kreq(path, headers)), name).toMatch(want);
     expect(await rawRequest(open, kreq('/healthz', {}))).toMatch(/^HTTP\/1\.1 200/);
+  });
+
+  it('survives garbage SPDY frames after a SPDY upgrade (exec and port-forward)', async () => {
+    const c = conn();
+    const rng = new Prng(20261207);
+    const open = () => tls.connect({ host: c.host, port: c.port, ca: c.ca, servername: 'localhost', rejectUnauthorized: false });
+    for (const [path, proto] of [
+      [`${EXEC}?command=sh&stdin=1&stdout=1`, 'v4.channel.k8s.io'],
+      [`/api/v1/namespaces/default/pods/${POD}/portforward`, 'portforward.k8s.io'],
+    ] as const) {
+      for (let round = 0; round < 6; round++) {
+        const socket = open();
+        socket.on('error', () => undefined);
+        const head = await new Promise<string>((resolve) => {
+          let got = '';
+          socket.on('data', (d: Buffer) => {
+            got += d.toString('latin1');
+            if (got.includes('\r\n\r\n')) resolve(got.split('\r\n')[0]!);
+          });
+          socket.write(upgradeRequest(c, path, { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': proto }));
+          setTimeout(() => resolve(got), 5000);
+        });
+        expect(head).toBe('HTTP/1.1 101 Switching Protocols');
+        // Control frames with random types/lengths, data frames for unknown streams, raw noise.
+        const frames: Buffer[] = [];
+        for (let i = 0; i < 20; i++) {
+          const k = rng.int(0, 2);
+          if (k === 0) frames.push(Buffer.concat([Buffer.from([0x80, 0x03, 0x00, rng.int(0, 12), 0, 0, 0, 8]), rng.bytes(8)]));
+          else if (k === 1) frames.push(Buffer.concat([Buffer.from([0, 0, 0, rng.int(0, 9), 0, 0, 0, 3]), rng.bytes(3)]));
+          else frames.push(rng.bytes(rng.int(1, 32)));
+        }
+        const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+        socket.write(Buffer.concat(frames));
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 300))]);
+        socket.destroy();
+      }
+    }
   });
 
   it('both still serve a real exec afterwards', async () => {
