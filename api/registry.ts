@@ -14,6 +14,7 @@ import { schedulingResources } from './scheduling/index.js';
 import { nodeResources } from './node/index.js';
 import { authnResources } from './authn/index.js';
 import { authzResources } from './authz/index.js';
+import { admissionregistrationResources } from './admissionregistration/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -32,6 +33,7 @@ export const resources: readonly ResourceType[] = [
   ...nodeResources,
   ...authnResources,
   ...authzResources,
+  ...admissionregistrationResources,
 ];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {

@@ -192,6 +192,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);
     await registries.startNamespaceCache(logger);
+    await registries.startAdmission(logger);
     await aggregator.start();
   });
   app.addHook('onClose', async () => {

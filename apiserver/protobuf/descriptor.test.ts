@@ -54,6 +54,10 @@ describe('the Kubeling message tables', () => {
     'networking.k8s.io/v1 IngressClass',
     'networking.k8s.io/v1 Ingress',
     'storage.k8s.io/v1 StorageClass',
+    'admissionregistration.k8s.io/v1 MutatingWebhookConfiguration',
+    'admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration',
+    'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy',
+    'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicyBinding',
   ];
 
   it('cover every kind and served version in api/registry.ts (but the listed ones)', () => {
