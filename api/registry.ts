@@ -15,6 +15,7 @@ import { nodeResources } from './node/index.js';
 import { authnResources } from './authn/index.js';
 import { authzResources } from './authz/index.js';
 import { admissionregistrationResources } from './admissionregistration/index.js';
+import { apiextensionsResources } from './apiextensions/index.js';
 
 /** Every kind Kubeling serves, in discovery order. */
 export const resources: readonly ResourceType[] = [
@@ -34,6 +35,7 @@ export const resources: readonly ResourceType[] = [
   ...authnResources,
   ...authzResources,
   ...admissionregistrationResources,
+  ...apiextensionsResources,
 ];
 
 export function groupVersion(rt: Pick<ResourceType, 'group' | 'version'>): string {
@@ -47,4 +49,22 @@ export function findResource(group: string, plural: string): ResourceType | unde
 
 export function findResourceByKind(group: string, kind: string): ResourceType | undefined {
   return resources.find((r) => r.group === group && r.kind === kind);
+}
+
+/**
+ * Custom resources (apiserver/crd): a CRD's kind joins `resources` while it is Established
+ * and leaves when the CRD goes, so discovery, routing and the registries see it like a
+ * built-in kind. Replacing an entry (a CRD update) keeps its place.
+ */
+export function addDynamicResource(rt: ResourceType, replaces?: ResourceType): void {
+  const list = resources as ResourceType[];
+  const at = replaces ? list.indexOf(replaces) : -1;
+  if (at >= 0) list[at] = rt;
+  else list.push(rt);
+}
+
+export function removeDynamicResource(rt: ResourceType): void {
+  const list = resources as ResourceType[];
+  const at = list.indexOf(rt);
+  if (at >= 0) list.splice(at, 1);
 }

@@ -24,6 +24,7 @@ import { registerMetrics } from './metrics/register.js';
 import { createRbacAuthorizer } from './auth/rbac/authorizer.js';
 import { registerAuthorization } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
+import { CrdController } from './crd/crd-controller.js';
 
 export interface AppOptions {
   store: Store;
@@ -189,17 +190,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerAuthorization(app, authorizer);
   await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator });
 
+  // apiextensions.k8s.io: serves each Established CRD's custom resources (apiserver/crd).
+  const crdController = new CrdController(registries, clock, logger);
   app.addHook('onReady', async () => {
     await bootstrap(registries, options.servingPort ?? 6443);
     await registries.startNamespaceCache(logger);
     await registries.startAdmission(logger);
+    await crdController.start();
     await aggregator.start();
   });
   app.addHook('onClose', async () => {
+    crdController.stop();
     aggregator.stop();
     registries.stop();
   });
 
   app.decorate('registries', registries);
+  app.decorate('crdController', crdController);
   return app;
 }

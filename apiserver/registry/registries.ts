@@ -16,6 +16,7 @@ import { AdmissionChain } from '../admission/chain.js';
 export class Registries {
   private readonly byType = new Map<ResourceType, Registry>();
   private readonly hooks = new Map<ResourceType, KindHooks>();
+  private readonly ctx: RegistryContext;
   readonly namespaces: Registry;
   /** Set by startNamespaceCache(); until then admission reads namespaces from storage. */
   namespaceCache: NamespaceCache | undefined;
@@ -35,6 +36,7 @@ export class Registries {
       remembered: new RememberedStates(),
       admission: () => this.admission,
     };
+    this.ctx = ctx;
     for (const rt of resources) {
       this.byType.set(rt, new Registry(rt, ctx));
       const hooks = hooksFor(rt);
@@ -63,8 +65,31 @@ export class Registries {
 
   for(rt: ResourceType): Registry {
     const reg = this.byType.get(rt);
-    if (!reg) throw new Error(`no registry for ${rt.kind}`);
+    if (!reg) {
+      // A custom resource (apiserver/crd) gets its registry when first served.
+      if (resources.includes(rt)) return this.addDynamic(rt);
+      throw new Error(`no registry for ${rt.kind}`);
+    }
     return reg;
+  }
+
+  /** A registry for a kind added at runtime (a CRD's custom resource), with optional hooks. */
+  addDynamic(rt: ResourceType, hooks?: KindHooks): Registry {
+    const reg = new Registry(rt, this.ctx);
+    this.byType.set(rt, reg);
+    if (hooks) this.hooks.set(rt, hooks);
+    return reg;
+  }
+
+  /** Forgets a runtime kind's registry (its CRD was removed or replaced). */
+  removeDynamic(rt: ResourceType): void {
+    this.byType.delete(rt);
+    this.hooks.delete(rt);
+  }
+
+  /** Hooks for a kind that has a registry already (the CRD kind's own, set by apiserver/crd). */
+  setHooks(rt: ResourceType, hooks: KindHooks): void {
+    this.hooks.set(rt, hooks);
   }
 
   forKind(group: string, kind: string): Registry {

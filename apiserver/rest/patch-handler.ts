@@ -8,6 +8,7 @@ import { checkTypeMeta, type ResourceView } from './resource-view.js';
 import { decodeObject } from '../registry/decode-object.js';
 import type { RestContext } from './resource-handler.js';
 import { admissionRequest } from './admission-request.js';
+import { isCustomResource } from '../crd/custom-resource-type.js';
 
 const PATCH_TYPES = new Set([
   'application/json-patch+json',
@@ -54,6 +55,10 @@ export async function patchObject(
 ): Promise<PatchResult> {
   const q = req.query as Query;
   const type = patchContentType(req);
+  if (type === 'application/strategic-merge-patch+json' && isCustomResource(view.rt)) {
+    // Custom resources have no patch strategies: kube answers 415 and lists the others.
+    throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+  }
   const body = parseBody(req.body, type === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json');
   if (type === 'application/apply-patch+yaml') {
     if (!param(q, 'fieldManager')) {

@@ -6,7 +6,11 @@ import type { ResourceView } from './resource-view.js';
 
 /** autoscaling/v1 Scale, the view the `scale` subresource gives of a Deployment or ReplicaSet. */
 export function readScale(obj: KubeObject, spec: ScaleSubresource): KubeObject {
-  return scaleFor(obj, { spec: getPath(obj, spec.specReplicasPath), status: getPath(obj, spec.statusReplicasPath) });
+  const scale = scaleFor(obj, { spec: getPath(obj, spec.specReplicasPath), status: getPath(obj, spec.statusReplicasPath) });
+  // Custom resources name their selector by labelSelectorPath, a string there (kube's CR scale).
+  const sel = spec.labelSelectorPath ? getPath(obj, spec.labelSelectorPath) : undefined;
+  if (typeof sel === 'string') (scale.status as Record<string, unknown>).selector = sel;
+  return scale;
 }
 
 export async function writeScale(
