@@ -168,7 +168,7 @@ describe('policies and bindings are validated as kube validates them', () => {
     ['no validations', policy('bad', {}), 'spec.validations: Required value: validations or auditAnnotations must contain at least one item'],
     ['no matchConstraints', { ...policy('bad', { validations: [{ expression: 'true' }] }), spec: { validations: [{ expression: 'true' }] } }, 'spec.matchConstraints: Required value'],
     ['an unknown reason', policy('bad', { validations: [{ expression: 'true', reason: 'Nope' }] }), 'spec.validations[0].reason: Unsupported value: "Nope": supported values: "Forbidden", "Invalid", "RequestEntityTooLarge", "Unauthorized"'],
-    ['params used without paramKind', policy('bad', { validations: [{ expression: 'params.x == 1' }] }), 'spec.validations[0].expression: Invalid value: "params.x == 1": compilation failed: ERROR: <input>:1:1: undeclared reference to 'params' (in container '')'],
+    ['params used without paramKind', policy('bad', { validations: [{ expression: 'params.x == 1' }] }), 'spec.validations[0].expression: Invalid value: "params.x == 1": compilation failed: ERROR: <input>:1:1: undeclared reference to \'params\' (in container \'\')'],
   ];
   for (const [what, body, message] of cases) {
     it(`refuses a policy with ${what}`, async () => {
