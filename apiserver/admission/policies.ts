@@ -86,19 +86,21 @@ function bindingMatches(m: MatchResources | undefined, attrs: AdmissionAttribute
 
 const CODES: Record<string, number> = { Unauthorized: 401, Forbidden: 403, Invalid: 422, RequestEntityTooLarge: 413 };
 
-/** The error kube answers for a denying binding. */
+/**
+ * The error kube answers for a denying binding: admission.NewForbidden's message and
+ * details, with the validation's reason and code (Invalid, 422, by default) and the
+ * denial as a cause.
+ */
 export function policyDenial(attrs: AdmissionAttributes, policy: string, binding: string, message: string, reason: string): ApiError {
   const text = `ValidatingAdmissionPolicy '${policy}' with binding '${binding}' denied request: ${message}`;
+  const resource = attrs.rt.group ? `${attrs.rt.plural}.${attrs.rt.group}` : attrs.rt.plural;
   const code = CODES[reason] ?? 422;
-  if (reason === 'Invalid') {
-    return new ApiError(422, 'Invalid', text, {
-      name: attrs.name || undefined,
-      group: attrs.rt.group || undefined,
-      kind: attrs.rt.plural,
-      causes: [{ message: text } as never],
-    });
-  }
-  return new ApiError(code, reason as never, text);
+  return new ApiError(code, reason as never, `${resource} ${JSON.stringify(attrs.name)} is forbidden: ${text}`, {
+    name: attrs.name,
+    group: attrs.rt.group || undefined,
+    kind: attrs.rt.plural,
+    causes: [{ message: text } as never],
+  });
 }
 
 interface Failure {

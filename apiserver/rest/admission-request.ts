@@ -20,10 +20,22 @@ export function admissionRequest(req: FastifyRequest, view: ResourceView, kind: 
   const fieldManager = param(q, 'fieldManager');
   if (fieldManager && kind !== 'DeleteOptions') options.fieldManager = fieldManager;
   if (kind === 'PatchOptions' && param(q, 'force') !== undefined) options.force = param(q, 'force') === 'true';
-  return {
+  const attrs: RequestAttributes = {
     user: req.user ?? ANONYMOUS,
     requestVersion: view.version,
     options,
     warnings: [],
   };
+  byRequest.set(req, attrs);
+  return attrs;
+}
+
+const byRequest = new WeakMap<FastifyRequest, RequestAttributes>();
+
+/**
+ * Warnings admission gathered for a request that then failed: kube writes them as
+ * headers as they occur, so a refused write still shows the earlier webhooks' warnings.
+ */
+export function admissionWarnings(req: FastifyRequest): string[] {
+  return byRequest.get(req)?.warnings ?? [];
 }

@@ -66,10 +66,9 @@ describe('ValidatingAdmissionPolicy', () => {
     expect(res.statusCode).toBe(422);
     const body = json(res);
     expect(body.reason).toBe('Invalid');
-    expect(body.message).toBe(
-      "ValidatingAdmissionPolicy 'demo-policy.example.com' with binding 'demo-binding-test.example.com' denied request: failed expression: object.spec.replicas <= 5",
-    );
-    expect(body.details).toMatchObject({ name: 'nginx', group: 'apps', kind: 'deployments' });
+    const text = "ValidatingAdmissionPolicy 'demo-policy.example.com' with binding 'demo-binding-test.example.com' denied request: failed expression: object.spec.replicas <= 5";
+    expect(body.message).toBe(`deployments.apps "nginx" is forbidden: ${text}`);
+    expect(body.details).toEqual({ name: 'nginx', group: 'apps', kind: 'deployments', causes: [{ message: text }] });
     expect((await t.app.inject({ method: 'GET', url: '/apis/apps/v1/namespaces/default/deployments/nginx' })).statusCode).toBe(404);
     expect((await post('/apis/apps/v1/namespaces/default/deployments', deployment('small', 2))).statusCode).toBe(201);
   });
@@ -90,16 +89,16 @@ describe('ValidatingAdmissionPolicy', () => {
     await create('validatingadmissionpolicybindings', binding('max-replicas-binding', { policyName: 'max-replicas', paramRef: { name: 'limits', parameterNotFoundAction: 'Deny' }, validationActions: ['Deny'] }));
     const tooMany = await post('/apis/apps/v1/namespaces/default/deployments', deployment('many', 4));
     expect(tooMany.statusCode).toBe(403);
-    expect(json(tooMany).message).toBe("ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-binding' denied request: replicas must be at most 3");
+    expect(json(tooMany).message).toBe("deployments.apps \"many\" is forbidden: ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-binding' denied request: replicas must be at most 3");
     const named = await post('/apis/apps/v1/namespaces/default/deployments', deployment('forbidden-name', 1));
-    expect(json(named).message).toBe("ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-binding' denied request: that name is taken");
+    expect(json(named).message).toBe("deployments.apps \"forbidden-name\" is forbidden: ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-binding' denied request: that name is taken");
     expect((await post('/apis/apps/v1/namespaces/default/deployments', deployment('few', 3))).statusCode).toBe(201);
 
     // In a namespace without the param: parameterNotFoundAction Deny.
     await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'noparams' } });
     const missing = await post('/apis/apps/v1/namespaces/noparams/deployments', deployment('x', 1));
     expect(json(missing).message).toBe(
-      "ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-binding' denied request: failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction",
+      "deployments.apps \"x\" is forbidden: ValidatingAdmissionPolicy 'max-replicas' with binding 'max-replicas-binding' denied request: failed to configure binding: no params found for policy binding with `Deny` parameterNotFoundAction",
     );
   });
 
@@ -128,7 +127,7 @@ describe('ValidatingAdmissionPolicy', () => {
     await create('validatingadmissionpolicybindings', binding('errs-b', { policyName: 'errs', validationActions: ['Deny'] }));
     const failed = await post('/apis/apps/v1/namespaces/default/deployments', deployment('e1', 1));
     expect(failed.statusCode).toBe(422);
-    expect(json(failed).message).toMatch(/^ValidatingAdmissionPolicy 'errs' with binding 'errs-b' denied request: expression 'object.spec.nothing.here == 1' resulted in error: /);
+    expect(json(failed).message).toMatch(/^deployments.apps "e1" is forbidden: ValidatingAdmissionPolicy 'errs' with binding 'errs-b' denied request: expression 'object.spec.nothing.here == 1' resulted in error: /);
     const patched = await t.app.inject({
       method: 'PATCH',
       url: `${ADM}/validatingadmissionpolicies/errs`,
@@ -158,7 +157,7 @@ describe('ValidatingAdmissionPolicy', () => {
       payload: { spec: { replicas: 1 } },
     });
     expect(shrink.statusCode).toBe(422);
-    expect(json(shrink).message).toBe("ValidatingAdmissionPolicy 'no-shrink' with binding 'no-shrink-b' denied request: may not shrink");
+    expect(json(shrink).message).toBe("deployments.apps \"grow\" is forbidden: ValidatingAdmissionPolicy 'no-shrink' with binding 'no-shrink-b' denied request: may not shrink");
   });
 });
 
