@@ -31,6 +31,8 @@ export interface WebhookEnvironment {
   namespaceLabels(namespace: string): Promise<Record<string, string> | undefined>;
   /** Failures a failurePolicy Ignore let pass (kube logs them). */
   onIgnoredFailure?(webhook: string, message: string): void;
+  /** The transport (postJson); unit tests give a fake. */
+  call?: typeof postJson;
 }
 
 /** A failed call (transport or invalid answer): failurePolicy decides. */
@@ -141,7 +143,7 @@ async function invoke(entry: ConfiguredWebhook, attrs: AdmissionAttributes, env:
       throw badRequest(`admission webhook ${JSON.stringify(hook.name)} does not support dry run`);
     }
     const target = await resolveTarget(hook.clientConfig, timeout, env.resolver);
-    const answer = await postJson(target, hook.clientConfig.caBundle, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }, timeout);
+    const answer = await (env.call ?? postJson)(target, hook.clientConfig.caBundle, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }, timeout);
     const response = readAdmissionResponse(answer, uid, mutating);
     return { request, response };
   } catch (err) {
