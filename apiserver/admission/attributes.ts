@@ -43,6 +43,8 @@ export function exemptFromAdmission(rt: ResourceType): boolean {
 
 /** What the registry calls at its two admission points (apiserver/admission/chain.ts implements it). */
 export interface AdmissionHook {
+  /** Whether any webhook or policy could concern a write of this kind (false: skip the chain, no await). */
+  active(rt: ResourceType): boolean;
   /** Mutating admission: returns the object to go on with. */
   admit(attrs: AdmissionAttributes): Promise<KubeObject | null>;
   /** Validating admission: throws the refusal. */

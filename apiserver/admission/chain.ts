@@ -3,7 +3,7 @@ import { resources } from '../../api/registry.js';
 import type { Registry, WatchEventType } from '../registry/generic-registry.js';
 import { ApiError } from '../rest/errors.js';
 import type { Logger } from '../../lib/logger.js';
-import { exemptFromAdmission, type AdmissionAttributes } from './attributes.js';
+import { exemptFromAdmission, type AdmissionAttributes, type AdmissionHook } from './attributes.js';
 import { AdmissionConfigCache, ADMISSION_CONFIG_KINDS } from './config-cache.js';
 import { runMutatingWebhooks, runValidatingWebhooks, type WebhookEnvironment } from './webhooks.js';
 import { runPolicies, type PolicyEnvironment } from './policies.js';
@@ -20,7 +20,7 @@ import { closeWebhookAgents } from './webhook-client.js';
  * With no webhook configuration and no policy binding the chain does nothing but look at
  * three map sizes.
  */
-export class AdmissionChain {
+export class AdmissionChain implements AdmissionHook {
   private readonly cache: AdmissionConfigCache;
   private readonly webhookEnv: WebhookEnvironment;
   private readonly policyEnv: PolicyEnvironment;
@@ -73,6 +73,10 @@ export class AdmissionChain {
   stop(): void {
     this.cache.stop();
     closeWebhookAgents();
+  }
+
+  active(rt: ResourceType): boolean {
+    return !this.cache.idle && !exemptFromAdmission(rt);
   }
 
   /** The mutating phase. Returns the object to go on with (attrs.object if unchanged). */

@@ -4,7 +4,7 @@ import type { MatchResources, ParamRef, ValidatingAdmissionPolicy, ValidatingAdm
 import type { LabelSelectorObject } from '../../api/selector.js';
 import { ApiError } from '../rest/errors.js';
 import type { AdmissionAttributes } from './attributes.js';
-import { matchingVersion, namespaceSelectorMatches, objectSelectorMatches } from './matching.js';
+import { isEmptySelector, matchingVersion, namespaceSelectorMatches, objectSelectorMatches } from './matching.js';
 import { admissionRequest } from './review.js';
 import { celErrorText, compileCel, toCel, type CelProgram, type CelVariable } from './cel-adapter.js';
 
@@ -59,7 +59,10 @@ function compile(policy: ValidatingAdmissionPolicy): CompiledPolicy {
   return c;
 }
 
-function matchesResources(m: MatchResources | undefined, attrs: AdmissionAttributes, nsLabels: Record<string, string> | undefined): boolean {
+type LabelsOf = () => Promise<Record<string, string> | undefined>;
+
+/** Rules first (pure), selectors after: the namespace is read only when a selector needs it. */
+async function matchesResources(m: MatchResources | undefined, attrs: AdmissionAttributes, nsLabels: LabelsOf): Promise<boolean> {
   if (!m) return true;
   const version = matchingVersion(
     m.resourceRules,
@@ -70,16 +73,21 @@ function matchesResources(m: MatchResources | undefined, attrs: AdmissionAttribu
     m.excludeResourceRules,
   );
   if (version === undefined) return false;
+  return selectorsMatch(m, attrs, nsLabels);
+}
+
+async function selectorsMatch(m: MatchResources, attrs: AdmissionAttributes, nsLabels: LabelsOf): Promise<boolean> {
   if (!objectSelectorMatches(m.objectSelector, attrs.object, attrs.oldObject)) return false;
-  return namespaceSelectorMatches(m.namespaceSelector, attrs.rt, attrs.object, attrs.oldObject, nsLabels);
+  if (isEmptySelector(m.namespaceSelector)) return true;
+  return namespaceSelectorMatches(m.namespaceSelector, attrs.rt, attrs.object, attrs.oldObject, await nsLabels());
 }
 
 /** A binding's matchResources narrows only when it has rules or selectors. */
-function bindingMatches(m: MatchResources | undefined, attrs: AdmissionAttributes, nsLabels: Record<string, string> | undefined): boolean {
+async function bindingMatches(m: MatchResources | undefined, attrs: AdmissionAttributes, nsLabels: LabelsOf): Promise<boolean> {
   if (!m) return true;
   if ((m.resourceRules ?? []).length === 0) {
-    if ((m.excludeResourceRules ?? []).length > 0 && !matchesResources({ ...m, resourceRules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*', '*/*'] }] }, attrs, nsLabels)) return false;
-    return objectSelectorMatches(m.objectSelector, attrs.object, attrs.oldObject) && namespaceSelectorMatches(m.namespaceSelector, attrs.rt, attrs.object, attrs.oldObject, nsLabels);
+    if ((m.excludeResourceRules ?? []).length > 0 && !(await matchesResources({ ...m, resourceRules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources: ['*', '*/*'] }] }, attrs, nsLabels))) return false;
+    return selectorsMatch(m, attrs, nsLabels);
   }
   return matchesResources(m, attrs, nsLabels);
 }
@@ -216,10 +224,9 @@ export async function runPolicies(set: PolicySet, attrs: AdmissionAttributes, en
     const pname = binding.spec?.policyName ?? '';
     const policy = set.policies.get(pname);
     if (!policy) continue;
-    const needsNs = attrs.rt.namespaced && attrs.namespace;
-    const nsLabels = needsNs ? ((await namespaceObject())?.metadata.labels ?? {}) : undefined;
-    if (!matchesResources(policy.spec?.matchConstraints, attrs, nsLabels)) continue;
-    if (!bindingMatches(binding.spec?.matchResources, attrs, nsLabels)) continue;
+    const nsLabels: LabelsOf = async () => (attrs.rt.namespaced && attrs.namespace ? ((await namespaceObject())?.metadata.labels ?? {}) : undefined);
+    if (!(await matchesResources(policy.spec?.matchConstraints, attrs, nsLabels))) continue;
+    if (!(await bindingMatches(binding.spec?.matchResources, attrs, nsLabels))) continue;
     const actions = binding.spec?.validationActions ?? [];
     const failurePolicy = policy.spec?.failurePolicy ?? 'Fail';
     const report = (message: string, reason: string): void => {

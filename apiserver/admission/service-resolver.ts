@@ -3,6 +3,7 @@ import { findResourceByKind } from '../../api/registry.js';
 import type { Registry } from '../registry/generic-registry.js';
 import { ApiError } from '../rest/errors.js';
 import { isLoopback, type ServiceEndpointResolver } from './webhook-client.js';
+import { LOOPBACK_ENDPOINT_ANNOTATION } from '../../api/apiregistration/annotations.js';
 
 /**
  * clientConfig.service → an address to dial, through the Service's endpoints (kube's
@@ -40,6 +41,10 @@ export function createServiceResolver(registryFor: (rt: ResourceType) => Registr
     async resolve(namespace, name, port) {
       const svc = await get(services, namespace, name);
       if (!svc) return { error: `service "${name}" not found` };
+      // The same escape hatch aggregation honours: the Service says where its loopback server listens.
+      const pinned = svc.metadata.annotations?.[LOOPBACK_ENDPOINT_ANNOTATION];
+      const m = pinned ? /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(pinned.trim()) : null;
+      if (m && isLoopback(m[1]!)) return { host: m[1]!.replace(/^\[|\]$/g, '').replace(/^localhost$/, '127.0.0.1'), port: Number(m[2]) };
       const sp = ((svc.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).find((p) => p.port === port);
       if (!sp) return { error: `service "${name}" does not have a port ${port}` };
       const candidates: { ip: string; port: number }[] = [];

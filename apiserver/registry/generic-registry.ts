@@ -379,7 +379,9 @@ export class Registry {
 
   /** The admission chain for a write that carries request attributes (and when one is running). */
   private admissionFor(opts: WriteOptions): AdmissionHook | undefined {
-    return opts.admission ? this.ctx.admission?.() : undefined;
+    if (!opts.admission) return undefined;
+    const hook = this.ctx.admission?.();
+    return hook?.active(this.rt) ? hook : undefined;
   }
 
   private attributes(

@@ -190,6 +190,25 @@ describe('admission webhooks', () => {
     expect(res.statusCode).toBe(422);
   });
 
+  it('clientConfig.service also follows the kubeling.io/loopback-endpoint annotation; the certificate must name the service', async () => {
+    await post('/api/v1/namespaces/default/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'pinned', annotations: { 'kubeling.io/loopback-endpoint': `127.0.0.1:${hook.port}` } },
+      spec: { ports: [{ port: 443 }] },
+    });
+    await configure('validating', 'pinned', [
+      { ...webhook('pinned.example.com'), clientConfig: { service: { name: 'pinned', namespace: 'default', path: '/pinned' }, caBundle: hook.caBundle } },
+    ]);
+    hook.handle((r) => deny(r, { code: 403, message: 'pinned says no' }));
+    const res = await post('/api/v1/namespaces/default/configmaps', cm('via-pinned'));
+    // The test server's certificate names webhook.default.svc, not pinned.default.svc.
+    expect(json(res).message).toBe(
+      'Internal error occurred: failed calling webhook "pinned.example.com": failed to call webhook: Post "https://pinned.default.svc:443/pinned?timeout=10s": tls: failed to verify certificate: x509: certificate is not valid for pinned.default.svc',
+    );
+    expect(hook.reviews).toEqual([]);
+  });
+
   it('a Service backed by a simulated pod IP is never dialled: the call fails', async () => {
     await post('/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'podsvc' }, spec: { ports: [{ port: 443, targetPort: 8443 }] } });
     await post('/api/v1/namespaces/default/endpoints', {
