@@ -90,7 +90,11 @@ async function main(): Promise<void> {
   const samples: Record<Setup, number[]> = { off: [], idle: [], unmatched: [], cel: [] };
   await round1('off', -1); // warm-up: JIT, module loading
   for (let r = 0; r < ROUNDS; r++) {
-    for (const s of setups) samples[s].push(await round1(s, r));
+    // The order rotates, so no set-up always runs first (warm caches, neighbours' load).
+    for (let k = 0; k < setups.length; k++) {
+      const s = setups[(k + r) % setups.length]!;
+      samples[s].push(await round1(s, r));
+    }
   }
   const ref = median(samples.off);
   const rows = [['set-up', 'creates/s (median)', 'vs reference', 'µs added per create']];
