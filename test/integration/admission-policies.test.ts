@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { makeTestApp, json, type TestApp } from '../helpers/test-app.js';
 
 // ValidatingAdmissionPolicy and ValidatingAdmissionPolicyBinding through the REST layer:
@@ -158,6 +160,30 @@ describe('ValidatingAdmissionPolicy', () => {
     });
     expect(shrink.statusCode).toBe(422);
     expect(json(shrink).message).toBe("deployments.apps \"grow\" is forbidden: ValidatingAdmissionPolicy 'no-shrink' with binding 'no-shrink-b' denied request: may not shrink");
+  });
+});
+
+describe('custom resources go through the same chain', () => {
+  it('a policy on crontabs.stable.example.com denies a CronTab', async () => {
+    const crd = parseYaml(readFileSync(new URL('../fixtures/crd/crontab-crd.yaml', import.meta.url), 'utf8'));
+    expect((await post('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).statusCode).toBe(201);
+    const CT = '/apis/stable.example.com/v1/namespaces/default/crontabs';
+    for (let i = 0; i < 200 && (await t.app.inject({ method: 'GET', url: CT })).statusCode !== 200; i++) await new Promise((r) => setTimeout(r, 10));
+    await create('validatingadmissionpolicies', {
+      ...policy('crontab-image', {}),
+      spec: {
+        matchConstraints: { resourceRules: [{ apiGroups: ['stable.example.com'], apiVersions: ['*'], operations: ['CREATE'], resources: ['crontabs'] }] },
+        validations: [{ expression: "object.spec.image.startsWith('registry.example.com/')", message: 'images come from registry.example.com' }],
+      },
+    });
+    await create('validatingadmissionpolicybindings', binding('crontab-image-b', { policyName: 'crontab-image', validationActions: ['Deny'] }));
+    const ct = (name: string, image: string) => ({ apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name }, spec: { cronSpec: '* * * * */5', image } });
+    const denied = await post(CT, ct('bad', 'docker.io/x'));
+    expect(denied.statusCode, denied.body).toBe(422);
+    expect(json(denied).message).toBe(
+      "crontabs.stable.example.com \"bad\" is forbidden: ValidatingAdmissionPolicy 'crontab-image' with binding 'crontab-image-b' denied request: images come from registry.example.com",
+    );
+    expect((await post(CT, ct('good', 'registry.example.com/x'))).statusCode).toBe(201);
   });
 });
 
