@@ -187,6 +187,29 @@ describe('custom resources go through the same chain', () => {
   });
 });
 
+describe('GraphQL writes go through the same chain', () => {
+  it('a policy denies a GraphQL createConfigMap with the same text', async () => {
+    await create('validatingadmissionpolicies', {
+      ...policy('cm-keys', {}),
+      spec: {
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] },
+        validations: [{ expression: "!has(object.data) || !('password' in object.data)", message: 'no passwords in ConfigMaps' }],
+      },
+    });
+    await create('validatingadmissionpolicybindings', binding('cm-keys-b', { policyName: 'cm-keys', validationActions: ['Deny'] }));
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      payload: { query: 'mutation { createConfigMap(object: { metadata: { name: "creds" }, data: { password: "x" } }) { metadata { name } } }' },
+    });
+    const body = json(res);
+    expect(body.errors?.[0]?.message).toBe(
+      "configmaps \"creds\" is forbidden: ValidatingAdmissionPolicy 'cm-keys' with binding 'cm-keys-b' denied request: no passwords in ConfigMaps",
+    );
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/namespaces/default/configmaps/creds' })).statusCode).toBe(404);
+  });
+});
+
 describe('policies and bindings are validated as kube validates them', () => {
   const cases: Array<[string, unknown, string]> = [
     ['CEL that does not compile', policy('bad', { validations: [{ expression: 'object.spec.replicas <' }] }), 'spec.validations[0].expression: Invalid value: "object.spec.replicas <": compilation failed: ERROR: <input>:1:'],
