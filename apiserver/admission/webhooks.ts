@@ -9,7 +9,7 @@ import { applyJsonPatch } from '../rest/patch/json-patch.js';
 import { PatchError } from '../rest/patch/errors.js';
 import type { AdmissionAttributes } from './attributes.js';
 import { matchingVersion, namespaceSelectorMatches, objectSelectorMatches } from './matching.js';
-import { admissionRequest, InvalidResponseError, readAdmissionResponse, type AdmissionRequestBody } from './review.js';
+import { admissionRequest, goJsonError, InvalidResponseError, readAdmissionResponse, type AdmissionRequestBody } from './review.js';
 import { postJson, resolveTarget, WebhookCallError, type ServiceEndpointResolver } from './webhook-client.js';
 import { celErrorText, compileCel, toCel, type CelProgram } from './cel-adapter.js';
 
@@ -185,10 +185,6 @@ function applyPatch(attrs: AdmissionAttributes, hook: Webhook, request: Admissio
   }
   decoded.metadata = decoded.metadata ?? {};
   return view.fromClient(decoded);
-}
-
-function goJsonError(text: string): string {
-  return text.trim() === '' ? 'unexpected end of JSON input' : `invalid character '${text.trim()[0]}' looking for beginning of value`;
 }
 
 /**
