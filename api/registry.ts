@@ -14,6 +14,7 @@ import { schedulingResources } from './scheduling/index.js';
 import { nodeResources } from './node/index.js';
 import { authnResources } from './authn/index.js';
 import { authzResources } from './authz/index.js';
+import { admissionregistrationResources } from './admissionregistration/index.js';
 import { apiextensionsResources } from './apiextensions/index.js';
 import { certificatesResources } from './certificates/index.js';
 import { flowcontrolResources } from './flowcontrol/index.js';
@@ -36,6 +37,7 @@ export const resources: readonly ResourceType[] = [
   ...certificatesResources,
   ...authnResources,
   ...authzResources,
+  ...admissionregistrationResources,
   ...apiextensionsResources,
   ...flowcontrolResources,
 ];

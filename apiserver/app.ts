@@ -10,7 +10,8 @@ import { parseRequestInfo } from './rest/request-info.js';
 import { handleResource, type RestContext } from './rest/resource-handler.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './rest/discovery.js';
 import { serveAggregatedDiscovery } from './rest/aggregated-discovery-response.js';
-import { sendBody } from './rest/respond.js';
+import { sendBody, sendWarnings } from './rest/respond.js';
+import { admissionWarnings } from './rest/admission-request.js';
 import { boolParam, type Query } from './rest/query.js';
 import { Registries } from './registry/registries.js';
 import { bootstrap } from './registry/bootstrap.js';
@@ -141,6 +142,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       req.log.error({ err, url: req.url, method: req.method }, 'request failed');
     }
     if (reply.sent || reply.raw.headersSent) return;
+    sendWarnings(reply, admissionWarnings(req));
     void sendBody(reply, api.code, api.toStatus());
   });
 
@@ -248,6 +250,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await bootstrap(registries, options.servingPort ?? 6443);
     await flowControl.start();
     await registries.startNamespaceCache(logger);
+    await registries.startAdmission(logger);
     await crdController.start();
     await rbacCache.start();
     await aggregator.start();

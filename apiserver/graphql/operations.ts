@@ -1,3 +1,5 @@
+import type { RequestAttributes } from '../admission/attributes.js';
+import type { UserInfo } from '../auth/authenticator.js';
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
 import type { DeleteOptions, DeleteResult } from '../registry/generic-registry.js';
@@ -25,6 +27,18 @@ import { resources } from '../../api/registry.js';
 
 export interface OperationContext {
   registries: Registries;
+  /** Who asks: the dynamic admission chain (webhooks, policies) sees it, as for REST writes. */
+  user?: UserInfo;
+}
+
+/** Request attributes for admission (GraphQL has no Warning headers: warnings are dropped). */
+function admission(ctx: OperationContext, rt: ResourceType, kind: string, dryRun: boolean): RequestAttributes {
+  return {
+    user: ctx.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] },
+    requestVersion: rt.version,
+    options: { kind, apiVersion: 'meta.k8s.io/v1', ...(dryRun ? { dryRun: ['All'] } : {}) },
+    warnings: [],
+  };
 }
 
 export type PatchKind = 'JSON' | 'MERGE' | 'STRATEGIC' | 'APPLY';
@@ -156,7 +170,7 @@ export async function createObject(ctx: OperationContext, rt: ResourceType, args
   const obj = decodeInput(rt, args.object);
   const ns = scope(rt, args.namespace ?? obj.metadata.namespace);
   checkNamespace(rt, obj, ns);
-  return ctx.registries.for(rt).create(ns, obj, { dryRun: Boolean(args.dryRun) });
+  return ctx.registries.for(rt).create(ns, obj, { dryRun: Boolean(args.dryRun), admission: admission(ctx, rt, 'CreateOptions', Boolean(args.dryRun)) });
 }
 
 export async function replaceObject(ctx: OperationContext, rt: ResourceType, args: ReplaceArgs): Promise<KubeObject> {
@@ -165,7 +179,7 @@ export async function replaceObject(ctx: OperationContext, rt: ResourceType, arg
   checkName(obj, args.name);
   checkNamespace(rt, obj, ns);
   obj.metadata.name = args.name;
-  return ctx.registries.for(rt).update(ns, args.name, obj, { dryRun: Boolean(args.dryRun) });
+  return ctx.registries.for(rt).update(ns, args.name, obj, { dryRun: Boolean(args.dryRun), admission: admission(ctx, rt, 'UpdateOptions', Boolean(args.dryRun)) });
 }
 
 function runPatch(contentType: string, live: KubeObject | null, patch: unknown, rt: ResourceType): KubeObject {
@@ -208,7 +222,7 @@ export async function patchObject(ctx: OperationContext, rt: ResourceType, args:
         checkName(out, args.name);
         return out;
       },
-      { dryRun },
+      { dryRun, admission: admission(ctx, rt, 'PatchOptions', dryRun) },
     );
   } catch (err) {
     const missing = err instanceof ApiError && err.code === 404 && err.reason === 'NotFound';
@@ -218,7 +232,7 @@ export async function patchObject(ctx: OperationContext, rt: ResourceType, args:
   obj.metadata.name = obj.metadata.name ?? args.name;
   checkName(obj, args.name);
   checkNamespace(rt, obj, ns);
-  return reg.create(ns, obj, { dryRun });
+  return reg.create(ns, obj, { dryRun, admission: admission(ctx, rt, 'PatchOptions', dryRun) });
 }
 
 const POLICIES = new Set(['Orphan', 'Background', 'Foreground']);
@@ -233,6 +247,7 @@ export async function deleteObject(ctx: OperationContext, rt: ResourceType, args
     }
     opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
   }
+  opts.admission = admission(ctx, rt, 'DeleteOptions', Boolean(opts.dryRun));
   return ctx.registries.for(rt).delete(scope(rt, args.namespace), args.name, opts);
 }
 

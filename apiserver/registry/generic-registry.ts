@@ -21,6 +21,7 @@ import { nameValidatorFor } from './name-rules.js';
 import type { ObjectFilter } from './filter.js';
 import { groupVersion } from '../../api/registry.js';
 import { RememberedStates } from './remembered-states.js';
+import type { AdmissionAttributes, AdmissionHook, Operation, RequestAttributes } from '../admission/attributes.js';
 
 /**
  * The generic registry: Kubernetes' genericregistry.Store for any ResourceType. REST and
@@ -59,6 +60,11 @@ export interface RegistryContext {
   registryFor(rt: ResourceType): Registry;
   /** Last known states for updates, shared by all kinds (each registry has its own if unset). */
   remembered?: RememberedStates;
+  /**
+   * The dynamic admission chain (webhooks, ValidatingAdmissionPolicy). Writes whose options
+   * carry request attributes go through it; the apiserver's own writes do not.
+   */
+  admission?(): AdmissionHook | undefined;
 }
 
 export interface ListOptions {
@@ -78,6 +84,8 @@ export interface ListResult {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who writes, in which version, with which options: given by the REST layer, it turns admission on. */
+  admission?: RequestAttributes;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -253,9 +261,16 @@ export class Registry {
     fillCreateMetadata(this.rt, obj, this.ctx.clock.now());
     this.rt.prepareForCreate?.(obj);
     this.rt.defaults(obj);
-    this.validate(obj);
+    const admission = this.admissionFor(opts);
+    // Without admission, validation comes first; with it, kube's order: namespace
+    // lifecycle, mutating webhooks, then validation of what they made.
+    if (!admission) this.validate(obj);
     if (this.rt.namespaced && namespace && this.ctx.admitNamespace) {
       await this.ctx.admitNamespace(namespace, { group: this.rt.group, plural: this.rt.plural, name: obj.metadata.name });
+    }
+    if (admission) {
+      obj = await this.admitCreate(admission, obj, namespace, opts);
+      this.validate(obj);
     }
     const hooks = this.hooks;
     if (hooks.beforeCreate) {
@@ -263,6 +278,7 @@ export class Registry {
       await hooks.beforeCreate(obj, this);
       this.validate(obj);
     }
+    if (admission) await admission.validate(this.attributes('CREATE', opts, namespace, obj.metadata.name ?? '', obj, null));
     const name = obj.metadata.name!;
     if (opts.dryRun) {
       const existing = await this.wrap(() => this.store.get(storageKey(this.rt, namespace, name)), name);
@@ -272,7 +288,7 @@ export class Registry {
     try {
       const kv = await this.store.create(storageKey(this.rt, namespace, name), encodeObject(obj));
       this.remember(kv);
-      return this.stored(obj, kv.modRevision);
+      return this.observed('ADDED', this.stored(obj, kv.modRevision));
     } catch (err) {
       if (isStoreError(err, 'AlreadyExists')) throw alreadyExists(this.name(), name);
       throw this.translate(err, name);
@@ -310,15 +326,21 @@ export class Registry {
     // saw of the object and let the compare-and-swap catch a stale one: a conflict hands
     // back the current state, so the common case costs one storage round trip, not two.
     let known = this.recall(key);
+    const admission = this.admissionFor(opts);
     for (let attempt = 0; ; attempt++) {
       const fromCache = known !== undefined;
       const live = known ? decodeKeyValue(this.rt, known) : await this.get(namespace, name);
       known = undefined;
       let next: KubeObject;
       try {
-        const proposed = await mutate(structuredClone(live));
+        let proposed = await mutate(structuredClone(live));
+        if (admission) {
+          const attrs = this.attributes('UPDATE', opts, namespace, name, proposed, live);
+          proposed = (await admission.admit(attrs)) ?? proposed;
+        }
         next = this.prepareUpdate(proposed, live, opts.subresource);
         await this.hooks.beforeUpdate?.(next, live, this);
+        if (admission) await admission.validate(this.attributes('UPDATE', opts, namespace, name, next, live));
       } catch (err) {
         // A precondition or validation failure against a remembered state is re-checked
         // against storage before it reaches the client.
@@ -332,7 +354,7 @@ export class Registry {
         try {
           const kv = await this.store.delete(key, Number(live.metadata.resourceVersion));
           this.recent.delete(key);
-          return this.stored(next, kv.modRevision);
+          return this.observed('DELETED', this.stored(next, kv.modRevision));
         } catch (err) {
           if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) continue;
           throw this.translate(err, name);
@@ -343,7 +365,7 @@ export class Registry {
         const value = encodeObject(next);
         const kv = await this.store.update(key, value, Number(live.metadata.resourceVersion));
         this.remember(kv);
-        return this.stored(next, kv.modRevision);
+        return this.observed('MODIFIED', this.stored(next, kv.modRevision));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) {
           known = (err as StoreError).current;
@@ -353,6 +375,58 @@ export class Registry {
         throw this.translate(err, name);
       }
     }
+  }
+
+  /** The admission chain for a write that carries request attributes (and when one is running). */
+  private admissionFor(opts: WriteOptions): AdmissionHook | undefined {
+    if (!opts.admission) return undefined;
+    const hook = this.ctx.admission?.();
+    return hook?.active(this.rt) ? hook : undefined;
+  }
+
+  private attributes(
+    operation: Operation,
+    opts: UpdateOptions,
+    namespace: string | undefined,
+    name: string,
+    object: KubeObject | null,
+    oldObject: KubeObject | null,
+  ): AdmissionAttributes {
+    return {
+      operation,
+      rt: this.rt,
+      namespace: this.rt.namespaced ? namespace : undefined,
+      name,
+      subresource: opts.subresource,
+      object,
+      oldObject,
+      dryRun: Boolean(opts.dryRun),
+      request: opts.admission!,
+    };
+  }
+
+  /**
+   * Mutating admission of a create. What the webhooks return is defaulted again (kube
+   * decodes a patched object with defaulting); the fields the apiserver owns stay its own.
+   */
+  private async admitCreate(admission: AdmissionHook, obj: KubeObject, namespace: string | undefined, opts: WriteOptions): Promise<KubeObject> {
+    const out = await admission.admit(this.attributes('CREATE', opts, namespace, obj.metadata.name ?? '', obj, null));
+    if (!out || out === obj) return obj;
+    const before = obj.metadata;
+    out.metadata = out.metadata ?? {};
+    out.metadata.uid = before.uid;
+    out.metadata.creationTimestamp = before.creationTimestamp;
+    if (this.rt.namespaced) out.metadata.namespace = before.namespace;
+    if (before.generation !== undefined) out.metadata.generation = before.generation;
+    delete out.metadata.resourceVersion;
+    this.rt.defaults(out);
+    return out;
+  }
+
+  /** Reports a write of an admission configuration kind to the chain (read-your-writes). */
+  private observed(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): KubeObject {
+    if (this.rt.group === 'admissionregistration.k8s.io') this.ctx.admission?.()?.observe?.(this.rt, type, structuredClone(obj));
+    return obj;
   }
 
   /** The last state this apiserver wrote or read of a key (bounded, most recent kept). */
@@ -443,6 +517,9 @@ export class Registry {
   }
 
   async delete(namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<DeleteResult> {
+    const admission = this.admissionFor(opts);
+    // kube's delete handler: mutating admission without objects, once; validation with the live object.
+    if (admission) await admission.admit(this.attributes('DELETE', opts, namespace, name, null, null));
     for (let attempt = 0; ; attempt++) {
       const live = await this.get(namespace, name);
       const pre = opts.preconditions;
@@ -453,6 +530,7 @@ export class Registry {
         throw conflict(this.name(), name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${live.metadata.resourceVersion}`);
       }
       this.hooks.beforeDelete?.(live);
+      if (admission) await admission.validate(this.attributes('DELETE', opts, namespace, name, null, live));
       const marked = this.markForDeletion(live, opts);
       if (opts.dryRun) return { object: marked ?? live, deleted: marked === null };
       try {
@@ -460,11 +538,11 @@ export class Registry {
           if (sameObject(marked, live)) return { object: live, deleted: false };
           const kv = await this.store.update(storageKey(this.rt, namespace, name), encodeObject(marked), Number(live.metadata.resourceVersion));
           this.remember(kv);
-          return { object: this.stored(marked, kv.modRevision), deleted: false };
+          return { object: this.observed('MODIFIED', this.stored(marked, kv.modRevision)), deleted: false };
         }
         const kv = await this.store.delete(storageKey(this.rt, namespace, name), Number(live.metadata.resourceVersion));
         this.recent.delete(kv.key);
-        return { object: decodeValue(this.rt, kv.value, kv.modRevision), deleted: true };
+        return { object: this.observed('DELETED', decodeValue(this.rt, kv.value, kv.modRevision)), deleted: true };
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) continue;
         if (isStoreError(err, 'NotFound')) throw notFound(this.name(), name);

@@ -11,6 +11,7 @@ import { podHooks } from './hooks/pods.js';
 import { namespaceHooks } from './hooks/namespaces.js';
 import { createServiceHooks } from './hooks/services.js';
 import { ingressHooks } from './hooks/ingresses.js';
+import { AdmissionChain } from '../admission/chain.js';
 
 /** One Registry per kind, sharing the store, the clock and the kind hooks. */
 export class Registries {
@@ -20,6 +21,8 @@ export class Registries {
   readonly namespaces: Registry;
   /** Set by startNamespaceCache(); until then admission reads namespaces from storage. */
   namespaceCache: NamespaceCache | undefined;
+  /** Set by startAdmission(); until then writes skip dynamic admission (webhooks, policies). */
+  admission: AdmissionChain | undefined;
 
   constructor(
     readonly store: Store,
@@ -32,6 +35,7 @@ export class Registries {
       hooksFor: (rt) => this.hooks.get(rt) ?? {},
       registryFor: (rt) => this.for(rt),
       remembered: new RememberedStates(),
+      admission: () => this.admission,
     };
     this.ctx = ctx;
     for (const rt of resources) {
@@ -48,8 +52,16 @@ export class Registries {
     this.namespaceCache = cache;
   }
 
+  /** Starts the dynamic admission chain (its configuration cache lists and watches). */
+  async startAdmission(logger: Logger): Promise<void> {
+    const chain = new AdmissionChain((rt) => this.for(rt), logger);
+    await chain.start();
+    this.admission = chain;
+  }
+
   stop(): void {
     this.namespaceCache?.stop();
+    this.admission?.stop();
   }
 
   /**

@@ -7,6 +7,7 @@ import { dryRunParam, fieldValidationParam, param, type Query } from './query.js
 import { checkTypeMeta, type ResourceView } from './resource-view.js';
 import { decodeObject } from '../registry/decode-object.js';
 import type { RestContext } from './resource-handler.js';
+import { admissionRequest } from './admission-request.js';
 import { isCustomResource } from '../crd/custom-resource-type.js';
 
 const PATCH_TYPES = new Set([
@@ -70,6 +71,7 @@ export async function patchObject(
   const reg = ctx.registries.for(view.rt);
   const target = { group: view.rt.group, kind: view.rt.kind };
   let warnings: string[] = [];
+  const admission = admissionRequest(req, view, 'PatchOptions', dryRun);
 
   const decodePatched = (patched: KubeObject): KubeObject => {
     if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) {
@@ -101,9 +103,9 @@ export async function patchObject(
         }
         return out;
       },
-      { dryRun, subresource },
+      { dryRun, subresource, admission },
     );
-    return { object, warnings, created: false };
+    return { object, warnings: [...warnings, ...admission.warnings], created: false };
   } catch (err) {
     if (!(err instanceof ApiError && err.code === 404 && err.reason === 'NotFound' && type === 'application/apply-patch+yaml' && !subresource)) {
       throw err;
@@ -119,6 +121,6 @@ export async function patchObject(
   if (view.rt.namespaced && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  const created = await reg.create(namespace, obj, { dryRun });
-  return { object: created, warnings, created: true };
+  const created = await reg.create(namespace, obj, { dryRun, admission });
+  return { object: created, warnings: [...warnings, ...admission.warnings], created: true };
 }

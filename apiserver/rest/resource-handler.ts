@@ -18,6 +18,7 @@ import { checkListHasNoInitialEvents } from './watch-options.js';
 import { handleSubresource } from './subresource-handler.js';
 import { patchObject } from './patch-handler.js';
 import { deprecationWarning } from '../crd/custom-resource-type.js';
+import { admissionRequest } from './admission-request.js';
 
 export interface RestContext {
   registries: Registries;
@@ -92,8 +93,10 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       if (rt.namespaced && object.metadata.namespace && object.metadata.namespace !== ns) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      const created = await reg.create(ns, view.fromClient(object), { dryRun: dryRunParam(q, 'CreateOptions') });
-      sendWarnings(reply, warnings);
+      const dryRun = dryRunParam(q, 'CreateOptions');
+      const admission = admissionRequest(req, view, 'CreateOptions', dryRun);
+      const created = await reg.create(ns, view.fromClient(object), { dryRun, admission });
+      sendWarnings(reply, [...warnings, ...admission.warnings]);
       sendObject(reply, 201, view, created, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
@@ -105,8 +108,10 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       if (rt.namespaced && object.metadata.namespace && object.metadata.namespace !== ns) {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
-      const updated = await reg.update(ns, info.name!, view.fromClient(object), { dryRun: dryRunParam(q, 'UpdateOptions') });
-      sendWarnings(reply, warnings);
+      const dryRun = dryRunParam(q, 'UpdateOptions');
+      const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
+      const updated = await reg.update(ns, info.name!, view.fromClient(object), { dryRun, admission });
+      sendWarnings(reply, [...warnings, ...admission.warnings]);
       sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
@@ -118,7 +123,9 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
     }
     case 'delete': {
       const opts = deleteOptions(req, q);
-      const result = await reg.delete(ns, info.name!, opts);
+      const admission = admissionRequest(req, view, 'DeleteOptions', Boolean(opts.dryRun), deleteOptionsBody(opts));
+      const result = await reg.delete(ns, info.name!, { ...opts, admission });
+      sendWarnings(reply, admission.warnings);
       const repr = negotiate(req.headers.accept, undefined, false);
       if (!result.deleted) {
         sendObject(reply, 202, view, result.object, repr, now);
@@ -132,7 +139,8 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
     case 'deletecollection': {
       // Kubernetes serves deletecollection of a namespaced kind only inside one namespace.
       if (rt.namespaced && !ns) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-      const opts = deleteOptions(req, q);
+      const opts = { ...deleteOptions(req, q) };
+      opts.admission = admissionRequest(req, view, 'DeleteOptions', Boolean(opts.dryRun), deleteOptionsBody(opts));
       const list = await reg.list(ns, {
         filter: compileFilter(rt, param(q, 'labelSelector'), param(q, 'fieldSelector')),
       });
@@ -146,6 +154,7 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
           if (!(err instanceof ApiError && err.code === 404)) throw err;
         }
       }
+      sendWarnings(reply, [...new Set(opts.admission.warnings)]);
       sendList(reply, view, { items: deleted, resourceVersion: list.resourceVersion }, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
@@ -172,6 +181,15 @@ export function decodeBody(
   const decoded = decodeObject(view.schema, body, { kind, version: view.version }, fieldValidation);
   decoded.object.metadata = decoded.object.metadata ?? {};
   return decoded;
+}
+
+/** The DeleteOptions fields an AdmissionReview's options carry. */
+function deleteOptionsBody(opts: DeleteOptions): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (opts.gracePeriodSeconds !== undefined) out.gracePeriodSeconds = opts.gracePeriodSeconds;
+  if (opts.propagationPolicy) out.propagationPolicy = opts.propagationPolicy;
+  if (opts.preconditions) out.preconditions = opts.preconditions;
+  return out;
 }
 
 /** DeleteOptions from the body (kubectl sends one) and the query string. */

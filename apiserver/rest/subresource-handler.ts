@@ -12,6 +12,7 @@ import { patchContentType, patchObject, runPatch } from './patch-handler.js';
 import { parseBody } from './body.js';
 import { scaleView, readScale, writeScale } from './scale.js';
 import { bindPod } from './binding.js';
+import { admissionRequest } from './admission-request.js';
 import { evictPod } from './eviction.js';
 import { servePodLog } from './pod-log.js';
 import { isUpgradeRequest, serveStream, writeStatus, type StreamKind } from '../kubelet/stream-proxy.js';
@@ -47,8 +48,10 @@ export async function handleSubresource(
         if (object.metadata.name && object.metadata.name !== name) {
           throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
         }
-        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun: dryRunParam(q, 'UpdateOptions'), subresource: 'status' });
-        sendWarnings(reply, warnings);
+        const dryRun = dryRunParam(q, 'UpdateOptions');
+        const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
+        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun, subresource: 'status', admission });
+        sendWarnings(reply, [...warnings, ...admission.warnings]);
         sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
         return;
       }
@@ -120,7 +123,10 @@ export async function handleSubresource(
 
   if (rt.group === '' && rt.kind === 'Namespace' && sub === 'finalize' && info.verb === 'update') {
     const { object } = decodeBody(req, view, q);
-    const updated = await reg.update(undefined, name, object as KubeObject, { dryRun: dryRunParam(q, 'UpdateOptions'), subresource: 'finalize' });
+    const dryRun = dryRunParam(q, 'UpdateOptions');
+    const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
+    const updated = await reg.update(undefined, name, object as KubeObject, { dryRun, subresource: 'finalize', admission });
+    sendWarnings(reply, admission.warnings);
     sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
     return;
   }
@@ -139,7 +145,10 @@ export async function handleSubresource(
         return;
       case 'update': {
         const { object } = decodeBody(req, view, q);
-        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun: dryRunParam(q), subresource: 'ephemeralcontainers' });
+        const dryRun = dryRunParam(q);
+        const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
+        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun, subresource: 'ephemeralcontainers', admission });
+        sendWarnings(reply, admission.warnings);
         sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
         return;
       }

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { goJsonError, readAdmissionResponse } from './review.js';
+
+const review = (response: unknown, meta: Record<string, unknown> = {}) => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response, ...meta });
+
+describe('readAdmissionResponse (kube VerifyAdmissionResponse)', () => {
+  const bad: Array<[string, unknown, boolean, string]> = [
+    ['another kind', { apiVersion: 'v1', kind: 'Status' }, false, 'expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got /v1, Kind=Status'],
+    ['v1beta1', review({}, { apiVersion: 'admission.k8s.io/v1beta1' }), false, 'expected webhook response of admission.k8s.io/v1, Kind=AdmissionReview, got admission.k8s.io/v1beta1, Kind=AdmissionReview'],
+    ['no response', review(undefined), false, 'webhook response was absent'],
+    ['wrong uid', review({ uid: 'b', allowed: true }), false, 'expected response.uid="a", got "b"'],
+    ['patch from a validating webhook', review({ uid: 'a', allowed: true, patch: 'W10=', patchType: 'JSONPatch' }), false, 'validating webhook may not return response.patch'],
+    ['patch without patchType', review({ uid: 'a', allowed: true, patch: 'W10=' }), true, 'webhook returned response.patch but not response.patchType'],
+    ['another patchType', review({ uid: 'a', allowed: true, patch: 'W10=', patchType: 'MergePatch' }), true, 'webhook returned invalid response.patchType of "MergePatch"'],
+  ];
+  for (const [what, body, mutating, message] of bad) {
+    it(`refuses ${what}`, () => expect(() => readAdmissionResponse(body, 'a', mutating)).toThrow(message));
+  }
+  it('accepts an allowed answer with a JSON patch and warnings', () => {
+    const r = readAdmissionResponse(review({ uid: 'a', allowed: true, patch: 'W10=', patchType: 'JSONPatch', warnings: ['w'] }), 'a', true);
+    expect(r).toMatchObject({ allowed: true, patch: 'W10=', warnings: ['w'] });
+  });
+  it("words JSON syntax errors as Go's decoder", () => {
+    expect(goJsonError('garbage')).toBe("invalid character 'g' looking for beginning of value");
+    expect(goJsonError('  ')).toBe('unexpected end of JSON input');
+  });
+});
