@@ -152,6 +152,38 @@ describe('GraphQL workload mutations', () => {
     expect(noRev.errors![0]!.extensions!.code).toBe('BadRequest');
   });
 
+  it('goes through admission as the caller: a ValidatingAdmissionPolicy can refuse a cordon', async () => {
+    await rest('POST', '/api/v1/nodes', node('guarded'));
+    await rest('POST', '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicies', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { name: 'no-cordon' },
+      spec: {
+        matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['UPDATE'], resources: ['nodes'] }] },
+        validations: [{ expression: "object.metadata.name != 'guarded' || !has(object.spec.unschedulable)", message: 'guarded stays schedulable' }],
+      },
+    });
+    await rest('POST', '/apis/admissionregistration.k8s.io/v1/validatingadmissionpolicybindings', {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { name: 'no-cordon-binding' },
+      spec: { policyName: 'no-cordon', validationActions: ['Deny'] },
+    });
+    const refused = await waitForRefusal();
+    expect(refused.errors![0]!.message).toBe("nodes \"guarded\" is forbidden: ValidatingAdmissionPolicy 'no-cordon' with binding 'no-cordon-binding' denied request: guarded stays schedulable");
+    expect((await rest('GET', '/api/v1/nodes/guarded')).spec.unschedulable).toBeUndefined();
+  });
+
+  /** The policy reaches the admission chain through its watch: retry the cordon until it is refused. */
+  async function waitForRefusal(): Promise<Answer> {
+    for (let i = 0; i < 50; i++) {
+      const res = await gql('admin', 'mutation { cordonNode(name: "guarded", dryRun: true) { spec { unschedulable } } }');
+      if (res.errors) return gql('admin', 'mutation { cordonNode(name: "guarded") { spec { unschedulable } } }');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the policy never refused the cordon');
+  }
+
   it('cordons and uncordons a node', async () => {
     await rest('POST', '/api/v1/nodes', node('n1'));
     const c = await gql('admin', 'mutation { cordonNode(name: "n1") { spec { unschedulable } } }');

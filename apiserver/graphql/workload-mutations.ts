@@ -37,7 +37,7 @@ const DrainPodType = new GraphQLObjectType({
 });
 
 function workloadCtx(ctx: GraphqlContext): WorkloadContext {
-  return { registries: ctx.kube.registries, clock: ctx.kube.clock ?? realClock };
+  return { registries: ctx.kube.registries, clock: ctx.kube.clock ?? realClock, ...(ctx.kube.user ? { user: ctx.kube.user } : {}) };
 }
 
 export function workloadMutations(

@@ -5,6 +5,8 @@ import { findResourceByKind } from '../../api/registry.js';
 import { ApiError, badRequest, notFound } from '../rest/errors.js';
 import { writeScale } from '../rest/scale.js';
 import { evictPod } from '../rest/eviction.js';
+import type { RequestAttributes as AdmissionRequest } from '../admission/attributes.js';
+import type { UserInfo } from '../auth/authenticator.js';
 
 /**
  * The mutations kubectl builds out of plain API calls, done in one GraphQL call: scale,
@@ -18,6 +20,18 @@ import { evictPod } from '../rest/eviction.js';
 export interface WorkloadContext {
   registries: Registries;
   clock: Clock;
+  /** Who asks: patches go through the dynamic admission chain as this user, as kubectl's would. */
+  user?: UserInfo;
+}
+
+/** Admission attributes of a patch kubectl would send (warnings are dropped: GraphQL has no Warning header). */
+function patchAdmission(ctx: WorkloadContext, rt: ResourceType, dryRun: boolean): AdmissionRequest {
+  return {
+    user: ctx.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] },
+    requestVersion: rt.version,
+    options: { kind: 'PatchOptions', apiVersion: 'meta.k8s.io/v1', ...(dryRun ? { dryRun: ['All'] } : {}) },
+    warnings: [],
+  };
 }
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
@@ -58,7 +72,7 @@ export async function setUnschedulable(ctx: WorkloadContext, name: string, unsch
       else delete next.spec.unschedulable;
       return next;
     },
-    { dryRun },
+    { dryRun, admission: patchAdmission(ctx, rt, dryRun) },
   );
 }
 
@@ -169,7 +183,7 @@ export async function rolloutRestart(ctx: WorkloadContext, rt: ResourceType, nam
       template.metadata.annotations = { ...(template.metadata.annotations ?? {}), [RESTARTED_AT]: at };
       return next;
     },
-    { dryRun },
+    { dryRun, admission: patchAdmission(ctx, rt, dryRun) },
   );
 }
 
@@ -215,6 +229,6 @@ export async function rolloutUndoDeployment(ctx: WorkloadContext, namespace: str
       next.metadata = { ...next.metadata, annotations };
       return next;
     },
-    { dryRun },
+    { dryRun, admission: patchAdmission(ctx, rtOf('apps', 'Deployment'), dryRun) },
   );
 }
