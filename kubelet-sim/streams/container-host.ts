@@ -2,7 +2,7 @@ import type { Container } from '../../api/core/container.js';
 import type { Pod } from '../../api/core/pod.js';
 import type { Service } from '../../api/core/service.js';
 import type { Clock } from '../../lib/clock.js';
-import { resolveContainerEnv, type ConfigSources } from '../container-config.js';
+import { resolveContainerEnv, volumeFiles, type ConfigSources } from '../container-config.js';
 import { etcHosts, podHostname, resolvConf } from '../etc-files.js';
 import { processClock } from '../process-clock.js';
 import { containerEnv } from '../service-env.js';
@@ -36,6 +36,8 @@ export const CLIENT_REQUEST_MS = 5;
 
 export class ContainerHosts {
   private readonly filesystems = new Map<string, SimFs>();
+  /** Each run's env as resolved at its start: a container's environment never changes while it runs. */
+  private readonly envs = new Map<string, Array<{ name: string; value?: string; valueFrom?: unknown }> | undefined>();
 
   constructor(
     private readonly clock: Clock,
@@ -59,11 +61,61 @@ export class ContainerHosts {
     fs.write('/var/run/secrets/kubernetes.io/serviceaccount/namespace', t.pod.metadata.namespace ?? 'default');
     if (this.filesystems.size >= MAX_FILESYSTEMS) this.filesystems.delete(this.filesystems.keys().next().value!);
     this.filesystems.set(key, fs);
+    this.mountConfigVolumes(t, fs, true);
     return fs;
+  }
+
+  /**
+   * The container's configMap, secret and downwardAPI volumes as files under their
+   * mountPaths (only the key given by a subPath mount). Called when the filesystem is made
+   * and again for every process started in it, so an edited ConfigMap or Secret shows in
+   * the next `kubectl exec`, as the kubelet's periodic volume sync shows it (kube takes up
+   * to a minute; here the next process sees it). subPath mounts keep what they got at
+   * start, as in kube. A key deleted from the source disappears from the mount.
+   */
+  private mountConfigVolumes(t: ContainerTarget, fs: SimFs, first: boolean): void {
+    if (!this.config) return;
+    for (const m of t.container.volumeMounts ?? []) {
+      if (!m.mountPath || (!first && m.subPath)) continue;
+      const vol = t.pod.spec?.volumes?.find((v) => v.name === m.name) as { configMap?: { defaultMode?: number }; secret?: { defaultMode?: number }; downwardAPI?: { defaultMode?: number } } | undefined;
+      if (!vol || !(vol.configMap || vol.secret || vol.downwardAPI)) continue;
+      const files = volumeFiles(t.pod, m.name, this.config);
+      if (!files) continue;
+      const mode = (vol.configMap ?? vol.secret ?? vol.downwardAPI)?.defaultMode ?? 0o644;
+      const root = SimFs.resolve('/', m.mountPath);
+      if (m.subPath) {
+        const data = files.get(m.subPath);
+        if (data !== undefined) fs.write(root, data, { parents: true, mode });
+        continue;
+      }
+      fs.mkdirp(root);
+      const wanted = new Set<string>();
+      for (const [rel, data] of files) {
+        const path = SimFs.resolve(root, rel);
+        if (!path.startsWith(`${root}/`)) continue; // items paths never leave the mount
+        wanted.add(path);
+        fs.write(path, data, { parents: true, mode });
+      }
+      if (!first) {
+        for (const name of fs.list(root)) {
+          const path = `${root}/${name}`;
+          if (!fs.isDir(path) && !wanted.has(path)) fs.remove(path, false);
+        }
+      }
+    }
   }
 
   /** The container's env entries with envFrom and valueFrom resolved (kube's order); plain values when a source is missing. */
   private configuredEnv(t: ContainerTarget): Array<{ name: string; value?: string; valueFrom?: unknown }> | undefined {
+    const key = `${t.pod.metadata.uid}/${t.container.name}/${t.startedAt}`;
+    if (this.envs.has(key)) return this.envs.get(key);
+    const env = this.resolveEnv(t);
+    if (this.envs.size >= MAX_FILESYSTEMS) this.envs.delete(this.envs.keys().next().value!);
+    this.envs.set(key, env);
+    return env;
+  }
+
+  private resolveEnv(t: ContainerTarget): Array<{ name: string; value?: string; valueFrom?: unknown }> | undefined {
     const c = t.container;
     if (!this.config || ((c.envFrom?.length ?? 0) === 0 && !(c.env ?? []).some((e) => e.valueFrom !== undefined))) return c.env;
     const r = resolveContainerEnv(t.pod, c, this.config);
@@ -98,7 +150,9 @@ export class ContainerHosts {
     });
     // Each process sleeps on its own clock: waits in a chain keep simulated time even when
     // the host's timers fire late (process-clock.ts), so a loop's rate is the model's.
-    const host: ShellHost = { clock: processClock(this.clock), fs: this.fsFor(t), hostname, net: { ...outer, ...(http ? { http } : {}), command: podCommands } };
+    const fs = this.fsFor(t);
+    this.mountConfigVolumes(t, fs, false);
+    const host: ShellHost = { clock: processClock(this.clock), fs, hostname, net: { ...outer, ...(http ? { http } : {}), command: podCommands } };
     return { host, env };
   }
 }

@@ -56,7 +56,9 @@ const ls: Applet = async (ctx) => {
     }
     const names = e.dir ? ctx.host.fs.list(p).filter((n) => all || !n.startsWith('.')) : [t];
     if (!long) {
-      if (names.length > 0) ctx.io.stdout.write(`${names.join('  ')}\n`);
+      // busybox writes one name per line unless it writes to a terminal (or with -1).
+      const oneColumn = flags(ctx.argv).includes('1') || !ctx.io.tty;
+      if (names.length > 0) ctx.io.stdout.write(oneColumn ? names.map((n) => `${n}\n`).join('') : `${names.join('  ')}\n`);
       continue;
     }
     for (const n of names) {
