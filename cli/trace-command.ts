@@ -6,12 +6,8 @@ import { serviceResource, type Service } from '../api/core/service.js';
 import { endpointSliceResource, type EndpointSlice } from '../api/discovery/endpointslice.js';
 import { networkPolicyResource, type NetworkPolicy } from '../api/networking/network-policy.js';
 import { createRestClient, loadKubeconfig } from '../client/rest-client.js';
-import { memoryDnsView, resolveNameFor } from '../dns/index.js';
-import { createProxyRulesSource } from '../kube-proxy/node-rules.js';
-import { createStaticNetworkView } from '../network/cluster-view.js';
-import { createDataPath } from '../network/data-path.js';
-import type { RequestSource } from '../network/data-path-types.js';
 import { formatTrace } from '../network/trace-format.js';
+import { missingSource, parseSource, traceInCluster } from '../network/trace-cluster.js';
 import { kubelingVersion } from './version.js';
 
 /**
@@ -43,13 +39,7 @@ Flags:
   -h, --help                 show this help
 `;
 
-export function parseSource(text: string): RequestSource | undefined {
-  if (text === 'host') return { host: true };
-  if (text.startsWith('host:') && text.length > 5) return { host: true, node: text.slice(5) };
-  const m = /^(?:pod|pods|po)\/([^/]+)\/([^/]+)$/.exec(text);
-  if (m) return { pod: { namespace: m[1]!, name: m[2]! } };
-  return undefined;
-}
+export { parseSource };
 
 export async function runTrace(argv: readonly string[], io: TraceIo): Promise<number> {
   let values;
@@ -105,39 +95,14 @@ export async function runTrace(argv: readonly string[], io: TraceIo): Promise<nu
       client.listAll<NetworkPolicy>(networkPolicyResource),
       client.listAll<Namespace>(namespaceResource),
     ]);
-    if ('pod' in from && !pods.items.some((p) => p.metadata.namespace === from.pod.namespace && p.metadata.name === from.pod.name)) {
-      io.stderr.write(`Error from server (NotFound): pods "${from.pod.name}" not found\n`);
+    const snapshot = { pods: pods.items, services: services.items, endpointSlices: slices.items, nodes: nodes.items, networkPolicies: policies.items, namespaces: namespaces.items };
+    const missing = missingSource(snapshot, from);
+    if (missing) {
+      io.stderr.write(`Error from server (NotFound): ${missing}\n`);
       return 1;
     }
-    if ('host' in from && from.node && !nodes.items.some((n) => n.metadata.name === from.node)) {
-      io.stderr.write(`Error from server (NotFound): nodes "${from.node}" not found\n`);
-      return 1;
-    }
-    const view = createStaticNetworkView({
-      pods: pods.items,
-      services: services.items,
-      endpointSlices: slices.items,
-      nodes: nodes.items,
-      networkPolicies: policies.items,
-      namespaces: namespaces.items,
-    });
-    const dnsView = memoryDnsView({
-      services: services.items as never,
-      endpointSlices: slices.items as never,
-      pods: pods.items as never,
-      namespaces: namespaces.items.map((n) => n.metadata.name ?? ''),
-    });
-    const kubeDNS = services.items.find((s) => s.metadata.namespace === 'kube-system' && s.metadata.name === 'kube-dns')?.spec?.clusterIP;
-    const clusterCIDR = values['cluster-cidr'] ?? '100.96.0.0/16';
-    const dataPath = createDataPath({
-      view,
-      proxy: createProxyRulesSource(view, { clusterCIDR }),
-      flannel: { backend, network: clusterCIDR },
-      // Only pods use the cluster DNS; the host's and nodes' resolvers do not know cluster names.
-      resolveName: (name, pod) => (pod ? resolveNameFor(dnsView, name, pod as never, kubeDNS ? { nameserver: kubeDNS } : {}) : undefined),
-    });
-    const req = { from, target: values.to, method: values.method ?? 'GET', trace: true };
-    io.stdout.write(formatTrace(req, dataPath.send(req)));
+    const { request, response } = traceInCluster(snapshot, { from, target: values.to, method: values.method ?? 'GET', clusterCIDR: values['cluster-cidr'] ?? '100.96.0.0/16', flannelBackend: backend });
+    io.stdout.write(formatTrace(request, response));
     return 0;
   } catch (err) {
     io.stderr.write(`kubeling: ${(err as Error).message}\n`);

@@ -19,6 +19,7 @@ import type { UserInfo } from '../auth/authenticator.js';
 import type { RequestAttributes } from '../auth/rbac/rule-match.js';
 import type { Clock } from '../../lib/clock.js';
 import { workloadMutations } from './workload-mutations.js';
+import { traceField } from './trace-query.js';
 import { unauthorized } from '../rest/errors.js';
 import { runAsUser } from '../auth/request-user.js';
 import { kindNames, type KindNames } from './naming.js';
@@ -69,7 +70,7 @@ export interface GraphqlContext {
   kube: KubeContext;
 }
 
-const ROOT_NAMES = ['Query', 'AnyObject', 'Mutation', 'Subscription', 'JSON', 'Long', 'PatchType', 'WatchEventType', 'ListMeta', 'String', 'Int', 'Float', 'Boolean', 'ID'];
+const ROOT_NAMES = ['Trace', 'TraceHop', 'Query', 'AnyObject', 'Mutation', 'Subscription', 'JSON', 'Long', 'PatchType', 'WatchEventType', 'ListMeta', 'String', 'Int', 'Float', 'Boolean', 'ID'];
 
 const PatchTypeEnum = new GraphQLEnumType({
   name: 'PatchType',
@@ -288,6 +289,7 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
       args: { apiVersion: reqStr, kind: reqStr, namespace: str, name: reqStr },
       resolve: (_src, args, ctx) => guard(ctx, () => getAnyObject(ctx.kube, args), anyAccess(args)),
     } satisfies Field,
+    trace: traceField satisfies Field,
     objects: {
       type: GraphQLJSON,
       description: 'Every object of a group/version/resource as a JSON list, in that version (as REST list answers it): custom resources (CRDs) are read this way. group is "" for the core group.',

@@ -1,0 +1,82 @@
+import type { Namespace } from '../api/core/namespace.js';
+import type { Node } from '../api/core/node.js';
+import type { Pod } from '../api/core/pod.js';
+import type { Service } from '../api/core/service.js';
+import type { EndpointSlice } from '../api/discovery/endpointslice.js';
+import type { NetworkPolicy } from '../api/networking/network-policy.js';
+import { memoryDnsView, resolveNameFor } from '../dns/index.js';
+import { createProxyRulesSource } from '../kube-proxy/node-rules.js';
+import { createStaticNetworkView } from './cluster-view.js';
+import { createDataPath } from './data-path.js';
+import type { RequestSource, SimRequest, SimResponse } from './data-path-types.js';
+import type { FlannelBackend } from './flannel.js';
+
+/**
+ * One traced request through a snapshot of the cluster's objects: what `kubeling trace`
+ * prints and GraphQL's `trace` query answers. The snapshot gets its own kube-proxy rules,
+ * flannel routes and cluster DNS (pods resolve through kube-dns; the host and nodes do not
+ * know cluster names), so the trace is what the running components would do with the same
+ * objects. Nothing is dialled.
+ */
+
+export interface ClusterSnapshot {
+  pods: readonly Pod[];
+  services: readonly Service[];
+  endpointSlices: readonly EndpointSlice[];
+  nodes: readonly Node[];
+  networkPolicies: readonly NetworkPolicy[];
+  namespaces: readonly Namespace[];
+}
+
+export interface TraceOptions {
+  from: RequestSource;
+  target: string;
+  method?: string;
+  clusterCIDR?: string;
+  flannelBackend?: FlannelBackend;
+}
+
+/** `pod/NS/NAME`, `host` (outside the cluster) or `host:NODE`; undefined when malformed. */
+export function parseSource(text: string): RequestSource | undefined {
+  if (text === 'host') return { host: true };
+  if (text.startsWith('host:') && text.length > 5) return { host: true, node: text.slice(5) };
+  const m = /^(?:pod|pods|po)\/([^/]+)\/([^/]+)$/.exec(text);
+  if (m) return { pod: { namespace: m[1]!, name: m[2]! } };
+  return undefined;
+}
+
+/** kubectl's NotFound wording when the source does not exist; undefined when it does. */
+export function missingSource(snapshot: ClusterSnapshot, from: RequestSource): string | undefined {
+  if ('pod' in from && !snapshot.pods.some((p) => p.metadata.namespace === from.pod.namespace && p.metadata.name === from.pod.name)) {
+    return `pods "${from.pod.name}" not found`;
+  }
+  if ('host' in from && from.node && !snapshot.nodes.some((n) => n.metadata.name === from.node)) return `nodes "${from.node}" not found`;
+  return undefined;
+}
+
+export function traceInCluster(snapshot: ClusterSnapshot, o: TraceOptions): { request: SimRequest; response: SimResponse } {
+  const view = createStaticNetworkView({
+    pods: snapshot.pods,
+    services: snapshot.services,
+    endpointSlices: snapshot.endpointSlices,
+    nodes: snapshot.nodes,
+    networkPolicies: snapshot.networkPolicies,
+    namespaces: snapshot.namespaces,
+  });
+  const dnsView = memoryDnsView({
+    services: snapshot.services as never,
+    endpointSlices: snapshot.endpointSlices as never,
+    pods: snapshot.pods as never,
+    namespaces: snapshot.namespaces.map((n) => n.metadata.name ?? ''),
+  });
+  const kubeDNS = snapshot.services.find((s) => s.metadata.namespace === 'kube-system' && s.metadata.name === 'kube-dns')?.spec?.clusterIP;
+  const clusterCIDR = o.clusterCIDR ?? '100.96.0.0/16';
+  const dataPath = createDataPath({
+    view,
+    proxy: createProxyRulesSource(view, { clusterCIDR }),
+    flannel: { backend: o.flannelBackend ?? 'vxlan', network: clusterCIDR },
+    resolveName: (name, pod) => (pod ? resolveNameFor(dnsView, name, pod as never, kubeDNS ? { nameserver: kubeDNS } : {}) : undefined),
+  });
+  const request: SimRequest = { from: o.from, target: o.target, method: o.method ?? 'GET', trace: true };
+  return { request, response: dataPath.send(request) };
+}
