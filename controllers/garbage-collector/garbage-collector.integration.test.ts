@@ -10,6 +10,7 @@ import type { HttpRestClient } from '../../client/rest-client.js';
 import { startLiveApiserver, type LiveApiserver } from '../../test/helpers/live-apiserver.js';
 import { startControllerManager, type ControllerManager } from '../manager.js';
 import { garbageCollectorController } from './garbage-collector.js';
+import { crdResource } from '../../api/apiextensions/crd.js';
 
 /**
  * The garbage collector against a real apiserver (in-memory SQLite, plain HTTP on
@@ -162,5 +163,30 @@ describe('garbage collector', () => {
     await configMap('of-the-first', { ownerReferences: [ownerRef(first)] });
     await gone(configMapResource, 'of-the-first');
     expect(await exists(configMapResource, 'reborn')).toBeDefined();
+  });
+
+  it('collects through custom resources whose CRD appears after the collector started', async () => {
+    await client.create(crdResource, {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.gc.example.com' },
+      spec: {
+        group: 'gc.example.com',
+        scope: 'Namespaced',
+        names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+      },
+    });
+    const widgets: ResourceRef = { group: 'gc.example.com', version: 'v1', plural: 'widgets', namespaced: true, kind: 'Widget' };
+    const widget = await vi.waitFor(() => client.create(widgets, { apiVersion: 'gc.example.com/v1', kind: 'Widget', metadata: { name: 'w1', namespace: ns } }), { timeout: 10_000 });
+    // A built-in object owned by a custom one, and a custom one owned by a built-in one.
+    await configMap('widget-config', { ownerReferences: [ownerRef(widget)] });
+    const holder = await configMap('widget-holder');
+    await client.create(widgets, { apiVersion: 'gc.example.com/v1', kind: 'Widget', metadata: { name: 'w2', namespace: ns, ownerReferences: [ownerRef(holder)] } });
+
+    await client.delete(widgets, 'w1', { namespace: ns, propagationPolicy: 'Background' });
+    await gone(configMapResource, 'widget-config');
+    await client.delete(configMapResource, 'widget-holder', { namespace: ns, propagationPolicy: 'Background' });
+    await gone(widgets, 'w2');
   });
 });

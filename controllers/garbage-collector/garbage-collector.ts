@@ -1,4 +1,6 @@
 import { resources as servedResources } from '../../api/registry.js';
+import { crdResource } from '../../api/apiextensions/crd.js';
+import { customResourceRefs } from '../util/custom-resources.js';
 import type { KubeObject, OwnerReference, ResourceType } from '../../api/types.js';
 import { isConflict, isNotFound } from '../../client/api-error.js';
 import type { ReconcileResult } from '../../client/controller-runner.js';
@@ -88,7 +90,12 @@ export function startGarbageCollector(ctx: ControllerContext, opts: GarbageColle
   const { client, recorder } = ctx;
   const log = ctx.logger;
   const monitored = monitoredResources(opts.resources ?? servedResources);
-  const mapper: KindMapper = createKindMapper(opts.resources ?? servedResources);
+  const builtinMapper: KindMapper = createKindMapper(opts.resources ?? servedResources);
+  /** Custom kinds found through CustomResourceDefinitions after start (group/kind → type). */
+  const custom = new Map<string, { rt: ResourceType; informer: Informer }>();
+  const mapper: KindMapper = {
+    resolve: (apiVersion, kind) => builtinMapper.resolve(apiVersion, kind) ?? custom.get(`${apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : ''}/${kind}`)?.rt,
+  };
   const graph = new DependencyGraph((apiVersion, kind) => mapper.resolve(apiVersion, kind)?.namespaced);
   const absent = new AbsentOwnerCache();
   const informers: Informer[] = monitored.map((rt) => ctx.informers.informerFor(rt));
@@ -288,15 +295,41 @@ export function startGarbageCollector(ctx: ControllerContext, opts: GarbageColle
     workers: 1,
   });
 
-  // Handlers run synchronously in event order, so the graph is built from the initial
-  // lists before any worker starts (workers wait for every informer to sync).
-  monitored.forEach((rt, i) => {
-    informers[i]!.addEventHandler({
+  const watchKind = (rt: ResourceType, informer: Informer): void => {
+    informer.addEventHandler({
       onAdd: (obj) => apply(graph.observe('add', observedOf(obj, rt))),
       onUpdate: (old, obj) => apply(graph.observe('update', observedOf(obj, rt), observedOf(old, rt))),
       onDelete: (obj) => apply(graph.observe('delete', observedOf(obj, rt))),
     });
-  });
+  };
+  // Handlers run synchronously in event order, so the graph is built from the initial
+  // lists before any worker starts (workers wait for every informer to sync).
+  monitored.forEach((rt, i) => watchKind(rt, informers[i]!));
+
+  // Custom kinds come and go with their CRDs: kube's collector rediscovers resources
+  // periodically; here a CRD informer adds a monitor for each newly Established kind (and
+  // stops it when the CRD goes), so owner references to and from custom objects collect.
+  const syncCustomKinds = (crds: readonly KubeObject[]): void => {
+    const want = new Map(customResourceRefs(crds).map((rt) => [`${rt.group}/${rt.kind}`, rt]));
+    for (const [key, rt] of want) {
+      if (custom.has(key) || builtinMapper.resolve(rt.group === '' ? rt.version : `${rt.group}/${rt.version}`, rt.kind)) continue;
+      const informer = ctx.informers.informerFor(rt);
+      custom.set(key, { rt, informer });
+      watchKind(rt, informer);
+      informer.start();
+      log.info({ resource: `${rt.plural}.${rt.group}` }, 'garbage collector monitors a custom resource');
+    }
+    for (const [key, entry] of custom) {
+      if (want.has(key)) continue;
+      custom.delete(key);
+      entry.informer.stop();
+    }
+  };
+  if (!opts.resources) {
+    const crds = ctx.informers.informerFor(crdResource);
+    const resync = () => syncCustomKinds(crds.store.list());
+    crds.addEventHandler({ onAdd: resync, onUpdate: resync, onDelete: resync });
+  }
 
   return {
     graph,
