@@ -242,7 +242,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerMetrics(app, metrics, options.store);
   registerOidcDiscovery(app, serviceAccountTokens);
   registerAuthorization(app, authorizer);
-  await registerGraphql(app, { registries, clock, authRequired: Boolean(options.authenticator), authenticate: options.authenticator, authorizer });
+  await registerGraphql(app, {
+    registries,
+    clock,
+    authRequired: Boolean(options.authenticator),
+    authenticate: options.authenticator,
+    authorizer,
+    aggregatedGet: (path, user) => aggregator.get(path, user),
+  });
 
   // apiextensions.k8s.io: serves each Established CRD's custom resources (apiserver/crd).
   const crdController = new CrdController(registries, clock, logger);

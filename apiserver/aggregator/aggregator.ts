@@ -255,6 +255,33 @@ export class Aggregator {
   }
 
   /**
+   * A GET of an aggregated path (`/apis/<group>/<version>/…`) on behalf of `user`, for the
+   * apiserver's own readers (GraphQL's metrics relations): undefined when no available
+   * APIService serves it or the backend cannot be reached; the caller authorizes first.
+   */
+  async get(path: string, user: { username: string; groups?: string[] } | undefined): Promise<{ status: number; body: string } | undefined> {
+    const m = /^\/apis\/([^/]+)\/([^/]+)(\/|$)/.exec(path);
+    const s = m ? this.remoteFor(m[1]!, m[2]!) : undefined;
+    if (!s || s.status?.conditions?.find((c) => c.type === 'Available')?.status !== 'True') return undefined;
+    const backend = await this.backendOf(s);
+    if (!backend.ok || backend.local) return undefined;
+    try {
+      const res = await sendBackendRequest({
+        origin: backend.origin,
+        tls: backend.tls,
+        method: 'GET',
+        path,
+        headers: { accept: 'application/json', 'x-remote-user': user?.username ?? 'system:anonymous', 'x-remote-group': user?.groups ?? [] },
+        timeoutMs: 10_000,
+      });
+      return { status: res.statusCode ?? 502, body: await readBody(res, 64 << 20) };
+    } catch (err) {
+      this.log.debug({ err: (err as Error).message, path }, 'aggregated read failed');
+      return undefined;
+    }
+  }
+
+  /**
    * Forwards a request under /apis/<group>/<version>/… to the APIService's backend and
    * streams the answer back; failures as kube-aggregator words them (proxy-errors.ts).
    */

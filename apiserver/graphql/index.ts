@@ -72,6 +72,8 @@ export interface GraphqlOptions {
   authenticate?: (headers: RequestHeaders) => UserInfo | null;
   /** RBAC for every operation and relation, as REST's authorization filter (absent: allow all). */
   authorizer?: Authorizer;
+  /** GET through API aggregation as a user (metrics.k8s.io for the metrics relations). */
+  aggregatedGet?: (path: string, user: UserInfo | undefined) => Promise<{ status: number; body: string } | undefined>;
 }
 
 function parseJson(_req: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void {
@@ -115,7 +117,8 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
         log,
         clock: opts.clock,
         ...(authorize ? { authorize } : {}),
-        reads: () => (reads ??= new RelationReads(opts.registries, undefined, undefined, authorize)),
+        reads: () =>
+          (reads ??= new RelationReads(opts.registries, undefined, undefined, authorize, opts.aggregatedGet ? (path) => opts.aggregatedGet!(path, user) : undefined)),
       },
     };
   };

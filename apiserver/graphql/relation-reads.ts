@@ -24,7 +24,39 @@ export class RelationReads {
     private readonly now: () => number = Date.now,
     /** RBAC: a relation lists a kind only where the caller may list it (a 403 error on that field otherwise). */
     private readonly authorize?: (attrs: RequestAttributes) => Promise<void>,
+    /** A GET through API aggregation as the caller (metrics.k8s.io); absent: no aggregated reads. */
+    private readonly aggregatedGet?: (path: string) => Promise<{ status: number; body: string } | undefined>,
   ) {}
+
+  private readonly metricLists = new Map<string, Promise<Map<string, KubeObject>>>();
+
+  /**
+   * metrics.k8s.io NodeMetrics or PodMetrics by name (`ns/name` for pods), read once per
+   * request through aggregation and authorized as `list nodes|pods.metrics.k8s.io`. Empty
+   * when the metrics API is not there (no metrics-server): the relation answers null.
+   */
+  metrics(kind: 'nodes' | 'pods', namespace?: string): Promise<Map<string, KubeObject>> {
+    const key = `${kind}/${namespace ?? ''}`;
+    let hit = this.metricLists.get(key);
+    if (!hit) {
+      hit = (async () => {
+        await this.authorize?.({ kind: 'resource', verb: 'list', group: 'metrics.k8s.io', resource: kind, ...(namespace ? { namespace } : {}) });
+        const path = kind === 'nodes' ? '/apis/metrics.k8s.io/v1beta1/nodes' : `/apis/metrics.k8s.io/v1beta1/namespaces/${encodeURIComponent(namespace ?? 'default')}/pods`;
+        const res = await this.aggregatedGet?.(path);
+        const out = new Map<string, KubeObject>();
+        if (!res || res.status !== 200) return out;
+        try {
+          for (const item of (JSON.parse(res.body) as { items?: KubeObject[] }).items ?? []) out.set(item.metadata.name ?? '', item);
+        } catch {
+          /* a garbled answer reads as no metrics */
+        }
+        return out;
+      })();
+      hit.catch(() => this.metricLists.delete(key));
+      this.metricLists.set(key, hit);
+    }
+    return hit;
+  }
 
   /** Every object of a kind in a namespace (undefined: all namespaces, or a cluster-scoped kind). */
   list(rt: ResourceType, namespace: string | undefined): Promise<KubeObject[]> {

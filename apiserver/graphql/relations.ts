@@ -250,6 +250,11 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
       break;
     case '/Pod':
       Object.assign(fields, {
+        metrics: {
+          type: GraphQLJSON,
+          description: "The pod's usage from metrics.k8s.io (timestamp, window, containers [{ name, usage }]), as `kubectl top pod` reads it; null without a metrics server.",
+          resolve: (async (obj, _a, ctx) => (await ctx.kube.reads().metrics('pods', obj.metadata.namespace ?? 'default')).get(obj.metadata.name ?? '') ?? null) as Resolver,
+        },
         node: one('', 'Node', 'The node the pod is bound to.', async (o, r) => {
           const name = (o as { spec?: { nodeName?: string } }).spec?.nodeName;
           return name ? r.get(rtOf('', 'Node'), undefined, name) : undefined;
@@ -278,6 +283,11 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
       break;
     case '/Node':
       Object.assign(fields, {
+        metrics: {
+          type: GraphQLJSON,
+          description: "The node's usage from metrics.k8s.io (timestamp, window, usage { cpu, memory }), as `kubectl top node` reads it; null without a metrics server.",
+          resolve: (async (obj, _a, ctx) => (await ctx.kube.reads().metrics('nodes')).get(obj.metadata.name ?? '') ?? null) as Resolver,
+        },
         pods: many('', 'Pod', 'Pods bound to this node, all namespaces.', async (o, r) =>
           (await r.list(rtOf('', 'Pod'), undefined)).filter((p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === o.metadata.name),
         ),
