@@ -135,6 +135,23 @@ describe('watch subscriptions over WebSocket', () => {
     socket.close();
   });
 
+  it('speaks the legacy subscriptions-transport-ws protocol too (Apollo clients of old)', async () => {
+    const socket = await GraphqlSocket.open(url, 'graphql-ws');
+    socket.send({ type: 'connection_init', payload: {} });
+    expect((await socket.next((m) => m.type !== 'ka')).type).toBe('connection_ack');
+    socket.send({ id: '7', type: 'start', payload: { query: WATCH, variables: { ns: 'default', sel: 'app=legacy' } } });
+    await restCreate(app, '/api/v1/namespaces/default/pods', pod('old-school', { app: 'legacy' }));
+    const data = await socket.next((m) => m.id === '7');
+    expect(data).toEqual({
+      id: '7',
+      type: 'data',
+      payload: { data: { watchPods: { type: 'ADDED', object: { metadata: { name: 'old-school', labels: { app: 'legacy' } } } } } },
+    });
+    socket.send({ id: '7', type: 'stop' });
+    await closes[0];
+    socket.close();
+  });
+
   it('carries relation fields: each pod event resolves its node as it is now', async () => {
     await restCreate(app, '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', labels: { zone: 'a' } } });
     const socket = await connect();

@@ -95,8 +95,9 @@ export class GraphqlSocket {
     });
   }
 
-  static async open(url: string): Promise<GraphqlSocket> {
-    const ws = new WebSocket(url, 'graphql-transport-ws');
+  /** `graphql-transport-ws` (graphql-ws), or the legacy `graphql-ws` of subscriptions-transport-ws. */
+  static async open(url: string, protocol: 'graphql-transport-ws' | 'graphql-ws' = 'graphql-transport-ws'): Promise<GraphqlSocket> {
+    const ws = new WebSocket(url, protocol);
     await new Promise<void>((resolve, reject) => {
       ws.on('open', resolve);
       ws.on('error', reject);
