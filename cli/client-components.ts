@@ -72,7 +72,7 @@ function clientFor(ctx: UpContext<unknown>, component: string): HttpRestClient {
  * Starts `run` with a fresh client; the component's stop closes the client after the
  * component, and a failed start closes it at once.
  */
-function clientStarter<O>(name: string, run: (client: HttpRestClient, ctx: UpContext<O>) => Promise<{ stop(): Promise<void> }>): ComponentStarter<O> {
+export function clientStarter<O>(name: string, run: (client: HttpRestClient, ctx: UpContext<O>) => Promise<{ stop(): Promise<void> }>): ComponentStarter<O> {
   return {
     name,
     async start(ctx) {
