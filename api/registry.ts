@@ -58,6 +58,13 @@ export function findResourceByKind(group: string, kind: string): ResourceType | 
   return resources.find((r) => r.group === group && r.kind === kind);
 }
 
+/** A kind the caller knows is served (a built-in one): its absence is a programming error. */
+export function resourceByKind(group: string, kind: string): ResourceType {
+  const rt = findResourceByKind(group, kind);
+  if (!rt) throw new Error(`unknown kind ${group}/${kind}`);
+  return rt;
+}
+
 /**
  * Custom resources (apiserver/crd): a CRD's kind joins `resources` while it is Established
  * and leaves when the CRD goes, so discovery, routing and the registries see it like a

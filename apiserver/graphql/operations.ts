@@ -32,7 +32,7 @@ export interface OperationContext {
 }
 
 /** Request attributes for admission (GraphQL has no Warning headers: warnings are dropped). */
-function admission(ctx: OperationContext, rt: ResourceType, kind: string, dryRun: boolean): RequestAttributes {
+export function admission(ctx: OperationContext, rt: ResourceType, kind: string, dryRun: boolean): RequestAttributes {
   return {
     user: ctx.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] },
     requestVersion: rt.version,

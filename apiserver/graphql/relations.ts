@@ -11,7 +11,7 @@ import {
   type GraphQLOutputType,
 } from './graphql-js.js';
 import type { KubeObject, OwnerReference, ResourceType } from '../../api/types.js';
-import { findResourceByKind } from '../../api/registry.js';
+import { findResourceByKind, resourceByKind } from '../../api/registry.js';
 import { labelSelectorFromObject, matchesLabels, selectorFromSet, type LabelSelectorObject } from '../../api/selector.js';
 import { parseQuantity } from '../../api/quantity.js';
 import { compileFilter } from '../registry/filter.js';
@@ -58,11 +58,6 @@ const listArgs: GraphQLFieldConfigArgumentMap = {
   limit: { type: GraphQLInt, description: 'At most this many items.' },
 };
 
-function rtOf(group: string, kind: string): ResourceType {
-  const rt = findResourceByKind(group, kind);
-  if (!rt) throw new Error(`relation to unknown kind ${group}/${kind}`);
-  return rt;
-}
 
 const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 
@@ -96,7 +91,7 @@ async function ownedBy(reads: RelationReads, rt: ResourceType, namespace: string
 async function eventsAbout(reads: RelationReads, obj: KubeObject): Promise<KubeObject[]> {
   // Node events live in `default`, as kubelet and the node controllers record them.
   const ns = obj.metadata.namespace ?? 'default';
-  const events = await reads.list(rtOf('', 'Event'), ns);
+  const events = await reads.list(resourceByKind('', 'Event'), ns);
   const uid = obj.metadata.uid;
   return events
     .filter((e) => (e as { involvedObject?: { uid?: string } }).involvedObject?.uid === uid)
@@ -115,15 +110,15 @@ function podSelector(obj: KubeObject): ReturnType<typeof labelSelectorFromObject
 
 async function podsOfWorkload(reads: RelationReads, workload: KubeObject): Promise<KubeObject[]> {
   if (workload.kind === 'Deployment') {
-    const rss = await ownedBy(reads, rtOf('apps', 'ReplicaSet'), workload.metadata.namespace, new Set([workload.metadata.uid!]));
-    return ownedBy(reads, rtOf('', 'Pod'), workload.metadata.namespace, new Set(rss.map((r) => r.metadata.uid!)));
+    const rss = await ownedBy(reads, resourceByKind('apps', 'ReplicaSet'), workload.metadata.namespace, new Set([workload.metadata.uid!]));
+    return ownedBy(reads, resourceByKind('', 'Pod'), workload.metadata.namespace, new Set(rss.map((r) => r.metadata.uid!)));
   }
   if (workload.metadata.uid) {
-    const owned = await ownedBy(reads, rtOf('', 'Pod'), workload.metadata.namespace, new Set([workload.metadata.uid]));
+    const owned = await ownedBy(reads, resourceByKind('', 'Pod'), workload.metadata.namespace, new Set([workload.metadata.uid]));
     if (owned.length > 0) return owned;
   }
   const sel = podSelector(workload);
-  const pods = await reads.list(rtOf('', 'Pod'), workload.metadata.namespace);
+  const pods = await reads.list(resourceByKind('', 'Pod'), workload.metadata.namespace);
   return pods.filter((p) => matchesLabels(sel, p.metadata.labels));
 }
 
@@ -196,7 +191,7 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
     type: list(group, kind),
     description,
     args: listArgs,
-    resolve: (async (obj, args, ctx) => select(rtOf(group, kind), await fn(obj, ctx.kube.reads()), args)) as Resolver,
+    resolve: (async (obj, args, ctx) => select(resourceByKind(group, kind), await fn(obj, ctx.kube.reads()), args)) as Resolver,
   });
   const one = (group: string, kind: string, description: string, fn: (obj: KubeObject, reads: RelationReads) => Promise<KubeObject | undefined>) => ({
     type: t(group, kind),
@@ -229,12 +224,12 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
     case 'apps/Deployment':
       Object.assign(fields, {
         replicaSets: many('apps', 'ReplicaSet', 'The ReplicaSets this Deployment controls (old and new).', (o, r) =>
-          ownedBy(r, rtOf('apps', 'ReplicaSet'), o.metadata.namespace, new Set([o.metadata.uid!])),
+          ownedBy(r, resourceByKind('apps', 'ReplicaSet'), o.metadata.namespace, new Set([o.metadata.uid!])),
         ),
         pods: many('', 'Pod', "The pods of this Deployment's ReplicaSets.", (o, r) => podsOfWorkload(r, o)),
         events,
         hpa: many('autoscaling', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscalers that scale this Deployment.', async (o, r) => {
-          const hpas = await r.list(rtOf('autoscaling', 'HorizontalPodAutoscaler'), o.metadata.namespace);
+          const hpas = await r.list(resourceByKind('autoscaling', 'HorizontalPodAutoscaler'), o.metadata.namespace);
           return hpas.filter((h) => {
             const ref = (h as { spec?: { scaleTargetRef?: { kind?: string; name?: string } } }).spec?.scaleTargetRef;
             return ref?.kind === 'Deployment' && ref.name === o.metadata.name;
@@ -257,7 +252,7 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
         },
         node: one('', 'Node', 'The node the pod is bound to.', async (o, r) => {
           const name = (o as { spec?: { nodeName?: string } }).spec?.nodeName;
-          return name ? r.get(rtOf('', 'Node'), undefined, name) : undefined;
+          return name ? r.get(resourceByKind('', 'Node'), undefined, name) : undefined;
         }),
         events,
         logs: {
@@ -273,7 +268,7 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
             })) as Resolver,
         },
         services: many('', 'Service', "Services of the pod's namespace whose selector matches its labels.", async (o, r) => {
-          const svcs = await r.list(rtOf('', 'Service'), o.metadata.namespace);
+          const svcs = await r.list(resourceByKind('', 'Service'), o.metadata.namespace);
           return svcs.filter((s) => {
             const sel = (s as { spec?: { selector?: Record<string, string> } }).spec?.selector;
             return sel !== undefined && Object.keys(sel).length > 0 && matchesLabels(selectorFromSet(sel), o.metadata.labels);
@@ -289,17 +284,17 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
           resolve: (async (obj, _a, ctx) => (await ctx.kube.reads().metrics('nodes')).get(obj.metadata.name ?? '') ?? null) as Resolver,
         },
         pods: many('', 'Pod', 'Pods bound to this node, all namespaces.', async (o, r) =>
-          (await r.list(rtOf('', 'Pod'), undefined)).filter((p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === o.metadata.name),
+          (await r.list(resourceByKind('', 'Pod'), undefined)).filter((p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === o.metadata.name),
         ),
         lease: one('coordination.k8s.io', 'Lease', "The node's heartbeat Lease in kube-node-lease.", (o, r) =>
-          r.get(rtOf('coordination.k8s.io', 'Lease'), 'kube-node-lease', o.metadata.name!),
+          r.get(resourceByKind('coordination.k8s.io', 'Lease'), 'kube-node-lease', o.metadata.name!),
         ),
         events,
         allocated: {
           type: GraphQLJSON,
           description: 'Requests of the pods on the node against its allocatable cpu, memory and pods, as `kubectl describe node` sums them.',
           resolve: (async (o, _a, ctx) => {
-            const pods = (await ctx.kube.reads().list(rtOf('', 'Pod'), undefined)).filter((p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === o.metadata.name);
+            const pods = (await ctx.kube.reads().list(resourceByKind('', 'Pod'), undefined)).filter((p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === o.metadata.name);
             return allocatedResources(o, pods);
           }) as Resolver,
         },
@@ -307,14 +302,14 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
       break;
     case '/Service':
       Object.assign(fields, {
-        endpoints: one('', 'Endpoints', "The Service's Endpoints object.", (o, r) => r.get(rtOf('', 'Endpoints'), o.metadata.namespace, o.metadata.name!)),
+        endpoints: one('', 'Endpoints', "The Service's Endpoints object.", (o, r) => r.get(resourceByKind('', 'Endpoints'), o.metadata.namespace, o.metadata.name!)),
         endpointSlices: many('discovery.k8s.io', 'EndpointSlice', "The Service's EndpointSlices.", async (o, r) =>
-          (await r.list(rtOf('discovery.k8s.io', 'EndpointSlice'), o.metadata.namespace)).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === o.metadata.name),
+          (await r.list(resourceByKind('discovery.k8s.io', 'EndpointSlice'), o.metadata.namespace)).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === o.metadata.name),
         ),
         pods: many('', 'Pod', "Pods the Service's selector matches.", async (o, r) => {
           const sel = (o as { spec?: { selector?: Record<string, string> } }).spec?.selector;
           if (sel === undefined || Object.keys(sel).length === 0) return [];
-          return (await r.list(rtOf('', 'Pod'), o.metadata.namespace)).filter((p) => matchesLabels(selectorFromSet(sel), p.metadata.labels));
+          return (await r.list(resourceByKind('', 'Pod'), o.metadata.namespace)).filter((p) => matchesLabels(selectorFromSet(sel), p.metadata.labels));
         }),
         dnsNames: {
           type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(GraphQLString))),

@@ -1,6 +1,6 @@
 import { GraphQLFloat, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig, type GraphQLNullableType } from './graphql-js.js';
 import type { KubeObject, ResourceType } from '../../api/types.js';
-import { findResourceByKind } from '../../api/registry.js';
+import { resourceByKind } from '../../api/registry.js';
 import { ApiError, badRequest } from '../rest/errors.js';
 import { missingSource, parseSource, traceInCluster, type ClusterSnapshot } from '../../network/trace-cluster.js';
 import { formatTrace } from '../../network/trace-format.js';
@@ -49,11 +49,6 @@ const TraceType = new GraphQLObjectType({
   },
 });
 
-function rtOf(group: string, kind: string): ResourceType {
-  const rt = findResourceByKind(group, kind);
-  if (!rt) throw new Error(`unknown kind ${group}/${kind}`);
-  return rt;
-}
 
 export const traceField: GraphQLFieldConfig<unknown, GraphqlContext, { from: string; to: string; method?: string | null; clusterCidr?: string | null; flannelBackend?: string | null }> = {
   type: new GraphQLNonNull(TraceType),
@@ -75,7 +70,7 @@ export const traceField: GraphQLFieldConfig<unknown, GraphqlContext, { from: str
         if (backend !== 'vxlan' && backend !== 'host-gw') throw badRequest(`invalid flannelBackend "${backend}": must be vxlan or host-gw`);
         if (args.to.trim() === '') throw badRequest('to must not be empty');
         const reads = ctx.kube.reads();
-        const lists = await Promise.all(KINDS.map(([g, k]) => reads.list(rtOf(g, k), undefined)));
+        const lists = await Promise.all(KINDS.map(([g, k]) => reads.list(resourceByKind(g, k), undefined)));
         const snapshot = Object.fromEntries(KINDS.map(([, , key], i) => [key, lists[i] as KubeObject[]])) as unknown as ClusterSnapshot;
         const missing = missingSource(snapshot, from);
         if (missing) throw new ApiError(404, 'NotFound', missing);
@@ -98,6 +93,6 @@ export const traceField: GraphQLFieldConfig<unknown, GraphqlContext, { from: str
           text: formatTrace(request, response),
         };
       },
-      KINDS.map(([g, k]) => access(rtOf(g, k), 'list', undefined)),
+      KINDS.map(([g, k]) => access(resourceByKind(g, k), 'list', undefined)),
     ),
 };

@@ -1,11 +1,11 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
-import { findResourceByKind } from '../../api/registry.js';
+import { resourceByKind } from '../../api/registry.js';
 import { ApiError, badRequest, notFound } from '../rest/errors.js';
 import { writeScale } from '../rest/scale.js';
 import { evictPod } from '../rest/eviction.js';
-import type { RequestAttributes as AdmissionRequest } from '../admission/attributes.js';
+import { admission } from './operations.js';
 import type { UserInfo } from '../auth/authenticator.js';
 
 /**
@@ -24,25 +24,9 @@ export interface WorkloadContext {
   user?: UserInfo;
 }
 
-/** Admission attributes of a patch kubectl would send (warnings are dropped: GraphQL has no Warning header). */
-function patchAdmission(ctx: WorkloadContext, rt: ResourceType, dryRun: boolean): AdmissionRequest {
-  return {
-    user: ctx.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] },
-    requestVersion: rt.version,
-    options: { kind: 'PatchOptions', apiVersion: 'meta.k8s.io/v1', ...(dryRun ? { dryRun: ['All'] } : {}) },
-    warnings: [],
-  };
-}
-
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
-
-function rtOf(group: string, kind: string): ResourceType {
-  const rt = findResourceByKind(group, kind);
-  if (!rt) throw new Error(`unknown kind ${group}/${kind}`);
-  return rt;
-}
 
 /** Sets spec.replicas through the scale subresource's paths (as `kubectl scale` does). */
 export async function scaleObject(ctx: WorkloadContext, rt: ResourceType, namespace: string, name: string, replicas: number, dryRun: boolean): Promise<KubeObject> {
@@ -61,7 +45,7 @@ export async function scaleObject(ctx: WorkloadContext, rt: ResourceType, namesp
 
 /** `kubectl cordon` / `uncordon`: spec.unschedulable. */
 export async function setUnschedulable(ctx: WorkloadContext, name: string, unschedulable: boolean, dryRun: boolean): Promise<KubeObject> {
-  const rt = rtOf('', 'Node');
+  const rt = resourceByKind('', 'Node');
   return ctx.registries.for(rt).guaranteedUpdate(
     undefined,
     name,
@@ -72,7 +56,7 @@ export async function setUnschedulable(ctx: WorkloadContext, name: string, unsch
       else delete next.spec.unschedulable;
       return next;
     },
-    { dryRun, admission: patchAdmission(ctx, rt, dryRun) },
+    { dryRun, admission: admission(ctx, rt, 'PatchOptions', dryRun) },
   );
 }
 
@@ -114,7 +98,7 @@ interface PodLike extends KubeObject {
  */
 export async function drainNode(ctx: WorkloadContext, name: string, opts: DrainOptions): Promise<DrainResult> {
   const node = await setUnschedulable(ctx, name, true, opts.dryRun);
-  const pods = (await ctx.registries.for(rtOf('', 'Pod')).list(undefined, { filter: (o) => (o as PodLike).spec?.nodeName === name })).items as PodLike[];
+  const pods = (await ctx.registries.for(resourceByKind('', 'Pod')).list(undefined, { filter: (o) => (o as PodLike).spec?.nodeName === name })).items as PodLike[];
   const skipped: DrainPod[] = [];
   const toEvict: PodLike[] = [];
   const problems: Record<string, string[]> = {};
@@ -183,7 +167,7 @@ export async function rolloutRestart(ctx: WorkloadContext, rt: ResourceType, nam
       template.metadata.annotations = { ...(template.metadata.annotations ?? {}), [RESTARTED_AT]: at };
       return next;
     },
-    { dryRun, admission: patchAdmission(ctx, rt, dryRun) },
+    { dryRun, admission: admission(ctx, rt, 'PatchOptions', dryRun) },
   );
 }
 
@@ -197,10 +181,10 @@ interface ReplicaSetLike extends KubeObject {
  * its pod-template-hash label, as kubectl's rollbacker does.
  */
 export async function rolloutUndoDeployment(ctx: WorkloadContext, namespace: string, name: string, toRevision: number, dryRun: boolean): Promise<KubeObject> {
-  const deployments = ctx.registries.for(rtOf('apps', 'Deployment'));
+  const deployments = ctx.registries.for(resourceByKind('apps', 'Deployment'));
   const deployment = await deployments.get(namespace, name);
   const uid = deployment.metadata.uid;
-  const owned = (await ctx.registries.for(rtOf('apps', 'ReplicaSet')).list(namespace)).items.filter((rs) =>
+  const owned = (await ctx.registries.for(resourceByKind('apps', 'ReplicaSet')).list(namespace)).items.filter((rs) =>
     rs.metadata.ownerReferences?.some((r) => r.controller === true && r.uid === uid),
   ) as ReplicaSetLike[];
   const revisionOf = (rs: KubeObject): number => Number(rs.metadata.annotations?.[REVISION] ?? 0);
@@ -229,6 +213,6 @@ export async function rolloutUndoDeployment(ctx: WorkloadContext, namespace: str
       next.metadata = { ...next.metadata, annotations };
       return next;
     },
-    { dryRun, admission: patchAdmission(ctx, rtOf('apps', 'Deployment'), dryRun) },
+    { dryRun, admission: admission(ctx, resourceByKind('apps', 'Deployment'), 'PatchOptions', dryRun) },
   );
 }
