@@ -1,4 +1,4 @@
-import { resources as servedResources } from '../../api/registry.js';
+import { groupVersion, resources as servedResources } from '../../api/registry.js';
 import { crdResource } from '../../api/apiextensions/crd.js';
 import { customResourceRefs } from '../util/custom-resources.js';
 import type { KubeObject, OwnerReference, ResourceType } from '../../api/types.js';
@@ -26,7 +26,7 @@ import {
   type GraphNode,
   type ObservedObject,
 } from './graph.js';
-import { createKindMapper, describeIdentity, identityOf, type KindMapper, type ObjectIdentity } from './identity.js';
+import { createKindMapper, describeIdentity, groupOf, identityOf, type KindMapper, type ObjectIdentity } from './identity.js';
 import { updateWithRetry } from './update-with-retry.js';
 
 /**
@@ -94,7 +94,7 @@ export function startGarbageCollector(ctx: ControllerContext, opts: GarbageColle
   /** Custom kinds found through CustomResourceDefinitions after start (group/kind → type). */
   const custom = new Map<string, { rt: ResourceType; informer: Informer }>();
   const mapper: KindMapper = {
-    resolve: (apiVersion, kind) => builtinMapper.resolve(apiVersion, kind) ?? custom.get(`${apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : ''}/${kind}`)?.rt,
+    resolve: (apiVersion, kind) => builtinMapper.resolve(apiVersion, kind) ?? custom.get(`${groupOf(apiVersion)}/${kind}`)?.rt,
   };
   const graph = new DependencyGraph((apiVersion, kind) => mapper.resolve(apiVersion, kind)?.namespaced);
   const absent = new AbsentOwnerCache();
@@ -312,7 +312,7 @@ export function startGarbageCollector(ctx: ControllerContext, opts: GarbageColle
   const syncCustomKinds = (crds: readonly KubeObject[]): void => {
     const want = new Map(customResourceRefs(crds).map((rt) => [`${rt.group}/${rt.kind}`, rt]));
     for (const [key, rt] of want) {
-      if (custom.has(key) || builtinMapper.resolve(rt.group === '' ? rt.version : `${rt.group}/${rt.version}`, rt.kind)) continue;
+      if (custom.has(key) || builtinMapper.resolve(groupVersion(rt), rt.kind)) continue;
       const informer = ctx.informers.informerFor(rt);
       custom.set(key, { rt, informer });
       watchKind(rt, informer);
