@@ -249,6 +249,7 @@ describe('parseCli: client commands', () => {
       argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config', 'stages/slow-pulls.yaml'],
       options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/home/me/project/stages/slow-pulls.yaml' },
     },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--port', '10250', '--address', '0.0.0.0'], options: { kubeconfigPath: kc, nodes: 3, port: 10250, address: '0.0.0.0' } },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config=/etc/s.json'], options: { kubeconfigPath: kc, nodes: 3, stageConfigPath: '/etc/s.json' } },
     { argv: ['metrics-server', '--kubeconfig', 'kc'], options: { kubeconfigPath: kc } },
     { argv: ['metrics-server', '--kubeconfig', 'kc', '--metric-resolution', '5s', '--secure-port', '4443'], options: { kubeconfigPath: kc, metricResolutionMs: 5000, securePort: 4443 } },
@@ -285,6 +286,9 @@ describe('parseCli: client commands', () => {
     { argv: ['controller-manager', '--kubeconfig', 'kc', '--node-monitor-grace-period', '0'], message: 'invalid --node-monitor-grace-period "0": must be greater than 0' },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--nodes', '-1'], message: 'flag --nodes needs a value (use --nodes=VALUE for a value starting with "-")' },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--node-name-prefix', 'Node_'], message: /^invalid --node-name-prefix "Node_": must be lower-case/ },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--port', '70000'], message: 'invalid --port "70000": must be an integer from 0 to 65535' },
+    { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--address', 'kubelet-sim'], message: 'invalid --address "kubelet-sim": must be an IP address, e.g. 0.0.0.0' },
+    { argv: ['up', '--address', '0.0.0.0'], message: 'unknown flag: --address' },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--log-level', 'loud'], message: 'invalid --log-level "loud": must be one of trace, debug, info, warn, error, fatal, silent' },
   ])('$argv → $message', ({ argv, message }) => {
     const parsed = parseCli(argv, CWD);

@@ -45,6 +45,9 @@ export interface KubeletSimFileOptions {
 export interface KubeletSimRunOptions extends ClientRunOptions, KubeletSimFileOptions {
   nodes: number;
   nodeNamePrefix?: string;
+  /** --port / --address of the kubelets' server (logs, exec, attach, port-forward); absent: a free loopback port. */
+  port?: number;
+  address?: string;
 }
 
 export interface DnsRunOptions extends ClientRunOptions, DnsFlagOptions {}
@@ -143,6 +146,14 @@ export function kubeletSimOptions(v: FlagValues, cwd: string): KubeletSimRunOpti
       throw new InvalidValue(`invalid --node-name-prefix "${prefix}": must be lower-case letters, digits, '-' or '.', starting with a letter or digit`);
     }
     options.nodeNamePrefix = prefix;
+  }
+  // kubelet's --port (10250 there; here a free port unless given) and --address (kubelet: 0.0.0.0; here loopback unless given).
+  const port = str(v, 'port');
+  if (port !== undefined) options.port = parseInteger('port', port, 0, 0, 65535);
+  const address = str(v, 'address');
+  if (address !== undefined) {
+    if (isIP(address) === 0) throw new InvalidValue(`invalid --address "${address}": must be an IP address, e.g. 0.0.0.0`);
+    options.address = address;
   }
   return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }

@@ -42,6 +42,9 @@ export interface KubeletSimSettings {
   /** Each node's client limits (--kube-api-qps, --kube-api-burst); absent: kubelet's 50 and 100. */
   kubeApiQps?: number;
   kubeApiBurst?: number;
+  /** The kubelets' server: port (0 or absent: a free one) and listen address (absent: 127.0.0.1). */
+  port?: number;
+  address?: string;
 }
 
 /** The client commands' first starter: reads --kubeconfig into ctx.connection. */
@@ -150,6 +153,8 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
       ...(files.stages ? { stages: files.stages } : {}),
       ...(s.kubeApiQps !== undefined ? { qps: s.kubeApiQps } : {}),
       ...(s.kubeApiBurst !== undefined ? { burst: s.kubeApiBurst } : {}),
+      ...(s.port !== undefined ? { port: s.port } : {}),
+      ...(s.address !== undefined ? { address: s.address } : {}),
     });
   });
   return {

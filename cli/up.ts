@@ -153,6 +153,8 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
     ...(o.kubeApiQps !== undefined ? { kubeApiQps: o.kubeApiQps } : {}),
     ...(o.kubeApiBurst !== undefined ? { kubeApiBurst: o.kubeApiBurst } : {}),
+    ...(o.port !== undefined ? { port: o.port } : {}),
+    ...(o.address !== undefined ? { address: o.address } : {}),
   })),
 ];
 

@@ -41,8 +41,10 @@ export interface KubeletSimOptions {
   stages?: StageConfig | StageConfigOverrides;
   clock?: Clock;
   logger?: Logger;
-  /** Loopback port of the log/control server; default 0 (a free port). */
+  /** Port of the log/control server; default 0 (a free port). */
   port?: number;
+  /** Address that server listens on (default 127.0.0.1; a container uses 0.0.0.0 so the apiserver's forwarder reaches it). */
+  address?: string;
   /**
    * Apiserver writes per second of each node's kubelet (kubelet's --kube-api-qps, default
    * 50) and its burst (--kube-api-burst, default 100). All nodes together are bounded by
@@ -169,6 +171,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     },
     opts.port ?? 0,
     streams.onUpgrade,
+    opts.address,
   );
 
   sim = new Simulator({

@@ -10,7 +10,8 @@ import { renderSummary } from './usage/summary.js';
 import type { NodeSample } from './usage/usage-model.js';
 
 /**
- * The kubelet-sim's own HTTP server, on loopback only:
+ * The kubelet-sim's own HTTP server, on loopback unless `kubelet-sim --address` says otherwise
+ * (a container listens on 0.0.0.0 and the apiserver's container forwards its loopback port here):
  *
  *   GET  /containerLogs/{namespace}/{pod}/{container}   the kubelet's log endpoint (the
  *        apiserver's pods/log proxies here); query: follow, tailLines, timestamps,
@@ -47,13 +48,14 @@ export interface LogServer {
 }
 
 /**
- * Listens on 127.0.0.1:port (0: any free port). onUpgrade serves the WebSocket streams
+ * Listens on address:port (127.0.0.1 and a free port by default). onUpgrade serves the WebSocket streams
  * (exec, attach, port-forward: streams/exec-server.ts).
  */
 export function startLogServer(
   host: LogServerHost,
   port = 0,
   onUpgrade?: (req: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void,
+  address = '127.0.0.1',
 ): Promise<LogServer> {
   const open = new Set<http.ServerResponse>();
   const upgraded = new Set<import('node:stream').Duplex>();
@@ -76,7 +78,7 @@ export function startLogServer(
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(port, address, () => {
       server.off('error', reject);
       resolve({
         port: (server.address() as AddressInfo).port,

@@ -111,6 +111,13 @@ describe('docker-compose.yml', () => {
     expect(services.lb!.ports).toEqual(['127.0.0.1:${KUBELING_COMPOSE_PORT:-6443}:6443']);
   });
 
+  it('pins the kubelets’ server to 10250 on the compose network and relays it from each apiserver’s loopback (kubectl logs/exec)', () => {
+    const kubelet = (services['kubelet-sim']!.command as string[])[0]!;
+    expect(kubelet).toContain('--port 10250 --address 0.0.0.0');
+    // The Nodes advertise 127.0.0.1:10250 (only loopback endpoints are dialled): the apiserver's own relay carries it.
+    expect((services.apiserver!.command as string[])[0]).toContain('forward.js 127.0.0.1:10250=kubelet-sim:10250 &');
+  });
+
   it('builds on a base image given as a build argument', () => {
     const build = services.init!.build as { args: Record<string, string> };
     expect(build.args.BASE_IMAGE).toBe('${KUBELING_BASE_IMAGE:-node:20-bookworm-slim}');
