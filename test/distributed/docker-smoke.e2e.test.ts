@@ -10,7 +10,7 @@ import type { Topology } from './topology.js';
  * The docker-compose cluster end to end: `compose/up.sh` brings it up (several minutes:
  * opt in with KUBELING_COMPOSE_SMOKE=1 on a machine with Docker; CI runs the shared fault
  * scenario against Docker instead), then through the published LB port: N Ready nodes,
- * an apiserver killed while kubectl keeps answering, the leading controller manager
+ * kubectl logs/exec into a simulated pod, an apiserver killed while kubectl keeps answering, the leading controller manager
  * killed and its Lease taken by the standby. KUBELING_SKIP_BUILD=1 reuses kubeling:local.
  */
 const enabled = process.env.KUBELING_COMPOSE_SMOKE === '1';
@@ -39,6 +39,17 @@ describe.runIf(enabled)('docker-compose cluster (KUBELING_COMPOSE_SMOKE=1)', () 
     const ready = out.split('\n').filter((l) => /^kubeling-node-\d+\s+Ready\s/.test(l));
     expect(ready).toHaveLength(NODES);
   });
+
+  it('reaches a simulated pod through the kubelets’ relayed port: kubectl logs and exec', async () => {
+    await kubectl(t.kubeconfigPath, 'run', 'smoke-shell', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'echo hello from $(hostname); sleep 3600');
+    let logs = '';
+    for (let i = 0; i < 60 && !logs.includes('hello from smoke-shell'); i++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      logs = await kubectl(t.kubeconfigPath, 'logs', 'smoke-shell').catch(() => '');
+    }
+    expect(logs).toContain('hello from smoke-shell');
+    expect(await kubectl(t.kubeconfigPath, 'exec', 'smoke-shell', '--', 'cat', '/etc/hostname')).toBe('smoke-shell\n');
+  }, 90_000);
 
   it('keeps answering through the LB while an apiserver is killed, and after it returns', async () => {
     await t.kill('apiserver', 0);
