@@ -51,6 +51,18 @@ describe('createEventRecorder', () => {
     expect(ev!.metadata.name).toBe(`n1.${(BigInt(Date.UTC(2026, 0, 1, 12)) * 1_000_000n).toString(16)}`);
   });
 
+  it('gives two recorders on one clock different names for the same object at the same instant', async () => {
+    const { clock, client, recorder } = setup();
+    const other = createEventRecorder(client, { component: 'kubelet', clock, random: () => 0.5 });
+    recorder.event(pod, 'Normal', 'Scheduled', 'first');
+    other.event(pod, 'Warning', 'InvalidLoadProfile', 'second');
+    await recorder.flush();
+    await other.flush();
+    const written = await events(client, 'team');
+    expect(written.map((e) => e.message).sort()).toEqual(['first', 'second']);
+    expect(new Set(written.map((e) => e.metadata.name)).size).toBe(2);
+  });
+
   it('puts events for namespaced objects in their namespace', async () => {
     const { client, recorder } = setup();
     recorder.event(pod, 'Warning', 'NodeNotReady', 'Node is not ready');

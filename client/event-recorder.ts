@@ -2,6 +2,9 @@ import { eventResource, type Event } from '../api/core/event.js';
 import type { ObjectReference } from '../api/meta.js';
 import type { KubeObject } from '../api/types.js';
 import { realClock, type Clock, type TimerHandle } from '../lib/clock.js';
+
+/** The last event-name nanoseconds handed out, per clock (shared by every recorder on it). */
+const lastNanosByClock = new WeakMap<Clock, bigint>();
 import { rootLogger, type Logger } from '../lib/logger.js';
 import { isAlreadyExists, isNotFound, isRetriable } from './api-error.js';
 import { Sleeper } from './backoff.js';
@@ -110,17 +113,19 @@ export function createEventRecorder(client: RestClient, options: EventRecorderOp
   /** Events waiting in lanes (queue.length + backlogged is what maxQueued bounds). */
   let backlogged = 0;
   const idleWaiters: (() => void)[] = [];
-  let lastNanos = 0n;
   let stopped = false;
   let dropping = false;
   let dropped = 0;
   let dropTimer: TimerHandle | undefined;
 
-  // Unique names even when the (fake) clock stands still: nanoseconds move on by one.
+  // Unique names even when the (fake) clock stands still: nanoseconds move on by one. The
+  // last value is kept per clock, so two recorders of one process (on one clock) never pick
+  // the same name for the same object (the second event would be lost to a 409).
   const nextName = (objectName: string, now: number): string => {
     let nanos = BigInt(now) * 1_000_000n;
-    if (nanos <= lastNanos) nanos = lastNanos + 1n;
-    lastNanos = nanos;
+    const last = lastNanosByClock.get(clock) ?? 0n;
+    if (nanos <= last) nanos = last + 1n;
+    lastNanosByClock.set(clock, nanos);
     return `${objectName}.${nanos.toString(16)}`;
   };
   const correlator = new EventCorrelator({ makeName: nextName });
