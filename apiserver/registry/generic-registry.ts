@@ -21,7 +21,7 @@ import { nameValidatorFor } from './name-rules.js';
 import type { ObjectFilter } from './filter.js';
 import { groupVersion } from '../../api/registry.js';
 import { RememberedStates } from './remembered-states.js';
-import { managedFieldsAfterUpdate } from '../rest/patch/managed-fields.js';
+import { managedFieldsAfterUpdate, WITHOUT_MANAGED_FIELDS } from '../rest/patch/managed-fields.js';
 import { fieldTypesFor } from '../rest/patch/schema-patch-meta.js';
 import type { AdmissionAttributes, AdmissionHook, Operation, RequestAttributes } from '../admission/attributes.js';
 
@@ -462,7 +462,7 @@ export class Registry {
       return;
     }
     const attrs = opts.admission;
-    if (!attrs || opts.subresource === 'binding') {
+    if (!attrs || opts.subresource === 'binding' || WITHOUT_MANAGED_FIELDS) {
       if (live?.metadata.managedFields !== undefined) meta.managedFields = live.metadata.managedFields;
       else delete meta.managedFields;
       return;

@@ -49,6 +49,13 @@ export interface Writer {
   ignoreStatus?: boolean;
 }
 
+/**
+ * Set only by `npm run bench:ssa` for its reference apiserver: Update operations then
+ * keep the stored managedFields instead of recording the writer, so the benchmark can
+ * measure what field management costs per create in the same run. Never set otherwise.
+ */
+export const WITHOUT_MANAGED_FIELDS = process.env.KUBELING_BENCH_WITHOUT_MANAGED_FIELDS === '1';
+
 const MAX_UPDATE_MANAGERS = 10;
 const ANCIENT = 'ancient-changes';
 const FIELD_MANAGER_MAX_LENGTH = 128;
