@@ -134,32 +134,49 @@ export function appliedSet(config: JsonObject, meta: PatchMeta): FieldSet {
 
 // ---- added (everything below a new value) ---------------------------------------
 
-function addedFields(obj: JsonObject, meta: PatchMeta, path: string): FieldSet {
-  const out: FieldSet = {};
+/** The fields of `obj` below a new value, into `out` (which may hold the member mark). Returns whether any was added. */
+function addedFieldsInto(out: FieldSet, obj: JsonObject, meta: PatchMeta, path: string): boolean {
+  let any = false;
+  const strip = path === '' || path === 'metadata';
   for (const k in obj) {
     const v = obj[k];
     if (v === undefined) continue;
-    const p = child(path, k);
-    if (STRIPPED.has(p)) continue;
+    const p = path ? `${path}.${k}` : k;
+    if (strip && STRIPPED.has(p)) continue;
     out[`f:${k}`] = addedValue(v, meta, p);
+    any = true;
   }
+  return any;
+}
+
+function addedFields(obj: JsonObject, meta: PatchMeta, path: string): FieldSet {
+  const out: FieldSet = {};
+  addedFieldsInto(out, obj, meta, path);
   return out;
 }
 
+/** A new item of an associative list: a member with its fields. */
+function addedItem(item: JsonObject, meta: PatchMeta, path: string): FieldSet {
+  const out: FieldSet = { [MEMBER]: {} };
+  return addedFieldsInto(out, item, meta, path) ? out : {};
+}
+
 function addedValue(v: Json, meta: PatchMeta, path: string): FieldSet {
-  let children: FieldSet | undefined;
-  if (isObject(v)) {
-    if (!atomicMap(meta, path)) children = addedFields(v, meta, path);
-  } else if (Array.isArray(v)) {
+  if (typeof v !== 'object' || v === null) return {};
+  if (Array.isArray(v)) {
+    if (v.length === 0) return {};
     const sem = listSemantics(meta, path);
-    if (sem.type !== 'atomic') {
-      children = {};
-      v.forEach((item, i) => {
-        children![elementOf(item, i, sem)] = sem.type === 'map' && isObject(item) ? withMember(addedFields(item, meta, path)) : {};
-      });
+    if (sem.type === 'atomic') return {};
+    const out: FieldSet = { [MEMBER]: {} };
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i];
+      out[elementOf(item, i, sem)] = sem.type === 'map' && isObject(item) ? addedItem(item, meta, path) : {};
     }
+    return out;
   }
-  return children ? withMember(children) : {};
+  if (atomicMap(meta, path)) return {};
+  const out: FieldSet = { [MEMBER]: {} };
+  return addedFieldsInto(out, v as JsonObject, meta, path) ? out : {};
 }
 
 function withMember(children: FieldSet): FieldSet {
@@ -260,7 +277,7 @@ function compareList(ol: Json[], nl: Json[], sem: ListSemantics, meta: PatchMeta
     const before = old.get(e);
     const isItemMap = sem.type === 'map' && isObject(item);
     if (before === undefined) {
-      out.added[e] = isItemMap ? withMember(addedFields(item as JsonObject, meta, path)) : {};
+      out.added[e] = isItemMap ? addedItem(item as JsonObject, meta, path) : {};
     } else if (isItemMap && isObject(before)) {
       const sub: Comparison = { added: {}, modified: {}, removed: {} };
       compareFields(before, item as JsonObject, meta, path, sub);
@@ -270,7 +287,7 @@ function compareList(ol: Json[], nl: Json[], sem: ListSemantics, meta: PatchMeta
     }
   });
   for (const [e, item] of old) {
-    if (!seen.has(e)) out.removed[e] = sem.type === 'map' && isObject(item) ? withMember(addedFields(item, meta, path)) : {};
+    if (!seen.has(e)) out.removed[e] = sem.type === 'map' && isObject(item) ? addedItem(item, meta, path) : {};
   }
 }
 
