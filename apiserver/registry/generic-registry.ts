@@ -94,6 +94,8 @@ export interface WriteOptions {
    * request's field manager, and one without keeps the stored managedFields.
    */
   appliedManagedFields?: boolean;
+  /** Records the write in managedFields as an Update by this manager (the scale subresource, which runs no admission here). */
+  recordAs?: { manager: string; apiVersion: string; subresource: string };
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -462,18 +464,19 @@ export class Registry {
       return;
     }
     const attrs = opts.admission;
-    if (!attrs || opts.subresource === 'binding' || WITHOUT_MANAGED_FIELDS) {
+    if ((!attrs && !opts.recordAs) || opts.subresource === 'binding' || WITHOUT_MANAGED_FIELDS) {
       if (live?.metadata.managedFields !== undefined) meta.managedFields = live.metadata.managedFields;
       else delete meta.managedFields;
       return;
     }
-    const version = attrs.requestVersion ?? this.rt.version;
+    const version = attrs?.requestVersion ?? this.rt.version;
+    const subresource = opts.recordAs?.subresource ?? opts.subresource;
     const out = managedFieldsAfterUpdate(live as Record<string, unknown> | null, requested, next as Record<string, unknown>, fieldTypesFor(this.rt), {
-      manager: attrs.fieldManager ?? '',
-      apiVersion: this.rt.group ? `${this.rt.group}/${version}` : version,
-      subresource: opts.subresource,
+      manager: opts.recordAs?.manager ?? attrs?.fieldManager ?? '',
+      apiVersion: opts.recordAs?.apiVersion ?? (this.rt.group ? `${this.rt.group}/${version}` : version),
+      subresource,
       now: formatTime(this.ctx.clock.now()),
-      ignoreStatus: Boolean(this.rt.subresources.status) && opts.subresource === undefined,
+      ignoreStatus: Boolean(this.rt.subresources.status) && subresource === undefined,
     });
     if (out) meta.managedFields = out;
     else delete meta.managedFields;

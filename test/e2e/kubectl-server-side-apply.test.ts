@@ -84,3 +84,21 @@ for (const version of VERSIONS) {
     });
   });
 }
+
+describe('managedFields of subresource writes (default kubectl)', () => {
+  it('kubectl scale is recorded as an Update on the scale subresource', async () => {
+    const kubectl = (args: string[]) => cluster().kubectl(args);
+    expect((await kubectl(['create', 'deployment', 'ssa-scale', '--image=nginx'])).code).toBe(0);
+    const scaled = await kubectl(['scale', 'deployment', 'ssa-scale', '--replicas=3']);
+    expect(scaled.stderr).toBe('');
+    const res = await kubectl(['get', 'deployment', 'ssa-scale', '-o', 'json', '--show-managed-fields']);
+    const mf = JSON.parse(res.stdout).metadata.managedFields as Entry[];
+    expect(mf).toContainEqual(expect.objectContaining({ manager: 'kubectl-create', operation: 'Update', apiVersion: 'apps/v1' }));
+    expect(mf).toContainEqual(
+      expect.objectContaining({ operation: 'Update', apiVersion: 'apps/v1', subresource: 'scale', fieldsV1: { 'f:spec': { 'f:replicas': {} } } }),
+    );
+    // the creator no longer owns replicas
+    const creator = mf.find((e) => e.manager === 'kubectl-create')!;
+    expect((creator.fieldsV1['f:spec'] as Record<string, unknown>)['f:replicas']).toBeUndefined();
+  });
+});
