@@ -69,6 +69,9 @@ export async function patchObject(
     // Custom resources have no patch strategies: kube answers 415 and lists the others.
     throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
   }
+  if (type !== 'application/apply-patch+yaml' && param(q, 'force') !== undefined) {
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [{ type: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' }]);
+  }
   const body = parseBody(req.body, type === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json');
   if (type === 'application/apply-patch+yaml') {
     if (!param(q, 'fieldManager')) {
