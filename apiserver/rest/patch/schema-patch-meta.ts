@@ -9,8 +9,8 @@ import { patchMetaFor, type FieldPatchMeta, type PatchMeta } from './patch-meta.
  * is an associative list (key defaults from the schema), `set` a set, `atomic` (and no
  * list type: kube's default for CRDs) replaced whole; `x-kubernetes-map-type: atomic` (or
  * `granular`) for objects. Paths are dotted field names without indices, as in
- * patch-meta.ts; additionalProperties values continue the path with `*`-less keys not
- * being knowable, so only declared properties are described.
+ * patch-meta.ts. Only declared properties are described: what lies under
+ * additionalProperties (map values) keeps the defaults (maps granular, lists atomic).
  */
 export function patchMetaFromSchema(schema: JSONSchemaProps | undefined): PatchMeta {
   const out: Record<string, FieldPatchMeta> = {};
