@@ -18,6 +18,8 @@ export interface RequestAttributes {
   options?: Record<string, unknown>;
   /** Warnings from webhooks and policies, for the `Warning:` response headers. Appended to. */
   warnings: string[];
+  /** The field manager of a write: the fieldManager parameter, else derived from the User-Agent (managedFields). */
+  fieldManager?: string;
 }
 
 /** One admission call. Objects are in the storage version. */

@@ -21,6 +21,8 @@ import { nameValidatorFor } from './name-rules.js';
 import type { ObjectFilter } from './filter.js';
 import { groupVersion } from '../../api/registry.js';
 import { RememberedStates } from './remembered-states.js';
+import { managedFieldsAfterUpdate, WITHOUT_MANAGED_FIELDS } from '../rest/patch/managed-fields.js';
+import { fieldTypesFor } from '../rest/patch/schema-patch-meta.js';
 import type { AdmissionAttributes, AdmissionHook, Operation, RequestAttributes } from '../admission/attributes.js';
 
 /**
@@ -86,6 +88,14 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Who writes, in which version, with which options: given by the REST layer, it turns admission on. */
   admission?: RequestAttributes;
+  /**
+   * The object's managedFields were computed by server-side apply (rest/patch/apply-patch.ts):
+   * kept as they are. Otherwise a write with request attributes records an Update by the
+   * request's field manager, and one without keeps the stored managedFields.
+   */
+  appliedManagedFields?: boolean;
+  /** Records the write in managedFields as an Update by this manager (the scale subresource, which runs no admission here). */
+  recordAs?: { manager: string; apiVersion: string; subresource: string };
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -258,9 +268,11 @@ export class Registry {
     if (this.rt.namespaced) obj.metadata.namespace = namespace;
     else delete obj.metadata.namespace;
     if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = generateName(obj.metadata.generateName);
+    const requestedManagedFields = obj.metadata.managedFields;
     fillCreateMetadata(this.rt, obj, this.ctx.clock.now());
     this.rt.prepareForCreate?.(obj);
     this.rt.defaults(obj);
+    this.trackManagedFields(obj, requestedManagedFields, null, opts);
     const admission = this.admissionFor(opts);
     // Without admission, validation comes first; with it, kube's order: namespace
     // lifecycle, mutating webhooks, then validation of what they made.
@@ -338,7 +350,9 @@ export class Registry {
           const attrs = this.attributes('UPDATE', opts, namespace, name, proposed, live);
           proposed = (await admission.admit(attrs)) ?? proposed;
         }
+        const requestedManagedFields = proposed.metadata?.managedFields;
         next = this.prepareUpdate(proposed, live, opts.subresource);
+        this.trackManagedFields(next, requestedManagedFields, live, opts);
         await this.hooks.beforeUpdate?.(next, live, this);
         if (admission) await admission.validate(this.attributes('UPDATE', opts, namespace, name, next, live));
       } catch (err) {
@@ -436,6 +450,36 @@ export class Registry {
 
   private remember(kv: KeyValue): void {
     this.recent.set(kv);
+  }
+
+  /**
+   * Sets `next`'s managedFields (kube's field manager): what server-side apply computed,
+   * an Update by the request's field manager, or (internal writes, the binding
+   * subresource) the stored ones unchanged.
+   */
+  private trackManagedFields(next: KubeObject, requested: unknown, live: KubeObject | null, opts: UpdateOptions): void {
+    const meta = next.metadata;
+    if (opts.appliedManagedFields) {
+      if (requested !== undefined) meta.managedFields = requested as unknown[];
+      return;
+    }
+    const attrs = opts.admission;
+    if ((!attrs && !opts.recordAs) || opts.subresource === 'binding' || WITHOUT_MANAGED_FIELDS) {
+      if (live?.metadata.managedFields !== undefined) meta.managedFields = live.metadata.managedFields;
+      else delete meta.managedFields;
+      return;
+    }
+    const version = attrs?.requestVersion ?? this.rt.version;
+    const subresource = opts.recordAs?.subresource ?? opts.subresource;
+    const out = managedFieldsAfterUpdate(live as Record<string, unknown> | null, requested, next as Record<string, unknown>, fieldTypesFor(this.rt), {
+      manager: opts.recordAs?.manager ?? attrs?.fieldManager ?? '',
+      apiVersion: opts.recordAs?.apiVersion ?? (this.rt.group ? `${this.rt.group}/${version}` : version),
+      subresource,
+      now: formatTime(this.ctx.clock.now()),
+      ignoreStatus: Boolean(this.rt.subresources.status) && subresource === undefined,
+    });
+    if (out) meta.managedFields = out;
+    else delete meta.managedFields;
   }
 
   /** The update strategy: what a client may change, defaults, generation, validation. */

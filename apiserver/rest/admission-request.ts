@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RequestAttributes } from '../admission/attributes.js';
 import type { ResourceView } from './resource-view.js';
 import { param, type Query } from './query.js';
+import { managerFromUserAgent } from './patch/managed-fields.js';
 
 /**
  * The request attributes the admission chain needs (who, which version, which options),
@@ -25,6 +26,7 @@ export function admissionRequest(req: FastifyRequest, view: ResourceView, kind: 
     requestVersion: view.version,
     options,
     warnings: [],
+    fieldManager: fieldManager || managerFromUserAgent(req.headers['user-agent']),
   };
   byRequest.set(req, attrs);
   return attrs;

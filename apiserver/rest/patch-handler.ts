@@ -1,9 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { KubeObject } from '../../api/types.js';
-import { applyPatch, PatchError, unsupportedPatchType } from './patch/index.js';
+import { applyPatch, PatchError, unsupportedPatchType, type PatchMeta } from './patch/index.js';
+import { serverSideApply, type ApplyOptions } from './patch/apply-patch.js';
+import { fieldTypesFor } from './patch/schema-patch-meta.js';
+import { formatTime } from '../registry/object-meta.js';
 import { ApiError, badRequest, conflict, invalid, MODIFIED_CONFLICT } from './errors.js';
 import { parseBody } from './body.js';
-import { dryRunParam, fieldValidationParam, param, type Query } from './query.js';
+import { boolParam, dryRunParam, fieldValidationParam, param, type Query } from './query.js';
 import { checkTypeMeta, type ResourceView } from './resource-view.js';
 import { decodeObject } from '../registry/decode-object.js';
 import type { RestContext } from './resource-handler.js';
@@ -29,9 +32,16 @@ export function patchContentType(req: FastifyRequest): string {
   return type;
 }
 
-/** Turns the patch libraries' errors into ApiErrors once. */
-export function runPatch(type: string, live: KubeObject | null, body: unknown, target: { group: string; kind: string }): KubeObject {
+/** Turns the patch libraries' errors into ApiErrors once. With `apply`, server-side apply records ownership. */
+export function runPatch(
+  type: string,
+  live: KubeObject | null,
+  body: unknown,
+  target: { group: string; kind: string },
+  apply?: { meta: PatchMeta; options: ApplyOptions },
+): KubeObject {
   try {
+    if (apply && type === 'application/apply-patch+yaml') return serverSideApply(live, body, apply.meta, apply.options) as KubeObject;
     return applyPatch(type, live, body, target) as KubeObject;
   } catch (err) {
     if (err instanceof PatchError) throw err.toApiError();
@@ -59,6 +69,9 @@ export async function patchObject(
     // Custom resources have no patch strategies: kube answers 415 and lists the others.
     throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
   }
+  if (type !== 'application/apply-patch+yaml' && param(q, 'force') !== undefined) {
+    throw invalid('PatchOptions', 'meta.k8s.io', '', [{ type: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' }]);
+  }
   const body = parseBody(req.body, type === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json');
   if (type === 'application/apply-patch+yaml') {
     if (!param(q, 'fieldManager')) {
@@ -72,6 +85,20 @@ export async function patchObject(
   const target = { group: view.rt.group, kind: view.rt.kind };
   let warnings: string[] = [];
   const admission = admissionRequest(req, view, 'PatchOptions', dryRun);
+  const isApply = type === 'application/apply-patch+yaml';
+  const apply = isApply
+    ? {
+        meta: fieldTypesFor(view.rt),
+        options: {
+          manager: param(q, 'fieldManager') ?? '',
+          apiVersion: view.rt.group ? `${view.rt.group}/${view.version}` : view.version,
+          subresource,
+          force: boolParam(q, 'force'),
+          now: formatTime(ctx.clock.now()),
+          statusSubresource: Boolean(view.rt.subresources.status),
+        },
+      }
+    : undefined;
 
   const decodePatched = (patched: KubeObject): KubeObject => {
     if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) {
@@ -89,7 +116,7 @@ export async function patchObject(
       namespace,
       name,
       (live) => {
-        const patched = runPatch(type, view.toClient(live), body, target);
+        const patched = runPatch(type, view.toClient(live), body, target, apply);
         const rv = patched.metadata?.resourceVersion;
         if (rv && rv !== live.metadata.resourceVersion) throw conflict({ group: view.rt.group, plural: view.rt.plural }, name, MODIFIED_CONFLICT);
         const out = decodePatched(patched);
@@ -103,7 +130,7 @@ export async function patchObject(
         }
         return out;
       },
-      { dryRun, subresource, admission },
+      { dryRun, subresource, admission, appliedManagedFields: isApply },
     );
     return { object, warnings: [...warnings, ...admission.warnings], created: false };
   } catch (err) {
@@ -112,7 +139,7 @@ export async function patchObject(
     }
   }
   // Server-side apply creates what does not exist.
-  const patched = runPatch(type, null, body, target);
+  const patched = runPatch(type, null, body, target, apply);
   const obj = decodePatched(patched);
   obj.metadata.name = obj.metadata.name ?? name;
   if (obj.metadata.name !== name) {
@@ -121,6 +148,6 @@ export async function patchObject(
   if (view.rt.namespaced && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  const created = await reg.create(namespace, obj, { dryRun, admission });
+  const created = await reg.create(namespace, obj, { dryRun, admission, appliedManagedFields: true });
   return { object: created, warnings: [...warnings, ...admission.warnings], created: true };
 }

@@ -21,6 +21,7 @@ export async function writeScale(
   replicasFor: (live: KubeObject) => number,
   resourceVersion: string | undefined,
   dryRun: boolean,
+  recordAs?: { manager: string; apiVersion: string; subresource: string },
 ): Promise<KubeObject> {
   return reg.guaranteedUpdate(
     namespace,
@@ -33,7 +34,7 @@ export async function writeScale(
       setPath(next, spec.specReplicasPath, replicasFor(live));
       return next;
     },
-    { dryRun },
+    { dryRun, recordAs },
   );
 }
 

@@ -13,6 +13,7 @@ import { parseBody } from './body.js';
 import { scaleView, readScale, writeScale } from './scale.js';
 import { bindPod } from './binding.js';
 import { admissionRequest } from './admission-request.js';
+import { managerFromUserAgent } from './patch/managed-fields.js';
 import { evictPod } from './eviction.js';
 import { servePodLog } from './pod-log.js';
 import { isUpgradeRequest, serveStream, writeStatus, type StreamKind } from '../kubelet/stream-proxy.js';
@@ -68,6 +69,12 @@ export async function handleSubresource(
 
   if (sub === 'scale' && rt.subresources.scale) {
     const spec = rt.subresources.scale;
+    // managedFields: an Update by the request's manager, on the main resource's version, subresource scale.
+    const recordAs = {
+      manager: param(q, 'fieldManager') || managerFromUserAgent(req.headers['user-agent']),
+      apiVersion: rt.group ? `${rt.group}/${view.version}` : view.version,
+      subresource: 'scale',
+    };
     switch (info.verb) {
       case 'get':
         sendBody(reply, 200, readScale(await reg.get(ns, name), spec));
@@ -76,7 +83,7 @@ export async function handleSubresource(
         const { object } = decodeBody(req, scaleView(), q, 'Scale');
         const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
         const wanted = object.metadata.resourceVersion;
-        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRunParam(q, 'UpdateOptions'));
+        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRunParam(q, 'UpdateOptions'), recordAs);
         sendBody(reply, 200, readScale(updated, spec));
         return;
       }
@@ -98,6 +105,7 @@ export async function handleSubresource(
           },
           undefined,
           dryRunParam(q, 'PatchOptions'),
+          recordAs,
         );
         sendBody(reply, 200, readScale(updated, spec));
         return;

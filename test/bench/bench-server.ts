@@ -22,7 +22,7 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-export async function startBenchServer(opts: { etcd?: string; dataDir: string; inProcess?: boolean; cpuProfDir?: string }): Promise<BenchServer> {
+export async function startBenchServer(opts: { etcd?: string; dataDir: string; inProcess?: boolean; cpuProfDir?: string; env?: NodeJS.ProcessEnv }): Promise<BenchServer> {
   if (opts.inProcess) {
     const server = await startApiserver({
       ...(opts.etcd ? { store: 'etcd' as const, etcdServers: [opts.etcd] } : { store: 'sqlite' as const }),
@@ -47,7 +47,7 @@ export async function startBenchServer(opts: { etcd?: string; dataDir: string; i
   }
   const entry = fileURLToPath(new URL('./serve-apiserver.js', import.meta.url));
   const execArgv = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_DATA_DIR: opts.dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env, BENCH_DATA_DIR: opts.dataDir };
   if (opts.etcd) env.BENCH_ETCD = opts.etcd;
   else delete env.BENCH_ETCD;
   const child = fork(entry, [], {

@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
  */
 export interface HttpsClient {
   /** One request; resolves with the status and the whole body as text. */
-  call(method: string, path: string, body?: string): Promise<{ status: number; body: string }>;
+  call(method: string, path: string, body?: string, extraHeaders?: Record<string, string>): Promise<{ status: number; body: string }>;
   /** Opens a streaming GET (a watch); resolves once the response headers arrived. */
   stream(path: string, agent: Agent): Promise<{ res: IncomingMessage; close(): void }>;
   /** A separate agent with room for many long-lived connections (watchers). */
@@ -28,7 +28,7 @@ export function createHttpsClient(baseUrl: string, caCert: string, token: string
   const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
 
   return {
-    call(method, path, body) {
+    call(method, path, body, extraHeaders) {
       return new Promise((resolve, reject) => {
         const req = request(
           {
@@ -37,7 +37,7 @@ export function createHttpsClient(baseUrl: string, caCert: string, token: string
             path,
             method,
             agent,
-            headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+            headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extraHeaders },
           },
           (res) => {
             const chunks: Buffer[] = [];

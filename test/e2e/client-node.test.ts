@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CoreV1Api, KubeConfig, Watch, makeInformer, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy, Watch, makeInformer, type V1ConfigMap, type V1Pod } from '@kubernetes/client-node';
 import { useE2eCluster } from './harness.js';
 
 // @kubernetes/client-node 2.x (the official JavaScript client) against the apiserver alone:
@@ -72,5 +72,24 @@ describe('@kubernetes/client-node', () => {
     } finally {
       await informer.stop();
     }
+  });
+
+  it('server-side apply through KubernetesObjectApi: a dropped field goes, a conflict is 409, force takes it', async () => {
+    const { kc } = api();
+    const objects = KubernetesObjectApi.makeApiClient(kc);
+    const cm = (data: Record<string, string>): V1ConfigMap => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cn-ssa', namespace: 'default' }, data });
+    const apply = (data: Record<string, string>, manager: string, force = false) =>
+      objects.patch(cm(data), undefined, undefined, manager, force, PatchStrategy.ServerSideApply);
+
+    await apply({ a: '1', b: '2' }, 'node-app');
+    const second = (await apply({ a: '1' }, 'node-app')) as V1ConfigMap;
+    expect(second.data).toEqual({ a: '1' });
+    expect(second.metadata?.managedFields).toEqual([
+      expect.objectContaining({ manager: 'node-app', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { 'f:a': {} } } }),
+    ]);
+    await expect(apply({ a: '2' }, 'someone-else')).rejects.toMatchObject({ code: 409 });
+    const forced = (await apply({ a: '2' }, 'someone-else', true)) as V1ConfigMap;
+    expect(forced.data).toEqual({ a: '2' });
+    expect(forced.metadata?.managedFields?.map((e) => e.manager)).toEqual(['someone-else']);
   });
 });

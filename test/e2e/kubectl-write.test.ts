@@ -59,8 +59,8 @@ describe('kubectl create and apply from stdin', () => {
     const again = await cluster().kubectl(['apply', '--server-side', '-f', '-'], { stdin: configMapYaml('ssa', { k: 'w' }) });
     expect(again.stdout).toBe('configmap/ssa serverside-applied\n');
     expect(await jsonpath(['configmap', 'ssa'], '{.data.k}')).toBe('w');
-    // managedFields are not modelled (apiserver/rest/patch/apply-patch.ts), so no
-    // assertion on field managers here.
+    // Field ownership (managedFields, conflicts, pruning) is covered by
+    // kubectl-server-side-apply.test.ts.
   });
 
   it('create --dry-run=server answers like a create but stores nothing', async () => {

@@ -508,6 +508,38 @@ const yamlBombs: Generator = (rng, t) => {
   return { category: 'yaml-bomb-seeded', method: 'PATCH', url: `${target.path}?fieldManager=fuzz&force=true`, headers: { 'content-type': 'application/apply-patch+yaml' }, payload: `${yamlNasty(rng)}\nmetadata: {resourceVersion: "1"}\n`, mustFail: true };
 };
 
+/**
+ * Server-side apply bodies against the scratch objects: the object's own shape with
+ * random managers, force, and damage where ownership is computed — managedFields sent
+ * (forbidden), list items without or with duplicate keys, nulls, lists and maps swapped,
+ * random values at random paths. Any outcome but a 5xx is acceptable.
+ */
+const applyBodies: Generator = (rng, t) => {
+  const target = rng.pick(t.scratch);
+  const o = target.object as Obj;
+  let body: Json = { apiVersion: o.apiVersion, kind: o.kind, metadata: { name: o.metadata.name }, ...(o.spec ? { spec: structuredClone(o.spec) } : {}), ...(o.data ? { data: structuredClone(o.data) } : {}) };
+  const damage = rng.int(0, 9);
+  if (damage === 0) body = setAt(body, ['metadata', 'managedFields'], rng.pick<Json>([[], [{}], [{ manager: 'x', operation: 'Apply', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }], 'x', null, randomJson(rng)]));
+  else if (damage === 1 && o.kind !== 'ConfigMap') body = setAt(body, ['spec', ...(o.kind === 'Deployment' ? ['template', 'spec'] : []), 'containers'], rng.pick<Json>([[{ image: 'no-name' }], [{ name: 'a' }, { name: 'a' }], [{ name: null }], [1, 2], {}, null, [[]]]));
+  else if (damage === 2) body = setAt(body, ['metadata', 'finalizers'], rng.pick<Json>([['a', 'a'], [null], [{}], 'x', [1]]));
+  else if (damage === 3) body = setAt(body, ['metadata', 'labels'], rng.pick<Json>([null, [], { a: null }, { a: {} }, 'x']));
+  else if (damage === 4) {
+    const paths = allPaths(body).filter((p) => p.length > 0 && p[0] !== 'metadata');
+    if (paths.length > 0) body = setAt(body, rng.pick(paths), randomJson(rng));
+  } else if (damage === 5 && o.kind === 'Deployment') body = setAt(body, ['spec', 'template', 'spec', 'containers', 0, 'ports'], rng.pick<Json>([[{ containerPort: 80 }, { containerPort: 80, protocol: 'TCP' }], [{ protocol: 'UDP' }], [{ containerPort: 'x' }]]));
+  else if (damage === 6) body = setAt(body, ['metadata', 'ownerReferences'], rng.pick<Json>([[{ name: 'x' }], [{ uid: 'u', name: 'a', kind: 'K', apiVersion: 'v1' }, { uid: 'u', name: 'b', kind: 'K', apiVersion: 'v1' }]]));
+  const manager = rng.pick(['fuzz', 'fuzz-a', 'fuzz-b', 'kubectl', 'x'.repeat(200), '']);
+  const force = rng.pick(['', '&force=true', '&force=false', '&force=1', '&force=yes']);
+  const yaml = rng.bool(0.5);
+  return {
+    category: 'apply-bodies',
+    method: 'PATCH',
+    url: `${target.path}?fieldManager=${encodeURIComponent(manager)}${force}`,
+    headers: { 'content-type': 'application/apply-patch+yaml' },
+    payload: yaml ? JSON.stringify(body, null, 1) : JSON.stringify(body),
+  };
+};
+
 /** Weights sum to ~3,000 requests at the default count. */
 export const GENERATORS: Array<{ name: string; weight: number; make: Generator }> = [
   { name: 'random-bytes', weight: 200, make: randomBytes },
@@ -526,6 +558,7 @@ export const GENERATORS: Array<{ name: string; weight: number; make: Generator }
   { name: 'patch-garbage', weight: 300, make: patchGarbage },
   { name: 'patch-garbage-seeded', weight: 100, make: patchGarbageSeeded },
   { name: 'yaml-bomb', weight: 40, make: yamlBombs },
+  { name: 'apply-bodies', weight: 150, make: applyBodies },
 ];
 
 /** `count` requests drawn from the generators by weight, in a seeded order. */

@@ -103,6 +103,12 @@ export function targetedRequests(s: SeededSet): FuzzRequest[] {
     patch('apply with another kind', pod, APPLY, `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${p.metadata.name}\n  labels: {changed: "yes"}\n`, '?fieldManager=fuzz&force=true'),
     patch('apply with another name', pod, APPLY, `apiVersion: v1\nkind: Pod\nmetadata:\n  name: other-name\n  labels: {changed: "yes"}\n`, '?fieldManager=fuzz&force=true'),
     patch('apply without fieldManager', pod, APPLY, `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${p.metadata.name}\n  labels: {changed: "yes"}\n`),
+    // Server-side apply ownership: another manager's field changed without force is a 409
+    // conflict; managedFields in an apply body and duplicate list keys are 400.
+    patch('apply changing the creator\'s configmap key', configMap, APPLY, `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${configMap.object.metadata.name}\ndata:\n  key: rival\n`, '?fieldManager=fuzz-rival'),
+    patch('apply changing the creator\'s replicas', deployment, APPLY, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: d.metadata.name }, spec: { replicas: 9 } }, '?fieldManager=fuzz-rival&force=false'),
+    patch('apply with managedFields in the body', configMap, APPLY, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: configMap.object.metadata.name, managedFields: [{}] }, data: { extra: 'x' } }, '?fieldManager=fuzz&force=true'),
+    patch('apply with duplicate container names', deployment, APPLY, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: d.metadata.name }, spec: { template: { spec: { containers: [{ name: 'c', image: 'a' }, { name: 'c', image: 'b' }] } } } }, '?fieldManager=fuzz&force=true'),
     patch('patch with text/plain', pod, { 'content-type': 'text/plain' }, { metadata: { labels: { changed: 'yes' } } }),
     patch('patch with no content type', pod, {}, { metadata: { labels: { changed: 'yes' } } }),
     // Deletes with failing preconditions (409) or bad options.
