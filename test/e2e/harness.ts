@@ -115,6 +115,8 @@ export async function startE2eCluster(options: E2eClusterOptions = {}): Promise<
       port: 0,
       store,
       ...(etcd ? { etcdServers: [etcd.endpoint] } : {}),
+      // Most e2e files run no controller manager to make the default ServiceAccounts.
+      refuseMissingServiceAccount: false,
     });
   } catch (err) {
     await etcd?.stop();
