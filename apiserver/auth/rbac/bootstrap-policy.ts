@@ -77,6 +77,10 @@ const ADDON_CLUSTER_ROLES: KubeObject[] = [
     rule(['create', 'patch'], [''], ['events']),
     rule(['update'], ['networking.k8s.io'], ['ingresses/status']),
     rule(['list', 'watch', 'get'], ['discovery.k8s.io'], ['endpointslices']),
+    // Kubeling's controller installs its IngressClass itself (the manifest does upstream) and
+    // routes through the simulated network, which honours NetworkPolicies.
+    rule(['create'], ['networking.k8s.io'], ['ingressclasses']),
+    rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
   ]),
   clusterRole('cluster-autoscaler', [
     rule(['create', 'patch'], [''], ['events', 'endpoints']),
@@ -107,11 +111,22 @@ const ADDON_CLUSTER_ROLES: KubeObject[] = [
     rule(['create', 'get', 'list', 'watch', 'update'], ['coordination.k8s.io'], ['leases']),
     rule(['create'], [''], ['serviceaccounts/token']),
   ]),
-  // Kubeling's own: the kubelet-sim's shared informers, one list+watch for all the nodes it
+  // Kubeling's own: kube-proxy also plays the network plugin (flannel routes, NetworkPolicy
+  // as a policy CNI such as Calico enforces it), which reads what those plugins' roles grant.
+  clusterRole('kubeling:network-plugin', [
+    rule(['get', 'list', 'watch'], [''], ['pods', 'namespaces', 'nodes']),
+    rule(['get', 'list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
+  ]),
+  // Kubeling's own: the kubelet-sim's shared informers and event recorder, one list+watch for all the nodes it
   // simulates (a real kubelet watches only its own pods and their volumes' sources, which
   // the Node authorizer allows). Its writes carry each node's credential.
   clusterRole('kubeling:kubelet-sim', [
-    rule(['get', 'list', 'watch'], [''], ['nodes', 'pods', 'configmaps', 'secrets', 'services', 'endpoints', 'persistentvolumeclaims', 'persistentvolumes']),
+    rule(['get', 'list', 'watch'], [''], ['nodes', 'pods', 'configmaps', 'secrets', 'services', 'endpoints', 'persistentvolumeclaims', 'persistentvolumes', 'namespaces']),
+    // The simulated data plane (traffic between pods) follows Services, slices and policies.
+    rule(['get', 'list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
+    rule(['get', 'list', 'watch'], ['networking.k8s.io'], ['networkpolicies', 'ingresses', 'ingressclasses']),
+    // Its event recorder is shared by the nodes too (each event names its node as source.host).
+    rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
   ]),
 ];
 
@@ -122,6 +137,7 @@ const ADDON_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
   clusterRoleBinding('cluster-autoscaler', 'cluster-autoscaler', [sa('kube-system', 'cluster-autoscaler')]),
   clusterRoleBinding('system:cloud-controller-manager', 'system:cloud-controller-manager', [sa('kube-system', 'cloud-controller-manager')]),
   clusterRoleBinding('kubeling:kubelet-sim', 'kubeling:kubelet-sim', [{ kind: 'User', name: 'kubeling:kubelet-sim' }]),
+  clusterRoleBinding('kubeling:network-plugin', 'kubeling:network-plugin', [{ kind: 'User', name: 'system:kube-proxy' }]),
 ];
 
 export const BOOTSTRAP_CLUSTER_ROLES: KubeObject[] = [
