@@ -6,7 +6,8 @@ import { startApiserver, type RunningApiserver } from '../../apiserver/main.js';
 import { COMPONENT_USERS, type ComponentUser } from '../../apiserver/auth/component-tokens.js';
 import { connectionOf, nodeClientsOf } from '../../cli/client-components.js';
 import type { UpContext } from '../../cli/components.js';
-import { createRestClient, type HttpRestClient, type ResourceRef } from '../../client/rest-client.js';
+import { createRestClient, type HttpRestClient } from '../../client/rest-client.js';
+import type { ResourceRef } from '../../client/resource.js';
 import { createLogger } from '../../lib/logger.js';
 
 // `up`'s wiring of identities: each component's client authenticates as its own user
