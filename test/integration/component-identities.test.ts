@@ -9,6 +9,8 @@ import type { UpContext } from '../../cli/components.js';
 import { createRestClient, type HttpRestClient } from '../../client/rest-client.js';
 import type { ResourceRef } from '../../client/resource.js';
 import { createLogger } from '../../lib/logger.js';
+import { request } from 'node:https';
+import { componentToken, nodeUser } from '../../apiserver/auth/component-tokens.js';
 
 // `up`'s wiring of identities: each component's client authenticates as its own user
 // (connectionOf with the apiserver's component key), each simulated kubelet as
@@ -100,5 +102,28 @@ describe('component identities in up', () => {
     const withKubeconfig: UpContext<unknown> = { ...ctx, connection: { server: api.url, caCert: api.caCert, token: 'from-kubeconfig' } };
     expect(connectionOf(withKubeconfig, COMPONENT_USERS.scheduler).token).toBe('from-kubeconfig');
     expect(nodeClientsOf(withKubeconfig, clientAs())).toBeUndefined();
+  });
+
+  /** GET as `token`; resolves with the priority level's UID that APF put in the answer. */
+  function priorityLevelUid(token: string): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      const req = request(`${api.url}/api/v1/namespaces/default/pods`, { ca: api.caCert, headers: { authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        resolve(res.headers['x-kubernetes-pf-prioritylevel-uid'] as string | undefined);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  it.each([
+    ['a kubelet', () => componentToken(api.componentKey!, nodeUser('n1')), 'system'],
+    ['the scheduler', () => componentToken(api.componentKey!, COMPONENT_USERS.scheduler), 'workload-high'],
+    ['an add-on in kube-system', () => componentToken(api.componentKey!, COMPONENT_USERS.metricsServer), 'workload-high'],
+    ['the admin', () => api.adminToken, 'exempt'],
+  ])('priority and fairness puts %s in the %s priority level', async (_who, token, level) => {
+    const admin = clientAs();
+    const pl = await admin.get({ group: 'flowcontrol.apiserver.k8s.io', version: 'v1', plural: 'prioritylevelconfigurations', namespaced: false, kind: 'PriorityLevelConfiguration' }, level);
+    expect(await priorityLevelUid(token())).toBe(pl.metadata.uid);
   });
 });
