@@ -58,6 +58,12 @@ export interface AppOptions {
   caCert?: string;
   /** The cluster CA's key (PEM): the kubernetes.io/kube-apiserver-client signer signs approved CSRs with it. */
   caKey?: string;
+  /**
+   * kube's ServiceAccount admission: refuse a pod whose ServiceAccount does not exist.
+   * startApiserver turns it on; off by default here, for in-process apps run without a
+   * controller manager to create the `default` ServiceAccounts.
+   */
+  refuseMissingServiceAccount?: boolean;
   /** The port clients reach us on, for the `kubernetes` Service (default 6443). */
   servingPort?: number;
   /** Minimum time between BOOKMARK events on one watch (default 60 s, as Kubernetes). */
@@ -120,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.serviceAccountKey ? { serviceAccountKey: options.serviceAccountKey } : {}),
     ...(options.caCert ? { caCert: options.caCert } : {}),
     ...(options.caKey ? { caKey: options.caKey } : {}),
+    ...(options.refuseMissingServiceAccount ? { refuseMissingServiceAccount: true } : {}),
   });
   const ctx: RestContext = { registries, clock, logger, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000 };
   // API aggregation (apiregistration.k8s.io): proxies remote APIServices' group-versions.

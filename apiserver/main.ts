@@ -14,6 +14,7 @@ import { writeKubeconfig } from './auth/kubeconfig.js';
 import { ensureAdminClientCert, ensureTlsMaterial } from './auth/tls.js';
 import { ensureServiceAccountKey } from './auth/serviceaccount/signing-key.js';
 import { readFile } from 'node:fs/promises';
+import { createComponentTokenAuthenticator, ensureComponentKey, unionAuthenticator } from './auth/component-tokens.js';
 import { ADMIN_USER, createTokenAuthenticator, ensureAdminToken, loadTokenFile, type TokenEntry } from './auth/tokens.js';
 import type { Store } from './storage/store.js';
 
@@ -49,6 +50,12 @@ export interface ApiserverOptions {
    * simulated control-plane address 10.0.0.2 (registry/kubernetes-endpoints.ts).
    */
   advertiseAddress?: string;
+  /**
+   * kube's ServiceAccount admission refuses a pod whose ServiceAccount is missing; default
+   * true. False for an apiserver run alone (tests), where no controller manager makes the
+   * `default` ServiceAccounts.
+   */
+  refuseMissingServiceAccount?: boolean;
 }
 
 export interface RunningApiserver {
@@ -57,6 +64,8 @@ export interface RunningApiserver {
   port: number;
   caCert: string;
   adminToken: string;
+  /** Signs the components' credentials (auth/component-tokens.ts); `up` mints one per component and per node. */
+  componentKey?: string;
   kubeconfigPath: string;
   app: FastifyInstance;
   /** Stops listening, then closes the store. Idempotent. */
@@ -86,6 +95,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   const adminCert = await ensureAdminClientCert(dataDir, { cert: tls.caCert, key: tls.caKey });
   const clientCa = opts.clientCaFile ? await readFile(opts.clientCaFile, 'utf8') : tls.caCert;
   const serviceAccountKey = await ensureServiceAccountKey(dataDir);
+  const componentKey = await ensureComponentKey(dataDir);
   const tokens: TokenEntry[] = [{ token: adminToken, user: ADMIN_USER }];
   if (opts.tokenAuthFile) tokens.push(...(await loadTokenFile(opts.tokenAuthFile)));
 
@@ -98,7 +108,8 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       logger: rootLog,
       ...(opts.clock ? { clock: opts.clock } : {}),
       https: { key: tls.key, cert: tls.cert },
-      authenticator: createTokenAuthenticator(tokens),
+      authenticator: unionAuthenticator(createTokenAuthenticator(tokens), createComponentTokenAuthenticator(componentKey)),
+      refuseMissingServiceAccount: opts.refuseMissingServiceAccount ?? true,
       clientCa,
       serviceAccountKey,
       caCert: tls.caCert,
@@ -126,6 +137,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       port: boundPort,
       caCert: tls.caCert,
       adminToken,
+      componentKey,
       kubeconfigPath,
       app: running,
       close() {

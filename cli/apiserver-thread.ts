@@ -17,7 +17,7 @@ export type ApiserverThreadOptions = Omit<ApiserverOptions, 'logger' | 'clock'> 
 
 /** Messages between this file and apiserver-worker.ts. */
 export type FromWorker =
-  | { type: 'ready'; url: string; port: number; caCert: string; adminToken: string; kubeconfigPath: string }
+  | { type: 'ready'; url: string; port: number; caCert: string; adminToken: string; componentKey?: string; kubeconfigPath: string }
   | { type: 'failed'; message: string }
   | { type: 'closed'; error?: string };
 export type ToWorker = { type: 'close' };

@@ -18,8 +18,8 @@ try {
       (err: unknown) => send({ type: 'closed', error: err instanceof Error ? err.message : String(err) }),
     );
   });
-  const { url, port: boundPort, caCert, adminToken, kubeconfigPath } = apiserver;
-  send({ type: 'ready', url, port: boundPort, caCert, adminToken, kubeconfigPath });
+  const { url, port: boundPort, caCert, adminToken, componentKey, kubeconfigPath } = apiserver;
+  send({ type: 'ready', url, port: boundPort, caCert, adminToken, ...(componentKey ? { componentKey } : {}), kubeconfigPath });
 } catch (err) {
   send({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
 }

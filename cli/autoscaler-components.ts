@@ -10,6 +10,7 @@ import { realClock } from '../lib/clock.js';
 import type { RunOptions } from './args.js';
 import type { CloudControllerManagerRunOptions, CloudRunOptions, ClusterAutoscalerRunOptions } from './autoscaler-args.js';
 import { connectionOf, kubeconfigStarter } from './client-components.js';
+import { COMPONENT_USERS, type ComponentUser } from '../apiserver/auth/component-tokens.js';
 import type { ComponentStarter, UpContext } from './components.js';
 import { readFlagFile } from './flag-files.js';
 import { kubelingVersion } from './version.js';
@@ -44,8 +45,9 @@ export function staticNodes(o: RunOptions): number {
   return o.autoscaling?.autoscaleNodes ? 0 : o.nodes;
 }
 
-function client(ctx: UpContext<RunOptions>, component: string) {
-  return createRestClient({ ...connectionOf(ctx), userAgent: `kubeling-${component}/v${kubelingVersion()} (${process.platform}/${process.arch}) kubernetes/kubeling` });
+/** A component's client in `up`, as its own user when given (else the admin: the simulated cloud is infrastructure, no Kubernetes component). */
+function client(ctx: UpContext<RunOptions>, component: string, user?: ComponentUser) {
+  return createRestClient({ ...connectionOf(ctx, user), userAgent: `kubeling-${component}/v${kubelingVersion()} (${process.platform}/${process.arch}) kubernetes/kubeling` });
 }
 
 export const cloudStarter: ComponentStarter<RunOptions> = {
@@ -82,7 +84,7 @@ export const cloudControllerManagerStarter: ComponentStarter<RunOptions> = {
   async start(ctx) {
     const cloud = clouds.get(ctx);
     if (!cloud) throw new Error('cloud-controller-manager: the cloud is not running');
-    const c = client(ctx, 'cloud-controller-manager');
+    const c = client(ctx, 'cloud-controller-manager', COMPONENT_USERS.cloudControllerManager);
     const ccm = await startCloudControllerManager({ client: c, cloud, logger: ctx.logger, leaderElect: false });
     return {
       name: 'cloud-controller-manager',
@@ -100,7 +102,7 @@ export const clusterAutoscalerStarter: ComponentStarter<RunOptions> = {
     const cloud = clouds.get(ctx);
     const groups = groupsRead.get(ctx) ?? [];
     if (!cloud || groups.length === 0) return { name: 'cluster-autoscaler', stop: async () => {} };
-    const c = client(ctx, 'cluster-autoscaler');
+    const c = client(ctx, 'cluster-autoscaler', COMPONENT_USERS.clusterAutoscaler);
     const ca = await startClusterAutoscaler({
       client: c,
       cloud,

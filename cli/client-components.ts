@@ -1,4 +1,5 @@
-import { createRestClient, loadKubeconfig, type ClientConfig, type HttpRestClient } from '../client/rest-client.js';
+import { createRestClient, loadKubeconfig, withBearerToken, type ClientConfig, type HttpRestClient } from '../client/rest-client.js';
+import { COMPONENT_USERS, componentToken, nodeUser, type ComponentUser } from '../apiserver/auth/component-tokens.js';
 import { startControllerManager } from '../controllers/manager.js';
 import { loadNodeTemplate, loadStageConfig, startKubeletSim, type StageConfig } from '../kubelet-sim/index.js';
 import type { ResolvedNodeTemplate } from '../kubelet-sim/node-template.js';
@@ -57,29 +58,47 @@ export const kubeconfigStarter: ComponentStarter<ClientRunOptions> = {
   },
 };
 
-/** Where a client component connects: the loaded kubeconfig, else the apiserver of this process. */
-export function connectionOf(ctx: UpContext<unknown>): ClientConfig {
+/**
+ * Where a client component connects: the loaded kubeconfig (its credential is the
+ * component's), else the apiserver of this process, as `user` when given (a token signed
+ * with the apiserver's component key, auth/component-tokens.ts), else as the admin.
+ */
+export function connectionOf(ctx: UpContext<unknown>, user?: ComponentUser): ClientConfig {
   if (ctx.connection) return ctx.connection;
-  if (ctx.apiserver) return { server: ctx.apiserver.url, caCert: ctx.apiserver.caCert, token: ctx.apiserver.adminToken };
+  if (ctx.apiserver) {
+    const token = user && ctx.apiserver.componentKey ? componentToken(ctx.apiserver.componentKey, user) : ctx.apiserver.adminToken;
+    return { server: ctx.apiserver.url, caCert: ctx.apiserver.caCert, token };
+  }
   throw new Error('no apiserver to connect to: start the apiserver or load a kubeconfig first');
 }
 
-function clientFor(ctx: UpContext<unknown>, component: string): HttpRestClient {
+function clientFor(ctx: UpContext<unknown>, component: string, user?: ComponentUser): HttpRestClient {
   return createRestClient({
-    ...connectionOf(ctx),
+    ...connectionOf(ctx, user),
     userAgent: `kubeling-${component}/v${kubelingVersion()} (${process.platform}/${process.arch}) kubernetes/kubeling`,
   });
+}
+
+/**
+ * Each simulated kubelet's client in `up`: the shared client's pool with the node's own
+ * credential. Undefined when the component key is unknown (client commands: the
+ * kubeconfig's credential serves every node).
+ */
+export function nodeClientsOf(ctx: UpContext<unknown>, shared: HttpRestClient): ((nodeName: string) => HttpRestClient) | undefined {
+  const key = ctx.connection ? undefined : ctx.apiserver?.componentKey;
+  if (!key) return undefined;
+  return (nodeName) => withBearerToken(shared, componentToken(key, nodeUser(nodeName)));
 }
 
 /**
  * Starts `run` with a fresh client; the component's stop closes the client after the
  * component, and a failed start closes it at once.
  */
-export function clientStarter<O>(name: string, run: (client: HttpRestClient, ctx: UpContext<O>) => Promise<{ stop(): Promise<void> }>): ComponentStarter<O> {
+export function clientStarter<O>(name: string, run: (client: HttpRestClient, ctx: UpContext<O>) => Promise<{ stop(): Promise<void> }>, user?: ComponentUser): ComponentStarter<O> {
   return {
     name,
     async start(ctx) {
-      const client = clientFor(ctx, name);
+      const client = clientFor(ctx, name, user);
       let component;
       try {
         component = await run(client, ctx);
@@ -120,7 +139,7 @@ export function controllerManagerStarter<O>(settings: (options: O) => Controller
 }
 
 export function schedulerStarter<O>(settings: (options: O) => SchedulerSettings): ComponentStarter<O> {
-  return clientStarter('scheduler', (client, ctx) => startScheduler({ client, logger: ctx.logger, leaderElect: settings(ctx.options).leaderElect }));
+  return clientStarter('scheduler', (client, ctx) => startScheduler({ client, logger: ctx.logger, leaderElect: settings(ctx.options).leaderElect }), COMPONENT_USERS.scheduler);
 }
 
 /** What the kubelet-sim flags' files hold, once read. */
@@ -144,8 +163,10 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
     const s = settings(ctx.options);
     // Read here when started without startComponents (which always prepares first).
     const files = prepared.get(ctx) ?? loadKubeletSimFiles(s);
+    const nodeClient = nodeClientsOf(ctx, client);
     return startKubeletSim({
       client,
+      ...(nodeClient ? { nodeClient } : {}),
       logger: ctx.logger,
       nodes: s.nodes,
       ...(s.namePrefix !== undefined ? { namePrefix: s.namePrefix } : {}),
@@ -156,7 +177,7 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
       ...(s.port !== undefined ? { port: s.port } : {}),
       ...(s.address !== undefined ? { address: s.address } : {}),
     });
-  });
+  }, COMPONENT_USERS.kubeletSim);
   return {
     ...starter,
     prepare(ctx) {
@@ -196,5 +217,5 @@ export function metricsServerStarter<O>(settings: (options: O) => MetricsServerS
       ...(s.metricResolutionMs !== undefined ? { metricResolutionMs: s.metricResolutionMs } : {}),
       ...(s.port !== undefined ? { port: s.port } : {}),
     });
-  });
+  }, COMPONENT_USERS.metricsServer);
 }

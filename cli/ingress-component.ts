@@ -1,5 +1,6 @@
 import { startIngressController } from '../ingress-controller/controller.js';
 import { clientStarter } from './client-components.js';
+import { COMPONENT_USERS } from '../apiserver/auth/component-tokens.js';
 import type { ComponentStarter } from './components.js';
 import type { IngressSettings } from './ingress-args.js';
 
@@ -20,5 +21,5 @@ export function ingressControllerStarter<O>(settings: (options: O) => IngressSet
     });
     ctx.ingress = { address: '127.0.0.1', className: s.ingressClass ?? 'nginx', httpPort: ic.httpPort, ...(ic.httpsPort !== undefined ? { httpsPort: ic.httpsPort } : {}) };
     return ic;
-  });
+  }, COMPONENT_USERS.ingressController);
 }

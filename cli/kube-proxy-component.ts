@@ -1,5 +1,6 @@
 import { startKubeProxy } from '../kube-proxy/kube-proxy.js';
 import { clientStarter } from './client-components.js';
+import { COMPONENT_USERS } from '../apiserver/auth/component-tokens.js';
 import type { ComponentStarter } from './components.js';
 import type { KubeProxyFlagSettings } from './kube-proxy-args.js';
 
@@ -19,5 +20,5 @@ export function kubeProxyStarter<O>(settings: (options: O) => KubeProxyFlagSetti
       ...(s.flannelBackend ? { flannelBackend: s.flannelBackend } : {}),
       ...(s.clusterCidr ? { clusterCIDR: s.clusterCidr } : {}),
     });
-  });
+  }, COMPONENT_USERS.kubeProxy);
 }

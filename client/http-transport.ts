@@ -37,6 +37,8 @@ export interface TransportRequest {
   /** Serialized as JSON unless already a string. */
   body?: unknown;
   contentType?: string;
+  /** This request's bearer token, instead of the configured one (one pool, many identities). */
+  token?: string;
 }
 
 export interface TransportResponse {
@@ -122,7 +124,8 @@ export class HttpTransport {
     url.pathname = this.base.pathname.replace(/\/$/, '') + req.path;
     url.search = req.query && [...req.query.keys()].length > 0 ? `?${req.query.toString()}` : '';
     const headers: http.OutgoingHttpHeaders = { Accept: 'application/json', 'User-Agent': this.userAgent };
-    if (this.config.token) headers.Authorization = `Bearer ${this.config.token}`;
+    const token = req.token ?? this.config.token;
+    if (token) headers.Authorization = `Bearer ${token}`;
     let payload: string | undefined;
     if (req.body !== undefined) {
       payload = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);

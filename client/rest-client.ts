@@ -181,7 +181,24 @@ function withTypeMeta<T extends KubeObject>(ref: ResourceRef, obj: T): T {
 }
 
 export function createRestClient(config: ClientConfig): HttpRestClient {
-  const transport = new HttpTransport(config);
+  return clientOver(new HttpTransport(config), undefined);
+}
+
+/**
+ * A client that shares `client`'s connections, throttle and user agent but sends
+ * `token` as its bearer credential: the kubelet-sim's one connection pool carries each
+ * simulated kubelet's own credential (system:node:NAME) on that kubelet's requests.
+ * Closing it closes the shared pool, so only the owner of `client` should.
+ */
+export function withBearerToken(client: HttpRestClient, token: string): HttpRestClient {
+  const transport = transports.get(client);
+  if (!transport) throw new Error('withBearerToken: not a client made by createRestClient');
+  return clientOver(transport, token);
+}
+
+const transports = new WeakMap<HttpRestClient, HttpTransport>();
+
+function clientOver(transport: HttpTransport, token: string | undefined): HttpRestClient {
 
   const call = async <R>(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
@@ -189,7 +206,7 @@ export function createRestClient(config: ClientConfig): HttpRestClient {
     q: URLSearchParams,
     body?: unknown,
     contentType?: string,
-  ): Promise<R> => (await transport.request({ method, path, query: q, body, contentType })).body as R;
+  ): Promise<R> => (await transport.request({ method, path, query: q, body, contentType, ...(token !== undefined ? { token } : {}) })).body as R;
 
   const nameOf = (obj: KubeObject, verb: string): string => {
     const name = obj.metadata?.name;
@@ -318,7 +335,7 @@ export function createRestClient(config: ClientConfig): HttpRestClient {
         fieldSelector: opts.fieldSelector,
         timeoutSeconds: opts.timeoutSeconds,
       });
-      const res = await transport.stream({ method: 'GET', path: resourcePath(ref, { namespace: opts.namespace }), query: q });
+      const res = await transport.stream({ method: 'GET', path: resourcePath(ref, { namespace: opts.namespace }), query: q, ...(token !== undefined ? { token } : {}) });
       const { stream, sink } = createWatchChannel<T>({
         onClose: () => res.destroy(),
         onPause: () => res.pause(),
@@ -355,5 +372,6 @@ export function createRestClient(config: ClientConfig): HttpRestClient {
       transport.destroy();
     },
   };
+  transports.set(client, transport);
   return client;
 }

@@ -35,6 +35,10 @@ describe('compose init: the cluster credentials in the pki volume', () => {
     expect(new Set(entries.map((e) => e.token)).size).toBe(entries.length);
     const byUser = new Map(entries.map((e) => [e.user.username, e.user]));
     expect(byUser.get('system:kube-scheduler')?.groups ?? []).not.toContain('system:masters');
+    // The components whose roles the bootstrap policy binds are confined to them.
+    for (const user of ['system:kube-proxy', 'system:serviceaccount:kube-system:cluster-autoscaler', 'system:serviceaccount:kube-system:cloud-controller-manager', 'system:serviceaccount:kube-system:metrics-server']) {
+      expect(byUser.get(user)?.groups ?? [], user).not.toContain('system:masters');
+    }
     expect(byUser.get('system:kube-controller-manager')).toBeDefined();
     expect(byUser.get('system:node:kubelet-sim')?.groups).toContain('system:nodes');
     const admin = readFileSync(join(dir, 'pki', 'admin.token'), 'utf8').trim();

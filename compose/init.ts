@@ -30,21 +30,25 @@ export interface ComponentIdentity {
 }
 
 /**
- * Who each component is. The scheduler and the controller manager are the users kube's
- * bootstrap RBAC policy binds (system:kube-scheduler, system:kube-controller-manager).
- * Kubeling's other components have no ClusterRoles of their own yet, and its controller
- * manager does not run each controller under its own service account
- * (--use-service-account-credentials), so those identities are also in system:masters:
- * requests are attributed to the component, not yet confined to its role.
+ * Who each component is, and what it may do: the scheduler, kube-proxy and the add-ons
+ * (cluster-autoscaler, the cloud controller manager — whose kubeconfig the simulated
+ * cloud shares —, metrics-server) are confined to the roles the apiserver's bootstrap
+ * policy binds to these users (bootstrap-policy.ts: kube's own, and the add-ons' upstream
+ * manifests). Still in system:masters: the controller manager and HPA (Kubeling's
+ * controller manager does not run each controller under its own service account, kube's
+ * --use-service-account-credentials, and system:kube-controller-manager alone is not
+ * enough for that), the DNS add-on (it installs kubeadm's CoreDNS objects itself), and
+ * the kubelet-sim (one process, one kubeconfig for all its nodes; in `up` each node has
+ * its own credential, here they would need the component key).
  */
 export const COMPONENT_IDENTITIES: readonly ComponentIdentity[] = [
   { component: 'controller-manager', user: 'system:kube-controller-manager', groups: ['system:masters'] },
   { component: 'scheduler', user: 'system:kube-scheduler', groups: [] },
   { component: 'hpa', user: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:masters'] },
-  { component: 'cluster-autoscaler', user: 'system:serviceaccount:kube-system:cluster-autoscaler', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:masters'] },
-  { component: 'cloud', user: 'system:serviceaccount:kube-system:cloud-controller-manager', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:masters'] },
-  { component: 'metrics-server', user: 'system:serviceaccount:kube-system:metrics-server', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:masters'] },
-  { component: 'kube-proxy', user: 'system:kube-proxy', groups: ['system:masters'] },
+  { component: 'cluster-autoscaler', user: 'system:serviceaccount:kube-system:cluster-autoscaler', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
+  { component: 'cloud', user: 'system:serviceaccount:kube-system:cloud-controller-manager', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
+  { component: 'metrics-server', user: 'system:serviceaccount:kube-system:metrics-server', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
+  { component: 'kube-proxy', user: 'system:kube-proxy', groups: [] },
   { component: 'dns', user: 'system:serviceaccount:kube-system:coredns', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:masters'] },
   { component: 'kubelet-sim', user: 'system:node:kubelet-sim', groups: ['system:nodes', 'system:masters'] },
 ];

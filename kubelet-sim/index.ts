@@ -30,6 +30,12 @@ export { KUBELET_ENDPOINT, EXIT_AFTER, EXIT_CODE, LOG, LOG_INTERVAL } from './an
  */
 export interface KubeletSimOptions {
   client: RestClient;
+  /**
+   * Each simulated kubelet's client, carrying its own credential (system:node:NAME in
+   * system:nodes) for its writes: Node, Lease, pod status, pod deletion. `client` then
+   * serves the shared informers (one watch for every node). Absent: `client` does all.
+   */
+  nodeClient?: (nodeName: string) => RestClient;
   /** How many nodes to simulate. */
   nodes: number;
   /** Node names are `<prefix><index>`; default `kubeling-node-`. */
@@ -176,6 +182,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
 
   sim = new Simulator({
     client: opts.client,
+    ...(opts.nodeClient ? { nodeClient: opts.nodeClient } : {}),
     names,
     firstIndex: first,
     template,

@@ -42,6 +42,8 @@ import { createWritePool, type WritePool } from './write-pool.js';
 
 export interface SimulatorOptions {
   client: RestClient;
+  /** Each kubelet's own client (writes of its Node, Lease, pods); absent: `client` for all. */
+  nodeClient?: (nodeName: string) => RestClient;
   names: string[];
   /** Index of names[0] in the fleet (addresses and zones derive from it). */
   firstIndex: number;
@@ -555,9 +557,24 @@ export class Simulator {
     if (kind === 'lease') return this.syncLease(name, throttle);
   }
 
+  /**
+   * The client of one node's kubelet: its own credential (system:node:NAME) when the
+   * caller gave `nodeClient`, so the Node authorizer and NodeRestriction judge each
+   * kubelet's writes; else the shared client. Made once per node.
+   */
+  private clientFor(nodeName: string): RestClient {
+    if (!this.o.nodeClient) return this.o.client;
+    let c = this.nodeClients.get(nodeName);
+    if (!c) this.nodeClients.set(nodeName, (c = this.o.nodeClient(nodeName)));
+    return c;
+  }
+
+  private readonly nodeClients = new Map<string, RestClient>();
+
   private async syncPod(key: string, throttle: () => Promise<void>): Promise<void> {
     const rec = this.pods.get(key);
     if (!rec || rec.node.failed) return;
+    const client = this.clientFor(rec.node.id.name);
     const pod = this.livePod(rec);
     if (!pod) return;
     const [namespace, name] = key.split('/') as [string, string];
@@ -565,14 +582,14 @@ export class Simulator {
       if (rec.sim.state === 'Deleted') {
         // What a kubelet does once the containers are gone: remove the object for good.
         await throttle();
-        await this.o.client.delete(podResource, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid: rec.uid } });
+        await client.delete(podResource, name, { namespace, gracePeriodSeconds: 0, preconditions: { uid: rec.uid } });
         return;
       }
       if (rec.sim.state === 'New') return;
       const wanted = renderPodStatus({ pod, sim: rec.sim, hostIP: rec.node.hostIP, now: this.o.clock.now(), cfg: this.o.stages });
       if (statusUpToDate(pod.status, wanted)) return;
       await throttle();
-      await this.o.client.patch(podResource, name, { status: wanted }, { type: 'merge', subresource: 'status', namespace });
+      await client.patch(podResource, name, { status: wanted }, { type: 'merge', subresource: 'status', namespace });
     } catch (err) {
       if (isNotFound(err)) return;
       // A precondition conflict means another pod took the name: nothing of ours to write.
@@ -584,7 +601,7 @@ export class Simulator {
   private async syncNode(name: string, throttle: () => Promise<void>): Promise<void> {
     const node = this.nodes.get(name);
     if (!node || node.failed || node.gone) return;
-    const ctx = { client: this.o.client, template: node.template ?? this.o.template, now: this.o.clock.now(), throttle };
+    const ctx = { client: this.clientFor(name), template: node.template ?? this.o.template, now: this.o.clock.now(), throttle };
     if (!node.registered) {
       const written = await registerNode(ctx, node);
       this.log.debug({ node: name }, 'node registered');
@@ -606,6 +623,6 @@ export class Simulator {
   private async syncLease(name: string, throttle: () => Promise<void>): Promise<void> {
     const node = this.nodes.get(name);
     if (!node || node.failed || node.gone || !node.registered) return;
-    await renewLease({ client: this.o.client, template: this.o.template, now: this.o.clock.now(), throttle }, node);
+    await renewLease({ client: this.clientFor(name), template: this.o.template, now: this.o.clock.now(), throttle }, node);
   }
 }

@@ -35,7 +35,8 @@ export function registerAuthorization(app: FastifyInstance, authorizer: Authoriz
     const decision = await authorizer.authorize(user, attrs);
     if (decision.allowed) return;
     const details = attrs.kind === 'resource' ? { name: attrs.name, group: attrs.group || undefined, kind: attrs.resource } : {};
-    throw forbidden(forbiddenMessage(user, attrs), details);
+    // kube appends the authorizers' reason (the Node authorizer's "no relationship found…").
+    throw forbidden(decision.reason ? `${forbiddenMessage(user, attrs)}: ${decision.reason}` : forbiddenMessage(user, attrs), details);
   });
 }
 

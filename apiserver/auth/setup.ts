@@ -6,6 +6,8 @@ import { serviceAccountAdmissionHooks } from '../admission/service-account-hooks
 import type { Authenticator } from './authenticator.js';
 import { csrHooks } from './certificates/csr-requests.js';
 import { createRbacAuthorizer, type Authorizer } from './rbac/authorizer.js';
+import { withNodeAuthorizer } from './node-authorizer.js';
+import { nodeRestriction } from '../admission/node-restriction.js';
 import { bindingEscalationHooks, roleEscalationHooks } from './rbac/escalation-hooks.js';
 import { RbacCache } from './rbac/rbac-cache.js';
 import { createRequestAuthenticator, type RequestAuthenticator } from './request-authenticator.js';
@@ -43,6 +45,8 @@ export interface AuthSetupOptions {
   serviceAccountKey?: KeyObject;
   caCert?: string;
   caKey?: string;
+  /** ServiceAccount admission refuses pods of a missing account, as kube does (service-account-hooks.ts). */
+  refuseMissingServiceAccount?: boolean;
 }
 
 const RBAC = 'rbac.authorization.k8s.io';
@@ -50,7 +54,18 @@ const RBAC = 'rbac.authorization.k8s.io';
 export function setUpAuth(o: AuthSetupOptions): AuthSetup {
   const { registries, clock } = o;
   const rbacCache = new RbacCache(registries, o.logger);
-  const authorizer = createRbacAuthorizer(registries, rbacCache);
+  const pods = () => registries.forKind('', 'Pod');
+  const authorizer = withNodeAuthorizer(
+    createRbacAuthorizer(registries, rbacCache),
+    async (nodeName, namespace) => (await pods().list(namespace, { filter: (p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === nodeName })).items,
+    async (namespace, claim) => {
+      try {
+        return ((await registries.forKind('', 'PersistentVolumeClaim').get(namespace, claim)) as { spec?: { volumeName?: string } }).spec?.volumeName;
+      } catch {
+        return undefined;
+      }
+    },
+  );
   // RBAC escalation prevention runs in the write path (kube's policybased rbac storage).
   for (const kind of ['Role', 'ClusterRole'] as const) registries.useHooks(RBAC, kind, roleEscalationHooks(kind, authorizer));
   for (const kind of ['RoleBinding', 'ClusterRoleBinding'] as const) registries.useHooks(RBAC, kind, bindingEscalationHooks(kind, authorizer));
@@ -60,7 +75,8 @@ export function setUpAuth(o: AuthSetupOptions): AuthSetup {
     (saTokens ??= createServiceAccountTokens({ key: o.serviceAccountKey ?? generateServiceAccountKey(), registries, clock }));
   registries.useHooks('', 'Secret', legacyTokenSecretHooks(serviceAccountTokens, o.caCert));
   registries.useHooks('certificates.k8s.io', 'CertificateSigningRequest', csrHooks());
-  registries.useHooks('', 'Pod', serviceAccountAdmissionHooks(registries));
+  registries.useHooks('', 'Pod', serviceAccountAdmissionHooks(registries, { refuseMissing: o.refuseMissingServiceAccount ?? false, clock }));
+  registries.useAdmissionPlugin(nodeRestriction());
 
   const authenticate = createRequestAuthenticator({
     ...(o.tokens ? { tokens: o.tokens } : {}),

@@ -12,6 +12,8 @@ import { namespaceHooks } from './hooks/namespaces.js';
 import { createServiceHooks } from './hooks/services.js';
 import { ingressHooks } from './hooks/ingresses.js';
 import { AdmissionChain } from '../admission/chain.js';
+import { withBuiltinPlugins } from '../admission/builtin-plugins.js';
+import type { AdmissionHook } from '../admission/attributes.js';
 
 /** One Registry per kind, sharing the store, the clock and the kind hooks. */
 export class Registries {
@@ -23,6 +25,8 @@ export class Registries {
   namespaceCache: NamespaceCache | undefined;
   /** Set by startAdmission(); until then writes skip dynamic admission (webhooks, policies). */
   admission: AdmissionChain | undefined;
+  /** Compiled-in admission plugins (useAdmissionPlugin), ahead of the dynamic chain. */
+  private readonly builtinPlugins: AdmissionHook[] = [];
 
   constructor(
     readonly store: Store,
@@ -35,7 +39,7 @@ export class Registries {
       hooksFor: (rt) => this.hooks.get(rt) ?? {},
       registryFor: (rt) => this.for(rt),
       remembered: new RememberedStates(),
-      admission: () => this.admission,
+      admission: () => withBuiltinPlugins(this.builtinPlugins, this.admission),
     };
     this.ctx = ctx;
     for (const rt of resources) {
@@ -57,6 +61,11 @@ export class Registries {
     const chain = new AdmissionChain((rt) => this.for(rt), logger);
     await chain.start();
     this.admission = chain;
+  }
+
+  /** Adds a compiled-in admission plugin (e.g. NodeRestriction), run before the dynamic chain. */
+  useAdmissionPlugin(plugin: AdmissionHook): void {
+    this.builtinPlugins.push(plugin);
   }
 
   stop(): void {

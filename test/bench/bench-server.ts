@@ -29,6 +29,8 @@ export async function startBenchServer(opts: { etcd?: string; dataDir: string; i
       port: 0,
       dataDir: opts.dataDir,
       logger: createLogger({ level: 'warn' }),
+      // No controller manager makes default ServiceAccounts here.
+      refuseMissingServiceAccount: false,
     });
     return {
       url: server.url,

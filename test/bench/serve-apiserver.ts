@@ -49,6 +49,8 @@ const server = await startApiserver({
   port: 0,
   dataDir,
   logger: createLogger({ level: 'warn' }),
+  // No controller manager makes default ServiceAccounts here.
+  refuseMissingServiceAccount: false,
 });
 const stop = async (): Promise<void> => {
   await server.close().catch(() => undefined);

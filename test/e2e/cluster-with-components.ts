@@ -1,5 +1,6 @@
+import { COMPONENT_USERS, componentToken, nodeUser } from '../../apiserver/auth/component-tokens.js';
 import { afterAll, beforeAll } from 'vitest';
-import { createRestClient, loadKubeconfig, type HttpRestClient } from '../../client/rest-client.js';
+import { createRestClient, loadKubeconfig, withBearerToken, type HttpRestClient } from '../../client/rest-client.js';
 import { startControllerManager, type ControllerManager, type ControllerManagerOptions } from '../../controllers/manager.js';
 import { startKubeletSim, type KubeletSim, type StageConfigOverrides } from '../../kubelet-sim/index.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
@@ -65,7 +66,7 @@ export interface Components {
  * The controller manager comes first so node IPAM assigns podCIDRs as nodes register.
  */
 export async function startComponents(
-  server: { url: string; caCert?: string; token?: string; kubeconfigPath?: string },
+  server: { url: string; caCert?: string; token?: string; kubeconfigPath?: string; componentKey?: string },
   opts: ComponentsOptions = {},
 ): Promise<Components> {
   const logger: Logger = createLogger({
@@ -102,10 +103,14 @@ export async function startComponents(
   try {
     await startCm();
     started.push(stopCm);
-    const scheduler = await startScheduler({ client, logger });
+    // As in `up`: the scheduler and each kubelet as themselves when the component key is known.
+    const key = server.componentKey;
+    const schedulerClient = key ? withBearerToken(client, componentToken(key, COMPONENT_USERS.scheduler)) : client;
+    const scheduler = await startScheduler({ client: schedulerClient, logger });
     started.push(() => scheduler.stop());
     const sim = await startKubeletSim({
       client,
+      ...(key ? { nodeClient: (name: string) => withBearerToken(client, componentToken(key, nodeUser(name))) } : {}),
       logger,
       nodes: opts.nodes ?? 3,
       stages: opts.stages ?? FAST_STAGES,
@@ -136,7 +141,7 @@ export async function startClusterWithComponents(opts: ClusterWithComponentsOpti
   const cluster = await startE2eCluster({ store: opts.store });
   let components: Components;
   try {
-    components = await startComponents({ url: cluster.url, kubeconfigPath: cluster.kubeconfigPath }, opts);
+    components = await startComponents({ url: cluster.url, kubeconfigPath: cluster.kubeconfigPath, ...(cluster.componentKey ? { componentKey: cluster.componentKey } : {}) }, opts);
   } catch (err) {
     await cluster.close();
     throw err;

@@ -73,6 +73,8 @@ export interface E2eCluster extends KubectlRunner {
   url: string;
   kubeconfigPath: string;
   store: StoreKind;
+  /** Signs component credentials (auth/component-tokens.ts): cluster-with-components runs the scheduler and each kubelet as themselves. */
+  componentKey?: string;
   /** Present when E2eClusterOptions.components asked for any (see components.ts). */
   components?: E2eComponents;
   close(): Promise<void>;
@@ -115,6 +117,8 @@ export async function startE2eCluster(options: E2eClusterOptions = {}): Promise<
       port: 0,
       store,
       ...(etcd ? { etcdServers: [etcd.endpoint] } : {}),
+      // Most e2e files run no controller manager to make the default ServiceAccounts.
+      refuseMissingServiceAccount: false,
     });
   } catch (err) {
     await etcd?.stop();
@@ -139,6 +143,7 @@ export async function startE2eCluster(options: E2eClusterOptions = {}): Promise<
   return {
     url: running.url,
     kubeconfigPath: running.kubeconfigPath,
+    ...(running.componentKey ? { componentKey: running.componentKey } : {}),
     store,
     ...(components ? { components } : {}),
     ...runner,

@@ -8,6 +8,10 @@ import { ADMIN_USER, createTokenAuthenticator } from '../../apiserver/auth/token
 import { generateServiceAccountKey } from '../../apiserver/auth/serviceaccount/signing-key.js';
 import { signJwt } from '../../apiserver/auth/serviceaccount/jwt.js';
 import { Prng } from './prng.js';
+import { componentToken, createComponentTokenAuthenticator, unionAuthenticator } from '../../apiserver/auth/component-tokens.js';
+
+/** The component-token key the app trusts; the fuzzed tokens are signed with another or forged. */
+const COMPONENT_KEY = 'ab'.repeat(32);
 
 // Authentication and impersonation headers, random and crafted: every answer is a
 // Status (401, 403 or 400), never a 500, and a write under a bad credential changes
@@ -25,7 +29,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   store = createSqliteStore({ path: ':memory:' });
-  app = await buildApp({ store, logger, authenticator: createTokenAuthenticator([{ token: 'admin-token', user: ADMIN_USER }]) });
+  app = await buildApp({ store, logger, authenticator: unionAuthenticator(createTokenAuthenticator([{ token: 'admin-token', user: ADMIN_USER }]), createComponentTokenAuthenticator(COMPONENT_KEY)) });
   await app.ready();
 });
 afterAll(async () => {
@@ -35,7 +39,11 @@ afterAll(async () => {
 
 function authorization(r: Prng): string {
   const sa = { iss: 'https://kubernetes.default.svc.cluster.local', aud: ['https://kubernetes.default.svc.cluster.local'], sub: 'system:serviceaccount:default:default', exp: 4e9, 'kubernetes.io': { namespace: 'default', serviceaccount: { name: 'default', uid: 'x' } } };
-  switch (r.int(0, 11)) {
+  switch (r.int(0, 14)) {
+    // Component tokens (auth/component-tokens.ts): another key, a forged payload, garbage parts.
+    case 12: return `Bearer ${componentToken('cd'.repeat(32), { username: 'system:node:n1', groups: ['system:nodes', 'system:masters'] })}`;
+    case 13: return `Bearer kcc.${b64(JSON.stringify({ u: 'kubernetes-admin', g: ['system:masters'] }))}.${componentToken(COMPONENT_KEY, { username: 'x' }).split('.')[2]}`;
+    case 14: return `Bearer kcc.${r.bytes(r.int(0, 40)).toString('base64url')}.${r.bytes(r.int(0, 40)).toString('base64url')}`;
     case 0: return `Bearer ${r.bytes(r.int(1, 64)).toString('base64')}`;
     case 1: return `Bearer ${b64('{"alg":"none"}')}.${b64(JSON.stringify(sa))}.`;
     case 2: return `Bearer ${b64('{"alg":"HS256"}')}.${b64(JSON.stringify(sa))}.${b64('sig')}`;

@@ -11,6 +11,7 @@ import type { KubeObject } from '../../../api/types.js';
  */
 
 const RBAC = 'rbac.authorization.k8s.io';
+const ALL_VERBS = ['*'];
 const BOOTSTRAP_LABELS = { 'kubernetes.io/bootstrapping': 'rbac-defaults' };
 const AUTOUPDATE = { 'rbac.authorization.kubernetes.io/autoupdate': 'true' };
 
@@ -34,13 +35,13 @@ function clusterRole(name: string, rules: PolicyRule[], extra: { labels?: Record
   return obj;
 }
 
-function clusterRoleBinding(name: string, role: string, subjects: Array<{ kind: 'User' | 'Group'; name: string }>): KubeObject {
+function clusterRoleBinding(name: string, role: string, subjects: Array<{ kind: 'User' | 'Group'; name: string } | { kind: 'ServiceAccount'; name: string; namespace: string }>): KubeObject {
   return {
     apiVersion: `${RBAC}/v1`,
     kind: 'ClusterRoleBinding',
     metadata: { name, labels: { ...BOOTSTRAP_LABELS }, annotations: { ...AUTOUPDATE } },
     roleRef: { apiGroup: RBAC, kind: 'ClusterRole', name: role },
-    subjects: subjects.map((s) => ({ apiGroup: RBAC, ...s })),
+    subjects: subjects.map((s) => (s.kind === 'ServiceAccount' ? { ...s } : { apiGroup: RBAC, ...s })),
   } as KubeObject;
 }
 
@@ -49,6 +50,95 @@ const aggregateLabel = (to: string) => ({ [`${RBAC}/aggregate-to-${to}`]: 'true'
 /** Namespaced workload and config kinds a namespace user reads and writes. */
 const CORE_NAMESPACED = ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'replicationcontrollers', 'replicationcontrollers/scale', 'persistentvolumeclaims', 'configmaps', 'endpoints', 'secrets', 'serviceaccounts', 'services', 'services/proxy'];
 const APPS = ['deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale', 'daemonsets', 'controllerrevisions'];
+
+const sa = (namespace: string, name: string) => ({ kind: 'ServiceAccount' as const, name, namespace });
+
+/**
+ * The add-ons' roles as their upstream manifests ship them (metrics-server's
+ * components.yaml, ingress-nginx's deploy.yaml, cluster-autoscaler's and the cloud
+ * provider's example RBAC), bound to the ServiceAccounts those manifests run them as.
+ * kube-apiserver does not create these; `kubeling up` runs the add-ons, so the apiserver
+ * keeps their policy with its own, created when missing and kept when edited.
+ */
+const ADDON_CLUSTER_ROLES: KubeObject[] = [
+  clusterRole('system:metrics-server', [
+    rule(['get'], [''], ['nodes/metrics', 'nodes/stats']),
+    rule(['get', 'list', 'watch'], [''], ['pods', 'nodes']),
+    // metrics-server registers its own APIService and Service here (the manifest does upstream).
+    rule(['create', 'get', 'update'], ['apiregistration.k8s.io'], ['apiservices']),
+    rule(['create', 'get', 'update'], [''], ['services', 'endpoints']),
+  ]),
+  clusterRole('ingress-nginx', [
+    rule(['list', 'watch'], [''], ['configmaps', 'endpoints', 'nodes', 'pods', 'secrets', 'namespaces']),
+    rule(['list', 'watch'], ['coordination.k8s.io'], ['leases']),
+    rule(['get'], [''], ['nodes']),
+    rule(['get', 'list', 'watch'], [''], ['services']),
+    rule(['get', 'list', 'watch'], ['networking.k8s.io'], ['ingresses', 'ingressclasses']),
+    rule(['create', 'patch'], [''], ['events']),
+    rule(['update'], ['networking.k8s.io'], ['ingresses/status']),
+    rule(['list', 'watch', 'get'], ['discovery.k8s.io'], ['endpointslices']),
+    // Kubeling's controller installs its IngressClass itself (the manifest does upstream) and
+    // routes through the simulated network, which honours NetworkPolicies.
+    rule(['create'], ['networking.k8s.io'], ['ingressclasses']),
+    rule(['list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
+  ]),
+  clusterRole('cluster-autoscaler', [
+    rule(['create', 'patch'], [''], ['events', 'endpoints']),
+    rule(['create'], [''], ['pods/eviction']),
+    rule(['update'], [''], ['pods/status']),
+    rule(['get', 'update'], [''], ['endpoints'], ['cluster-autoscaler']),
+    rule(['watch', 'list', 'get', 'update', 'patch', 'delete'], [''], ['nodes']),
+    rule(['watch', 'list', 'get'], [''], ['namespaces', 'pods', 'services', 'replicationcontrollers', 'persistentvolumeclaims', 'persistentvolumes']),
+    rule(['watch', 'list', 'get'], ['apps'], ['statefulsets', 'replicasets', 'daemonsets']),
+    rule(['watch', 'list', 'get'], ['policy'], ['poddisruptionbudgets']),
+    rule(['watch', 'list', 'get'], ['storage.k8s.io'], ['storageclasses', 'csinodes', 'csidrivers', 'csistoragecapacities']),
+    rule(['get', 'list', 'watch', 'patch'], ['batch'], ['jobs', 'cronjobs']),
+    rule(['create'], ['coordination.k8s.io'], ['leases']),
+    rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['cluster-autoscaler']),
+    // Upstream grants these in a kube-system Role: the status and priority-expander ConfigMaps.
+    rule(['create', 'list', 'watch', 'get', 'update', 'patch', 'delete'], [''], ['configmaps']),
+  ]),
+  clusterRole('system:cloud-controller-manager', [
+    rule(['create', 'patch', 'update'], [''], ['events']),
+    rule(ALL_VERBS, [''], ['nodes']),
+    rule(['patch'], [''], ['nodes/status']),
+    rule(['list', 'patch', 'update', 'watch'], [''], ['services']),
+    rule(['list', 'patch', 'update', 'watch'], [''], ['services/status']),
+    rule(['create', 'get'], [''], ['serviceaccounts']),
+    rule(ALL_VERBS, [''], ['persistentvolumes']),
+    rule(['create', 'get', 'list', 'watch', 'update'], [''], ['endpoints']),
+    rule(['get', 'list', 'watch'], [''], ['secrets']),
+    rule(['create', 'get', 'list', 'watch', 'update'], ['coordination.k8s.io'], ['leases']),
+    rule(['create'], [''], ['serviceaccounts/token']),
+  ]),
+  // Kubeling's own: kube-proxy also plays the network plugin (flannel routes, NetworkPolicy
+  // as a policy CNI such as Calico enforces it), which reads what those plugins' roles grant.
+  clusterRole('kubeling:network-plugin', [
+    rule(['get', 'list', 'watch'], [''], ['pods', 'namespaces', 'nodes']),
+    rule(['get', 'list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
+  ]),
+  // Kubeling's own: the kubelet-sim's shared informers and event recorder, one list+watch for all the nodes it
+  // simulates (a real kubelet watches only its own pods and their volumes' sources, which
+  // the Node authorizer allows). Its writes carry each node's credential.
+  clusterRole('kubeling:kubelet-sim', [
+    rule(['get', 'list', 'watch'], [''], ['nodes', 'pods', 'configmaps', 'secrets', 'services', 'endpoints', 'persistentvolumeclaims', 'persistentvolumes', 'namespaces']),
+    // The simulated data plane (traffic between pods) follows Services, slices and policies.
+    rule(['get', 'list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
+    rule(['get', 'list', 'watch'], ['networking.k8s.io'], ['networkpolicies', 'ingresses', 'ingressclasses']),
+    // Its event recorder is shared by the nodes too (each event names its node as source.host).
+    rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
+  ]),
+];
+
+const ADDON_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
+  clusterRoleBinding('system:metrics-server', 'system:metrics-server', [sa('kube-system', 'metrics-server')]),
+  clusterRoleBinding('metrics-server:system:auth-delegator', 'system:auth-delegator', [sa('kube-system', 'metrics-server')]),
+  clusterRoleBinding('ingress-nginx', 'ingress-nginx', [sa('ingress-nginx', 'ingress-nginx')]),
+  clusterRoleBinding('cluster-autoscaler', 'cluster-autoscaler', [sa('kube-system', 'cluster-autoscaler')]),
+  clusterRoleBinding('system:cloud-controller-manager', 'system:cloud-controller-manager', [sa('kube-system', 'cloud-controller-manager')]),
+  clusterRoleBinding('kubeling:kubelet-sim', 'kubeling:kubelet-sim', [{ kind: 'User', name: 'kubeling:kubelet-sim' }]),
+  clusterRoleBinding('kubeling:network-plugin', 'kubeling:network-plugin', [{ kind: 'User', name: 'system:kube-proxy' }]),
+];
 
 export const BOOTSTRAP_CLUSTER_ROLES: KubeObject[] = [
   clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
@@ -110,6 +200,7 @@ export const BOOTSTRAP_CLUSTER_ROLES: KubeObject[] = [
     rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kube-scheduler']),
     rule(['delete', 'get', 'list', 'watch'], [''], ['nodes']),
     rule(['get', 'list', 'watch'], [''], ['pods', 'namespaces', 'persistentvolumeclaims', 'persistentvolumes', 'replicationcontrollers', 'services']),
+    rule(['delete'], [''], ['pods']),
     rule(['create'], [''], ['pods/binding', 'bindings']),
     rule(['patch', 'update'], [''], ['pods/status']),
     rule(['get', 'list', 'watch'], ['apps'], ['replicasets', 'statefulsets']),
@@ -131,6 +222,22 @@ export const BOOTSTRAP_CLUSTER_ROLES: KubeObject[] = [
     rule(['list', 'watch'], ['*'], ['*']),
     rule(['create'], [''], ['serviceaccounts/token']),
   ]),
+  clusterRole('system:volume-scheduler', [
+    rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumes']),
+    rule(['get', 'list', 'watch'], ['storage.k8s.io'], ['storageclasses']),
+    rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims']),
+  ]),
+  clusterRole('system:node-proxier', [
+    rule(['list', 'watch'], [''], ['endpoints', 'services']),
+    rule(['get', 'list', 'watch'], [''], ['nodes']),
+    rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
+    rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
+  ]),
+  clusterRole('system:auth-delegator', [
+    rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
+    rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
+  ]),
+  ...ADDON_CLUSTER_ROLES,
   clusterRole('system:node', [
     rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
     rule(['create', 'get', 'list', 'watch', 'delete', 'patch', 'update'], [''], ['nodes', 'nodes/status']),
@@ -157,4 +264,7 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
   clusterRoleBinding('system:monitoring', 'system:monitoring', [{ kind: 'Group', name: 'system:monitoring' }]),
   clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [{ kind: 'User', name: 'system:kube-scheduler' }]),
   clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [{ kind: 'User', name: 'system:kube-controller-manager' }]),
+  clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [{ kind: 'User', name: 'system:kube-scheduler' }]),
+  clusterRoleBinding('system:node-proxier', 'system:node-proxier', [{ kind: 'User', name: 'system:kube-proxy' }]),
+  ...ADDON_CLUSTER_ROLE_BINDINGS,
 ];
