@@ -18,6 +18,8 @@ export interface RequestAttributes {
   options?: Record<string, unknown>;
   /** Warnings from webhooks and policies, for the `Warning:` response headers. Appended to. */
   warnings: string[];
+  /** Annotations admission plugins add for the audit log (PodSecurity's enforce-policy, audit-violations). */
+  auditAnnotations?: Record<string, string>;
 }
 
 /** One admission call. Objects are in the storage version. */

@@ -22,6 +22,7 @@ import type { ObjectFilter } from './filter.js';
 import { groupVersion } from '../../api/registry.js';
 import { RememberedStates } from './remembered-states.js';
 import type { AdmissionAttributes, AdmissionHook, Operation, RequestAttributes } from '../admission/attributes.js';
+import { BuiltinPlugins } from '../admission/builtin-plugins.js';
 
 /**
  * The generic registry: Kubernetes' genericregistry.Store for any ResourceType. REST and
@@ -425,7 +426,7 @@ export class Registry {
 
   /** Reports a write of an admission configuration kind to the chain (read-your-writes). */
   private observed(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): KubeObject {
-    if (this.rt.group === 'admissionregistration.k8s.io') this.ctx.admission?.()?.observe?.(this.rt, type, structuredClone(obj));
+    if (this.rt.group === 'admissionregistration.k8s.io' || BuiltinPlugins.observes(this.rt)) this.ctx.admission?.()?.observe?.(this.rt, type, structuredClone(obj));
     return obj;
   }
 
