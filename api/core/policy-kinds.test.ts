@@ -3,7 +3,7 @@ import type { KubeObject } from '../types.js';
 import { limitRangeResource, validateLimitRange, type LimitRange } from './limit-range.js';
 import { resourceQuotaResource, validateResourceQuota, type ResourceQuota } from './resource-quota.js';
 
-const lr = (...limits: NonNullable<LimitRange['spec']>['limits']) => ({ metadata: { name: 'lr' }, spec: { limits } }) as LimitRange;
+const lr = (...limits: NonNullable<NonNullable<LimitRange['spec']>['limits']>) => ({ metadata: { name: 'lr' }, spec: { limits } }) as LimitRange;
 const rq = (spec: ResourceQuota['spec']) => ({ metadata: { name: 'q' }, spec }) as ResourceQuota;
 const messages = (errs: Array<{ field: string; message: string }>) => errs.map((e) => `${e.field}: ${e.message}`);
 

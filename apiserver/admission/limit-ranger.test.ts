@@ -6,7 +6,7 @@ import { aggregate, applyLimitRangeDefaults, limitRangeViolations, LIMIT_RANGER_
 type Res = { requests?: Record<string, string>; limits?: Record<string, string> };
 const pod = (...containers: Array<[string, Res?]>): KubeObject =>
   ({ metadata: { name: 'p' }, spec: { containers: containers.map(([name, resources]) => ({ name, ...(resources ? { resources } : {}) })) } }) as KubeObject;
-const range = (...limits: NonNullable<LimitRange['spec']>['limits']): LimitRange => {
+const range = (...limits: NonNullable<NonNullable<LimitRange['spec']>['limits']>): LimitRange => {
   const lr = { metadata: { name: 'lr' }, spec: { limits } } as LimitRange;
   defaultLimitRange(lr);
   return lr;
