@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useE2eCluster } from './harness.js';
+import { kubectlAvailable, useE2eCluster } from './harness.js';
 import { waitUntil } from '../helpers/wait.js';
 import { resourceQuotaController } from '../../controllers/resourcequota/resourcequota-controller.js';
 
@@ -139,3 +139,25 @@ describe('PodSecurity with kubectl', () => {
     expect(created.stderr).toBe('');
   });
 });
+
+// Older and newer kubectl print the same refusals and warnings (quota create sends protobuf).
+for (const version of ['1.27', '1.33']) {
+  const present = kubectlAvailable(version);
+  if (!present && process.env.CI) throw new Error(`kubectl ${version} is missing (CI must run every version)`);
+  describe.skipIf(!present)(`kubectl ${version}`, () => {
+    it('creates a quota, is refused by it, and prints the PodSecurity warning', async () => {
+      const ns = `v${version.replace('.', '-')}`;
+      const k = (args: string[], stdin?: string) => cluster().kubectl(args, { version, ...(stdin ? { stdin } : {}) });
+      await k(['create', 'namespace', ns]);
+      expect((await k(['create', 'quota', 'one', '-n', ns, '--hard=count/configmaps=1'])).stdout).toBe('resourcequota/one created\n');
+      await waitUntil(async () => (await k(['get', 'quota', 'one', '-n', ns, '-o', 'jsonpath={.status.used}'])).stdout !== '', 'the quota controller', 10_000);
+      expect((await k(['create', 'configmap', 'a', '-n', ns])).stdout).toBe('configmap/a created\n');
+      const refused = await k(['create', 'configmap', 'b', '-n', ns]);
+      expect(refused.stderr).toBe(`error: failed to create configmap: configmaps "b" is forbidden: exceeded quota: one, requested: count/configmaps=1, used: count/configmaps=1, limited: count/configmaps=1\n`);
+      await k(['label', 'namespace', ns, 'pod-security.kubernetes.io/warn=baseline']);
+      const warned = await k(['apply', '-f', '-'], podYaml('hostnet', ns).replace('spec:\n', 'spec:\n  hostNetwork: true\n'));
+      expect(warned.stdout).toBe('pod/hostnet created\n');
+      expect(warned.stderr).toBe('Warning: would violate PodSecurity "baseline:latest": host namespaces (hostNetwork=true)\n');
+    });
+  });
+}
