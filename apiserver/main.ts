@@ -1,3 +1,4 @@
+import { parseAdmissionConfiguration } from './admission/admission-config.js';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { isIPv6 } from 'node:net';
@@ -49,6 +50,8 @@ export interface ApiserverOptions {
    * simulated control-plane address 10.0.0.2 (registry/kubernetes-endpoints.ts).
    */
   advertiseAddress?: string;
+  /** kube's --admission-control-config-file: an AdmissionConfiguration (PodSecurity defaults and exemptions). */
+  admissionControlConfigFile?: string;
 }
 
 export interface RunningApiserver {
@@ -88,6 +91,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   const serviceAccountKey = await ensureServiceAccountKey(dataDir);
   const tokens: TokenEntry[] = [{ token: adminToken, user: ADMIN_USER }];
   if (opts.tokenAuthFile) tokens.push(...(await loadTokenFile(opts.tokenAuthFile)));
+  const podSecurity = opts.admissionControlConfigFile ? parseAdmissionConfiguration(await readFile(opts.admissionControlConfigFile, 'utf8')) : undefined;
 
   const store = await openStore({ kind: opts.store ?? 'sqlite', dataDir, etcdServers: opts.etcdServers });
   let app: FastifyInstance | undefined;
@@ -104,6 +108,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       caCert: tls.caCert,
       caKey: tls.caKey,
       ...(opts.anonymousAuth === false ? { anonymousAuth: false } : {}),
+      ...(podSecurity ? { podSecurity } : {}),
     });
     await listen(app, port, bindAddress);
     const boundPort = (app.server.address() as AddressInfo).port;

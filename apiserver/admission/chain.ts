@@ -11,6 +11,7 @@ import { createServiceResolver } from './service-resolver.js';
 import { labelSelectorFromObject, matchesLabels } from '../../api/selector.js';
 import { closeWebhookAgents } from './webhook-client.js';
 import { BuiltinPlugins } from './builtin-plugins.js';
+import type { PodSecurityConfig } from './pod-security/admission.js';
 
 /**
  * The admission chain in kube's order: LimitRanger's defaults and mutating webhooks
@@ -32,9 +33,10 @@ export class AdmissionChain implements AdmissionHook {
   constructor(
     private readonly registryFor: (rt: ResourceType) => Registry,
     private readonly logger: Logger,
+    podSecurity: PodSecurityConfig = {},
   ) {
     this.cache = new AdmissionConfigCache(registryFor, logger);
-    this.builtin = new BuiltinPlugins(registryFor, logger);
+    this.builtin = new BuiltinPlugins(registryFor, logger, podSecurity);
     const namespaces = resources.find((r) => r.group === '' && r.kind === 'Namespace')!;
     const namespaceObject = async (ns: string): Promise<KubeObject | undefined> => {
       try {
