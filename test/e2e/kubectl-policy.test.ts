@@ -44,6 +44,9 @@ spec:
     const note = await k(['get', 'pod', 'web', '-n', 'limits', '-o', 'jsonpath={.metadata.annotations.kubernetes\\.io/limit-ranger}']);
     expect(note.stdout).toBe('LimitRanger plugin set: cpu, memory request for container app; cpu, memory limit for container app');
     expect(yaml).toMatch(/resources:\n\s+limits:\n\s+cpu: 500m\n\s+memory: 256Mi\n\s+requests:\n\s+cpu: 100m\n\s+memory: 128Mi/);
+    const described = await k(['describe', 'limits', 'defaults', '-n', 'limits']);
+    expect(described.stdout).toMatch(/Type\s+Resource\s+Min\s+Max\s+Default Request\s+Default Limit\s+Max Limit\/Request Ratio\n/);
+    expect(described.stdout).toMatch(/Container\s+cpu\s+-\s+1\s+100m\s+500m\s+-/);
     const tooBig = await k(['apply', '-f', '-'], { stdin: podYaml('big', 'limits', '    resources:\n      limits: {cpu: "2"}\n') });
     expect(tooBig.code).not.toBe(0);
     expect(tooBig.stderr).toContain('pods "big" is forbidden: maximum cpu usage per Container is 1, but limit is 2');
@@ -76,6 +79,8 @@ describe('ResourceQuota with kubectl', () => {
     const denied = await k(['apply', '-f', '-'], { stdin: podYaml('two', 'quota') });
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toContain('pods "two" is forbidden: exceeded quota: small, requested: pods=1, used: pods=1, limited: pods=1');
+    const described = await k(['describe', 'quota', 'small', '-n', 'quota']);
+    expect(described.stdout).toMatch(/Name:\s+small\nNamespace:\s+quota\nResource\s+Used\s+Hard\n-+\s+-+\s+-+\ncount\/configmaps\s+\d\s+5\npods\s+1\s+1\n/);
     const table = await k(['get', 'quota', '-n', 'quota']);
     expect(table.stdout).toMatch(/^NAME\s+AGE\s+REQUEST\s+LIMIT\nsmall\s+\S+\s+count\/configmaps: \d\/5, pods: 1\/1\s*\n$/);
     await k(['delete', 'pod', 'one', '-n', 'quota', '--wait=false']);
