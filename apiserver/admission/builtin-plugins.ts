@@ -162,7 +162,7 @@ export class BuiltinPlugins {
       const decision = evaluateQuotas(attrs.rt, attrs.operation, attrs.object, attrs.oldObject, quotas);
       if (!decision.ok) throw admissionForbidden(attrs, decision.reason);
       if (attrs.dryRun || decision.charges.length === 0) return;
-      let conflicted = false;
+      let conflicted: string | undefined;
       for (const charge of decision.charges) {
         const next = structuredClone(charge.quota) as unknown as KubeObject;
         (next as unknown as ResourceQuota).status = { ...(charge.quota.status ?? {}), used: charge.used };
@@ -172,7 +172,7 @@ export class BuiltinPlugins {
           charged.add(charge.quota.metadata.name!);
         } catch (err) {
           if (err instanceof ApiError && err.code === 409) {
-            conflicted = true;
+            conflicted = charge.quota.metadata.name!;
             break;
           }
           throw err;
@@ -182,8 +182,14 @@ export class BuiltinPlugins {
       if (attempt + 1 >= MAX_QUOTA_ATTEMPTS) {
         throw admissionForbidden(attrs, `Operation cannot be fulfilled on resourcequotas: the object has been modified; please apply your changes to the latest version and try again`);
       }
-      // Fresh copies from storage of the quotas not charged yet.
-      quotas = ((await quotaRegistry.list(attrs.namespace)).items as unknown as ResourceQuota[]).filter((q) => !charged.has(q.metadata.name!));
+      // A fresh copy of the quota that changed meanwhile; the others as they were, minus those charged.
+      let fresh: ResourceQuota | undefined;
+      try {
+        fresh = (await quotaRegistry.get(attrs.namespace, conflicted)) as unknown as ResourceQuota;
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 404)) throw err;
+      }
+      quotas = quotas.filter((q) => !charged.has(q.metadata.name!) && (q.metadata.name !== conflicted || fresh)).map((q) => (q.metadata.name === conflicted ? fresh! : q));
     }
   }
 }
