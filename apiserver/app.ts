@@ -35,6 +35,7 @@ import { runAsUser } from './auth/request-user.js';
 import { isCsrApproval, serveCsrApproval } from './auth/certificates/csr-requests.js';
 import { setUpAuth } from './auth/setup.js';
 import { createFlowControl } from './flowcontrol/flow-control.js';
+import type { PodSecurityConfig } from './admission/pod-security/admission.js';
 
 export interface AppOptions {
   store: Store;
@@ -70,6 +71,8 @@ export interface AppOptions {
   bookmarkIntervalMs?: number;
   /** How often API aggregation checks each remote APIService's backend (default 10 s). */
   aggregatorCheckIntervalMs?: number;
+  /** PodSecurity defaults and exemptions (from --admission-control-config-file). */
+  podSecurity?: PodSecurityConfig;
 }
 
 declare module 'fastify' {
@@ -264,7 +267,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await bootstrap(registries, options.servingPort ?? 6443);
     await flowControl.start();
     await registries.startNamespaceCache(logger);
-    await registries.startAdmission(logger);
+    await registries.startAdmission(logger, { podSecurity: options.podSecurity });
     await crdController.start();
     await rbacCache.start();
     await aggregator.start();

@@ -1,3 +1,4 @@
+import { parseAdmissionConfiguration } from './admission/admission-config.js';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { isIPv6 } from 'node:net';
@@ -56,6 +57,8 @@ export interface ApiserverOptions {
    * `default` ServiceAccounts.
    */
   refuseMissingServiceAccount?: boolean;
+  /** kube's --admission-control-config-file: an AdmissionConfiguration (PodSecurity defaults and exemptions). */
+  admissionControlConfigFile?: string;
 }
 
 export interface RunningApiserver {
@@ -98,6 +101,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   const componentKey = await ensureComponentKey(dataDir);
   const tokens: TokenEntry[] = [{ token: adminToken, user: ADMIN_USER }];
   if (opts.tokenAuthFile) tokens.push(...(await loadTokenFile(opts.tokenAuthFile)));
+  const podSecurity = opts.admissionControlConfigFile ? parseAdmissionConfiguration(await readFile(opts.admissionControlConfigFile, 'utf8')) : undefined;
 
   const store = await openStore({ kind: opts.store ?? 'sqlite', dataDir, etcdServers: opts.etcdServers });
   let app: FastifyInstance | undefined;
@@ -115,6 +119,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       caCert: tls.caCert,
       caKey: tls.caKey,
       ...(opts.anonymousAuth === false ? { anonymousAuth: false } : {}),
+      ...(podSecurity ? { podSecurity } : {}),
     });
     await listen(app, port, bindAddress);
     const boundPort = (app.server.address() as AddressInfo).port;

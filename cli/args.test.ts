@@ -98,6 +98,11 @@ describe('parseCli: authentication flags', () => {
     expect((parseCli(['up', '--anonymous-auth=true'], CWD) as { options: RunOptions }).options.anonymousAuth).toBeUndefined();
     expect(parseCli(['up', '--anonymous-auth=maybe'], CWD)).toMatchObject({ kind: 'usage-error' });
   });
+
+  it('takes --admission-control-config-file (resolved) for up and apiserver', () => {
+    expect(parseCli(['up', '--admission-control-config-file', 'admission.yaml'], CWD)).toMatchObject({ kind: 'run', options: { admissionControlConfigFile: `${CWD}/admission.yaml` } });
+    expect(parseCli(['apiserver', '--admission-control-config-file=/etc/a.yaml'], CWD)).toMatchObject({ options: { admissionControlConfigFile: '/etc/a.yaml' } });
+  });
 });
 
 describe('parseCli: up pod network', () => {

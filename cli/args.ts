@@ -58,6 +58,8 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   clientCaFile?: string;
   /** Only false is kept (--anonymous-auth=false); absent means kube's default, true. */
   anonymousAuth?: false;
+  /** --admission-control-config-file (absolute). */
+  admissionControlConfigFile?: string;
   /** Absent: KUBELING_LOG_LEVEL or info (see lib/logger.ts). */
   logLevel?: string;
   /** `up`'s --metric-resolution for its metrics server, ms (absent: 15 s). */
@@ -246,6 +248,7 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   if (v['token-auth-file'] !== undefined) options.tokenAuthFile = parsePath('token-auth-file', v['token-auth-file'], cwd);
   if (v['client-ca-file'] !== undefined) options.clientCaFile = parsePath('client-ca-file', v['client-ca-file'], cwd);
   if ((v as Record<string, unknown>)['anonymous-auth'] === false) options.anonymousAuth = false;
+  if (v['admission-control-config-file'] !== undefined) options.admissionControlConfigFile = parsePath('admission-control-config-file', v['admission-control-config-file'], cwd);
   if (v['log-level'] !== undefined) options.logLevel = parseLogLevel(v['log-level']);
   const resolution = parseMetricResolution(v['metric-resolution']);
   if (resolution !== undefined) options.metricResolutionMs = resolution;

@@ -90,6 +90,7 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'token-auth-file', value: 'PATH', help: 'extra bearer tokens: CSV lines token,user,uid,"group1,group2"', commands: SERVER_COMMANDS },
   { name: 'client-ca-file', value: 'PATH', help: 'CA bundle whose client certificates authenticate (CN user, O groups); default DIR/pki/ca.crt', commands: SERVER_COMMANDS },
+  { name: 'admission-control-config-file', value: 'PATH', help: 'an AdmissionConfiguration: PodSecurity defaults and exemptions', commands: SERVER_COMMANDS },
   {
     name: 'anonymous-auth',
     negatable: true,

@@ -28,6 +28,7 @@ export const apiserverStarter: ComponentStarter = {
       ...(o.tokenAuthFile ? { tokenAuthFile: o.tokenAuthFile } : {}),
       ...(o.clientCaFile ? { clientCaFile: o.clientCaFile } : {}),
       ...(o.anonymousAuth === false ? { anonymousAuth: false } : {}),
+      ...(o.admissionControlConfigFile ? { admissionControlConfigFile: o.admissionControlConfigFile } : {}),
       ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
     });
     ctx.apiserver = apiserver;

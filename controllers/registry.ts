@@ -15,6 +15,7 @@ import { nodeIpamController } from './node-ipam/node-ipam-controller.js';
 import { nodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
 import { serviceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { taintEvictionController } from './taint-eviction/taint-eviction-controller.js';
+import { resourceQuotaController } from './resourcequota/resourcequota-controller.js';
 import type { ControllerDescriptor } from './types.js';
 
 /**
@@ -39,4 +40,5 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   daemonSetController,
   statefulSetController,
   pvBinderController,
+  resourceQuotaController,
 ];

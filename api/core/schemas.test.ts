@@ -207,18 +207,20 @@ describe('coreResources', () => {
       ['configmaps', 'ConfigMap', 'cm', true],
       ['endpoints', 'Endpoints', 'ep', true],
       ['events', 'Event', 'ev', true],
+      ['limitranges', 'LimitRange', 'limits', true],
       ['namespaces', 'Namespace', 'ns', false],
       ['nodes', 'Node', 'no', false],
       ['persistentvolumeclaims', 'PersistentVolumeClaim', 'pvc', true],
       ['persistentvolumes', 'PersistentVolume', 'pv', false],
       ['pods', 'Pod', 'po', true],
       ['replicationcontrollers', 'ReplicationController', 'rc', true],
+      ['resourcequotas', 'ResourceQuota', 'quota', true],
       ['secrets', 'Secret', '', true],
       ['serviceaccounts', 'ServiceAccount', 'sa', true],
       ['services', 'Service', 'svc', true],
     ]);
     expect(coreResources.filter((r) => r.categories.includes('all')).map((r) => r.plural)).toEqual(['pods', 'replicationcontrollers', 'services']);
-    expect(coreResources.filter((r) => r.subresources.status).map((r) => r.plural)).toEqual(['namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'replicationcontrollers', 'services']);
+    expect(coreResources.filter((r) => r.subresources.status).map((r) => r.plural)).toEqual(['namespaces', 'nodes', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'replicationcontrollers', 'resourcequotas', 'services']);
   });
 
   it('prints rows as wide as their columns', () => {

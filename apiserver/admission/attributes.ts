@@ -20,6 +20,8 @@ export interface RequestAttributes {
   warnings: string[];
   /** The field manager of a write: the fieldManager parameter, else derived from the User-Agent (managedFields). */
   fieldManager?: string;
+  /** Annotations admission plugins add for the audit log (PodSecurity's enforce-policy, audit-violations). */
+  auditAnnotations?: Record<string, string>;
 }
 
 /** One admission call. Objects are in the storage version. */

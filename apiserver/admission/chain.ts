@@ -10,11 +10,14 @@ import { runPolicies, type PolicyEnvironment } from './policies.js';
 import { createServiceResolver } from './service-resolver.js';
 import { labelSelectorFromObject, matchesLabels } from '../../api/selector.js';
 import { closeWebhookAgents } from './webhook-client.js';
+import { BuiltinPlugins } from './builtin-plugins.js';
+import type { PodSecurityConfig } from './pod-security/admission.js';
 
 /**
- * The dynamic admission chain in kube's order: mutating webhooks (admit), then — after the
- * registry's defaulting and schema validation — ValidatingAdmissionPolicy and validating
- * webhooks (validate). The registry calls it at those two points of every create, update,
+ * The admission chain in kube's order: LimitRanger's defaults and mutating webhooks
+ * (admit), then — after the registry's defaulting and schema validation — LimitRanger's
+ * bounds, PodSecurity, ValidatingAdmissionPolicy, validating webhooks and ResourceQuota
+ * last (validate). The registry calls it at those two points of every create, update,
  * delete and connect that comes with request attributes (generic-registry.ts).
  *
  * With no webhook configuration and no policy binding the chain does nothing but look at
@@ -24,12 +27,16 @@ export class AdmissionChain implements AdmissionHook {
   private readonly cache: AdmissionConfigCache;
   private readonly webhookEnv: WebhookEnvironment;
   private readonly policyEnv: PolicyEnvironment;
+  /** LimitRanger, PodSecurity, ResourceQuota (builtin-plugins.ts). */
+  readonly builtin: BuiltinPlugins;
 
   constructor(
     private readonly registryFor: (rt: ResourceType) => Registry,
     private readonly logger: Logger,
+    podSecurity: PodSecurityConfig = {},
   ) {
     this.cache = new AdmissionConfigCache(registryFor, logger);
+    this.builtin = new BuiltinPlugins(registryFor, logger, podSecurity);
     const namespaces = resources.find((r) => r.group === '' && r.kind === 'Namespace')!;
     const namespaceObject = async (ns: string): Promise<KubeObject | undefined> => {
       try {
@@ -68,36 +75,43 @@ export class AdmissionChain implements AdmissionHook {
 
   async start(): Promise<void> {
     await this.cache.start();
+    await this.builtin.start();
   }
 
   stop(): void {
     this.cache.stop();
+    this.builtin.stop();
     closeWebhookAgents();
   }
 
   active(rt: ResourceType): boolean {
-    return !this.cache.idle && !exemptFromAdmission(rt);
+    return (!this.cache.idle && !exemptFromAdmission(rt)) || this.builtin.handles(rt);
   }
 
   /** The mutating phase. Returns the object to go on with (attrs.object if unchanged). */
   async admit(attrs: AdmissionAttributes): Promise<KubeObject | null> {
+    this.builtin.admit(attrs);
     if (this.cache.idle || exemptFromAdmission(attrs.rt)) return attrs.object;
     const hooks = this.cache.mutatingWebhooks();
     if (hooks.length === 0) return attrs.object;
     return runMutatingWebhooks(hooks, attrs, this.webhookEnv);
   }
 
-  /** The validating phase: policies, then validating webhooks (kube's plugin order). */
+  /** The validating phase: LimitRanger, PodSecurity, policies, validating webhooks, ResourceQuota (kube's plugin order). */
   async validate(attrs: AdmissionAttributes): Promise<void> {
-    if (this.cache.idle || exemptFromAdmission(attrs.rt)) return;
-    const policies = this.cache.policies();
-    if (policies.bindings.length > 0) await runPolicies(policies, attrs, this.policyEnv);
-    const hooks = this.cache.validatingWebhooks();
-    if (hooks.length > 0) await runValidatingWebhooks(hooks, attrs, this.webhookEnv);
+    await this.builtin.validate(attrs);
+    if (!this.cache.idle && !exemptFromAdmission(attrs.rt)) {
+      const policies = this.cache.policies();
+      if (policies.bindings.length > 0) await runPolicies(policies, attrs, this.policyEnv);
+      const hooks = this.cache.validatingWebhooks();
+      if (hooks.length > 0) await runValidatingWebhooks(hooks, attrs, this.webhookEnv);
+    }
+    await this.builtin.chargeQuota(attrs);
   }
 
   /** The registry reports its writes of the configuration kinds, for read-your-writes. */
   observe(rt: ResourceType, type: WatchEventType, obj: KubeObject): void {
     if (ADMISSION_CONFIG_KINDS.includes(rt)) this.cache.observe(rt, type, obj);
+    else this.builtin.observe(rt, type, obj);
   }
 }

@@ -8,6 +8,7 @@ import { autoscalingMessages } from './messages/autoscaling.js';
 import { batchMessages } from './messages/batch.js';
 import { otherGroupMessages } from './messages/other-groups.js';
 import { authzMessages } from './messages/authz.js';
+import { corePolicyMessages } from './messages/core-policy.js';
 
 /** Every message descriptor, compiled (and cross-checked) once at load. */
 export const messageRegistry: MessageRegistry = compileMessages(
@@ -20,6 +21,7 @@ export const messageRegistry: MessageRegistry = compileMessages(
   batchMessages,
   otherGroupMessages,
   authzMessages,
+  corePolicyMessages,
 );
 
 /**
@@ -37,6 +39,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'v1 ConfigMap': 'ConfigMap',
   'v1 Secret': 'Secret',
   'v1 ServiceAccount': 'ServiceAccount',
+  'v1 LimitRange': 'LimitRange',
+  'v1 ResourceQuota': 'ResourceQuota',
   'v1 Binding': 'Binding',
   'apps/v1 Deployment': 'Deployment',
   'apps/v1 ReplicaSet': 'ReplicaSet',

@@ -24,6 +24,7 @@ import { RememberedStates } from './remembered-states.js';
 import { managedFieldsAfterUpdate, WITHOUT_MANAGED_FIELDS } from '../rest/patch/managed-fields.js';
 import { fieldTypesFor } from '../rest/patch/schema-patch-meta.js';
 import type { AdmissionAttributes, AdmissionHook, Operation, RequestAttributes } from '../admission/attributes.js';
+import { BuiltinPlugins } from '../admission/builtin-plugins.js';
 
 /**
  * The generic registry: Kubernetes' genericregistry.Store for any ResourceType. REST and
@@ -439,7 +440,7 @@ export class Registry {
 
   /** Reports a write of an admission configuration kind to the chain (read-your-writes). */
   private observed(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): KubeObject {
-    if (this.rt.group === 'admissionregistration.k8s.io') this.ctx.admission?.()?.observe?.(this.rt, type, structuredClone(obj));
+    if (this.rt.group === 'admissionregistration.k8s.io' || BuiltinPlugins.observes(this.rt)) this.ctx.admission?.()?.observe?.(this.rt, type, structuredClone(obj));
     return obj;
   }
 

@@ -12,8 +12,9 @@ import { namespaceHooks } from './hooks/namespaces.js';
 import { createServiceHooks } from './hooks/services.js';
 import { ingressHooks } from './hooks/ingresses.js';
 import { AdmissionChain } from '../admission/chain.js';
-import { withBuiltinPlugins } from '../admission/builtin-plugins.js';
+import { withBuiltinPlugins } from '../admission/node-plugins.js';
 import type { AdmissionHook } from '../admission/attributes.js';
+import type { PodSecurityConfig } from '../admission/pod-security/admission.js';
 
 /** One Registry per kind, sharing the store, the clock and the kind hooks. */
 export class Registries {
@@ -57,8 +58,8 @@ export class Registries {
   }
 
   /** Starts the dynamic admission chain (its configuration cache lists and watches). */
-  async startAdmission(logger: Logger): Promise<void> {
-    const chain = new AdmissionChain((rt) => this.for(rt), logger);
+  async startAdmission(logger: Logger, opts: { podSecurity?: PodSecurityConfig } = {}): Promise<void> {
+    const chain = new AdmissionChain((rt) => this.for(rt), logger, opts.podSecurity);
     await chain.start();
     this.admission = chain;
   }
