@@ -11,7 +11,7 @@ import { podHooks } from './hooks/pods.js';
 import { namespaceHooks } from './hooks/namespaces.js';
 import { createServiceHooks } from './hooks/services.js';
 import { ingressHooks } from './hooks/ingresses.js';
-import { persistentVolumeClaimHooks } from './hooks/persistent-volume-claims.js';
+import { persistentVolumeClaimHooks, persistentVolumeHooks } from './hooks/persistent-volume-claims.js';
 import { AdmissionChain } from '../admission/chain.js';
 
 /** One Registry per kind, sharing the store, the clock and the kind hooks. */
@@ -148,6 +148,8 @@ function hooksFor(rt: ResourceType): KindHooks | undefined {
       return createServiceHooks();
     case 'PersistentVolumeClaim':
       return persistentVolumeClaimHooks;
+    case 'PersistentVolume':
+      return persistentVolumeHooks;
     default:
       return undefined;
   }

@@ -184,6 +184,10 @@ export function startPvBinderController(ctx: ControllerContext): RunningControll
     if (!ref.uid) return; // pre-bound to a claim that does not exist yet
     // The claim is gone: reclaim.
     if (pv.spec?.persistentVolumeReclaimPolicy === 'Delete') {
+      // Released first, as kube's binder: the pv-protection finalizer comes off unbound volumes only.
+      if (pv.status?.phase !== 'Released') {
+        await client.patch(persistentVolumeResource, name, { status: { phase: 'Released', lastPhaseTransitionTime: formatTime(clock.now()) } }, { type: 'merge', subresource: 'status' });
+      }
       await client.delete(persistentVolumeResource, name).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });

@@ -131,6 +131,22 @@ describe('volume binding with kubectl 1.32', () => {
     expect(shrink.stderr).toContain('spec.resources.requests.storage: Forbidden: field can not be less than status.capacity');
   });
 
+  it('keeps a claim in use Terminating until its pod is gone, then reclaims its volume', async () => {
+    const c = cluster();
+    const pv = await run(c, ['get', 'pvc', 'dyn', '-o', 'jsonpath={.spec.volumeName}']);
+    expect(await run(c, ['get', 'pvc', 'dyn', '-o', 'jsonpath={.metadata.finalizers}'])).toBe('["kubernetes.io/pvc-protection"]');
+    expect(await run(c, ['delete', 'pvc', 'dyn', '--wait=false'])).toBe('persistentvolumeclaim "dyn" deleted\n');
+    expect(await run(c, ['get', 'pvc', 'dyn', '--no-headers'])).toMatch(/^dyn\s+Bound\s/);
+    expect(await run(c, ['get', 'pvc', 'dyn', '-o', 'jsonpath={.metadata.deletionTimestamp}'])).not.toBe('');
+    await run(c, ['delete', 'pod', 'uses-dyn', '--wait=false']);
+    await waitUntil(async () => {
+      const o = await c.kubectl(['get', 'pv', pv]);
+      if (o.code === 1 && o.stderr.includes('NotFound')) return o;
+      throw new Error(o.stdout + o.stderr);
+    }, 'claim and volume gone', 30_000);
+    expect((await c.kubectl(['get', 'pvc', 'dyn'])).code).toBe(1);
+  });
+
   it('serves CSIDriver, CSINode and VolumeAttachment', async () => {
     const c = cluster();
     await apply(c, `apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: {name: hostpath.csi.k8s.io}\nspec: {podInfoOnMount: true, volumeLifecycleModes: [Persistent, Ephemeral]}\n`);
