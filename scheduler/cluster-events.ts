@@ -17,6 +17,7 @@ import { NODE_RESOURCES_FIT } from './plugins/node-resources-fit.js';
 import { NODE_UNSCHEDULABLE } from './plugins/node-unschedulable.js';
 import { TAINT_TOLERATION } from './plugins/taint-toleration.js';
 import { VOLUME_BINDING } from './plugins/volume-binding.js';
+import { VOLUME_RESTRICTIONS } from './plugins/volume-restrictions.js';
 import type { NodeLike, PodLike } from './types.js';
 
 export type ClusterEvent =
@@ -43,8 +44,8 @@ export const EVENT_PLUGINS: Readonly<Record<ClusterEvent, ReadonlySet<string> | 
   NodeLabelChange: new Set([NODE_AFFINITY, VOLUME_BINDING]),
   NodeTaintChange: new Set([TAINT_TOLERATION, NODE_UNSCHEDULABLE]),
   NodeSpecUnschedulableChange: new Set([NODE_UNSCHEDULABLE]),
-  AssignedPodDelete: new Set([NODE_RESOURCES_FIT, NODE_PORTS]),
-  PvcChange: new Set([VOLUME_BINDING]),
+  AssignedPodDelete: new Set([NODE_RESOURCES_FIT, NODE_PORTS, VOLUME_RESTRICTIONS]),
+  PvcChange: new Set([VOLUME_BINDING, VOLUME_RESTRICTIONS]),
   PvChange: new Set([VOLUME_BINDING]),
   StorageClassChange: new Set([VOLUME_BINDING]),
   UnschedulableTimeout: undefined,

@@ -8,7 +8,7 @@
  * ImageLocality, and DefaultPreemption, which is stood in for only in the FitError
  * message (`preemption: true`, see fit-error.ts).
  */
-import type { Profile } from './framework.js';
+import type { PreFilterPlugin, Profile } from './framework.js';
 import type { PodLike } from './types.js';
 import { balancedAllocationPlugin } from './plugins/balanced-allocation.js';
 import { nodeAffinityPlugin } from './plugins/node-affinity.js';
@@ -46,14 +46,14 @@ export function defaultProfile(overrides: Partial<Profile> = {}): Profile {
 }
 
 /**
- * The profile with VolumeBinding at kube's places: PreFilter and Filter after
+ * The profile with VolumeBinding (and VolumeRestrictions' PreFilter before it) at kube's places: PreFilter and Filter after
  * NodeResourcesFit, and PreBind (which needs the scheduler's caches and client, so the
  * plugin is built by startScheduler).
  */
-export function withVolumeBinding(profile: Profile, plugin: VolumeBindingPlugin): Profile {
+export function withVolumeBinding(profile: Profile, plugin: VolumeBindingPlugin, restrictions?: PreFilterPlugin): Profile {
   return {
     ...profile,
-    preFilter: [...profile.preFilter, plugin],
+    preFilter: [...profile.preFilter, ...(restrictions ? [restrictions] : []), plugin],
     filter: [...profile.filter, plugin],
     preBind: [...(profile.preBind ?? []), plugin],
   };

@@ -24,7 +24,8 @@ import { realClock, type Clock } from '../lib/clock.js';
 import { rootLogger, type Logger } from '../lib/logger.js';
 import type { Profile } from './framework.js';
 import { DEFAULT_SCHEDULER_NAME, defaultProfile, withVolumeBinding } from './profile.js';
-import { createVolumeBindingPlugin, SELECTED_NODE_ANNOTATION } from './plugins/volume-binding.js';
+import { createVolumeBindingPlugin, podClaimNames, SELECTED_NODE_ANNOTATION } from './plugins/volume-binding.js';
+import { createVolumeRestrictionsPlugin } from './plugins/volume-restrictions.js';
 import { persistentVolumeClaimResource, persistentVolumeResource, type PersistentVolume, type PersistentVolumeClaim } from '../api/core/persistent-volume.js';
 import { storageClassResource, type StorageClass } from '../api/storage/storageclass.js';
 import { SchedulerCore, type Pod, type SchedulerStats } from './scheduler-core.js';
@@ -101,7 +102,16 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Runni
       },
     },
   });
-  const profiles = opts.profiles ?? [withVolumeBinding(defaultProfile(), volumeBinding)];
+  const CLAIM_USERS = 'claimUsers';
+  pods.addIndexer(CLAIM_USERS, (p) => (p.spec?.nodeName ? podClaimNames(p).map((c) => `${p.metadata.namespace}/${c}`) : []));
+  const volumeRestrictions = createVolumeRestrictionsPlugin(
+    { claim: (ns, name) => claims.store.getByName(ns, name) },
+    {
+      otherUsers: (ns, name, uid) =>
+        pods.store.byIndex(CLAIM_USERS, `${ns}/${name}`).filter((p) => p.metadata.uid !== uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length,
+    },
+  );
+  const profiles = opts.profiles ?? [withVolumeBinding(defaultProfile(), volumeBinding, volumeRestrictions)];
 
   const core = new SchedulerCore({
     client: opts.client,

@@ -5,6 +5,7 @@ import { FakeClock } from '../../lib/clock.js';
 import { CycleState, type Status } from '../framework.js';
 import { makeNode, makeNodeInfo } from '../testing/builders.js';
 import type { PodLike } from '../types.js';
+import { createVolumeRestrictionsPlugin, ERR_REASON_RWOP_CONFLICT } from './volume-restrictions.js';
 import {
   createVolumeBindingPlugin,
   ERR_REASON_BIND_CONFLICT,
@@ -155,5 +156,18 @@ describe('VolumeBinding PreBind', () => {
 
   it('names the claims of persistentVolumeClaim and ephemeral volumes', () => {
     expect(podClaimNames({ metadata: { name: 'p' }, spec: { volumes: [{ name: 'a', persistentVolumeClaim: { claimName: 'c1' } }, { name: 'scratch', ephemeral: {} }, { name: 'e' }] } })).toEqual(['c1', 'p-scratch']);
+  });
+});
+
+describe('VolumeRestrictions (ReadWriteOncePod)', () => {
+  const rwop: PersistentVolumeClaim = { ...claim('solo', 'standard'), spec: { ...claim('solo', 'standard').spec, accessModes: ['ReadWriteOncePod'] } };
+  it.each<[string, PersistentVolumeClaim, number, string]>([
+    ['a ReadWriteOncePod claim nobody else uses', rwop, 0, 'Success'],
+    ['a ReadWriteOncePod claim another pod uses', rwop, 1, `UnschedulableAndUnresolvable: ${ERR_REASON_RWOP_CONFLICT}`],
+    ['a ReadWriteOnce claim is not restricted', claim('solo', 'standard'), 3, 'Skip'],
+  ])('%s', (_n, c, users, want) => {
+    const plugin = createVolumeRestrictionsPlugin(world([c], [], [WFFC]), { otherUsers: () => users });
+    const s = plugin.preFilter(podWith('solo'), new CycleState()).status;
+    expect(s.reasons.length ? `${s.code}: ${s.reasons.join(', ')}` : s.code).toBe(want);
   });
 });

@@ -108,6 +108,18 @@ describe('volume binding with kubectl 1.32', () => {
     expect(await schedulingMessage(c, 'no-claim')).toMatch(/^0\/2 nodes are available: persistentvolumeclaim "does-not-exist" not found\. /);
   });
 
+  it('lets one pod use a ReadWriteOncePod claim', async () => {
+    const c = cluster();
+    await apply(c, claim('solo', 'standard').replace('[ReadWriteOnce]', '[ReadWriteOncePod]') + '---' + pod('solo-1', 'solo'));
+    await waitUntil(async () => {
+      const o = await run(c, ['get', 'pod', 'solo-1', '-o', 'jsonpath={.status.phase}']);
+      if (o === 'Running') return o;
+      throw new Error(o);
+    }, 'solo-1 running', 30_000);
+    await apply(c, pod('solo-2', 'solo'));
+    expect(await schedulingMessage(c, 'solo-2')).toMatch(/^0\/2 nodes are available: node has pod using PersistentVolumeClaim with the same name and ReadWriteOncePod access mode\. /);
+  });
+
   it('expands a claim only when its class allows it; never shrinks', async () => {
     const c = cluster();
     const refused = await c.kubectl(['patch', 'pvc', 'dyn', '-p', '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}']);
