@@ -7,6 +7,7 @@ import { jobController } from './job/job-controller.js';
 import { daemonSetController } from './daemonset/daemonset-controller.js';
 import { statefulSetController } from './statefulset/statefulset-controller.js';
 import { pvBinderController } from './volume/pv-binder-controller.js';
+import { protectionController } from './volume/protection-controller.js';
 import { cronJobController } from './cronjob/cronjob-controller.js';
 import { ttlAfterFinishedController } from './ttl-after-finished/ttl-after-finished-controller.js';
 import { garbageCollectorController } from './garbage-collector/garbage-collector.js';
@@ -41,4 +42,5 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   statefulSetController,
   pvBinderController,
   resourceQuotaController,
+  protectionController,
 ];

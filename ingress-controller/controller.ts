@@ -16,7 +16,10 @@ import { nodeNetwork } from '../network/node-network.js';
 import { createProxyRulesSource } from '../kube-proxy/node-rules.js';
 import { SERVICE_NAME_LABEL } from '../kube-proxy/service-ports.js';
 import { generateCa } from '../apiserver/auth/x509.js';
+import { cookieValue, rewritePath, type CanaryRequest } from './annotations.js';
+import { decideRedirect, REDIRECT_TEXT } from './redirects.js';
 import {
+  normalizeHost,
   buildRoutingTable,
   DEFAULT_CLASS_ANNOTATION,
   tlsSecretFor,
@@ -178,13 +181,35 @@ export async function startIngressController(o: IngressControllerOptions): Promi
   const handle = (scheme: 'http' | 'https', req: IncomingMessage, res: ServerResponse): void => {
     req.resume();
     const path = req.url ?? '/';
-    const route = table.route(req.headers.host, path);
-    const page = (status: number, text: string): void => {
+    const uri = path.split('?', 1)[0] || '/';
+    const query = path.includes('?') ? path.slice(path.indexOf('?') + 1) : '';
+    const canaryReq: CanaryRequest = {
+      header: (name) => {
+        const v = req.headers[name.toLowerCase()];
+        return Array.isArray(v) ? v[0] : v;
+      },
+      cookie: (name) => cookieValue(req.headers.cookie, name),
+      random: Math.random,
+    };
+    const route = table.route(req.headers.host, path, canaryReq);
+    const page = (status: number, text: string, extra: Record<string, string> = {}): void => {
       const body = nginxPage(status, text);
-      res.writeHead(status, text, { 'Content-Type': 'text/html', 'Content-Length': String(Buffer.byteLength(body)) });
+      res.writeHead(status, text, { 'Content-Type': 'text/html', 'Content-Length': String(Buffer.byteLength(body)), ...extra });
       res.end(body);
     };
     if (!route) return page(404, 'Not Found');
+    const host = normalizeHost(req.headers.host) || address;
+    const redirect = decideRedirect(route.annotations, {
+      scheme,
+      host,
+      hostHeader: req.headers.host ?? host,
+      uri,
+      requestUri: path,
+      hostHasTls: tlsSecretFor(table, host) !== undefined,
+      httpsPort: httpsPort ?? 443,
+    });
+    if (redirect) return page(redirect.code, REDIRECT_TEXT[redirect.code] ?? 'Redirect', { Location: redirect.location });
+    const upstreamPath = route.annotations.rewriteTarget !== undefined ? rewritePath(route.annotations.rewriteTarget, route.groups ?? [uri], query) : path;
     const where = backendTarget(route);
     if ('status' in where) return page(where.status, where.text);
     const node = entryNode();
@@ -197,7 +222,8 @@ export async function startIngressController(o: IngressControllerOptions): Promi
     headers['x-forwarded-host'] = req.headers.host ?? '';
     headers['x-forwarded-proto'] = scheme;
     headers['x-forwarded-scheme'] = scheme;
-    const r = dataPath.send({ from: { host: true, node }, target: `${where.target}${path}`, method: req.method ?? 'GET', headers });
+    if (route.annotations.rewriteTarget !== undefined) headers['x-original-uri'] = path;
+    const r = dataPath.send({ from: { host: true, node }, target: `${where.target}${upstreamPath}`, method: req.method ?? 'GET', headers });
     if (r.outcome === 'response' && r.status !== undefined) {
       res.writeHead(r.status, r.statusText ?? '', { ...(r.headers ?? {}), 'Content-Length': String(Buffer.byteLength(r.body ?? '')) });
       res.end(r.body ?? '');

@@ -14,8 +14,13 @@
  * - Nothing matched: the `defaultBackend` of an Ingress (the oldest that has one), else the
  *   controller's own 404.
  *
+ * - ingress-nginx annotations (annotations.ts): regex paths, canaries; the rest is
+ *   applied by the controller to the Route.
+ *
  * Pure: the controller (controller.ts) rebuilds the table when Ingresses change.
  */
+
+import { parseAnnotations, takesCanary, type CanaryConfig, type CanaryRequest, type IngressAnnotations } from './annotations.js';
 
 export interface IngressBackend {
   service?: { name: string; port?: { number?: number; name?: string } };
@@ -48,12 +53,18 @@ export const DEFAULT_CLASS_ANNOTATION = 'ingressclass.kubernetes.io/is-default-c
 export const LEGACY_CLASS_ANNOTATION = 'kubernetes.io/ingress.class';
 
 export interface Route {
-  /** The Ingress whose rule matched. */
+  /** The Ingress whose rule matched (the canary's, when the request went to the canary). */
   namespace: string;
   ingress: string;
   backend: IngressBackend;
   /** The rule's path and type, or 'default' for a default backend. */
   matched: string;
+  /** The matched (main) Ingress's ingress-nginx annotations. */
+  annotations: IngressAnnotations;
+  /** Regex paths: the groups of the match ($0 is the whole match), for rewrite-target. */
+  groups?: readonly (string | undefined)[];
+  /** The request was sent to a canary Ingress's backend. */
+  canary?: boolean;
 }
 
 export interface TlsEntry {
@@ -63,6 +74,13 @@ export interface TlsEntry {
   hosts: string[];
 }
 
+interface CanaryBackend {
+  backend: IngressBackend;
+  namespace: string;
+  ingress: string;
+  config: CanaryConfig;
+}
+
 interface CompiledPath {
   path: string;
   type: 'Exact' | 'Prefix' | 'ImplementationSpecific';
@@ -70,10 +88,15 @@ interface CompiledPath {
   namespace: string;
   ingress: string;
   age: string;
+  annotations: IngressAnnotations;
+  /** Set when the host's paths are regexes (use-regex or rewrite-target on any of its Ingresses). */
+  regex?: RegExp;
+  canaries: CanaryBackend[];
 }
 
 export interface RoutingTable {
-  route(host: string | undefined, path: string): Route | undefined;
+  /** `req` (headers, cookies, randomness) only matters for canary Ingresses. */
+  route(host: string | undefined, path: string, req?: CanaryRequest): Route | undefined;
   /** TLS sections of our Ingresses, oldest first: a host's certificate is the first that lists it. */
   readonly tls: readonly TlsEntry[];
   /** Our Ingresses (namespace/name). */
@@ -107,6 +130,7 @@ function wildcardMatches(pattern: string, host: string): boolean {
 }
 
 function pathMatches(p: CompiledPath, path: string): boolean {
+  if (p.regex && p.type !== 'Exact') return p.regex.test(path);
   switch (p.type) {
     case 'Exact':
       return path === p.path;
@@ -130,6 +154,8 @@ const age = (ing: Ingress): string => `${ing.metadata.creationTimestamp ?? ''}/$
 
 export function buildRoutingTable(ingresses: Iterable<Ingress>, className: string, classIsDefault: boolean): RoutingTable {
   const ours = [...ingresses].filter((i) => !i.metadata.deletionTimestamp && isOurs(i, className, classIsDefault)).sort((a, b) => (age(a) < age(b) ? -1 : 1));
+  const parsed = new Map(ours.map((i) => [i, parseAnnotations(i.metadata.annotations)]));
+  const canaries: Ingress[] = [];
   const exact = new Map<string, CompiledPath[]>();
   const wildcard = new Map<string, CompiledPath[]>();
   const anyHost: CompiledPath[] = [];
@@ -138,23 +164,45 @@ export function buildRoutingTable(ingresses: Iterable<Ingress>, className: strin
   for (const ing of ours) {
     const namespace = ing.metadata.namespace ?? 'default';
     const ingress = ing.metadata.name ?? '';
+    const annotations = parsed.get(ing)!;
+    if (annotations.canary) {
+      canaries.push(ing);
+      continue;
+    }
     for (const t of ing.spec?.tls ?? []) {
       if (t.secretName) tls.push({ namespace, ingress, secretName: t.secretName, hosts: (t.hosts ?? []).map((h) => h.toLowerCase()) });
     }
-    if (!fallback && ing.spec?.defaultBackend) fallback = { namespace, ingress, backend: ing.spec.defaultBackend, matched: 'default' };
+    if (!fallback && ing.spec?.defaultBackend) fallback = { namespace, ingress, backend: ing.spec.defaultBackend, matched: 'default', annotations };
     for (const rule of ing.spec?.rules ?? []) {
       const host = (rule.host ?? '').toLowerCase();
       const bucket = host === '' ? anyHost : host.startsWith('*.') ? listIn(wildcard, host) : listIn(exact, host);
       for (const p of rule.http?.paths ?? []) {
         const type = p.pathType === 'Exact' || p.pathType === 'Prefix' ? p.pathType : 'ImplementationSpecific';
-        bucket.push({ path: p.path || '/', type, backend: p.backend, namespace, ingress, age: age(ing) });
+        bucket.push({ path: p.path || '/', type, backend: p.backend, namespace, ingress, age: age(ing), annotations, canaries: [] });
+      }
+    }
+  }
+  // One nginx server per host: use-regex on any of its Ingresses makes all its paths regexes.
+  for (const list of [...exact.values(), ...wildcard.values(), anyHost]) {
+    if (!list.some((p) => p.annotations.useRegex)) continue;
+    for (const p of list) p.regex = compileRegex(p.path);
+  }
+  // A canary joins the main Ingress serving the same host and path; alone it serves nothing.
+  for (const ing of canaries) {
+    const config = parsed.get(ing)!.canary!;
+    for (const rule of ing.spec?.rules ?? []) {
+      const host = (rule.host ?? '').toLowerCase();
+      const list = host === '' ? anyHost : host.startsWith('*.') ? wildcard.get(host) : exact.get(host);
+      for (const p of rule.http?.paths ?? []) {
+        const main = list?.find((m) => m.path === (p.path || '/'));
+        main?.canaries.push({ backend: p.backend, namespace: ing.metadata.namespace ?? 'default', ingress: ing.metadata.name ?? '', config });
       }
     }
   }
   return {
     tls,
     ingresses: ours.map((i) => `${i.metadata.namespace ?? 'default'}/${i.metadata.name ?? ''}`),
-    route(hostHeader, rawPath) {
+    route(hostHeader, rawPath, req) {
       const host = normalizeHost(hostHeader);
       const path = rawPath.split('?', 1)[0] || '/';
       const candidates: CompiledPath[][] = [];
@@ -167,12 +215,27 @@ export function buildRoutingTable(ingresses: Iterable<Ingress>, className: strin
         if (list.length === 0) continue;
         let best: CompiledPath | undefined;
         for (const p of list) if (pathMatches(p, path)) best = best ? better(best, p) : p;
-        if (best) return { namespace: best.namespace, ingress: best.ingress, backend: best.backend, matched: `${best.path} (${best.type})` };
+        if (best) {
+          const groups = best.regex && best.type !== 'Exact' ? [...(best.regex.exec(path) ?? [])] : undefined;
+          const matched = `${best.path} (${best.type})`;
+          const canary = req ? best.canaries.find((c) => takesCanary(c.config, req)) : undefined;
+          if (canary) return { namespace: canary.namespace, ingress: canary.ingress, backend: canary.backend, matched, annotations: best.annotations, groups, canary: true };
+          return { namespace: best.namespace, ingress: best.ingress, backend: best.backend, matched, annotations: best.annotations, groups };
+        }
         break;
       }
       return fallback;
     },
   };
+}
+
+/** nginx `location ~* "^path"`; a path that is no valid regex matches literally. */
+function compileRegex(path: string): RegExp {
+  try {
+    return new RegExp(`^${path}`, 'i');
+  } catch {
+    return new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i');
+  }
 }
 
 function listIn(map: Map<string, CompiledPath[]>, key: string): CompiledPath[] {

@@ -16,6 +16,8 @@ import { NODE_PORTS } from './plugins/node-ports.js';
 import { NODE_RESOURCES_FIT } from './plugins/node-resources-fit.js';
 import { NODE_UNSCHEDULABLE } from './plugins/node-unschedulable.js';
 import { TAINT_TOLERATION } from './plugins/taint-toleration.js';
+import { VOLUME_BINDING } from './plugins/volume-binding.js';
+import { VOLUME_RESTRICTIONS } from './plugins/volume-restrictions.js';
 import type { NodeLike, PodLike } from './types.js';
 
 export type ClusterEvent =
@@ -26,19 +28,26 @@ export type ClusterEvent =
   | 'NodeSpecUnschedulableChange'
   /** An assigned pod was deleted, finished, or an assumed pod's binding failed. */
   | 'AssignedPodDelete'
+  /** A PersistentVolumeClaim, PersistentVolume or StorageClass was added or changed. */
+  | 'PvcChange'
+  | 'PvChange'
+  | 'StorageClassChange'
   /** The periodic flush of pods unschedulable for too long: moves everything it picks. */
   | 'UnschedulableTimeout';
 
-const ALL_NODE_PLUGINS = [NODE_RESOURCES_FIT, NODE_PORTS, NODE_NAME, NODE_AFFINITY, NODE_UNSCHEDULABLE, TAINT_TOLERATION];
+const ALL_NODE_PLUGINS = [NODE_RESOURCES_FIT, NODE_PORTS, NODE_NAME, NODE_AFFINITY, NODE_UNSCHEDULABLE, TAINT_TOLERATION, VOLUME_BINDING];
 
 /** The plugins whose rejection an event may undo. undefined: every plugin. */
 export const EVENT_PLUGINS: Readonly<Record<ClusterEvent, ReadonlySet<string> | undefined>> = {
   NodeAdd: new Set(ALL_NODE_PLUGINS),
   NodeAllocatableChange: new Set([NODE_RESOURCES_FIT]),
-  NodeLabelChange: new Set([NODE_AFFINITY]),
+  NodeLabelChange: new Set([NODE_AFFINITY, VOLUME_BINDING]),
   NodeTaintChange: new Set([TAINT_TOLERATION, NODE_UNSCHEDULABLE]),
   NodeSpecUnschedulableChange: new Set([NODE_UNSCHEDULABLE]),
-  AssignedPodDelete: new Set([NODE_RESOURCES_FIT, NODE_PORTS]),
+  AssignedPodDelete: new Set([NODE_RESOURCES_FIT, NODE_PORTS, VOLUME_RESTRICTIONS]),
+  PvcChange: new Set([VOLUME_BINDING, VOLUME_RESTRICTIONS]),
+  PvChange: new Set([VOLUME_BINDING]),
+  StorageClassChange: new Set([VOLUME_BINDING]),
   UnschedulableTimeout: undefined,
 };
 

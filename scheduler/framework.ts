@@ -122,6 +122,15 @@ export interface ScorePlugin extends Plugin {
   normalize?(scores: number[], pod: PodLike, state: CycleState): void;
 }
 
+/**
+ * PreBind: runs after the node is chosen and assumed, before the pod's binding is written;
+ * may make API writes and wait (VolumeBinding waits for claims to bind). A non-success
+ * status abandons the binding: the pod is forgotten and retried with backoff.
+ */
+export interface PreBindPlugin extends Plugin {
+  preBind(pod: PodLike, nodeName: string, nodeLabels: Readonly<Record<string, string>>): Promise<Status>;
+}
+
 export interface WeightedScorePlugin {
   readonly plugin: ScorePlugin;
   readonly weight: number;
@@ -135,6 +144,8 @@ export interface Profile {
   readonly filter: readonly FilterPlugin[];
   readonly preScore: readonly PreScorePlugin[];
   readonly score: readonly WeightedScorePlugin[];
+  /** Optional: unset means none. */
+  readonly preBind?: readonly PreBindPlugin[];
   /**
    * Whether the profile stands in for kube's DefaultPreemption PostFilter when writing the
    * FitError. Kubeling never evicts pods; with this on, the message gains the suffix kube

@@ -3,11 +3,12 @@
  * plugins Kubeling implements, in kube's order and with kube's score weights
  * (TaintToleration 3, NodeAffinity 2, NodeResourcesFit 1, BalancedAllocation 1).
  * Not implemented (they need objects Kubeling's scheduler does not model yet):
- * PodTopologySpread and InterPodAffinity (weight 2 each), the volume plugins,
+ * PodTopologySpread and InterPodAffinity (weight 2 each), the volume plugins but
+ * VolumeBinding (added by startScheduler, see withVolumeBinding),
  * ImageLocality, and DefaultPreemption, which is stood in for only in the FitError
  * message (`preemption: true`, see fit-error.ts).
  */
-import type { Profile } from './framework.js';
+import type { PreFilterPlugin, Profile } from './framework.js';
 import type { PodLike } from './types.js';
 import { balancedAllocationPlugin } from './plugins/balanced-allocation.js';
 import { nodeAffinityPlugin } from './plugins/node-affinity.js';
@@ -16,6 +17,7 @@ import { nodePortsPlugin } from './plugins/node-ports.js';
 import { nodeResourcesFitPlugin } from './plugins/node-resources-fit.js';
 import { nodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
 import { taintTolerationPlugin } from './plugins/taint-toleration.js';
+import type { VolumeBindingPlugin } from './plugins/volume-binding.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -40,6 +42,20 @@ export function defaultProfile(overrides: Partial<Profile> = {}): Profile {
     ],
     preemption: true,
     ...overrides,
+  };
+}
+
+/**
+ * The profile with VolumeBinding (and VolumeRestrictions' PreFilter before it) at kube's places: PreFilter and Filter after
+ * NodeResourcesFit, and PreBind (which needs the scheduler's caches and client, so the
+ * plugin is built by startScheduler).
+ */
+export function withVolumeBinding(profile: Profile, plugin: VolumeBindingPlugin, restrictions?: PreFilterPlugin): Profile {
+  return {
+    ...profile,
+    preFilter: [...profile.preFilter, ...(restrictions ? [restrictions] : []), plugin],
+    filter: [...profile.filter, plugin],
+    preBind: [...(profile.preBind ?? []), plugin],
   };
 }
 

@@ -25,7 +25,7 @@ import { isConflict, isNotFound, type RestClient } from '../client/rest-client.j
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { nodeUpdateEvents, podFinished } from './cluster-events.js';
-import type { Profile } from './framework.js';
+import { statusMessage, type Profile } from './framework.js';
 import type { FitError } from './fit-error.js';
 import { REASON_SCHEDULER_ERROR, REASON_UNSCHEDULABLE, schedulingFailedPatch, type PodWithConditions } from './pod-condition.js';
 import { profileForPod } from './profile.js';
@@ -321,6 +321,11 @@ export class SchedulerCore {
       try {
         // Issue the request after the current batch of cycles, not inside this one.
         await before;
+        const pre = await this.runPreBind(pod, node);
+        if (pre) {
+          this.preBindFailed(p, pre);
+          return;
+        }
         await this.opts.client.bind(namespace, name, node);
         this.counters.bound++;
         this.opts.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${node}`);
@@ -332,6 +337,31 @@ export class SchedulerCore {
       }
     })();
     this.track(work);
+  }
+
+  /** Runs the profile's PreBind plugins in order; the first failure's message, or undefined. */
+  private async runPreBind(pod: Pod, node: string): Promise<string | undefined> {
+    const plugins = profileForPod(pod, this.opts.profiles)?.preBind ?? [];
+    const labels = this.snapshot.get(node)?.labels ?? {};
+    for (const pl of plugins) {
+      const s = await pl.preBind(pod, node, labels);
+      if (s.code !== 'Success' && s.code !== 'Skip') return `running PreBind plugin "${pl.name}": ${statusMessage(s)}`;
+    }
+    return undefined;
+  }
+
+  /** A PreBind plugin refused: the assumed pod is forgotten and retried with backoff. */
+  private preBindFailed(p: QueuedPodInfo<Pod>, message: string): void {
+    const pod = p.pod;
+    const { namespace, name } = nameOf(pod);
+    this.snapshot.forgetPod(pod);
+    this.queue.moveAllToActiveOrBackoff('AssignedPodDelete');
+    this.counters.bindErrors++;
+    this.opts.recorder.event(pod, 'Warning', 'FailedScheduling', message);
+    const live = this.opts.lookupPod(namespace, name);
+    if (!live || live.metadata.uid !== pod.metadata.uid || assigned(live) || live.metadata.deletionTimestamp) return;
+    p.pod = live;
+    this.queue.addBackoff(p);
   }
 
   private bindFailed(p: QueuedPodInfo<Pod>, node: string, err: unknown): void {

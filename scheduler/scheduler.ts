@@ -23,7 +23,11 @@ import type { RestClient } from '../client/rest-client.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import { rootLogger, type Logger } from '../lib/logger.js';
 import type { Profile } from './framework.js';
-import { DEFAULT_SCHEDULER_NAME, defaultProfile } from './profile.js';
+import { DEFAULT_SCHEDULER_NAME, defaultProfile, withVolumeBinding } from './profile.js';
+import { createVolumeBindingPlugin, podClaimNames, SELECTED_NODE_ANNOTATION } from './plugins/volume-binding.js';
+import { createVolumeRestrictionsPlugin } from './plugins/volume-restrictions.js';
+import { persistentVolumeClaimResource, persistentVolumeResource, type PersistentVolume, type PersistentVolumeClaim } from '../api/core/persistent-volume.js';
+import { storageClassResource, type StorageClass } from '../api/storage/storageclass.js';
 import { SchedulerCore, type Pod, type SchedulerStats } from './scheduler-core.js';
 import type { NodeLike } from './types.js';
 
@@ -69,12 +73,45 @@ export interface RunningScheduler {
 export async function startScheduler(opts: StartSchedulerOptions): Promise<RunningScheduler> {
   const clock = opts.clock ?? realClock;
   const log = (opts.logger ?? rootLogger).child({ component: 'scheduler' });
-  const profiles = opts.profiles ?? [defaultProfile()];
   const identity = opts.identity ?? `${hostname()}_${randomUUID()}`;
   const recorder = createEventRecorder(opts.client, { component: DEFAULT_SCHEDULER_NAME, clock, logger: opts.logger });
   const factory = createSharedInformerFactory(opts.client, { clock, logger: opts.logger });
   const nodes = factory.informerFor<KubeObject & NodeLike>(nodeResource);
   const pods = factory.informerFor<Pod>(podResource);
+
+  const claims = factory.informerFor<PersistentVolumeClaim>(persistentVolumeClaimResource);
+  const volumes = factory.informerFor<PersistentVolume>(persistentVolumeResource);
+  const classes = factory.informerFor<StorageClass>(storageClassResource);
+  const volumeBinding = createVolumeBindingPlugin({
+    clock,
+    listers: {
+      claim: (ns, name) => claims.store.getByName(ns, name),
+      volume: (name) => volumes.store.getByName('', name),
+      volumes: () => volumes.store.list(),
+      storageClass: (name) => classes.store.getByName('', name),
+    },
+    writer: {
+      async claimVolume(pv, claim) {
+        await opts.client.patch(persistentVolumeResource, pv.metadata.name!, {
+          metadata: { resourceVersion: pv.metadata.resourceVersion, annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' } },
+          spec: { claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: claim.metadata.namespace, name: claim.metadata.name, uid: claim.metadata.uid, resourceVersion: claim.metadata.resourceVersion } },
+        }, { type: 'merge' });
+      },
+      async selectNode(claim, nodeName) {
+        await opts.client.patch(persistentVolumeClaimResource, claim.metadata.name!, { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: nodeName } } }, { type: 'merge', namespace: claim.metadata.namespace });
+      },
+    },
+  });
+  const CLAIM_USERS = 'claimUsers';
+  pods.addIndexer(CLAIM_USERS, (p) => (p.spec?.nodeName ? podClaimNames(p).map((c) => `${p.metadata.namespace}/${c}`) : []));
+  const volumeRestrictions = createVolumeRestrictionsPlugin(
+    { claim: (ns, name) => claims.store.getByName(ns, name) },
+    {
+      otherUsers: (ns, name, uid) =>
+        pods.store.byIndex(CLAIM_USERS, `${ns}/${name}`).filter((p) => p.metadata.uid !== uid && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed').length,
+    },
+  );
+  const profiles = opts.profiles ?? [withVolumeBinding(defaultProfile(), volumeBinding, volumeRestrictions)];
 
   const core = new SchedulerCore({
     client: opts.client,
@@ -99,6 +136,14 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Runni
     onDelete: (p) => core.onPodDelete(p),
   });
 
+  const volumeEvent = (ev: 'PvcChange' | 'PvChange' | 'StorageClassChange') => (): void => {
+    volumeBinding.claimsChanged();
+    core.queue.moveAllToActiveOrBackoff(ev);
+  };
+  claims.addEventHandler({ onAdd: volumeEvent('PvcChange'), onUpdate: volumeEvent('PvcChange') });
+  volumes.addEventHandler({ onAdd: volumeEvent('PvChange'), onUpdate: volumeEvent('PvChange') });
+  classes.addEventHandler({ onAdd: volumeEvent('StorageClassChange'), onUpdate: volumeEvent('StorageClassChange') });
+
   factory.start();
   let stopping: Promise<void> | undefined;
   let elector: LeaderElector | undefined;
@@ -106,6 +151,7 @@ export async function startScheduler(opts: StartSchedulerOptions): Promise<Runni
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       core.setActive(false);
+      volumeBinding.close();
       await core.stop();
       await elector?.stop();
       factory.stop();

@@ -74,6 +74,8 @@ export interface PodSpecLike {
   readonly overhead?: ResourceList;
   readonly priority?: number;
   readonly preemptionPolicy?: string;
+  /** Read by VolumeBinding (claims); other volume kinds are ignored by the scheduler. */
+  readonly volumes?: readonly { readonly name?: string; readonly persistentVolumeClaim?: { readonly claimName?: string } | null; readonly ephemeral?: unknown }[];
 }
 
 export interface PodLike {

@@ -3,6 +3,7 @@ import type { FieldError, KubeObject, ResourceType } from '../types.js';
 import { age, ageColumn, column, nameColumn } from '../printers.js';
 import { labelSelectorSchema, objectReferenceSchema, objectSchema, resourceListSchema, timeSchema } from '../meta.js';
 import { notSupported, required } from '../validation.js';
+import { parseQuantityOr } from '../quantity.js';
 
 /**
  * core/v1 PersistentVolume and PersistentVolumeClaim, with kube's defaults, validation
@@ -101,7 +102,15 @@ export function validatePersistentVolumeClaim(obj: KubeObject, old?: KubeObject)
     // The PV controller also fills an unset storageClassName (retroactive default class).
     const strip = (s: typeof spec) => JSON.stringify({ ...s, resources: { ...(s.resources ?? {}), requests: undefined }, volumeName: undefined, storageClassName: s === spec && o.storageClassName === undefined ? undefined : s.storageClassName });
     const bindingVolumeName = !o.volumeName && !!spec.volumeName;
-    if (strip(spec) !== strip(o) || (o.volumeName !== spec.volumeName && !bindingVolumeName)) {
+    const oldClaim = old as PersistentVolumeClaim;
+    const size = (q: unknown) => parseQuantityOr(q as string | undefined, 0);
+    const resized = size(spec.resources?.requests?.['storage']) !== size(o.resources?.requests?.['storage']);
+    const wasBound = oldClaim.status?.phase === 'Bound' && !!o.volumeName;
+    const capacity = oldClaim.status?.capacity?.['storage'] ?? o.resources?.requests?.['storage'];
+    if (resized && wasBound && size(spec.resources?.requests?.['storage']) < size(capacity)) {
+      errs.push({ type: 'FieldValueForbidden', field: 'spec.resources.requests.storage', message: 'Forbidden: field can not be less than status.capacity' });
+    }
+    if (strip(spec) !== strip(o) || (o.volumeName !== spec.volumeName && !bindingVolumeName) || (resized && !wasBound)) {
       errs.push({ type: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims' });
     }
   }

@@ -49,6 +49,7 @@ export function validateIngress(obj: KubeObject): FieldError[] {
   if (!spec.defaultBackend && (spec.rules ?? []).length === 0) {
     errs.push({ type: 'FieldValueInvalid', field: 'spec', message: 'Invalid value: []networking.IngressRule(nil): either `defaultBackend` or `rules` must be specified' });
   }
+  if (spec.defaultBackend) errs.push(...validateIngressBackend(spec.defaultBackend, 'spec.defaultBackend'));
   (spec.rules ?? []).forEach((rule, i) => {
     (rule.http?.paths ?? []).forEach((p, j) => {
       const at = `spec.rules[${i}].http.paths[${j}]`;
@@ -57,10 +58,36 @@ export function validateIngress(obj: KubeObject): FieldError[] {
       if (p.pathType !== 'ImplementationSpecific' && !(p.path ?? '').startsWith('/')) {
         errs.push({ type: 'FieldValueInvalid', field: `${at}.path`, message: `Invalid value: ${JSON.stringify(p.path ?? '')}: must be an absolute path` });
       }
-      if (!p.backend.service && !p.backend.resource) errs.push({ type: 'FieldValueInvalid', field: `${at}.backend`, message: 'Invalid value: "": cannot set both resource and service backends' });
+      errs.push(...validateIngressBackend(p.backend, `${at}.backend`));
     });
   });
   return errs;
+}
+
+type Backend = NonNullable<NonNullable<Ingress['spec']>['defaultBackend']>;
+
+/** validateIngressBackend: exactly one of service (name, and a port name or number) or resource. */
+export function validateIngressBackend(b: Backend, at: string): FieldError[] {
+  const invalid = (field: string, value: string, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, message: `Invalid value: ${JSON.stringify(value)}: ${detail}` });
+  if (b.service && b.resource) return [invalid(at, '', 'cannot set both resource and service backends')];
+  if (b.resource) {
+    const errs: FieldError[] = [];
+    if (!b.resource.kind) errs.push(required(`${at}.resource.kind`, 'kind is required'));
+    else if (/[/%]/.test(b.resource.kind) || b.resource.kind === '.' || b.resource.kind === '..') errs.push(invalid(`${at}.resource.kind`, b.resource.kind, 'may not contain \'/\''));
+    if (!b.resource.name) errs.push(required(`${at}.resource.name`, 'name is required'));
+    return errs;
+  }
+  if (b.service) {
+    const errs: FieldError[] = [];
+    if (!b.service.name) errs.push(required(`${at}.service.name`));
+    const name = b.service.port?.name ?? '';
+    const num = b.service.port?.number ?? 0;
+    if (name && num) errs.push(invalid(at, '', 'cannot set both port name & port number'));
+    else if (!name && !num) errs.push(required(`${at}.service.port`, 'port name or number is required'));
+    else if (num && (num < 1 || num > 65535)) errs.push({ type: 'FieldValueInvalid', field: `${at}.service.port.number`, message: `Invalid value: ${num}: must be between 1 and 65535, inclusive` });
+    return errs;
+  }
+  return [invalid(at, '', 'resource or service backend is required')];
 }
 
 const MAX_HOSTS_SHOWN = 3;

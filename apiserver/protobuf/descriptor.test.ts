@@ -45,13 +45,6 @@ describe('the Kubeling message tables', () => {
    * for any other kind without one.
    */
   const NOT_YET: readonly string[] = [
-    'v1 PersistentVolumeClaim',
-    'v1 PersistentVolume',
-    'v1 ReplicationController',
-    'apps/v1 ControllerRevision',
-    'apps/v1 DaemonSet',
-    'apps/v1 StatefulSet',
-    'storage.k8s.io/v1 StorageClass',
     'admissionregistration.k8s.io/v1 MutatingWebhookConfiguration',
     'admissionregistration.k8s.io/v1 ValidatingWebhookConfiguration',
     'admissionregistration.k8s.io/v1 ValidatingAdmissionPolicy',

@@ -12,7 +12,7 @@
  *
  *   type     a scalar (string int32 int64 bool bytes double), a message name from the
  *            message tables, or a well-known type (Time MicroTime IntOrString Quantity
- *            FieldsV1)
+ *            FieldsV1 RawExtension)
  *   *type    a Go pointer: present on the wire → in the JSON (even when zero), else absent
  *   []type   repeated (a Go slice)
  *   {}type   map<string, type>
@@ -29,7 +29,7 @@ export const SCALAR_TYPES = ['string', 'int32', 'int64', 'bool', 'bytes', 'doubl
 export type ScalarType = (typeof SCALAR_TYPES)[number];
 
 /** Messages with a custom JSON form (apimachinery's Time, IntOrString, Quantity, …). */
-export const WELL_KNOWN_TYPES = ['Time', 'MicroTime', 'IntOrString', 'Quantity', 'FieldsV1'] as const;
+export const WELL_KNOWN_TYPES = ['Time', 'MicroTime', 'IntOrString', 'Quantity', 'FieldsV1', 'RawExtension'] as const;
 export type WellKnownType = (typeof WELL_KNOWN_TYPES)[number];
 
 export interface FieldDescriptor {

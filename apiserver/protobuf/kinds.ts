@@ -9,6 +9,9 @@ import { batchMessages } from './messages/batch.js';
 import { otherGroupMessages } from './messages/other-groups.js';
 import { authzMessages } from './messages/authz.js';
 import { corePolicyMessages } from './messages/core-policy.js';
+import { coreStorageMessages } from './messages/core-storage.js';
+import { appsStatefulMessages } from './messages/apps-stateful.js';
+import { storageMessages } from './messages/storage.js';
 
 /** Every message descriptor, compiled (and cross-checked) once at load. */
 export const messageRegistry: MessageRegistry = compileMessages(
@@ -22,6 +25,9 @@ export const messageRegistry: MessageRegistry = compileMessages(
   otherGroupMessages,
   authzMessages,
   corePolicyMessages,
+  coreStorageMessages,
+  appsStatefulMessages,
+  storageMessages,
 );
 
 /**
@@ -72,6 +78,16 @@ const ROOTS: Readonly<Record<string, string>> = {
   'certificates.k8s.io/v1 CertificateSigningRequest': 'CertificateSigningRequest',
   'scheduling.k8s.io/v1 PriorityClass': 'PriorityClass',
   'node.k8s.io/v1 RuntimeClass': 'RuntimeClass',
+  'v1 PersistentVolume': 'PersistentVolume',
+  'v1 PersistentVolumeClaim': 'PersistentVolumeClaim',
+  'v1 ReplicationController': 'ReplicationController',
+  'apps/v1 DaemonSet': 'DaemonSet',
+  'apps/v1 StatefulSet': 'StatefulSet',
+  'apps/v1 ControllerRevision': 'ControllerRevision',
+  'storage.k8s.io/v1 StorageClass': 'StorageClass',
+  'storage.k8s.io/v1 CSIDriver': 'CSIDriver',
+  'storage.k8s.io/v1 CSINode': 'CSINode',
+  'storage.k8s.io/v1 VolumeAttachment': 'VolumeAttachment',
 };
 
 /** The root message for a kind, or undefined when we cannot decode it. */

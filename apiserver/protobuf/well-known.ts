@@ -107,4 +107,7 @@ export const wellKnownToJson: Record<WellKnownType, (payload: Uint8Array) => unk
   IntOrString: intOrString,
   Quantity: quantity,
   FieldsV1: fieldsV1,
+  // runtime.RawExtension {Raw}: what Go clients put there is the object's JSON (a
+  // ControllerRevision's data), so it decodes as FieldsV1 does.
+  RawExtension: fieldsV1,
 };

@@ -11,6 +11,7 @@ import { podHooks } from './hooks/pods.js';
 import { namespaceHooks } from './hooks/namespaces.js';
 import { createServiceHooks } from './hooks/services.js';
 import { ingressHooks } from './hooks/ingresses.js';
+import { persistentVolumeClaimHooks, persistentVolumeHooks } from './hooks/persistent-volume-claims.js';
 import { AdmissionChain } from '../admission/chain.js';
 import { withBuiltinPlugins } from '../admission/node-plugins.js';
 import type { AdmissionHook } from '../admission/attributes.js';
@@ -155,6 +156,10 @@ function hooksFor(rt: ResourceType): KindHooks | undefined {
       return namespaceHooks;
     case 'Service':
       return createServiceHooks();
+    case 'PersistentVolumeClaim':
+      return persistentVolumeClaimHooks;
+    case 'PersistentVolume':
+      return persistentVolumeHooks;
     default:
       return undefined;
   }

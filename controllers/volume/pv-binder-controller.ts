@@ -8,7 +8,9 @@ import { objectKey } from '../../client/store.js';
 import { formatTime } from '../replicaset/pod-status.js';
 import { startQueueController } from '../runner.js';
 import type { ControllerContext, ControllerDescriptor, RunningController } from '../types.js';
-import { findMatchingVolume } from './volume-match.js';
+import { findMatchingVolume, requestedBytes } from '../../api/storage/volume-match.js';
+import { parseQuantityOr } from '../../api/quantity.js';
+import { NO_PROVISIONER, SELECTED_NODE_ANNOTATION } from '../../scheduler/plugins/volume-binding.js';
 
 /**
  * kube's PersistentVolume controller (binder) with a simulated local-path provisioner, as
@@ -65,10 +67,31 @@ export function startPvBinderController(ctx: ControllerContext): RunningControll
     }, { type: 'merge', namespace: ns, subresource: 'status' });
   };
 
+  /**
+   * The expand controller, external resizer and kubelet's filesystem resize in one step
+   * (admission already checked that the class allows expansion): the volume's capacity
+   * and the claim's status follow a grown request.
+   */
+  const expand = async (pvc: PersistentVolumeClaim): Promise<ReconcileResult> => {
+    const wanted = pvc.spec?.resources?.requests?.['storage'];
+    const have = pvc.status?.capacity?.['storage'];
+    if (wanted === undefined || requestedBytes(pvc) <= parseQuantityOr(have as string | undefined, 0)) return;
+    const pv = volumes.store.getByName('', pvc.spec!.volumeName!);
+    if (!pv) return;
+    const ns = pvc.metadata.namespace!;
+    recorder.event(pvc, 'Normal', 'Resizing', `External resizer is resizing volume ${pv.metadata.name}`);
+    await client.patch(persistentVolumeResource, pv.metadata.name!, { spec: { capacity: { storage: wanted } } }, { type: 'merge' });
+    await client.patch(persistentVolumeClaimResource, pvc.metadata.name!, {
+      status: { capacity: { storage: wanted }, allocatedResources: { storage: wanted } },
+    }, { type: 'merge', namespace: ns, subresource: 'status' });
+    recorder.event(pvc, 'Normal', 'FileSystemResizeSuccessful', `MountVolume.NodeExpandVolume succeeded for volume "${pv.metadata.name}"`);
+    return;
+  };
+
   const reconcileClaim = async (key: string): Promise<ReconcileResult> => {
     const pvc = claims.store.get(key);
     if (!pvc || pvc.metadata.deletionTimestamp) return;
-    if (pvc.status?.phase === 'Bound' && pvc.spec?.volumeName) return;
+    if (pvc.status?.phase === 'Bound' && pvc.spec?.volumeName) return expand(pvc);
     const ns = pvc.metadata.namespace!;
     let className = pvc.spec?.storageClassName;
     if (className === undefined) {
@@ -84,30 +107,39 @@ export function startPvBinderController(ctx: ControllerContext): RunningControll
       if (pv) await bind(pv, pvc);
       return;
     }
-    const match = findMatchingVolume(volumes.store.list(), pvc);
+    const sc = className ? classes.store.getByName('', className) : undefined;
+    const selectedNode = pvc.metadata.annotations?.[SELECTED_NODE_ANNOTATION];
+    // A WaitForFirstConsumer claim is bound by the scheduler's choice (kube's
+    // shouldDelayBinding): only to a volume the scheduler pre-bound, or provisioned on the
+    // node it selected.
+    const delayed = sc?.volumeBindingMode === 'WaitForFirstConsumer' && !selectedNode;
+    const candidates = delayed ? volumes.store.list().filter((v) => v.spec?.claimRef?.uid === pvc.metadata.uid) : volumes.store.list();
+    const match = findMatchingVolume(candidates, pvc);
     if (match) {
       await bind(match, pvc);
       return;
     }
-    const sc = className ? classes.store.getByName('', className) : undefined;
     if (!sc) {
       const message = className ? `storageclass.storage.k8s.io "${className}" not found` : 'no persistent volumes available for this claim and no storage class is set';
       recorder.event(pvc, 'Warning', className ? 'ProvisioningFailed' : 'FailedBinding', message);
+      return;
+    }
+    if (delayed) {
+      // emitEventForUnboundDelayBindingClaim
+      const waiting = pods.store.byIndex(CLAIM_INDEX, key).filter((p) => !p.spec?.nodeName && !p.metadata.deletionTimestamp).map((p) => p.metadata.name ?? '');
+      if (waiting.length === 0) recorder.event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
+      else recorder.event(pvc, 'Normal', 'WaitForPodScheduled', `waiting for ${waiting.length > 1 ? 'pods' : 'pod'} ${waiting.sort().join(',')} to be scheduled`);
+      return;
+    }
+    if (sc.provisioner === NO_PROVISIONER) {
+      recorder.event(pvc, 'Normal', 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
       return;
     }
     if (sc.provisioner !== LOCAL_PATH_PROVISIONER) {
       recorder.event(pvc, 'Normal', 'ExternalProvisioning', `Waiting for a volume to be created either by the external provisioner '${sc.provisioner}' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.`);
       return;
     }
-    let node: string | undefined;
-    if (sc.volumeBindingMode === 'WaitForFirstConsumer') {
-      const consumer = pods.store.byIndex(CLAIM_INDEX, key).find((p) => p.spec?.nodeName);
-      if (!consumer) {
-        recorder.event(pvc, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
-        return;
-      }
-      node = consumer.spec!.nodeName;
-    }
+    const node = sc.volumeBindingMode === 'WaitForFirstConsumer' ? selectedNode : undefined;
     recorder.event(pvc, 'Normal', 'Provisioning', `External provisioner is provisioning volume for claim "${ns}/${pvc.metadata.name}"`);
     const name = `pvc-${pvc.metadata.uid}`;
     const pv: PersistentVolume = {
@@ -152,9 +184,20 @@ export function startPvBinderController(ctx: ControllerContext): RunningControll
     if (!ref.uid) return; // pre-bound to a claim that does not exist yet
     // The claim is gone: reclaim.
     if (pv.spec?.persistentVolumeReclaimPolicy === 'Delete') {
+      // Released first, as kube's binder: the pv-protection finalizer comes off unbound volumes only.
+      if (pv.status?.phase !== 'Released') {
+        await client.patch(persistentVolumeResource, name, { status: { phase: 'Released', lastPhaseTransitionTime: formatTime(clock.now()) } }, { type: 'merge', subresource: 'status' });
+      }
       await client.delete(persistentVolumeResource, name).catch((err: unknown) => {
         if (!isNotFound(err)) throw err;
       });
+      return;
+    }
+    if (pv.spec?.persistentVolumeReclaimPolicy === 'Recycle') {
+      // The deprecated recycler scrubs the volume (rm -rf) and offers it again.
+      await client.patch(persistentVolumeResource, name, { spec: { claimRef: null } }, { type: 'merge' });
+      await client.patch(persistentVolumeResource, name, { status: { phase: 'Available', lastPhaseTransitionTime: formatTime(clock.now()) } }, { type: 'merge', subresource: 'status' });
+      recorder.event(pv, 'Normal', 'VolumeRecycled', `Volume recycled`);
       return;
     }
     if (pv.status?.phase !== 'Released') {
@@ -191,10 +234,23 @@ export function startPvBinderController(ctx: ControllerContext): RunningControll
       volumeKey(v);
       for (const c of claims.store.list()) if (c.status?.phase !== 'Bound') claimKey(c);
     },
-    onUpdate: (_o, v) => volumeKey(v),
+    onUpdate: (_o, v) => {
+      volumeKey(v);
+      // Pre-bound by the scheduler (claimRef set): the claim side binds now.
+      const ref = v.spec?.claimRef;
+      const c = ref?.name ? claims.store.getByName(ref.namespace ?? '', ref.name) : undefined;
+      if (c && c.status?.phase !== 'Bound') claimKey(c);
+    },
   });
   classes.addEventHandler({ onAdd: () => claims.store.list().forEach((c) => c.status?.phase !== 'Bound' && claimKey(c)) });
   pods.addEventHandler({
+    onAdd: (p) => {
+      for (const v of p.spec?.volumes ?? []) {
+        if (!v.persistentVolumeClaim) continue;
+        const c = claims.store.getByName(p.metadata.namespace ?? '', v.persistentVolumeClaim.claimName);
+        if (c && c.status?.phase !== 'Bound') claimKey(c);
+      }
+    },
     onUpdate: (old, p) => {
       if (old.spec?.nodeName || !p.spec?.nodeName) return;
       for (const v of p.spec.volumes ?? []) {

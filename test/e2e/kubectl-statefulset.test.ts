@@ -100,6 +100,21 @@ describe('StatefulSet basics with kubectl 1.32', () => {
     expect(events).toMatch(/create Pod web-1 in StatefulSet web successful/);
   });
 
+  // busybox ≥ 1.29's nslookup (what the simulated shell is) asks a dotted name only as
+  // it is, so the tutorial's `nslookup web-0.nginx` (run from busybox:1.28, whose libc
+  // resolver searches) is asked here with its full name.
+  it('resolves each pod by its stable name through the headless Service', async () => {
+    const c = cluster();
+    const ip = (await run(c, ['get', 'pod', 'web-0', '-o', 'jsonpath={.status.podIP}'])).trim();
+    const out = await waitUntil(async () => {
+      const res = await c.kubectl(['exec', 'web-1', '--', 'nslookup', 'web-0.nginx.default.svc.cluster.local']);
+      if (!res.stdout.includes(`Address: ${ip}`)) throw new Error(`${res.code} ${res.stdout} ${res.stderr}`);
+      return res.stdout;
+    }, 'web-0.nginx.default.svc.cluster.local resolves', 30_000);
+    expect(out).toMatch(/Name:\s+web-0\.nginx\.default\.svc\.cluster\.local/);
+    expect(out).toContain(`Address: ${ip}`);
+  });
+
   it('scales up and down; claims are kept', async () => {
     const c = cluster();
     expect(await run(c, ['scale', 'sts', 'web', '--replicas=5'])).toBe('statefulset.apps/web scaled\n');

@@ -209,6 +209,12 @@ export const BOOTSTRAP_CLUSTER_ROLES: KubeObject[] = [
     rule(['create'], ['authentication.k8s.io'], ['tokenreviews']),
     rule(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
   ]),
+  // What the scheduler's VolumeBinding PreBind writes (claimRef on volumes, selected-node on claims).
+  clusterRole('system:volume-scheduler', [
+    rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumes']),
+    rule(['get', 'list', 'watch'], ['storage.k8s.io'], ['storageclasses']),
+    rule(['get', 'list', 'patch', 'update', 'watch'], [''], ['persistentvolumeclaims']),
+  ]),
   clusterRole('system:kube-controller-manager', [
     rule(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
     rule(['create'], ['coordination.k8s.io'], ['leases']),
@@ -263,6 +269,7 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
   clusterRoleBinding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [{ kind: 'Group', name: 'system:serviceaccounts' }]),
   clusterRoleBinding('system:monitoring', 'system:monitoring', [{ kind: 'Group', name: 'system:monitoring' }]),
   clusterRoleBinding('system:kube-scheduler', 'system:kube-scheduler', [{ kind: 'User', name: 'system:kube-scheduler' }]),
+  clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [{ kind: 'User', name: 'system:kube-scheduler' }]),
   clusterRoleBinding('system:kube-controller-manager', 'system:kube-controller-manager', [{ kind: 'User', name: 'system:kube-controller-manager' }]),
   clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [{ kind: 'User', name: 'system:kube-scheduler' }]),
   clusterRoleBinding('system:node-proxier', 'system:node-proxier', [{ kind: 'User', name: 'system:kube-proxy' }]),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PersistentVolume, PersistentVolumeClaim } from '../../api/core/persistent-volume.js';
+import type { PersistentVolume, PersistentVolumeClaim } from '../core/persistent-volume.js';
 import { findMatchingVolume } from './volume-match.js';
 
 const pv = (name: string, size: string, extra: NonNullable<PersistentVolume['spec']> = {}, labels?: Record<string, string>): PersistentVolume => ({

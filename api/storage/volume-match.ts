@@ -1,6 +1,6 @@
-import type { PersistentVolume, PersistentVolumeClaim } from '../../api/core/persistent-volume.js';
-import { parseQuantityOr } from '../../api/quantity.js';
-import { labelSelectorFromObject, matchesLabels } from '../../api/selector.js';
+import type { PersistentVolume, PersistentVolumeClaim } from '../core/persistent-volume.js';
+import { parseQuantityOr } from '../quantity.js';
+import { labelSelectorFromObject, matchesLabels } from '../selector.js';
 
 /**
  * The PV controller's matching (kube's findMatchingVolume): an unbound volume of the
