@@ -11,7 +11,8 @@
  *     sync_proxy_rules_duration_seconds in its scale tests).
  * (b) Simulated requests per second: pods sending requests to Service cluster IPs
  *     through the walk, NetworkPolicy (one policy in the namespace), routing and the
- *     traffic model, no trace. Target ≥ 50,000/s.
+ *     traffic model, no trace, configured as `kubeling up`'s defaults (iptables mode, VXLAN,
+ *     the kubelet-sim's usage model recording every served request). Target ≥ 50,000/s.
  *
  * Flags: --services N (1000), --endpoints N (10), --nodes N (100), --seconds S (5).
  */
@@ -22,7 +23,9 @@ import type { EndpointSlice } from '../../api/discovery/endpointslice.js';
 import type { NetworkPolicy } from '../../api/networking/network-policy.js';
 import { iptablesSave } from '../../kube-proxy/iptables-save.js';
 import { computeNodeProxyState, createProxyRulesSource } from '../../kube-proxy/node-rules.js';
+import { realClock } from '../../lib/clock.js';
 import { seededRandom } from '../../lib/random.js';
+import { UsageModel } from '../../kubelet-sim/usage/usage-model.js';
 import { createStaticNetworkView } from '../../network/cluster-view.js';
 import { createDataPath } from '../../network/data-path.js';
 import { makeNode, makePod, makeService, makeSlice } from '../../network/testing.js';
@@ -117,8 +120,11 @@ console.log(`    iptables-save text of the node: median ${percentile(render, 50)
 console.log(`    reference: kube-proxy's own iptables sync at this size ≈ 1,000 ms → ${(1000 / percentile(regen, 50)).toFixed(0)}× that reference's speed (wall)`);
 
 // (b) Simulated requests per second.
-const proxy = createProxyRulesSource(view);
-const path = createDataPath({ view, proxy, random: seededRandom(7) });
+// As `kubeling up` runs it by default: kube-proxy in iptables mode, flannel VXLAN, cluster
+// CIDR 100.96.0.0/16, and the kubelet-sim's usage model as the sink and load of served requests.
+const proxy = createProxyRulesSource(view, { mode: 'iptables', clusterCIDR: '100.96.0.0/16' });
+const usage = new UsageModel({ clock: realClock, source: () => undefined, nodeOf: () => undefined });
+const path = createDataPath({ view, proxy, random: seededRandom(7), flannel: { backend: 'vxlan', network: '100.96.0.0/16' }, sink: usage, load: usage, clock: realClock });
 const clients = pods.filter((_, i) => i % 97 === 0).map((p) => ({ pod: { namespace: 'default', name: p.metadata.name! } }));
 const targets = services.map((s) => `http://${s.spec!.clusterIP}/`);
 // Warm the per-node caches outside the timed loop.
