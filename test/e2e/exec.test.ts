@@ -155,6 +155,9 @@ describe('kubectl exec into a simulated busybox', () => {
     mkdirSync(join(dir, 'src', 'sub'), { recursive: true });
     writeFileSync(join(dir, 'src', 'a.txt'), 'hello é\n');
     writeFileSync(join(dir, 'src', 'sub', 'b.txt'), 'b\n');
+    // Every byte value, invalid UTF-8 included (a lone 0xff, a cut 0xc3, NULs): byte-exact both ways.
+    const binary = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from([0xff, 0xc3, 0x00, 0x80, 0xe2, 0x82]), Buffer.alloc(70_000, 0xfe)]);
+    writeFileSync(join(dir, 'src', 'blob.bin'), binary);
     ok(await cluster().kubectl(['cp', join(dir, 'src'), `bb:/tmp/cp-${v}`], { version }), 'cp to pod');
     expect(ok(await cluster().kubectl(['exec', 'bb', '--', 'cat', `/tmp/cp-${v}/a.txt`, `/tmp/cp-${v}/sub/b.txt`]), 'cat')).toBe('hello é\nb\n');
     ok(await cluster().kubectl(['exec', 'bb', '--', 'sh', '-c', `echo written-in-pod > /tmp/cp-${v}/c.txt`]), 'write');
@@ -162,6 +165,9 @@ describe('kubectl exec into a simulated busybox', () => {
     expect(readFileSync(join(dir, 'back', 'a.txt'), 'utf8')).toBe('hello é\n');
     expect(readFileSync(join(dir, 'back', 'sub', 'b.txt'), 'utf8')).toBe('b\n');
     expect(readFileSync(join(dir, 'back', 'c.txt'), 'utf8')).toBe('written-in-pod\n');
+    expect(readFileSync(join(dir, 'back', 'blob.bin')).equals(binary)).toBe(true);
+    ok(await cluster().kubectl(['cp', `bb:/tmp/cp-${v}/blob.bin`, join(dir, 'one.bin')], { version }), 'cp one binary file from pod');
+    expect(readFileSync(join(dir, 'one.bin')).equals(binary)).toBe(true);
     const missing = await cluster().kubectl(['cp', 'bb:/nope', join(dir, 'x')], { version });
     // kubectl copies the remote tar's stderr to its own stdout.
     expect(missing.stdout + missing.stderr).toContain('tar: /nope: No such file or directory');
