@@ -9,7 +9,7 @@ import { networkPolicyResource, type NetworkPolicy } from '../../api/networking/
 import type { KubeObject } from '../../api/types.js';
 import { createInformer, type Informer } from '../../client/informer.js';
 import type { RestClient } from '../../client/rest-client.js';
-import { busyboxNslookup } from '../../dns/format-nslookup.js';
+import { imageNslookup } from '../../dns/format-nslookup.js';
 import { formatDig, rdataText } from '../../dns/format-dig.js';
 import { lookup } from '../../dns/lookup.js';
 import { resolvConfFor } from '../../dns/resolv-conf.js';
@@ -147,7 +147,7 @@ export function createClusterNet(o: {
         const type = args.find((a) => a.startsWith('-type='))?.slice(6) ?? args.find((a) => a.startsWith('-query='))?.slice(7);
         if (names.length === 0) return { output: 'Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n', code: 1 };
         const conf = resolvConfFor(t.pod);
-        const out = busyboxNslookup(dns, names[0]!, conf, { server: names[1], type: type?.toUpperCase() });
+        const out = imageNslookup(dns, t.container.image ?? '', names[0]!, conf, { server: names[1], type: type?.toUpperCase() });
         return { output: out.stdout, code: out.exitCode };
       },
       dig(args) {

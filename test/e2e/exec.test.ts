@@ -68,7 +68,10 @@ describe('kubectl exec into a simulated busybox', () => {
     ok(await c.kubectl(['create', 'deployment', 'php-apache', '--image=registry.k8s.io/hpa-example', '--port=80']), 'create deployment');
     ok(await c.kubectl(['expose', 'deployment', 'php-apache', '--port=80']), 'expose');
     ok(await c.kubectl(['run', 'bb', '--image=busybox', '--restart=Never', '--', 'sleep', '3600']), 'run bb');
+    // The image Kubernetes' "Debugging DNS Resolution" page uses for `nslookup kubernetes.default`.
+    ok(await c.kubectl(['run', 'bb128', '--image=busybox:1.28', '--restart=Never', '--', 'sleep', '3600']), 'run bb128');
     await running('bb');
+    await running('bb128');
   });
 
   it.each(versions)('kubectl %s exec POD -- echo hi', async (version) => {
@@ -128,6 +131,14 @@ describe('kubectl exec into a simulated busybox', () => {
     expect(bad.stderr).toContain("wget: bad address 'nosuch'");
     const ns = await c.kubectl(['exec', 'bb', '--', 'nslookup', 'php-apache']);
     expect(ns.stdout).toMatch(/Name:\tphp-apache\.default\.svc\.cluster\.local\nAddress: 10\.\d+\.\d+\.\d+\n/);
+    // nslookup kubernetes.default: busybox 1.28 (C library resolver, search list, ndots:5)
+    // resolves it; busybox ≥ 1.29 asks the dotted name only as it is and fails, as for real.
+    const k8s = await c.kubectl(['exec', 'bb128', '--', 'nslookup', 'kubernetes.default']);
+    expect(k8s.code).toBe(0);
+    expect(k8s.stdout).toMatch(/^Server: {4}10\.96\.0\.10\nAddress 1: 10\.96\.0\.10( kube-dns\.kube-system\.svc\.cluster\.local)?\n\nName: {6}kubernetes\.default\nAddress 1: 10\.96\.0\.1 kubernetes\.default\.svc\.cluster\.local\n$/);
+    const latest = await c.kubectl(['exec', 'bb', '--', 'nslookup', 'kubernetes.default']);
+    expect(latest.code).toBe(1);
+    expect(latest.stdout).toContain("** server can't find kubernetes.default:");
   });
 
   it('errors: no such container, no command', async () => {
