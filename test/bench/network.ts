@@ -14,8 +14,14 @@
  *     traffic model, no trace, configured as `kubeling up`'s defaults (iptables mode, VXLAN,
  *     the kubelet-sim's usage model recording every served request). Target ≥ 50,000/s.
  *
- * Flags: --services N (1000), --endpoints N (10), --nodes N (100), --seconds S (5).
+ * (c) DNS queries per second on loopback: bench:dns (the real DNS server against a trivial
+ *     dns-packet server as reference), one round of --seconds, run as a child process so
+ *     its server has a thread of its own. Target ≥ 20,000/s. --no-dns skips it.
+ *
+ * Flags: --services N (1000), --endpoints N (10), --nodes N (100), --seconds S (5), --no-dns.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Pod } from '../../api/core/pod.js';
 import type { Service } from '../../api/core/service.js';
@@ -36,6 +42,7 @@ const { values } = parseArgs({
     endpoints: { type: 'string', default: '10' },
     nodes: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '5' },
+    'no-dns': { type: 'boolean', default: false },
   },
 });
 const SERVICES = Number(values.services);
@@ -143,3 +150,13 @@ while (performance.now() < deadline) {
 const elapsed = (performance.now() - start) / 1000;
 const cpuS = (cpuMs() - cpuStart) / 1000;
 console.log(`(b) simulated requests: ${n} in ${elapsed.toFixed(1)} s wall = ${Math.round(n / elapsed).toLocaleString('en-US')} requests/s; per CPU-second ${Math.round(n / cpuS).toLocaleString('en-US')} requests/s (${ok} answered) (target ≥ 50,000/s)`);
+
+// (c) DNS queries per second on loopback, as bench:dns measures them (one round).
+if (!values['no-dns']) {
+  const dnsBench = fileURLToPath(new URL('./dns.js', import.meta.url));
+  const r = spawnSync(process.execPath, [dnsBench, '--rounds', '1', '--duration', String(Math.max(1, Math.min(SECONDS, 3)))], { encoding: 'utf8', timeout: 120_000 });
+  const lines = (r.stdout ?? '').split('\n').filter((l) => /queries\/s|target/.test(l));
+  console.log('(c) DNS queries on loopback (bench:dns, one round):');
+  for (const l of lines) console.log(`    ${l.trim()}`);
+  if (r.status !== 0) console.log(`    bench:dns failed (exit ${r.status}): ${(r.stderr ?? '').split('\n')[0]}`);
+}
