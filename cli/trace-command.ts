@@ -5,7 +5,9 @@ import { podResource, type Pod } from '../api/core/pod.js';
 import { serviceResource, type Service } from '../api/core/service.js';
 import { endpointSliceResource, type EndpointSlice } from '../api/discovery/endpointslice.js';
 import { networkPolicyResource, type NetworkPolicy } from '../api/networking/network-policy.js';
+import { parseCidr } from '../api/networking/cidr.js';
 import { createRestClient, loadKubeconfig } from '../client/rest-client.js';
+import { readNetworkConfig } from '../kube-proxy/network-config.js';
 import { formatTrace } from '../network/trace-format.js';
 import { missingSource, parseSource, traceInCluster } from '../network/trace-cluster.js';
 import { kubelingVersion } from './version.js';
@@ -34,8 +36,10 @@ Flags:
   --from SOURCE              pod/NAMESPACE/NAME, host (outside the cluster) or host:NODE (on a node)
   --to TARGET                http://name[:port]/path, name:port, IP:PORT
   --method METHOD            HTTP method (default GET)
-  --flannel-backend MODE     vxlan or host-gw (default vxlan)
-  --cluster-cidr CIDR        the pod network (default 100.96.0.0/16)
+  --proxy-mode MODE          iptables or ipvs (default: the mode kube-proxy runs in, from
+                             ConfigMap kube-system/kube-proxy; iptables without it)
+  --flannel-backend MODE     vxlan or host-gw (default: from kube-system/kube-flannel-cfg; vxlan)
+  --cluster-cidr CIDR        the pod network (default: kube-proxy's clusterCIDR; 100.96.0.0/16)
   -h, --help                 show this help
 `;
 
@@ -51,6 +55,7 @@ export async function runTrace(argv: readonly string[], io: TraceIo): Promise<nu
         from: { type: 'string' },
         to: { type: 'string' },
         method: { type: 'string' },
+        'proxy-mode': { type: 'string' },
         'flannel-backend': { type: 'string' },
         'cluster-cidr': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -75,8 +80,12 @@ export async function runTrace(argv: readonly string[], io: TraceIo): Promise<nu
   if (!values.to) return usage('trace needs --to URL or IP:PORT');
   const from = parseSource(values.from);
   if (!from) return usage(`invalid --from "${values.from}": use pod/NAMESPACE/NAME, host or host:NODE`);
-  const backend = values['flannel-backend'] ?? 'vxlan';
-  if (backend !== 'vxlan' && backend !== 'host-gw') return usage(`invalid --flannel-backend "${backend}": must be vxlan or host-gw`);
+  const backend = values['flannel-backend'];
+  if (backend !== undefined && backend !== 'vxlan' && backend !== 'host-gw') return usage(`invalid --flannel-backend "${backend}": must be vxlan or host-gw`);
+  const mode = values['proxy-mode'];
+  if (mode !== undefined && mode !== 'iptables' && mode !== 'ipvs') return usage(`invalid --proxy-mode "${mode}": must be iptables or ipvs`);
+  const cidr = values['cluster-cidr'];
+  if (cidr !== undefined && !parseCidr(cidr)) return usage(`invalid --cluster-cidr "${cidr}": must be an IPv4 CIDR such as 100.96.0.0/16`);
 
   let client;
   try {
@@ -87,7 +96,8 @@ export async function runTrace(argv: readonly string[], io: TraceIo): Promise<nu
     return 1;
   }
   try {
-    const [pods, services, slices, nodes, policies, namespaces] = await Promise.all([
+    const [config, pods, services, slices, nodes, policies, namespaces] = await Promise.all([
+      readNetworkConfig(client),
       client.listAll<Pod>(podResource),
       client.listAll<Service>(serviceResource),
       client.listAll<EndpointSlice>(endpointSliceResource),
@@ -101,7 +111,14 @@ export async function runTrace(argv: readonly string[], io: TraceIo): Promise<nu
       io.stderr.write(`Error from server (NotFound): ${missing}\n`);
       return 1;
     }
-    const { request, response } = traceInCluster(snapshot, { from, target: values.to, method: values.method ?? 'GET', clusterCIDR: values['cluster-cidr'] ?? '100.96.0.0/16', flannelBackend: backend });
+    const { request, response } = traceInCluster(snapshot, {
+      from,
+      target: values.to,
+      method: values.method ?? 'GET',
+      clusterCIDR: cidr ?? config.clusterCIDR,
+      flannelBackend: backend ?? config.flannelBackend,
+      proxyMode: mode ?? config.proxyMode,
+    });
     io.stdout.write(formatTrace(request, response));
     return 0;
   } catch (err) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDig, recordLine } from './format-dig.js';
-import { busyboxNslookup, nslookupQueries } from './format-nslookup.js';
+import { busyboxNslookup, imageNslookup, nslookupFlavour, nslookupQueries } from './format-nslookup.js';
 import { lookup } from './lookup.js';
 import { resolvConfFor } from './resolv-conf.js';
 import { clusterView } from './testing.js';
@@ -79,5 +79,38 @@ describe('dig', () => {
     const out = formatDig('nope.default.svc.cluster.local', 'A', lookup(view, 'nope.default.svc.cluster.local', 'A'), { server: '10.96.0.10', nowMs: 0 });
     expect(out).toContain('status: NXDOMAIN');
     expect(out).toContain(';; AUTHORITY SECTION:\ncluster.local.\t\t5\tIN\tSOA\tns.dns.cluster.local. hostmaster.cluster.local. 1767225600 7200 1800 86400 5\n');
+  });
+});
+
+describe('nslookup by image: kubernetes.default resolves where the C library (or BIND) searches', () => {
+  it.each([
+    ['busybox', 'busybox'],
+    ['busybox:1.36', 'busybox'],
+    ['docker.io/library/busybox:1.28', 'busybox-libc'],
+    ['busybox:1.28.4', 'busybox-libc'],
+    ['registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3', 'bind'],
+    ['nginx', 'busybox'],
+  ])('%s → %s', (image, flavour) => expect(nslookupFlavour(image)).toBe(flavour));
+
+  it('busybox ≥ 1.29 asks a dotted name only as it is: not found, exit 1', () => {
+    const out = imageNslookup(view, 'busybox:1.36', 'web.default', conf);
+    expect(out.exitCode).toBe(1);
+    // Not under cluster.local: Kubeling's CoreDNS forwards nothing and answers REFUSED (a real one would forward, then NXDOMAIN).
+    expect(out.stdout).toContain("** server can't find web.default: REFUSED");
+  });
+
+  it('busybox 1.28 searches (ndots:5) and prints its old format', () => {
+    const out = imageNslookup(view, 'busybox:1.28', 'web.default', conf);
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toMatch(/^Server: {4}10\.96\.0\.10\nAddress 1: 10\.96\.0\.10( kube-dns\.kube-system\.svc\.cluster\.local)?\n\nName: {6}web\.default\nAddress 1: 10\.96\.12\.34 web\.default\.svc\.cluster\.local\n$/);
+    const missing = imageNslookup(view, 'busybox:1.28', 'nope.default', conf);
+    expect(missing).toEqual({ exitCode: 1, stdout: expect.stringContaining("nslookup: can't resolve 'nope.default'") });
+  });
+
+  it('BIND nslookup (dnsutils) searches too, in its format', () => {
+    expect(imageNslookup(view, 'registry.k8s.io/e2e-test-images/jessie-dnsutils:1.3', 'web.default', conf)).toEqual({
+      exitCode: 0,
+      stdout: 'Server:\t\t10.96.0.10\nAddress:\t10.96.0.10#53\n\nName:\tweb.default.svc.cluster.local\nAddress: 10.96.12.34\n\n',
+    });
   });
 });

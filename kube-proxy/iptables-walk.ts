@@ -1,6 +1,6 @@
-import { cidrContains, parseCidr, parseIPv4, type Cidr } from '../api/networking/cidr.js';
+import { parseCidr, parseIPv4 } from '../api/networking/cidr.js';
 import type { IptablesRules } from './iptables-rules.js';
-import type { Rule, Table } from './iptables-model.js';
+import type { Rule, RuleMatch } from './iptables-model.js';
 
 /**
  * The simulated kernel walking kube-proxy's rules for one new connection: nat PREROUTING
@@ -49,21 +49,79 @@ export interface WalkResult {
   readonly hits: readonly RuleHit[];
 }
 
-/** Per-table lookup indexes: rules with a destination and port are found by a map, others scanned. */
-interface ChainIndex {
-  readonly rules: readonly Rule[];
-  readonly byDst?: Map<string, number[]>;
-  readonly generic?: number[];
+/** A rule with its matches pre-decoded into numbers and flags, built once per chain on first use. */
+interface CompiledRule {
+  readonly rule: Rule;
+  readonly proto: string | undefined;
+  /** -d: network and mask; `never` when the text is not a CIDR (the rule cannot match). */
+  readonly dst: { readonly base: number; readonly mask: number } | undefined;
+  readonly src: { readonly base: number; readonly mask: number; readonly not: boolean } | undefined;
+  readonly never: boolean;
+  readonly dport: number | undefined;
+  readonly probability: number | undefined;
+  /** Matches that depend on the walk's state (recent, addrtype, mark, conntrack), in rule order; empty for most. */
+  readonly dynamic: readonly RuleMatch[];
+  readonly recentSet: readonly string[];
+  /** The target, decoded: a jump's chain (resolved to its index on first use), a DNAT's address. */
+  readonly jump: string | undefined;
+  jumpIdx: ChainIndex | null | undefined;
+  readonly isSep: boolean;
+  readonly dnat: { readonly to: string; readonly ip: string; readonly ipNum: number | undefined; readonly port: number } | undefined;
 }
 
-const cidrCache = new Map<string, Cidr | undefined>();
-function cidr(text: string): Cidr | undefined {
-  let c = cidrCache.get(text);
-  if (c === undefined && !cidrCache.has(text)) {
-    c = parseCidr(text);
-    cidrCache.set(text, c);
+function compileRule(rule: Rule): CompiledRule {
+  let never = false;
+  let dst: CompiledRule['dst'];
+  if (rule.dst) {
+    const c = parseCidr(rule.dst);
+    if (c) dst = { base: c.base, mask: c.mask };
+    else never = true;
   }
-  return c;
+  let src: CompiledRule['src'];
+  if (rule.src) {
+    const c = parseCidr(rule.src.cidr);
+    // An unparsable -s never contains the source: `! -s garbage` always matches, `-s garbage` never.
+    if (c) src = { base: c.base, mask: c.mask, not: !!rule.src.not };
+    else if (!rule.src.not) never = true;
+  }
+  let dport: number | undefined;
+  let probability: number | undefined;
+  const dynamic: RuleMatch[] = [];
+  const recentSet: string[] = [];
+  for (const m of rule.matches) {
+    if (m.kind === 'port') {
+      if (m.dport !== undefined) dport = m.dport;
+    } else if (m.kind === 'statistic') {
+      // Kept in rule order with the other matches: the draw happens only when the earlier ones matched.
+      probability = m.probability;
+      dynamic.push(m);
+    } else if (m.kind === 'recent') {
+      if (m.op === 'set') recentSet.push(m.name);
+      else dynamic.push(m);
+    } else if (m.kind !== 'comment') dynamic.push(m);
+  }
+  const t = rule.target;
+  let dnat: CompiledRule['dnat'];
+  if (t.kind === 'dnat') {
+    const colon = t.to.lastIndexOf(':');
+    const ip = t.to.slice(0, colon);
+    dnat = { to: t.to, ip, ipNum: parseIPv4(ip), port: Number(t.to.slice(colon + 1)) };
+  }
+  const jump = t.kind === 'jump' && t.chain !== 'KUBE-MARK-MASQ' ? t.chain : undefined;
+  return { rule, proto: rule.proto, dst, src, never, dport, probability, dynamic, recentSet, jump, jumpIdx: undefined, isSep: !!jump && jump.startsWith('KUBE-SEP-'), dnat };
+}
+
+/** Per-chain lookup: rules with a /32 destination and a port are found by a map, others scanned. */
+interface ChainIndex {
+  readonly rules: readonly Rule[];
+  /** Compiled on first use. */
+  compiled?: readonly CompiledRule[];
+  /** Long chains (KUBE-SERVICES, KUBE-NODEPORTS): rule positions by `dst * 65536 + dport`. */
+  byDst?: Map<number, number[]>;
+  generic?: readonly CompiledRule[];
+  genericAt?: readonly number[];
+  /** Merged candidate lists per destination key, built on first use (the rules never change). */
+  merged?: Map<number, readonly CompiledRule[]>;
 }
 
 /** Parsed addresses: a walk asks about the same few packet addresses many times. */
@@ -78,141 +136,135 @@ function ipNumber(ip: string): number | undefined {
   return n;
 }
 
-function inCidrN(n: number | undefined, text: string): boolean {
-  const c = cidr(text);
-  return !!c && n !== undefined && cidrContains(c, n);
-}
-
-/** A packet's addresses as numbers, parsed once per packet object. */
-const packetNumbers = new WeakMap<Packet, { src: number | undefined; dst: number | undefined }>();
-function numbersOf(p: Packet): { src: number | undefined; dst: number | undefined } {
-  let n = packetNumbers.get(p);
-  if (!n) packetNumbers.set(p, (n = { src: ipNumber(p.src), dst: ipNumber(p.dst) }));
-  return n;
-}
-
-function dportOf(rule: Rule): number | undefined {
-  for (const m of rule.matches) if (m.kind === 'port') return m.dport;
-  return undefined;
+/** The packet as the compiled walk reads it: addresses as numbers, parsed once. */
+interface NumericPacket {
+  readonly p: Packet;
+  readonly src: number | undefined;
+  readonly dst: number | undefined;
+  readonly dport: number;
 }
 
 const INDEX_THRESHOLD = 16;
+
+interface WalkState {
+  mark: boolean;
+  dnat: CompiledRule['dnat'];
+  sep: string | undefined;
+  verdict: WalkResult['verdict'];
+  masq: boolean;
+}
+
+const NO_HITS: readonly RuleHit[] = Object.freeze([]);
 
 export class CompiledRules {
   private readonly nat = new Map<string, ChainIndex>();
   private readonly filter = new Map<string, ChainIndex>();
 
   constructor(readonly rules: IptablesRules) {
-    this.compile(rules.nat, this.nat);
-    this.compile(rules.filter, this.filter);
+    for (const [name, list] of rules.nat.chains) this.nat.set(name, { rules: list });
+    for (const [name, list] of rules.filter.chains) this.filter.set(name, { rules: list });
   }
 
-  private compile(table: Table, into: Map<string, ChainIndex>): void {
-    for (const [name, rules] of table.chains) {
-      if (rules.length < INDEX_THRESHOLD) {
-        into.set(name, { rules });
-        continue;
-      }
-      const byDst = new Map<string, number[]>();
-      const generic: number[] = [];
-      rules.forEach((r, i) => {
-        const dport = dportOf(r);
-        if (r.dst && dport !== undefined && !r.src) {
-          const key = `${r.dst}|${dport}`;
+  private compileChain(idx: ChainIndex): readonly CompiledRule[] {
+    const compiled = idx.rules.map(compileRule);
+    idx.compiled = compiled;
+    if (compiled.length >= INDEX_THRESHOLD) {
+      const byDst = new Map<number, number[]>();
+      const generic: CompiledRule[] = [];
+      const genericAt: number[] = [];
+      compiled.forEach((r, i) => {
+        if (isIndexed(r)) {
+          const key = r.dst!.base * 65536 + r.dport!;
           const list = byDst.get(key);
           if (list) list.push(i);
           else byDst.set(key, [i]);
-        } else generic.push(i);
+        } else {
+          generic.push(r);
+          genericAt.push(i);
+        }
       });
-      into.set(name, { rules, byDst, generic });
+      idx.byDst = byDst;
+      idx.generic = generic;
+      idx.genericAt = genericAt;
+      idx.merged = new Map();
     }
+    return compiled;
   }
 
-  /** Merged candidate lists per chain and destination key, built on first use (the rules never change). */
-  private readonly mergedCache = new WeakMap<ChainIndex, Map<string, readonly Rule[]>>();
-  private readonly genericCache = new WeakMap<ChainIndex, readonly Rule[]>();
-
   /** The rules of a chain a packet could match, in order. */
-  private candidates(idx: ChainIndex, p: Packet): readonly Rule[] {
-    if (!idx.byDst) return idx.rules;
-    const key = `${p.dst}/32|${p.dport}`;
-    let cache = this.mergedCache.get(idx);
-    if (!cache) this.mergedCache.set(idx, (cache = new Map()));
-    const hit = cache.get(key);
+  private candidates(idx: ChainIndex, p: NumericPacket): readonly CompiledRule[] {
+    const all = idx.compiled ?? this.compileChain(idx);
+    if (!idx.byDst) return all;
+    if (p.dst === undefined) return idx.generic!;
+    const key = p.dst * 65536 + p.dport;
+    const hit = idx.merged!.get(key);
     if (hit) return hit;
     const keyed = idx.byDst.get(key);
-    if (!keyed) {
-      let generic = this.genericCache.get(idx);
-      if (!generic) this.genericCache.set(idx, (generic = idx.generic!.map((i) => idx.rules[i]!)));
-      return generic;
+    if (!keyed) return idx.generic!;
+    const merged: CompiledRule[] = [];
+    const g = idx.genericAt!;
+    for (let a = 0, b = 0; a < keyed.length || b < g.length; ) {
+      if (b >= g.length || (a < keyed.length && keyed[a]! < g[b]!)) merged.push(all[keyed[a++]!]!);
+      else merged.push(all[g[b++]!]!);
     }
-    const merged = [...keyed, ...idx.generic!].sort((a, b) => a - b).map((i) => idx.rules[i]!);
-    if (cache.size > 50_000) cache.clear();
-    cache.set(key, merged);
+    if (idx.merged!.size > 50_000) idx.merged!.clear();
+    idx.merged!.set(key, merged);
     return merged;
   }
 
   /** Follows one new connection through this node's rules. */
   walk(p: Packet, ctx: WalkContext): WalkResult {
-    const hits: RuleHit[] = [];
-    const state = { mark: false, dnat: undefined as string | undefined, sep: undefined as string | undefined, verdict: 'accept' as WalkResult['verdict'] };
-    this.run('nat', p.fromNode ? 'OUTPUT' : 'PREROUTING', p, ctx, state, hits, 0);
+    const hits: RuleHit[] | undefined = ctx.collectHits === false ? undefined : [];
+    const state: WalkState = { mark: false, dnat: undefined, sep: undefined, verdict: 'accept', masq: false };
+    const np: NumericPacket = { p, src: ipNumber(p.src), dst: ipNumber(p.dst), dport: p.dport };
+    this.run(this.nat.get(p.fromNode ? 'OUTPUT' : 'PREROUTING'), 'nat', np, ctx, state, hits, 0);
     if (!state.dnat) {
       // Filter: FORWARD/OUTPUT see KUBE-SERVICES; INPUT (to a local address) sees KUBE-EXTERNAL-SERVICES.
-      this.run('filter', p.fromNode ? 'OUTPUT' : ctx.isLocal(p.dst) ? 'INPUT' : 'FORWARD', p, ctx, state, hits, 0);
+      this.run(this.filter.get(p.fromNode ? 'OUTPUT' : ctx.isLocal(p.dst) ? 'INPUT' : 'FORWARD'), 'filter', np, ctx, state, hits, 0);
     }
-    if (state.verdict !== 'accept') return { verdict: state.verdict, masquerade: false, hits };
-    const after: Packet = state.dnat ? { ...p, dst: state.dnat.slice(0, state.dnat.lastIndexOf(':')), dport: Number(state.dnat.slice(state.dnat.lastIndexOf(':') + 1)) } : p;
-    const post = { ...state, masq: false };
-    this.run('nat', 'POSTROUTING', after, ctx, post, hits, 0);
+    if (state.verdict !== 'accept') return { verdict: state.verdict, masquerade: false, hits: hits ?? NO_HITS };
+    let after = np;
+    const d = state.dnat;
+    if (d) after = { p: { src: p.src, dst: d.ip, dport: d.port, proto: p.proto, fromNode: p.fromNode }, src: np.src, dst: d.ipNum, dport: d.port };
+    this.run(this.nat.get('POSTROUTING'), 'nat', after, ctx, state, hits, 0);
     return {
       verdict: 'accept',
-      ...(state.dnat ? { dnat: state.dnat } : {}),
-      ...(state.sep ? { endpointChain: state.sep } : {}),
-      masquerade: post.masq,
-      hits,
+      dnat: d?.to,
+      endpointChain: state.sep,
+      masquerade: state.masq,
+      hits: hits ?? NO_HITS,
     };
   }
 
   /** Runs a chain; returns true when a terminating target ended the walk. */
-  private run(
-    table: 'nat' | 'filter',
-    chain: string,
-    p: Packet,
-    ctx: WalkContext,
-    state: { mark: boolean; dnat: string | undefined; sep: string | undefined; verdict: WalkResult['verdict']; masq?: boolean },
-    hits: RuleHit[],
-    depth: number,
-  ): boolean {
-    if (depth > 16) return false;
-    const idx = (table === 'nat' ? this.nat : this.filter).get(chain);
-    if (!idx) return false;
-    for (const rule of this.candidates(idx, p)) {
-      let probability: number | undefined;
-      if (!this.matches(rule, p, ctx, state)) continue;
-      for (const m of rule.matches) {
-        if (m.kind === 'statistic') probability = m.probability;
-        if (m.kind === 'recent' && m.op === 'set') {
-          let t = ctx.recent.get(m.name);
-          if (!t) ctx.recent.set(m.name, (t = new Map()));
-          t.set(p.src, ctx.nowMs);
-        }
+  private run(idx: ChainIndex | undefined, table: 'nat' | 'filter', p: NumericPacket, ctx: WalkContext, state: WalkState, hits: RuleHit[] | undefined, depth: number): boolean {
+    if (!idx || depth > 16) return false;
+    const list = this.candidates(idx, p);
+    for (let i = 0; i < list.length; i++) {
+      const cr = list[i]!;
+      if (!matches(cr, p, ctx, state)) continue;
+      for (let k = 0; k < cr.recentSet.length; k++) {
+        const name = cr.recentSet[k]!;
+        let t = ctx.recent.get(name);
+        if (!t) ctx.recent.set(name, (t = new Map()));
+        t.set(p.p.src, ctx.nowMs);
       }
-      const t = rule.target;
-      if (t.kind !== 'mark-xor' && t.kind !== 'return' && ctx.collectHits !== false) hits.push(probability !== undefined ? { table, rule, probability } : { table, rule });
+      const t = cr.rule.target;
+      if (hits && t.kind !== 'mark-xor' && t.kind !== 'return') hits.push(cr.probability !== undefined ? { table, rule: cr.rule, probability: cr.probability } : { table, rule: cr.rule });
+      if (cr.jump !== undefined) {
+        if (cr.isSep) state.sep = cr.jump;
+        if (cr.jumpIdx === undefined) cr.jumpIdx = (table === 'nat' ? this.nat : this.filter).get(cr.jump) ?? null;
+        if (cr.jumpIdx && this.run(cr.jumpIdx, table, p, ctx, state, hits, depth + 1)) return true;
+        continue;
+      }
+      if (cr.dnat) {
+        state.dnat = cr.dnat;
+        return true;
+      }
       switch (t.kind) {
-        case 'jump': {
-          if (t.chain.startsWith('KUBE-SEP-')) state.sep = t.chain;
-          if (t.chain === 'KUBE-MARK-MASQ') {
-            state.mark = true;
-            continue;
-          }
-          if (this.run(table, t.chain, p, ctx, state, hits, depth + 1)) return true;
+        case 'jump': // KUBE-MARK-MASQ: sets the mark and returns
+          state.mark = true;
           continue;
-        }
-        case 'dnat':
-          state.dnat = t.to;
-          return true;
         case 'reject':
           state.verdict = 'reject';
           return true;
@@ -231,47 +283,55 @@ export class CompiledRules {
         case 'masquerade':
           state.masq = true;
           return true;
+        default:
+          continue;
       }
     }
     return false;
   }
+}
 
-  private matches(rule: Rule, p: Packet, ctx: WalkContext, state: { mark: boolean }): boolean {
-    if (rule.proto && rule.proto !== p.proto) return false;
-    if (rule.dst && !inCidrN(numbersOf(p).dst, rule.dst)) return false;
-    if (rule.src && inCidrN(numbersOf(p).src, rule.src.cidr) === !!rule.src.not) return false;
-    for (const m of rule.matches) {
-      switch (m.kind) {
-        case 'port':
-          if (m.dport !== undefined && m.dport !== p.dport) return false;
-          break;
-        case 'statistic':
-          if (ctx.random() >= m.probability) return false;
-          break;
-        case 'recent':
-          if (m.op === 'rcheck') {
-            const seen = ctx.recent.get(m.name)?.get(p.src);
-            if (seen === undefined) return false;
-            if (ctx.nowMs - seen > (m.seconds ?? 10800) * 1000) {
-              ctx.recent.get(m.name)!.delete(p.src); // --reap
-              return false;
-            }
-          }
-          break;
-        case 'addrtype':
-          if (m.dir === 'dst' ? !ctx.isLocal(p.dst) : !(p.fromNode || ctx.isLocal(p.src))) return false;
-          break;
-        case 'mark':
-          if (state.mark === m.not) return false;
-          break;
-        case 'conntrack':
-          // Every simulated connection is NEW; INVALID and RELATED,ESTABLISHED never match.
-          if (m.states !== 'NEW') return false;
-          break;
-        case 'comment':
-          break;
-      }
-    }
-    return true;
+function isIndexed(r: CompiledRule): boolean {
+  return !!r.dst && r.dst.mask === 0xffffffff && r.dport !== undefined && !r.src && !r.never;
+}
+
+function matches(r: CompiledRule, p: NumericPacket, ctx: WalkContext, state: WalkState): boolean {
+  if (r.never) return false;
+  if (r.proto !== undefined && r.proto !== p.p.proto) return false;
+  if (r.dst && (p.dst === undefined || ((p.dst & r.dst.mask) >>> 0) !== r.dst.base)) return false;
+  if (r.src) {
+    const inside = p.src !== undefined && ((p.src & r.src.mask) >>> 0) === r.src.base;
+    if (inside === r.src.not) return false;
   }
+  if (r.dport !== undefined && r.dport !== p.dport) return false;
+  for (const m of r.dynamic) {
+    switch (m.kind) {
+      case 'statistic':
+        if (ctx.random() >= m.probability) return false;
+        break;
+      case 'recent':
+        if (m.op === 'rcheck') {
+          const seen = ctx.recent.get(m.name)?.get(p.p.src);
+          if (seen === undefined) return false;
+          if (ctx.nowMs - seen > (m.seconds ?? 10800) * 1000) {
+            ctx.recent.get(m.name)!.delete(p.p.src); // --reap
+            return false;
+          }
+        }
+        break;
+      case 'addrtype':
+        if (m.dir === 'dst' ? !ctx.isLocal(p.p.dst) : !(p.p.fromNode || ctx.isLocal(p.p.src))) return false;
+        break;
+      case 'mark':
+        if (state.mark === m.not) return false;
+        break;
+      case 'conntrack':
+        // Every simulated connection is NEW; INVALID and RELATED,ESTABLISHED never match.
+        if (m.states !== 'NEW') return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
 }

@@ -12,6 +12,7 @@ import { desiredHostListeners, type HostListenerSpec } from './host-addresses.js
 import { HostListeners } from './host-listeners.js';
 import { iptablesSave } from './iptables-save.js';
 import { ipvsadmList } from './ipvs.js';
+import { publishNetworkConfig } from './network-config.js';
 import { createProxyRulesSource, type ProxyMode, type ProxyRulesSource } from './node-rules.js';
 
 /**
@@ -107,6 +108,14 @@ export async function startKubeProxy(o: KubeProxyOptions): Promise<RunningKubePr
   view.start();
   await view.waitForSync();
   listeners.sync(desiredHostListeners(view.services(), addresses));
+  // Publish the mode, cluster CIDR and flannel backend where the other consumers of the data
+  // path (kubelet-sim shells, `kubeling trace`, GraphQL trace) read them. A failure (RBAC,
+  // no kube-system yet) is logged: kube-proxy itself works without it.
+  try {
+    await publishNetworkConfig(o.client, { proxyMode: mode, clusterCIDR, flannelBackend: o.flannelBackend ?? 'vxlan' });
+  } catch (err) {
+    log.warn({ err: (err as Error).message }, 'could not publish the network configuration (ConfigMaps kube-system/kube-proxy, kube-flannel-cfg); other components assume the defaults');
+  }
   log.info({ mode, clusterCIDR, nodePortAddresses: addresses }, 'kube-proxy started');
 
   return {

@@ -4,6 +4,7 @@ import { FakeClock } from '../lib/clock.js';
 import { seededRandom } from '../lib/random.js';
 import { createStaticNetworkView } from './cluster-view.js';
 import { createDataPath } from './data-path.js';
+import { traceInCluster } from './trace-cluster.js';
 import { makeNode, makePod, makeService, makeSlice } from './testing.js';
 
 /** kube-proxy --proxy-mode=ipvs: the simulated packet is scheduled by the IPVS virtual servers ipvsadm prints. */
@@ -66,5 +67,27 @@ describe('data path in IPVS mode', () => {
       expect(r.trace!.some((h) => h.kind === 'snat')).toBe(true);
     }
     expect(seen).toEqual(['app-a', 'app-b', 'app-a', 'app-b']);
+  });
+});
+
+describe('traceInCluster follows the configured proxy mode', () => {
+  const snapshot = {
+    nodes,
+    pods: [appA, appB, client],
+    services: [app, sticky, empty],
+    endpointSlices: [makeSlice(app, [appA, appB]), makeSlice(sticky, [appA, appB]), makeSlice(empty, [])],
+    networkPolicies: [],
+    namespaces: [{ metadata: { name: 'default' } }],
+  };
+  it('ipvs: the virtual server decides, no KUBE-SVC rule is walked', () => {
+    const { response } = traceInCluster(snapshot, { from: fromClient, target: 'http://10.96.0.20:8080/', proxyMode: 'ipvs' });
+    expect(response.outcome).toBe('response');
+    expect(response.trace!.some((h) => h.kind === 'dnat' && h.text.startsWith('IPVS TCP 10.96.0.20:8080 rr (default/app)'))).toBe(true);
+    expect(response.trace!.some((h) => h.kind === 'iptables')).toBe(false);
+  });
+  it('iptables (the default): the KUBE-SERVICES rules', () => {
+    const { response } = traceInCluster(snapshot, { from: fromClient, target: 'http://10.96.0.20:8080/' });
+    expect(response.trace!.some((h) => h.kind === 'iptables' && h.text.includes('KUBE-SERVICES'))).toBe(true);
+    expect(response.trace!.some((h) => h.text.startsWith('IPVS'))).toBe(false);
   });
 });

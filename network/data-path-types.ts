@@ -75,7 +75,7 @@ export interface SimResponse {
   /** The resolved destination and where it really went. */
   readonly resolvedIP?: string;
   readonly port?: number;
-  /** `conntrack -L` line of the connection, when one was made. */
+  /** `conntrack -L` line of the connection, when one was made (with trace only: load generators do not build it). */
   readonly conntrack?: string;
   readonly trace?: readonly TraceHop[];
   /** With trace: the addresses a traceroute would list before the destination (gateways, remote VTEPs or node IPs). */

@@ -11,7 +11,7 @@ import type { DataPathDeps, RequestSource, ServedBy, SimRequest, SimResponse, Tr
 import { defaultFlannelConfig, VXLAN_PORT, VXLAN_VNI, vethName } from './flannel.js';
 import { evaluateEgress, evaluateIngress, type PolicyContext, type PolicyPeer } from './network-policy-eval.js';
 import { localAddresses, nodeNetwork, type NodeNetwork } from './node-network.js';
-import { BadTargetError, parseTarget } from './request-target.js';
+import { BadTargetError, parseTarget, type RequestTarget } from './request-target.js';
 import { chooseRoute, containerListening, renderTemplate } from './traffic-model.js';
 import { idleContainerLoad, noTrafficSink } from './traffic-sink.js';
 
@@ -58,12 +58,13 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     namespaceLabels: (ns) => view.namespace(ns)?.metadata.labels,
   };
 
-  const netCache = new Map<Node, { net: NodeNetwork; local: Set<string> }>();
-  const netOf = (node: Node): { net: NodeNetwork; local: Set<string> } => {
+  const netCache = new Map<Node, { net: NodeNetwork; local: Set<string>; isLocal: (ip: string) => boolean }>();
+  const netOf = (node: Node): { net: NodeNetwork; local: Set<string>; isLocal: (ip: string) => boolean } => {
     let n = netCache.get(node);
     if (!n) {
       const net = nodeNetwork(node);
-      n = { net, local: localAddresses(net) };
+      const local = localAddresses(net);
+      n = { net, local, isLocal: (ip) => local.has(ip) };
       if (netCache.size > 100_000) netCache.clear();
       netCache.set(node, n);
     }
@@ -113,8 +114,8 @@ export function createDataPath(deps: DataPathDeps): DataPath {
 
   function send(req: SimRequest): SimResponse {
     const hops: TraceHop[] | undefined = req.trace ? [] : undefined;
-    /** Addresses that would answer a traceroute probe (TTL exceeded), before the destination. */
-    const routers: string[] = [];
+    /** Addresses that would answer a traceroute probe (TTL exceeded), before the destination (with trace only). */
+    const routers: string[] | undefined = hops ? [] : undefined;
     const hop = (kind: TraceHop['kind'], text: string, node?: string): void => {
       hops?.push(node ? { kind, node, text } : { kind, text });
     };
@@ -154,7 +155,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     // The destination.
     let target;
     try {
-      target = parseTarget(req.target);
+      target = targetOf(req.target);
     } catch (err) {
       if (err instanceof BadTargetError) return fail('no-such-host', err.message);
       throw err;
@@ -181,7 +182,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       if (srcPod && !fromNode) {
         if (hops) hop('source', `${srcPod.metadata.namespace}/${srcPod.metadata.name} eth0 ${srcIP}:${sport} → ${dst}:${dport}/${proto}`, at.net.name);
         if (hops) hop('veth', `eth0 → ${vethName(srcPod)} (host side) → cni0 bridge (${at.net.bridgeIP})`, at.net.name);
-        if (at.net.bridgeIP) routers.push(at.net.bridgeIP);
+        if (at.net.bridgeIP) routers?.push(at.net.bridgeIP);
       } else {
         if (hops) hop('source', `node ${at.net.name} (${srcIP}) → ${dst}:${dport}/${proto}`, at.net.name);
       }
@@ -212,10 +213,10 @@ export function createDataPath(deps: DataPathDeps): DataPath {
         if (r.explanation) hop('dnat', r.explanation, where.net.name);
         return { verdict: r.verdict, masquerade: r.masquerade, hits: [], ...(r.dnat ? { dnat: r.dnat, endpointChain: `IPVS ${r.virtualServer!.address}:${r.virtualServer!.port}` } : {}) };
       }
-      const local = netOf(where.node).local;
+      const isLocal = netOf(where.node).isLocal;
       let recent = recentByNode.get(where.net.name);
       if (!recent) recentByNode.set(where.net.name, (recent = new Map()));
-      return state.compiled.walk({ src: packetSrc, dst: packetDst, dport, proto, fromNode: isFromNode }, { isLocal: (ip) => local.has(ip), random, nowMs: clock.now(), recent, collectHits: hops !== undefined });
+      return state.compiled.walk({ src: packetSrc, dst: packetDst, dport, proto, fromNode: isFromNode }, { isLocal, random, nowMs: clock.now(), recent, collectHits: hops !== undefined });
     };
     let result = walkAt(at, srcIP, dst, fromNode);
     if (result && hops) traceHits(hop, result.hits, at.net.name);
@@ -226,7 +227,7 @@ export function createDataPath(deps: DataPathDeps): DataPath {
         if (hops) hop('route', `${dst} via eth0 (node network) to ${owner.metadata.name}`, at.net.name);
         at = { node: owner, net: netOf(owner).net };
         latency += HOP_MS;
-        if (at.net.internalIP && at.net.internalIP !== dst) routers.push(at.net.internalIP);
+        if (at.net.internalIP && at.net.internalIP !== dst) routers?.push(at.net.internalIP);
         result = walkAt(at, srcIP, dst, false);
         if (result && hops) traceHits(hop, result.hits, at.net.name);
       }
@@ -293,10 +294,10 @@ export function createDataPath(deps: DataPathDeps): DataPath {
       );
       if (hops) hop('bridge', `${dstNet.name} flannel.1 decapsulates → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
       latency += 3 * HOP_MS + VXLAN_MS;
-      if (dstNet.vtepIP) routers.push(dstNet.vtepIP);
+      if (dstNet.vtepIP) routers?.push(dstNet.vtepIP);
     } else {
       if (hops) hop('host-gw', `${dstNet.subnet.text} via ${dstNet.internalIP} dev eth0 (host-gw, no encapsulation)`, at.net.name);
-      if (dstNet.internalIP) routers.push(dstNet.internalIP);
+      if (dstNet.internalIP) routers?.push(dstNet.internalIP);
       if (hops) hop('bridge', `${dstNet.name} eth0 → cni0 (${dstNet.bridgeIP}) → ${vethName(dstPod)} → ${dstPod.metadata.namespace}/${dstPod.metadata.name} eth0 ${finalDst}`, dstNet.name);
       latency += 3 * HOP_MS;
     }
@@ -307,18 +308,20 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     if (hops) hop('policy', `ingress ${ingress.reason}`, dstNet.name);
     if (!ingress.allowed) return fail('timeout', 'download timed out', { resolvedIP: dst, port: dport });
 
-    const conntrack =
-      protocol === 'UDP'
+    // The conntrack entry is text for traces; a load generator's request does not build it.
+    const conntrack = !hops
+      ? undefined
+      : protocol === 'UDP'
         ? `udp      17 29 src=${srcIP} dst=${dst} sport=${sport} dport=${dport} src=${finalDst} dst=${seenSrc} sport=${finalPort} dport=${sport} mark=0 use=1`
         : `tcp      6 86399 ESTABLISHED src=${srcIP} dst=${dst} sport=${sport} dport=${dport} src=${finalDst} dst=${seenSrc} sport=${finalPort} dport=${sport} [ASSURED] mark=0 use=1`;
-    if (result?.dnat || result?.masquerade) hop('conntrack', conntrack, at.net.name);
+    if (conntrack && (result?.dnat || result?.masquerade)) hop('conntrack', conntrack, at.net.name);
 
     // The container.
     const running = dstPod.status?.phase === 'Running' && !!dstPod.status?.containerStatuses?.some((c) => c.state?.running);
     const listening = running ? containerListening(dstPod, finalPort, protocol) : undefined;
     if (!listening) {
       if (hops) hop('drop', `nothing listens on ${finalDst}:${finalPort}/${proto} in ${dstPod.metadata.namespace}/${dstPod.metadata.name}: TCP reset`, dstNet.name);
-      return fail('refused', 'Connection refused', { resolvedIP: dst, port: dport, conntrack });
+      return fail('refused', 'Connection refused', { resolvedIP: dst, port: dport, ...(conntrack ? { conntrack } : {}) });
     }
     const { container, model } = listening;
     const servedBy: ServedBy = {
@@ -336,12 +339,15 @@ export function createDataPath(deps: DataPathDeps): DataPath {
     sink.record({ namespace: servedBy.namespace, pod: servedBy.pod, podUid: servedBy.podUid, container: container.name, cpuSeconds: model.cpuSecondsPerRequest, memoryBytes: model.memoryBytesPerRequest, atMs: now });
     if (hops) hop('deliver', `${servedBy.namespace}/${servedBy.pod} container ${container.name} (${model.name} model) answers on ${finalPort}/${proto} in ${serveMs.toFixed(2)} ms`, dstNet.name);
     if (listening.listen.speaks !== 'http') {
-      return { outcome: 'response', latencyMs: latency, servedBy, resolvedIP: dst, port: dport, conntrack, error: 'no HTTP response (the server does not speak HTTP on this port)', ...(hops ? { trace: hops, routers } : {}) };
+      return { outcome: 'response', latencyMs: latency, servedBy, resolvedIP: dst, port: dport, ...(conntrack ? { conntrack } : {}), error: 'no HTTP response (the server does not speak HTTP on this port)', ...(hops ? { trace: hops, routers } : {}) };
     }
     const route = chooseRoute(model, finalPort, target.path);
     const status = route?.status ?? 404;
-    const body = route
-      ? renderTemplate(route.body, {
+    const body = !route
+      ? '404 page not found\n'
+      : !route.body.includes('{{')
+        ? route.body
+        : renderTemplate(route.body, {
           pod: servedBy.pod,
           namespace: servedBy.namespace,
           node: servedBy.node,
@@ -355,21 +361,20 @@ export function createDataPath(deps: DataPathDeps): DataPath {
           serverIP: finalDst,
           serverPort: finalPort,
           host: target.host,
-          headers: { host: target.port === 80 ? target.host : `${target.host}:${target.port}`, ...(req.headers ?? {}) },
+          headers: () => ({ host: target.port === 80 ? target.host : `${target.host}:${target.port}`, ...(req.headers ?? {}) }),
           nowMs: now,
-        })
-      : '404 page not found\n';
+        });
     return {
       outcome: 'response',
       status,
       statusText: STATUS_TEXT[status] ?? '',
-      headers: { ...model.headers, 'Content-Type': route?.contentType ?? 'text/plain', 'Content-Length': String(Buffer.byteLength(body)), Date: httpDate(now) },
+      headers: { ...model.headers, 'Content-Type': route?.contentType ?? 'text/plain', 'Content-Length': contentLength(body), Date: httpDate(now) },
       body,
       latencyMs: latency,
       servedBy,
       resolvedIP: dst,
       port: dport,
-      conntrack,
+      ...(conntrack ? { conntrack } : {}),
       ...(hops ? { trace: hops, routers } : {}),
     };
   }
@@ -383,6 +388,38 @@ function traceHits(hop: (kind: TraceHop['kind'], text: string, node?: string) =>
     const p = h.probability !== undefined ? ` (matched with probability ${h.probability.toFixed(4)})` : '';
     hop('iptables', `-t ${h.table} -A ${h.rule.chain} ${formatRuleBody(h.rule)}${p}`, node);
   }
+}
+
+/** Content-Length of a body; fixed bodies (most models' pages) are measured once. */
+const lengthCache = new Map<string, string>();
+function contentLength(body: string): string {
+  let n = lengthCache.get(body);
+  if (n === undefined) {
+    n = String(Buffer.byteLength(body));
+    if (body.length <= 4096) {
+      if (lengthCache.size >= 1000) lengthCache.clear();
+      lengthCache.set(body, n);
+    }
+  }
+  return n;
+}
+
+/** Parsed request targets: load generators and shell loops send the same few URLs again and again. */
+const targetCache = new Map<string, RequestTarget | BadTargetError>();
+function targetOf(text: string): RequestTarget {
+  let t = targetCache.get(text);
+  if (t === undefined) {
+    try {
+      t = parseTarget(text);
+    } catch (err) {
+      if (!(err instanceof BadTargetError)) throw err;
+      t = err;
+    }
+    if (targetCache.size >= 10_000) targetCache.clear();
+    targetCache.set(text, t);
+  }
+  if (t instanceof BadTargetError) throw t;
+  return t;
 }
 
 /** The Date header, formatted once per second (it changes no faster). */

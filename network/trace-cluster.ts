@@ -5,7 +5,7 @@ import type { Service } from '../api/core/service.js';
 import type { EndpointSlice } from '../api/discovery/endpointslice.js';
 import type { NetworkPolicy } from '../api/networking/network-policy.js';
 import { memoryDnsView, resolveNameFor } from '../dns/index.js';
-import { createProxyRulesSource } from '../kube-proxy/node-rules.js';
+import { createProxyRulesSource, type ProxyMode } from '../kube-proxy/node-rules.js';
 import { createStaticNetworkView } from './cluster-view.js';
 import { createDataPath } from './data-path.js';
 import type { RequestSource, SimRequest, SimResponse } from './data-path-types.js';
@@ -34,6 +34,8 @@ export interface TraceOptions {
   method?: string;
   clusterCIDR?: string;
   flannelBackend?: FlannelBackend;
+  /** kube-proxy's mode: which of its data paths (iptables rules or IPVS virtual servers) the packet meets. Default iptables. */
+  proxyMode?: ProxyMode;
 }
 
 /** `pod/NS/NAME`, `host` (outside the cluster) or `host:NODE`; undefined when malformed. */
@@ -73,7 +75,7 @@ export function traceInCluster(snapshot: ClusterSnapshot, o: TraceOptions): { re
   const clusterCIDR = o.clusterCIDR ?? '100.96.0.0/16';
   const dataPath = createDataPath({
     view,
-    proxy: createProxyRulesSource(view, { clusterCIDR }),
+    proxy: createProxyRulesSource(view, { clusterCIDR, mode: o.proxyMode ?? 'iptables' }),
     flannel: { backend: o.flannelBackend ?? 'vxlan', network: clusterCIDR },
     resolveName: (name, pod) => (pod ? resolveNameFor(dnsView, name, pod as never, kubeDNS ? { nameserver: kubeDNS } : {}) : undefined),
   });

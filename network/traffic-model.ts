@@ -106,7 +106,8 @@ export interface TemplateValues {
   readonly serverIP: string;
   readonly serverPort: number;
   readonly host: string;
-  readonly headers: Readonly<Record<string, string>>;
+  /** The request headers, built only when the template prints them. */
+  readonly headers: () => Readonly<Record<string, string>>;
   readonly nowMs: number;
 }
 
@@ -152,7 +153,7 @@ export function renderTemplate(template: string, v: TemplateValues): string {
       case 'now':
         return new Date(v.nowMs).toISOString().replace(/\.\d+Z$/, 'Z');
       case 'headers':
-        return Object.entries(v.headers)
+        return Object.entries(v.headers())
           .map(([k, val]) => `\t${k.toLowerCase()}=${val}`)
           .join('\n');
       default:

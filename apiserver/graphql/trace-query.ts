@@ -4,6 +4,9 @@ import { resourceByKind } from '../../api/registry.js';
 import { ApiError, badRequest } from '../rest/errors.js';
 import { missingSource, parseSource, traceInCluster, type ClusterSnapshot } from '../../network/trace-cluster.js';
 import { formatTrace } from '../../network/trace-format.js';
+import { configMapResource, type ConfigMap } from '../../api/core/configmap.js';
+import { parseCidr } from '../../api/networking/cidr.js';
+import { FLANNEL_CONFIGMAP, KUBE_PROXY_CONFIGMAP, NETWORK_CONFIG_NAMESPACE, networkConfigFrom, type NetworkConfig } from '../../kube-proxy/network-config.js';
 import { GraphQLJSON } from './scalars.js';
 import { access, guard, type GraphqlContext } from './schema.js';
 
@@ -22,6 +25,20 @@ const KINDS: ReadonlyArray<[string, string, keyof ClusterSnapshot]> = [
   ['networking.k8s.io', 'NetworkPolicy', 'networkPolicies'],
   ['', 'Namespace', 'namespaces'],
 ];
+
+/** The ConfigMaps kube-proxy publishes its mode and flannel backend in; missing ones give the defaults. */
+async function publishedConfig(ctx: GraphqlContext): Promise<NetworkConfig> {
+  const get = async (name: string): Promise<ConfigMap | undefined> => {
+    try {
+      return (await ctx.kube.registries.for(configMapResource).get(NETWORK_CONFIG_NAMESPACE, name)) as ConfigMap;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
+    }
+  };
+  const [proxyCm, flannelCm] = await Promise.all([get(KUBE_PROXY_CONFIGMAP), get(FLANNEL_CONFIGMAP)]);
+  return networkConfigFrom(proxyCm, flannelCm);
+}
 
 const nonNull = <T extends GraphQLNullableType>(t: T): GraphQLNonNull<T> => new GraphQLNonNull(t);
 
@@ -50,15 +67,16 @@ const TraceType = new GraphQLObjectType({
 });
 
 
-export const traceField: GraphQLFieldConfig<unknown, GraphqlContext, { from: string; to: string; method?: string | null; clusterCidr?: string | null; flannelBackend?: string | null }> = {
+export const traceField: GraphQLFieldConfig<unknown, GraphqlContext, { from: string; to: string; method?: string | null; clusterCidr?: string | null; flannelBackend?: string | null; proxyMode?: string | null }> = {
   type: new GraphQLNonNull(TraceType),
   description: 'Walks one simulated request through the cluster network, as `kubeling trace --from … --to …`: from is pod/NAMESPACE/NAME, host or host:NODE; to is http://name[:port]/path, name:port or IP:PORT.',
   args: {
     from: { type: nonNull(GraphQLString) },
     to: { type: nonNull(GraphQLString) },
     method: { type: GraphQLString, defaultValue: 'GET' },
-    clusterCidr: { type: GraphQLString, defaultValue: '100.96.0.0/16' },
-    flannelBackend: { type: GraphQLString, defaultValue: 'vxlan' },
+    clusterCidr: { type: GraphQLString, description: "Default: kube-proxy's clusterCIDR (ConfigMap kube-system/kube-proxy), else 100.96.0.0/16." },
+    flannelBackend: { type: GraphQLString, description: 'vxlan or host-gw. Default: the backend in ConfigMap kube-system/kube-flannel-cfg, else vxlan.' },
+    proxyMode: { type: GraphQLString, description: 'iptables or ipvs. Default: the mode kube-proxy runs in (ConfigMap kube-system/kube-proxy), else iptables.' },
   },
   resolve: (_src, args, ctx) =>
     guard(
@@ -66,20 +84,26 @@ export const traceField: GraphQLFieldConfig<unknown, GraphqlContext, { from: str
       async () => {
         const from = parseSource(args.from);
         if (!from) throw badRequest(`invalid from "${args.from}": give pod/NAMESPACE/NAME, host or host:NODE`);
-        const backend = args.flannelBackend ?? 'vxlan';
-        if (backend !== 'vxlan' && backend !== 'host-gw') throw badRequest(`invalid flannelBackend "${backend}": must be vxlan or host-gw`);
+        const backend = args.flannelBackend ?? undefined;
+        if (backend !== undefined && backend !== 'vxlan' && backend !== 'host-gw') throw badRequest(`invalid flannelBackend "${backend}": must be vxlan or host-gw`);
+        const mode = args.proxyMode ?? undefined;
+        if (mode !== undefined && mode !== 'iptables' && mode !== 'ipvs') throw badRequest(`invalid proxyMode "${mode}": must be iptables or ipvs`);
+        const cidr = args.clusterCidr ?? undefined;
+        if (cidr !== undefined && !parseCidr(cidr)) throw badRequest(`invalid clusterCidr "${cidr}": must be an IPv4 CIDR such as 100.96.0.0/16`);
         if (args.to.trim() === '') throw badRequest('to must not be empty');
         const reads = ctx.kube.reads();
         const lists = await Promise.all(KINDS.map(([g, k]) => reads.list(resourceByKind(g, k), undefined)));
         const snapshot = Object.fromEntries(KINDS.map(([, , key], i) => [key, lists[i] as KubeObject[]])) as unknown as ClusterSnapshot;
+        const config = await publishedConfig(ctx);
         const missing = missingSource(snapshot, from);
         if (missing) throw new ApiError(404, 'NotFound', missing);
         const { request, response } = traceInCluster(snapshot, {
           from,
           target: args.to,
           method: args.method ?? 'GET',
-          clusterCIDR: args.clusterCidr ?? '100.96.0.0/16',
-          flannelBackend: backend,
+          clusterCIDR: cidr ?? config.clusterCIDR,
+          flannelBackend: backend ?? config.flannelBackend,
+          proxyMode: mode ?? config.proxyMode,
         });
         return {
           outcome: response.outcome,
@@ -93,6 +117,11 @@ export const traceField: GraphQLFieldConfig<unknown, GraphqlContext, { from: str
           text: formatTrace(request, response),
         };
       },
-      KINDS.map(([g, k]) => access(resourceByKind(g, k), 'list', undefined)),
+      [
+        ...KINDS.map(([g, k]) => access(resourceByKind(g, k), 'list', undefined)),
+        // The network configuration the trace follows (kube-proxy/network-config.ts).
+        access(configMapResource, 'get', NETWORK_CONFIG_NAMESPACE, KUBE_PROXY_CONFIGMAP),
+        access(configMapResource, 'get', NETWORK_CONFIG_NAMESPACE, FLANNEL_CONFIGMAP),
+      ],
     ),
 };

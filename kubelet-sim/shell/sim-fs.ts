@@ -8,7 +8,10 @@
 
 export interface FsEntry {
   dir: boolean;
+  /** The content as text (UTF-8 decoded; lossy for a binary file, whose exact bytes are in `bytes`). */
   data: string;
+  /** The exact content of a file that is not valid UTF-8 (written by `tar x`, e.g. through `kubectl cp`). */
+  bytes?: Buffer;
   mode: number;
   mtimeMs: number;
 }
@@ -59,6 +62,19 @@ export class SimFs {
     if (old?.dir) return 'isdir';
     this.entries.set(path, { dir: false, data: opts.append && old ? old.data + data : data, mode: opts.mode ?? old?.mode ?? 0o644, mtimeMs: this.now() });
     return 'ok';
+  }
+
+  /** Writes bytes exactly: kept as `bytes` when they are not valid UTF-8, else as text. */
+  writeBytes(path: string, bytes: Buffer, opts: { mode?: number; parents?: boolean } = {}): 'ok' | 'nodir' | 'isdir' {
+    const text = bytes.toString('utf8');
+    const r = this.write(path, text, opts);
+    if (r === 'ok' && !Buffer.from(text, 'utf8').equals(bytes)) this.entries.get(path)!.bytes = Buffer.from(bytes);
+    return r;
+  }
+
+  /** A file's exact bytes. */
+  static bytesOf(e: FsEntry): Buffer {
+    return e.bytes ?? Buffer.from(e.data, 'utf8');
   }
 
   remove(path: string, recursive: boolean): 'ok' | 'missing' | 'isdir' {

@@ -18,6 +18,11 @@ export interface Output {
 }
 
 export interface Io {
+  /**
+   * stdin and stdout carry bytes, one char per byte (latin1), instead of UTF-8 text: a
+   * non-tty exec of `tar` (what `kubectl cp` runs), so binary archives pass unchanged.
+   */
+  readonly binary?: boolean;
   stdin: Input;
   stdout: Output;
   stderr: Output;

@@ -1,4 +1,5 @@
 import type { Namespace } from '../../api/core/namespace.js';
+import { configMapResource, type ConfigMap } from '../../api/core/configmap.js';
 import { namespaceResource } from '../../api/core/namespace.js';
 import { nodeResource, type Node } from '../../api/core/node.js';
 import type { Pod } from '../../api/core/pod.js';
@@ -8,18 +9,21 @@ import { networkPolicyResource, type NetworkPolicy } from '../../api/networking/
 import type { KubeObject } from '../../api/types.js';
 import { createInformer, type Informer } from '../../client/informer.js';
 import type { RestClient } from '../../client/rest-client.js';
-import { busyboxNslookup } from '../../dns/format-nslookup.js';
+import { imageNslookup } from '../../dns/format-nslookup.js';
 import { formatDig, rdataText } from '../../dns/format-dig.js';
 import { lookup } from '../../dns/lookup.js';
 import { resolvConfFor } from '../../dns/resolv-conf.js';
 import { resolveNameFor } from '../../dns/search.js';
 import { memoryDnsView, type DnsView } from '../../dns/view.js';
 import { iptablesSave } from '../../kube-proxy/iptables-save.js';
+import { ipvsadmList } from '../../kube-proxy/ipvs.js';
+import { DEFAULT_NETWORK_CONFIG, FLANNEL_CONFIGMAP, KUBE_PROXY_CONFIGMAP, NETWORK_CONFIG_NAMESPACE, networkConfigFrom, type NetworkConfig } from '../../kube-proxy/network-config.js';
 import { createProxyRulesSource, type ProxyRulesSource } from '../../kube-proxy/node-rules.js';
 import { createStaticNetworkView, type ClusterNetworkView } from '../../network/cluster-view.js';
 import { createDataPath } from '../../network/data-path.js';
 import type { SimRequest } from '../../network/data-path-types.js';
 import { renderBridgeFdb, renderNodeIpAddr, renderNodeIpRoute } from '../../network/flannel.js';
+import { nodeNetwork } from '../../network/node-network.js';
 import type { ContainerLoad, TrafficSink } from '../../network/traffic-sink.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
@@ -36,6 +40,8 @@ import type { AppResponse } from './port-forward.js';
  * ContainerLoad, so a wget loop turns into CPU in the target pods), nslookup/dig through
  * dns/, and the node's iptables-save, ip route, bridge fdb on hostNetwork pods.
  */
+
+const EMPTY_IPVS = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n';
 
 export interface ClusterNet {
   netFor: NetFactory;
@@ -63,6 +69,8 @@ export function createClusterNet(o: {
     nodes: createInformer(o.client, nodeResource, opts),
     namespaces: createInformer(o.client, namespaceResource, opts),
     policies: createInformer(o.client, networkPolicyResource, opts),
+    // kube-proxy's mode and flannel's backend, as the kube-proxy component publishes them (kube-proxy/network-config.ts).
+    config: createInformer(o.client, configMapResource, { ...opts, namespace: NETWORK_CONFIG_NAMESPACE }),
   };
   let dirty = true;
   const touch = () => void (dirty = true);
@@ -71,7 +79,24 @@ export function createClusterNet(o: {
 
   const view = createStaticNetworkView();
   let dns: DnsView = memoryDnsView({});
-  let proxy: ProxyRulesSource = createProxyRulesSource(view);
+  let config: NetworkConfig = DEFAULT_NETWORK_CONFIG;
+  let proxy: ProxyRulesSource = createProxyRulesSource(view, { mode: config.proxyMode, clusterCIDR: config.clusterCIDR });
+  /**
+   * One data path while the network configuration stays the same: it keeps the kernel's
+   * state between requests (xt_recent tables for sessionAffinity, IPVS rr positions and
+   * persistence templates), so a wget loop sees affinity and round robin as on a node.
+   */
+  const makePath = () =>
+    createDataPath({
+      view,
+      proxy,
+      flannel: { backend: config.flannelBackend, network: config.clusterCIDR },
+      resolveName: (name, fromPod) => (fromPod ? resolveNameFor(dns, name, fromPod) : undefined),
+      sink: o.sink,
+      load: o.load,
+      clock: o.clock,
+    });
+  let path = makePath();
   /** Rebuilds the views when an object changed since the last request (pods: every time, they move fast). */
   const refresh = (): ClusterNetworkView => {
     const podInf = o.podInformer?.();
@@ -87,13 +112,19 @@ export function createClusterNet(o: {
     const namespaces = informers.namespaces.store.list() as Namespace[];
     view.update({ pods, services, endpointSlices, nodes: informers.nodes.store.list() as Node[], namespaces, networkPolicies: informers.policies.store.list() as NetworkPolicy[] });
     dns = memoryDnsView({ services, endpointSlices, pods, namespaces: namespaces.map((n) => n.metadata.name ?? '') });
-    proxy = createProxyRulesSource(view);
+    const cms = informers.config.store;
+    const next = networkConfigFrom(cms.get(`${NETWORK_CONFIG_NAMESPACE}/${KUBE_PROXY_CONFIGMAP}`) as ConfigMap | undefined, cms.get(`${NETWORK_CONFIG_NAMESPACE}/${FLANNEL_CONFIGMAP}`) as ConfigMap | undefined);
+    if (next.proxyMode !== config.proxyMode || next.clusterCIDR !== config.clusterCIDR || next.flannelBackend !== config.flannelBackend) {
+      config = next;
+      // The rules source caches per view revision; only a new mode or CIDR needs a new one.
+      proxy = createProxyRulesSource(view, { mode: config.proxyMode, clusterCIDR: config.clusterCIDR });
+      path = makePath();
+    }
     return view;
   };
 
   const send = (req: SimRequest) => {
     refresh();
-    const path = createDataPath({ view, proxy, resolveName: (name, fromPod) => (fromPod ? resolveNameFor(dns, name, fromPod) : undefined), sink: o.sink, load: o.load, clock: o.clock });
     return path.send(req);
   };
 
@@ -116,7 +147,7 @@ export function createClusterNet(o: {
         const type = args.find((a) => a.startsWith('-type='))?.slice(6) ?? args.find((a) => a.startsWith('-query='))?.slice(7);
         if (names.length === 0) return { output: 'Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n', code: 1 };
         const conf = resolvConfFor(t.pod);
-        const out = busyboxNslookup(dns, names[0]!, conf, { server: names[1], type: type?.toUpperCase() });
+        const out = imageNslookup(dns, t.container.image ?? '', names[0]!, conf, { server: names[1], type: type?.toUpperCase() });
         return { output: out.stdout, code: out.exitCode };
       },
       dig(args) {
@@ -137,6 +168,13 @@ export function createClusterNet(o: {
         if (!n) return { output: '', code: 1 };
         const nodes = view.nodes();
         const [prog, obj] = argv;
+        if (prog === 'ipvsadm') {
+          // kube-proxy --proxy-mode=ipvs: the node's virtual servers; iptables mode: none.
+          if (config.proxyMode !== 'ipvs') return { output: EMPTY_IPVS, code: 0 };
+          const state = proxy.forNode(t.node);
+          const net = nodeNetwork(n);
+          return { output: ipvsadmList(state?.ports ?? [], [net.internalIP, net.bridgeIP, net.vtepIP].filter((x): x is string => !!x)), code: 0 };
+        }
         if (prog === 'iptables-save') {
           const state = proxy.forNode(t.node);
           const table = argv.includes('-t') ? argv[argv.indexOf('-t') + 1] : undefined;
@@ -145,8 +183,6 @@ export function createClusterNet(o: {
         if (prog === 'ip' && obj && 'route'.startsWith(obj.replace(/^-/, ''))) return { output: renderNodeIpRoute(n, nodes), code: 0 };
         if (prog === 'ip' && obj && ('address'.startsWith(obj) || obj === 'a')) return { output: renderNodeIpAddr(n, [...view.pods()].filter((p) => p.spec?.nodeName === t.node)), code: 0 };
         if (prog === 'bridge') return { output: renderBridgeFdb(n, nodes), code: 0 };
-        // kube-proxy runs in iptables mode here: IPVS holds no virtual services.
-        if (prog === 'ipvsadm') return { output: 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n', code: 0 };
         // Simulated connections are not kept after their request: the table is empty between requests.
         if (prog === 'conntrack') return { output: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been shown.\n', code: 0 };
         return undefined;

@@ -203,6 +203,8 @@ function routeSpdy(host: StreamHost, req: http.IncomingMessage, socket: Duplex, 
 export interface ExecChannels {
   /** The channel protocol's version (1…5): what the status on the error channel looks like. */
   readonly version: number;
+  /** From now on stdin and stdout carry bytes as latin1 strings (Io.binary); called before any input arrives. */
+  binary(): void;
   send(stream: 'stdout' | 'stderr', text: string): void;
   listen(h: ExecInput): void;
   /** Writes the status (if any) on the error channel and ends the session. */
@@ -220,11 +222,15 @@ export interface ExecInput {
 
 /** A WebSocket as exec channels: stdin (channel 0), resize (4), v5's close of stdin (255 + channel 0). */
 export function wsChannels(ws: WebSocket, proto: Protocol, log: Logger): ExecChannels {
+  let encoding: 'utf8' | 'latin1' = 'utf8';
   return {
     version: proto.version,
+    binary() {
+      encoding = 'latin1';
+    },
     send(stream, text) {
       if (ws.readyState !== ws.OPEN) return;
-      ws.send(encodeFrame(proto, stream === 'stdout' ? STDOUT : STDERR, text));
+      ws.send(encodeFrame(proto, stream === 'stdout' ? STDOUT : STDERR, Buffer.from(text, encoding)));
     },
     listen(h) {
       // One decoder for the stream: a UTF-8 character may straddle two messages (kubectl cp's tar).
@@ -235,7 +241,7 @@ export function wsChannels(ws: WebSocket, proto: Protocol, log: Logger): ExecCha
           const frame = decodeFrame(proto, msg, isBinary);
           if (typeof frame === 'string') return log.debug({ reason: frame }, 'ignored malformed stream frame');
           if (frame.channel === STDIN) {
-            const text = utf8.write(frame.data);
+            const text = encoding === 'latin1' ? frame.data.toString('latin1') : utf8.write(frame.data);
             if (text) h.stdin(text);
           }
           else if (frame.channel === RESIZE) {
@@ -256,9 +262,18 @@ export function wsChannels(ws: WebSocket, proto: Protocol, log: Logger): ExecCha
   };
 }
 
+/** `tar …` or `/bin/tar …` run directly (kubectl cp's `tar cf - PATH` and `tar xmf - -C DIR`). */
+function isTar(argv: readonly string[]): boolean {
+  const prog = argv[0] ?? '';
+  return prog === 'tar' || prog.endsWith('/tar');
+}
+
 /** One `kubectl exec`: runs argv in the container with the client's streams; the status goes on the error channel. */
 export function runExec(host: StreamHost, ch: ExecChannels, target: ContainerTarget, argv: string[], opts: StreamOptions): void {
-  const term = new Terminal(opts.tty);
+  // `kubectl cp` runs tar without a tty: its archives are bytes, not text.
+  const binary = !opts.tty && isTar(argv);
+  if (binary) ch.binary();
+  const term = new Terminal(opts.tty, binary);
   const ctrl = new AbortController();
   // Ctrl-C reaches the process itself until a shell makes a command the foreground.
   term.io.tty?.setForeground(ctrl);

@@ -111,8 +111,9 @@ export function spdyExecStreams(o: {
     const stdin = streams.get('stdin');
     // One decoder for the stream: a UTF-8 character may straddle two frames (kubectl cp's tar).
     const utf8 = new StringDecoder('utf8');
+    let encoding: 'utf8' | 'latin1' = 'utf8';
     stdin?.on('data', (d: Buffer) => {
-      const text = utf8.write(d);
+      const text = encoding === 'latin1' ? d.toString('latin1') : utf8.write(d);
       if (text) deliver((h) => h.stdin(text));
     });
     stdin?.on('end', () => deliver((h) => h.stdinEnd()));
@@ -133,8 +134,11 @@ export function spdyExecStreams(o: {
     session.on('close', () => deliver((h) => h.closed()));
     const ch: ExecChannels = {
       version,
+      binary() {
+        encoding = 'latin1';
+      },
       send(stream, text) {
-        streams.get(stream)?.write(text);
+        streams.get(stream)?.write(Buffer.from(text, encoding));
       },
       listen(h) {
         input = h;

@@ -18,10 +18,15 @@ export class Terminal {
   private foreground: AbortController | undefined;
   size: { width: number; height: number } = { width: 80, height: 24 };
 
-  constructor(readonly tty: boolean) {
+  constructor(
+    readonly tty: boolean,
+    /** stdin/stdout as bytes (latin1 strings): see Io.binary. */
+    binary = false,
+  ) {
     this.discipline = tty ? new LineDiscipline() : undefined;
     const out = (stream: 'stdout' | 'stderr') => ({ write: (t: string) => this.emit(tty ? 'stdout' : stream, tty ? onlcr(t) : t) });
     this.io = {
+      ...(binary && !tty ? { binary: true } : {}),
       stdin: this.stdin,
       stdout: out('stdout'),
       stderr: out('stderr'),

@@ -11,10 +11,17 @@
  *     sync_proxy_rules_duration_seconds in its scale tests).
  * (b) Simulated requests per second: pods sending requests to Service cluster IPs
  *     through the walk, NetworkPolicy (one policy in the namespace), routing and the
- *     traffic model, no trace. Target ≥ 50,000/s.
+ *     traffic model, no trace, configured as `kubeling up`'s defaults (iptables mode, VXLAN,
+ *     the kubelet-sim's usage model recording every served request). Target ≥ 50,000/s.
  *
- * Flags: --services N (1000), --endpoints N (10), --nodes N (100), --seconds S (5).
+ * (c) DNS queries per second on loopback: bench:dns (the real DNS server against a trivial
+ *     dns-packet server as reference), one round of --seconds, run as a child process so
+ *     its server has a thread of its own. Target ≥ 20,000/s. --no-dns skips it.
+ *
+ * Flags: --services N (1000), --endpoints N (10), --nodes N (100), --seconds S (5), --no-dns.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Pod } from '../../api/core/pod.js';
 import type { Service } from '../../api/core/service.js';
@@ -22,7 +29,9 @@ import type { EndpointSlice } from '../../api/discovery/endpointslice.js';
 import type { NetworkPolicy } from '../../api/networking/network-policy.js';
 import { iptablesSave } from '../../kube-proxy/iptables-save.js';
 import { computeNodeProxyState, createProxyRulesSource } from '../../kube-proxy/node-rules.js';
+import { realClock } from '../../lib/clock.js';
 import { seededRandom } from '../../lib/random.js';
+import { UsageModel } from '../../kubelet-sim/usage/usage-model.js';
 import { createStaticNetworkView } from '../../network/cluster-view.js';
 import { createDataPath } from '../../network/data-path.js';
 import { makeNode, makePod, makeService, makeSlice } from '../../network/testing.js';
@@ -33,6 +42,7 @@ const { values } = parseArgs({
     endpoints: { type: 'string', default: '10' },
     nodes: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '5' },
+    'no-dns': { type: 'boolean', default: false },
   },
 });
 const SERVICES = Number(values.services);
@@ -117,8 +127,11 @@ console.log(`    iptables-save text of the node: median ${percentile(render, 50)
 console.log(`    reference: kube-proxy's own iptables sync at this size ≈ 1,000 ms → ${(1000 / percentile(regen, 50)).toFixed(0)}× that reference's speed (wall)`);
 
 // (b) Simulated requests per second.
-const proxy = createProxyRulesSource(view);
-const path = createDataPath({ view, proxy, random: seededRandom(7) });
+// As `kubeling up` runs it by default: kube-proxy in iptables mode, flannel VXLAN, cluster
+// CIDR 100.96.0.0/16, and the kubelet-sim's usage model as the sink and load of served requests.
+const proxy = createProxyRulesSource(view, { mode: 'iptables', clusterCIDR: '100.96.0.0/16' });
+const usage = new UsageModel({ clock: realClock, source: () => undefined, nodeOf: () => undefined });
+const path = createDataPath({ view, proxy, random: seededRandom(7), flannel: { backend: 'vxlan', network: '100.96.0.0/16' }, sink: usage, load: usage, clock: realClock });
 const clients = pods.filter((_, i) => i % 97 === 0).map((p) => ({ pod: { namespace: 'default', name: p.metadata.name! } }));
 const targets = services.map((s) => `http://${s.spec!.clusterIP}/`);
 // Warm the per-node caches outside the timed loop.
@@ -137,3 +150,13 @@ while (performance.now() < deadline) {
 const elapsed = (performance.now() - start) / 1000;
 const cpuS = (cpuMs() - cpuStart) / 1000;
 console.log(`(b) simulated requests: ${n} in ${elapsed.toFixed(1)} s wall = ${Math.round(n / elapsed).toLocaleString('en-US')} requests/s; per CPU-second ${Math.round(n / cpuS).toLocaleString('en-US')} requests/s (${ok} answered) (target ≥ 50,000/s)`);
+
+// (c) DNS queries per second on loopback, as bench:dns measures them (one round).
+if (!values['no-dns']) {
+  const dnsBench = fileURLToPath(new URL('./dns.js', import.meta.url));
+  const r = spawnSync(process.execPath, [dnsBench, '--rounds', '1', '--duration', String(Math.max(1, Math.min(SECONDS, 3)))], { encoding: 'utf8', timeout: 120_000 });
+  const lines = (r.stdout ?? '').split('\n').filter((l) => /queries\/s|target/.test(l));
+  console.log('(c) DNS queries on loopback (bench:dns, one round):');
+  for (const l of lines) console.log(`    ${l.trim()}`);
+  if (r.status !== 0) console.log(`    bench:dns failed (exit ${r.status}): ${(r.stderr ?? '').split('\n')[0]}`);
+}

@@ -68,7 +68,10 @@ describe('kubectl exec into a simulated busybox', () => {
     ok(await c.kubectl(['create', 'deployment', 'php-apache', '--image=registry.k8s.io/hpa-example', '--port=80']), 'create deployment');
     ok(await c.kubectl(['expose', 'deployment', 'php-apache', '--port=80']), 'expose');
     ok(await c.kubectl(['run', 'bb', '--image=busybox', '--restart=Never', '--', 'sleep', '3600']), 'run bb');
+    // The image Kubernetes' "Debugging DNS Resolution" page uses for `nslookup kubernetes.default`.
+    ok(await c.kubectl(['run', 'bb128', '--image=busybox:1.28', '--restart=Never', '--', 'sleep', '3600']), 'run bb128');
     await running('bb');
+    await running('bb128');
   });
 
   it.each(versions)('kubectl %s exec POD -- echo hi', async (version) => {
@@ -128,6 +131,14 @@ describe('kubectl exec into a simulated busybox', () => {
     expect(bad.stderr).toContain("wget: bad address 'nosuch'");
     const ns = await c.kubectl(['exec', 'bb', '--', 'nslookup', 'php-apache']);
     expect(ns.stdout).toMatch(/Name:\tphp-apache\.default\.svc\.cluster\.local\nAddress: 10\.\d+\.\d+\.\d+\n/);
+    // nslookup kubernetes.default: busybox 1.28 (C library resolver, search list, ndots:5)
+    // resolves it; busybox ≥ 1.29 asks the dotted name only as it is and fails, as for real.
+    const k8s = await c.kubectl(['exec', 'bb128', '--', 'nslookup', 'kubernetes.default']);
+    expect(k8s.code).toBe(0);
+    expect(k8s.stdout).toMatch(/^Server: {4}10\.96\.0\.10\nAddress 1: 10\.96\.0\.10( kube-dns\.kube-system\.svc\.cluster\.local)?\n\nName: {6}kubernetes\.default\nAddress 1: 10\.96\.0\.1 kubernetes\.default\.svc\.cluster\.local\n$/);
+    const latest = await c.kubectl(['exec', 'bb', '--', 'nslookup', 'kubernetes.default']);
+    expect(latest.code).toBe(1);
+    expect(latest.stdout).toContain("** server can't find kubernetes.default:");
   });
 
   it('errors: no such container, no command', async () => {
@@ -155,6 +166,9 @@ describe('kubectl exec into a simulated busybox', () => {
     mkdirSync(join(dir, 'src', 'sub'), { recursive: true });
     writeFileSync(join(dir, 'src', 'a.txt'), 'hello é\n');
     writeFileSync(join(dir, 'src', 'sub', 'b.txt'), 'b\n');
+    // Every byte value, invalid UTF-8 included (a lone 0xff, a cut 0xc3, NULs): byte-exact both ways.
+    const binary = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from([0xff, 0xc3, 0x00, 0x80, 0xe2, 0x82]), Buffer.alloc(70_000, 0xfe)]);
+    writeFileSync(join(dir, 'src', 'blob.bin'), binary);
     ok(await cluster().kubectl(['cp', join(dir, 'src'), `bb:/tmp/cp-${v}`], { version }), 'cp to pod');
     expect(ok(await cluster().kubectl(['exec', 'bb', '--', 'cat', `/tmp/cp-${v}/a.txt`, `/tmp/cp-${v}/sub/b.txt`]), 'cat')).toBe('hello é\nb\n');
     ok(await cluster().kubectl(['exec', 'bb', '--', 'sh', '-c', `echo written-in-pod > /tmp/cp-${v}/c.txt`]), 'write');
@@ -162,6 +176,9 @@ describe('kubectl exec into a simulated busybox', () => {
     expect(readFileSync(join(dir, 'back', 'a.txt'), 'utf8')).toBe('hello é\n');
     expect(readFileSync(join(dir, 'back', 'sub', 'b.txt'), 'utf8')).toBe('b\n');
     expect(readFileSync(join(dir, 'back', 'c.txt'), 'utf8')).toBe('written-in-pod\n');
+    expect(readFileSync(join(dir, 'back', 'blob.bin')).equals(binary)).toBe(true);
+    ok(await cluster().kubectl(['cp', `bb:/tmp/cp-${v}/blob.bin`, join(dir, 'one.bin')], { version }), 'cp one binary file from pod');
+    expect(readFileSync(join(dir, 'one.bin')).equals(binary)).toBe(true);
     const missing = await cluster().kubectl(['cp', 'bb:/nope', join(dir, 'x')], { version });
     // kubectl copies the remote tar's stderr to its own stdout.
     expect(missing.stdout + missing.stderr).toContain('tar: /nope: No such file or directory');

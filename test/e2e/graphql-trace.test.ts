@@ -63,6 +63,22 @@ describe('GraphQL trace', () => {
       const head = (text: string) => text.split('\n').slice(0, 3).join('\n').replace(/:\d+ →/g, ':PORT →');
       expect(head(t.text)).toBe(head(out));
 
+      // kube-proxy --proxy-mode=ipvs (as its published configuration says): the trace and the
+      // CLI follow the IPVS virtual servers, not the iptables rules.
+      const ipvsConf = 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmode: ipvs\n';
+      const rendered = await c.kubectl(['-n', 'kube-system', 'create', 'configmap', 'kube-proxy', `--from-literal=config.conf=${ipvsConf}`, '--dry-run=client', '-o', 'yaml']);
+      const applied = await c.kubectl(['apply', '-f', '-'], { stdin: rendered.stdout });
+      if (applied.code !== 0) throw new Error(applied.stderr);
+      const ipvs = await graphql(c.url, token, query, { from: 'pod/default/client', to: 'http://web/' });
+      const ipvsKinds = ipvs.data.trace.hops.map((h: { kind: string; text: string }) => `${h.kind} ${h.text}`);
+      expect(ipvsKinds.some((h: string) => /^dnat IPVS TCP \S+:80 rr \(default\/web\)/.test(h))).toBe(true);
+      expect(ipvsKinds.some((h: string) => h.startsWith('iptables'))).toBe(false);
+      let ipvsOut = '';
+      expect(await runTrace(['--kubeconfig', c.kubeconfigPath, '--from', 'pod/default/client', '--to', 'http://web/'], { stdout: { write: (s: string) => (ipvsOut += s) }, stderr: { write: () => undefined }, cwd: process.cwd() })).toBe(0);
+      expect(ipvsOut).toContain('IPVS TCP');
+      const badMode = await graphql(c.url, token, '{ trace(from: "pod/default/client", to: "http://web/", proxyMode: "nftables") { outcome } }');
+      expect(badMode.errors![0]!.message).toBe('invalid proxyMode "nftables": must be iptables or ipvs');
+
       const missing = await graphql(c.url, token, '{ trace(from: "pod/default/nope", to: "http://web/") { outcome } }');
       expect(missing.errors![0]!.message).toBe('pods "nope" not found');
       expect(missing.errors![0]!.extensions!.code).toBe('NotFound');

@@ -105,14 +105,14 @@ async function create(ctx: AppletContext, o: TarOptions): Promise<number> {
       const mtime = new Date(e.mtimeMs);
       if (o.verbose) ctx.io.stderr.write(`${name}${e.dir ? '/' : ''}\n`);
       if (e.dir) pack.entry({ name: `${name}/`, type: 'directory', mode: e.mode, mtime });
-      else pack.entry({ name, type: 'file', mode: e.mode, mtime }, Buffer.from(e.data, 'utf8'));
+      else pack.entry({ name, type: 'file', mode: e.mode, mtime }, SimFs.bytesOf(e));
     }
   }
   pack.finalize();
   await collected;
-  const archive = Buffer.concat(chunks).toString('utf8');
-  if (!o.file || o.file === '-') ctx.io.stdout.write(archive);
-  else if (fs.write(SimFs.resolve(ctx.cwd, o.file), archive) !== 'ok') {
+  const archive = Buffer.concat(chunks);
+  if (!o.file || o.file === '-') ctx.io.stdout.write(archive.toString(ctx.io.binary ? 'latin1' : 'utf8'));
+  else if (fs.writeBytes(SimFs.resolve(ctx.cwd, o.file), archive) !== 'ok') {
     ctx.io.stderr.write(`tar: can't open '${o.file}': No such file or directory\n`);
     return 1;
   }
@@ -120,13 +120,13 @@ async function create(ctx: AppletContext, o: TarOptions): Promise<number> {
 }
 
 async function readArchive(ctx: AppletContext, o: TarOptions): Promise<Buffer | undefined> {
-  if (!o.file || o.file === '-') return Buffer.from(await readAll(ctx), 'utf8');
+  if (!o.file || o.file === '-') return Buffer.from(await readAll(ctx), ctx.io.binary ? 'latin1' : 'utf8');
   const e = ctx.host.fs.get(SimFs.resolve(ctx.cwd, o.file));
   if (!e || e.dir) {
     ctx.io.stderr.write(`tar: can't open '${o.file}': ${e ? 'Is a directory' : 'No such file or directory'}\n`);
     return undefined;
   }
-  return Buffer.from(e.data, 'utf8');
+  return SimFs.bytesOf(e);
 }
 
 async function extractOrList(ctx: AppletContext, o: TarOptions): Promise<number> {
@@ -159,7 +159,7 @@ async function extractOrList(ctx: AppletContext, o: TarOptions): Promise<number>
       }
       if (h.type === 'directory') fs.mkdirp(target, h.mode ?? 0o755);
       else if (h.type === 'file' || h.type === 'contiguous-file') {
-        if (fs.write(target, Buffer.concat(parts).toString('utf8'), { parents: true, mode: h.mode ?? 0o644 }) === 'isdir') {
+        if (fs.writeBytes(target, Buffer.concat(parts), { parents: true, mode: h.mode ?? 0o644 }) === 'isdir') {
           ctx.io.stderr.write(`tar: can't remove old file ${name}: Is a directory\n`);
           return 1;
         }
