@@ -10,6 +10,8 @@ import { createKubeletStreams } from './streams/kubelet-streams.js';
 import { createEventRecorder } from '../client/event-recorder.js';
 import { createConfigSources } from './config-sources.js';
 import { configErrorOf, ContainerProcesses } from './container-processes.js';
+import { ProbeManager } from './probes/probe-manager.js';
+import { execInContainer } from './probes/probe-exec.js';
 import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
 import { capacityOf } from './node-template.js';
 import { createNodeSource } from './usage/node-source.js';
@@ -137,6 +139,24 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     printed: (key) => sim?.notifyPod(key),
     warn: (ref, reason, message, node) => sim?.recordEvent(ref, 'Warning', reason, message, node),
   });
+  // Liveness, readiness and startup probes of the running containers.
+  const probes = new ProbeManager({
+    clock,
+    logger: logger.child({ component: 'prober' }),
+    livePod(key, uid) {
+      const pod = sim?.podInformer.store.get(key) as Pod | undefined;
+      return pod && pod.metadata.uid === uid ? pod : undefined;
+    },
+    exec: (ref, pod, container, startedAt, argv, timeoutMs) =>
+      execInContainer(streams.hosts, clock, { pod, container, node: ref.node, hostIP: ref.hostIP, podIP: ref.podIP, startedAt }, argv, timeoutMs),
+    latencyFactor: (uid, container) => usage.latencyFactor(uid, container),
+    event: (ref, type, reason, message, node) => sim?.recordEvent(ref, type, reason, message, node),
+    changed: (key) => sim?.probeChanged(key),
+    kill(key, uid, startedAt) {
+      // SIGTERM, then SIGKILL: a shell or program without a handler ends with 137.
+      sim?.containerExited(key, uid, startedAt, 137);
+    },
+  });
   const server = await startLogServer(
     {
       clock,
@@ -188,11 +208,12 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     statusReportMs: opts.statusReportMs ?? 300_000,
     events: opts.events ?? true,
     configError: (pod) => configErrorOf(pod, config),
-    onRunChange: (rec, pod) =>
-      processes.runChanged(
-        { key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: rec.sim.state === 'Running' },
-        pod,
-      ),
+    health: (rec) => probes.health(rec.uid, rec.sim.run?.startedAt),
+    onRunChange: (rec, pod) => {
+      const ref = { key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: rec.sim.state === 'Running' };
+      processes.runChanged(ref, pod);
+      probes.runChanged(ref, pod);
+    },
   });
   try {
     // Config and the network first: the first runs of containers read them.
@@ -200,6 +221,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     await streams.start();
     await sim.start();
   } catch (err) {
+    probes.stop();
     processes.stop();
     config.stop();
     streams.stop();
@@ -219,6 +241,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     backlog: () => s.backlog(),
     usage,
     async stop() {
+      probes.stop();
       processes.stop();
       config.stop();
       streams.stop();

@@ -6,6 +6,7 @@ import { podPhase, type PodSim } from './pod-lifecycle.js';
 import { backoffMs, type StageConfig } from './stages.js';
 import { sameJson } from './node-status.js';
 import { formatTime } from './time.js';
+import type { ContainerHealth } from './probes/probe-manager.js';
 
 /**
  * The pod status a kubelet would write for a simulated record: phase, the five
@@ -26,6 +27,8 @@ export interface RenderInput {
   hostIP: string;
   now: number;
   cfg: StageConfig;
+  /** Probe results of the current run (probes/probe-manager.ts); absent: every running container is started and ready. */
+  health?: ContainerHealth;
 }
 
 /** `name_namespace(uid)`, how kubelet names a pod in messages (format.Pod). */
@@ -70,14 +73,20 @@ export function renderPodStatus(input: RenderInput): KubeletPodStatus {
   const ephemeral = spec.ephemeralContainers ?? [];
   if (ephemeral.length > 0) status.ephemeralContainerStatuses = ephemeral.map((c) => ephemeralContainerStatus(c, input, uid));
 
-  const unready = containers.map((c) => c.name);
+  const unready = status.containerStatuses.filter((s) => !s.ready).map((s) => s.name);
   const incompleteInits = started ? [] : inits.filter((c) => c.restartPolicy !== 'Always').map((c) => c.name);
-  const readyCond = (type: string): Cond =>
-    running
+  const containersReady = (type: string): Cond =>
+    running && unready.length === 0
       ? { type, status: 'True' }
       : phase === 'Succeeded'
         ? { type, status: 'False', reason: 'PodCompleted' }
         : { type, status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
+  const readyCond = (type: string): Cond => {
+    const c = containersReady(type);
+    if (c.status !== 'True') return c;
+    const gates = readinessGateProblems(pod);
+    return gates.length === 0 ? c : { type, status: 'False', reason: 'ReadinessGatesNotReady', message: gates.join(', ') };
+  };
   const wanted: Cond[] = [
     { type: 'PodReadyToStartContainers', status: sandboxUp ? 'True' : 'False' },
     incompleteInits.length === 0
@@ -86,13 +95,27 @@ export function renderPodStatus(input: RenderInput): KubeletPodStatus {
         : { type: 'Initialized', status: 'True' }
       : { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incompleteInits.join(' ')}]` },
     readyCond('Ready'),
-    readyCond('ContainersReady'),
+    containersReady('ContainersReady'),
   ];
   status.conditions = mergeConditions(pod.status?.conditions ?? [], wanted, formatTime(now));
   return status;
 }
 
 type Cond = Pick<PodCondition, 'type' | 'status' | 'reason' | 'message'>;
+
+/**
+ * Why the pod's readiness gates (spec.readinessGates: conditions others set in the pod's
+ * status) hold the Ready condition back, in kubelet's words; empty when all are True.
+ */
+export function readinessGateProblems(pod: Pod): string[] {
+  const out: string[] = [];
+  for (const g of pod.spec?.readinessGates ?? []) {
+    const c = pod.status?.conditions?.find((x) => x.type === g.conditionType);
+    if (!c) out.push(`corresponding condition of pod readiness gate "${g.conditionType}" does not exist.`);
+    else if (c.status !== 'True') out.push(`the status of pod readiness gate "${g.conditionType}" is not "True", but ${c.status}`);
+  }
+  return out;
+}
 
 const OWNED = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'];
 
@@ -182,7 +205,10 @@ function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasI
     return { ...base, state: { waiting }, lastState };
   }
   if (sim.state === 'Running') {
-    return { ...base, ...ran, state: { running: { startedAt: formatTime(sim.run.startedAt) } }, lastState, ready: true, started: true };
+    const health = input.health;
+    const ready = health ? health.ready(c.name) : true;
+    const startedUp = health ? health.started(c.name) : true;
+    return { ...base, ...ran, state: { running: { startedAt: formatTime(sim.run.startedAt) } }, lastState, ready, started: startedUp };
   }
   const blocked = sim.state === 'BackOff' ? configBlocked(sim) : undefined;
   if (blocked) return { ...base, ...ran, state: { waiting: blocked }, lastState: { terminated: terminatedOf(sim.run, runId) } };

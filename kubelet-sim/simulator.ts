@@ -26,6 +26,7 @@ import { holdsSandbox, newPodSim, transition, type PodSim, type TransitionInput 
 import { renderPodStatus, statusUpToDate } from './pod-status.js';
 import { delayMs, selectStage, stageDelayMs, type SimState, type Stage, type StageConfig } from './stages.js';
 import { parseTime } from './time.js';
+import type { ContainerHealth } from './probes/probe-manager.js';
 import { createWritePool, type WritePool } from './write-pool.js';
 
 /**
@@ -69,6 +70,8 @@ export interface SimulatorOptions {
    * `sandboxRetry`, with kubelet's CreateContainerConfigError.
    */
   configError?(pod: Pod): { container: string; message: string } | undefined;
+  /** Probe results of the pod's current run (probes/probe-manager.ts); undefined: no probes run. */
+  health?(rec: PodRecord): ContainerHealth | undefined;
 }
 
 export interface NodeRecord {
@@ -332,6 +335,8 @@ export class Simulator {
     this.schedule(rec, pod);
     // An ephemeral container added (kubectl debug) starts at once: report its status.
     if ((pod.spec?.ephemeralContainers?.length ?? 0) !== (pod.status?.ephemeralContainerStatuses?.length ?? 0)) this.pool.enqueue(`pod:${key}`);
+    // Readiness gates: another controller set one of the gate conditions; Ready follows (a no-op write is skipped).
+    else if ((pod.spec?.readinessGates?.length ?? 0) > 0 && rec.sim.state === 'Running') this.pool.enqueue(`pod:${key}`);
   }
 
   private onPodDeleted(pod: Pod): void {
@@ -529,6 +534,11 @@ export class Simulator {
     this.schedule(rec, pod);
   }
 
+  /** A probe result of the pod changed: write its status again. */
+  probeChanged(key: string): void {
+    if (this.pods.has(key)) this.pool.enqueue(`pod:${key}`);
+  }
+
   podState(key: string): SimState | undefined {
     return this.pods.get(key)?.sim.state;
   }
@@ -569,7 +579,7 @@ export class Simulator {
         return;
       }
       if (rec.sim.state === 'New') return;
-      const wanted = renderPodStatus({ pod, sim: rec.sim, hostIP: rec.node.hostIP, now: this.o.clock.now(), cfg: this.o.stages });
+      const wanted = renderPodStatus({ pod, sim: rec.sim, hostIP: rec.node.hostIP, now: this.o.clock.now(), cfg: this.o.stages, health: this.o.health?.(rec) });
       if (statusUpToDate(pod.status, wanted)) return;
       await throttle();
       await this.o.client.patch(podResource, name, { status: wanted }, { type: 'merge', subresource: 'status', namespace });
