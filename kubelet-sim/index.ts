@@ -12,6 +12,7 @@ import { createConfigSources } from './config-sources.js';
 import { configErrorOf, ContainerProcesses } from './container-processes.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { execInContainer } from './probes/probe-exec.js';
+import { mountFailures } from './volume-content.js';
 import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
 import { capacityOf } from './node-template.js';
 import { createNodeSource } from './usage/node-source.js';
@@ -208,6 +209,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     statusReportMs: opts.statusReportMs ?? 300_000,
     events: opts.events ?? true,
     configError: (pod) => configErrorOf(pod, config),
+    mountFailures: (pod) => mountFailures(pod, config),
     health: (rec) => probes.health(rec.uid, rec.sim.run?.startedAt),
     onRunChange: (rec, pod) => {
       const ref = { key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: rec.sim.state === 'Running' };

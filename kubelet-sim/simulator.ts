@@ -70,6 +70,12 @@ export interface SimulatorOptions {
    * `sandboxRetry`, with kubelet's CreateContainerConfigError.
    */
   configError?(pod: Pod): { container: string; message: string } | undefined;
+  /**
+   * Before the sandbox: the pod's volumes that cannot be set up (a missing ConfigMap or
+   * Secret, volume-content.ts) with kubelet's FailedMount message. The pod then stays
+   * ContainerCreating, looked at again every `sandboxRetry`, until they mount.
+   */
+  mountFailures?(pod: Pod): Array<{ volume: string; message: string }>;
   /** Probe results of the pod's current run (probes/probe-manager.ts); undefined: no probes run. */
   health?(rec: PodRecord): ContainerHealth | undefined;
 }
@@ -405,6 +411,14 @@ export class Simulator {
     if (rec.node.failed) return;
     const now = this.o.clock.now();
     const input: TransitionInput = { now, restartPolicy: pod.spec?.restartPolicy, cfg: this.o.stages };
+    if (stage.next === 'SandboxReady' && rec.sim.state !== 'SandboxReady' && this.o.mountFailures) {
+      const failed = this.o.mountFailures(pod);
+      if (failed.length > 0) {
+        for (const f of failed) this.recorder.event(pod, 'Warning', 'FailedMount', f.message, { host: rec.node.id.name });
+        this.at(rec, stage, delayMs(this.o.stages.sandboxRetry, this.o.random));
+        return;
+      }
+    }
     if (stage.next === 'SandboxReady') {
       const ip = this.sandboxIP(rec, pod, stage);
       if (ip === undefined) return;
