@@ -67,6 +67,11 @@ describe('volume content', () => {
     expect(files(p, 'maybe-key')).toEqual({ l: 'debug' });
     expect(volumeContent(p, 'scratch', sources)).toBeUndefined();
   });
+  it("the service account's kube-api-access volume never blocks on kube-root-ca.crt (its publisher is optional here)", () => {
+    const p = podWith([{ name: 'kube-api-access-abcde', projected: { sources: [{ serviceAccountToken: { path: 'token' } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }] } }]);
+    expect(mountFailures(p, sources)).toEqual([]);
+    expect(Object.keys(files(p, 'kube-api-access-abcde') as Record<string, string>)).toEqual(['token']);
+  });
   it('API data volumes are always read-only; others are not', () => {
     const p = podWith([{ name: 'a', configMap: { name: 'cfg' } }, { name: 'p', projected: { sources: [] } }, { name: 's', emptyDir: {} }]);
     expect([alwaysReadOnly(p, 'a'), alwaysReadOnly(p, 'p'), alwaysReadOnly(p, 's'), alwaysReadOnly(p, 'none')]).toEqual([true, true, false, false]);

@@ -27,6 +27,9 @@ interface VolumeLike {
   };
 }
 
+/** apiserver/admission/service-account.ts's VOLUME_PREFIX (kubelet-sim does not import the apiserver). */
+const API_ACCESS_PREFIX = 'kube-api-access-';
+
 const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
 
 function pick(data: Record<string, string>, items: Items, optional: boolean | undefined, missingKey: (k: string) => string): VolumeContent {
@@ -77,9 +80,12 @@ export function volumeContent(pod: Pod, volumeName: string, sources: ConfigSourc
   if (vol.projected) {
     const files = new Map<string, string>();
     const errors: string[] = [];
+    // The ServiceAccount admission's kube-api-access-* volume names kube-root-ca.crt, which
+    // only the optional root CA publisher writes here: never block a pod on it.
+    const apiAccess = vol.name.startsWith(API_ACCESS_PREFIX);
     for (const src of vol.projected.sources ?? []) {
       let part: VolumeContent | undefined;
-      if (src.configMap) part = configMapPart(pod, src.configMap, sources);
+      if (src.configMap) part = configMapPart(pod, apiAccess ? { ...src.configMap, optional: true } : src.configMap, sources);
       else if (src.secret) part = secretPart(pod, src.secret.name ?? '', src.secret, sources);
       else if (src.downwardAPI) part = downwardPart(pod, src.downwardAPI);
       // A token the simulated apiserver never issued: a placeholder JWT-shaped value.
