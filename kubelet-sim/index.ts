@@ -211,6 +211,8 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     configError: (pod) => configErrorOf(pod, config),
     mountFailures: (pod) => mountFailures(pod, config),
     health: (rec) => probes.health(rec.uid, rec.sim.run?.startedAt),
+    runInit: (rec, pod, container, startedAt, exited) =>
+      processes.runInit({ key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, running: false }, pod, container, startedAt, exited),
     onRunChange: (rec, pod) => {
       const ref = { key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: rec.sim.state === 'Running' };
       processes.runChanged(ref, pod);

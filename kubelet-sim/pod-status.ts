@@ -7,6 +7,7 @@ import { backoffMs, type StageConfig } from './stages.js';
 import { sameJson } from './node-status.js';
 import { formatTime } from './time.js';
 import type { ContainerHealth } from './probes/probe-manager.js';
+import { incompleteInits as incompleteInitNames } from './init-containers.js';
 
 /**
  * The pod status a kubelet would write for a simulated record: phase, the five
@@ -74,7 +75,7 @@ export function renderPodStatus(input: RenderInput): KubeletPodStatus {
   if (ephemeral.length > 0) status.ephemeralContainerStatuses = ephemeral.map((c) => ephemeralContainerStatus(c, input, uid));
 
   const unready = status.containerStatuses.filter((s) => !s.ready).map((s) => s.name);
-  const incompleteInits = started ? [] : inits.filter((c) => c.restartPolicy !== 'Always').map((c) => c.name);
+  const incompleteInits = started ? [] : incompleteInitNames(inits, sim.init);
   const containersReady = (type: string): Cond =>
     running && unready.length === 0
       ? { type, status: 'True' }
@@ -187,6 +188,8 @@ function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasI
   const ran = { image: normalizeImage(image), imageID: imageIdOf(image), containerID: runId };
 
   if (!sim.run) {
+    // An init container failed the pod (restartPolicy Never): the app containers never started.
+    if (sim.state === 'Failed' && sim.init) return { ...base, state: { waiting: { reason: 'PodInitializing' } }, lastState: {} };
     if (sim.state === 'Stopped' || sim.state === 'Deleted' || sim.state === 'Failed' || sim.state === 'Succeeded') {
       // Killed before it ever started: kubelet reports the container as lost.
       return {
@@ -230,8 +233,46 @@ function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasI
   return { ...base, ...ran, state: { terminated: terminatedOf(sim.run, runId) }, lastState };
 }
 
+/** An init container's status from its own runs (init-containers.ts). */
+function trackedInitStatus(c: Container, input: RenderInput, uid: string, index: number): ContainerStatus {
+  const { sim, pod, cfg } = input;
+  const init = sim.init!;
+  const runs = init.runs[index] ?? [];
+  const image = c.image ?? '';
+  const restartCount = Math.max(0, runs.length - 1);
+  const base = { name: c.name, image, imageID: '', ready: false, restartCount, started: false, lastState: {} };
+  const last = runs.at(-1);
+  if (!last) return { ...base, state: { waiting: { reason: 'PodInitializing' } } };
+  const id = (n: number) => containerIdOf(uid, `init:${c.name}`, n);
+  const ids = { image: normalizeImage(image), imageID: imageIdOf(image), containerID: id(restartCount) };
+  const prev = runs.length > 1 ? runs[runs.length - 2]! : undefined;
+  const lastState = prev ? { terminated: terminatedOf(prev, id(restartCount - 1)) } : {};
+  const podEnded = sim.state === 'Stopped' || sim.state === 'Deleted' || sim.state === 'Succeeded' || sim.state === 'Failed';
+  if (c.restartPolicy === 'Always') {
+    if (!podEnded) return { ...base, ...ids, lastState, state: { running: { startedAt: formatTime(last.startedAt) } }, ready: true, started: true };
+    const end = sim.run?.finishedAt ?? input.now;
+    return { ...base, ...ids, lastState, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: formatTime(last.startedAt), finishedAt: formatTime(end), containerID: ids.containerID } } };
+  }
+  if (last.finishedAt === undefined) {
+    if (podEnded) return { ...base, ...ids, lastState, state: { terminated: { exitCode: 137, reason: 'Error', startedAt: formatTime(last.startedAt), finishedAt: formatTime(input.now), containerID: ids.containerID } } };
+    return { ...base, ...ids, lastState, state: { running: { startedAt: formatTime(last.startedAt) } }, started: true };
+  }
+  const terminated = terminatedOf(last, ids.containerID);
+  if (init.backoff && index === init.index && init.backoffStep > 1) {
+    const delay = goDuration(backoffMs(cfg, init.backoffStep - 1));
+    return {
+      ...base,
+      ...ids,
+      lastState: { terminated },
+      state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay} restarting failed container=${c.name} pod=${podDescription(pod)}` } },
+    };
+  }
+  return { ...base, ...ids, lastState, ready: terminated.exitCode === 0, state: { terminated } };
+}
+
 function initContainerStatus(c: Container, input: RenderInput, uid: string, slot: number): ContainerStatus {
   const { sim } = input;
+  if (sim.init) return trackedInitStatus(c, input, uid, slot);
   const image = c.image ?? '';
   const base = { name: c.name, image, imageID: '', ready: false, restartCount: 0, started: false, lastState: {} };
   const firstStart = sim.last?.startedAt ?? sim.run?.startedAt;

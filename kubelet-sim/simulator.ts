@@ -1,6 +1,7 @@
 import type { Node } from '../api/core/node.js';
 import { nodeResource } from '../api/core/node.js';
 import { podResource, type Pod } from '../api/core/pod.js';
+import type { Container } from '../api/core/container.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectReference } from '../api/meta.js';
 import { isConflict, isNotFound, type RestClient } from '../client/rest-client.js';
@@ -23,9 +24,12 @@ import { adoptionOf } from './node-adoption.js';
 import { adoptPodSim } from './pod-adopt.js';
 import { plannedPodExit, type PlannedExit } from './pod-exit-plan.js';
 import { holdsSandbox, newPodSim, transition, type PodSim, type TransitionInput } from './pod-lifecycle.js';
-import { renderPodStatus, statusUpToDate } from './pod-status.js';
+import { podDescription, renderPodStatus, statusUpToDate } from './pod-status.js';
 import { delayMs, selectStage, stageDelayMs, type SimState, type Stage, type StageConfig } from './stages.js';
 import { parseTime } from './time.js';
+import { initExited, initsComplete, isSidecar, newInitState, sidecarStarted, startInit } from './init-containers.js';
+import { planCommand } from './command-plan.js';
+import { backoffMs } from './stages.js';
 import type { ContainerHealth } from './probes/probe-manager.js';
 import { createWritePool, type WritePool } from './write-pool.js';
 
@@ -76,6 +80,11 @@ export interface SimulatorOptions {
    * ContainerCreating, looked at again every `sandboxRetry`, until they mount.
    */
   mountFailures?(pod: Pod): Array<{ volume: string; message: string }>;
+  /**
+   * Runs an init container's command live (container-processes.ts) and calls `exited` with
+   * its status; false when the container does not run live (its planned exit applies).
+   */
+  runInit?(rec: PodRecord, pod: Pod, container: Container, startedAt: number, exited: (code: number) => void): boolean;
   /** Probe results of the pod's current run (probes/probe-manager.ts); undefined: no probes run. */
   health?(rec: PodRecord): ContainerHealth | undefined;
 }
@@ -375,6 +384,14 @@ export class Simulator {
       const { plan, mask } = planPodImages(rec.node.images, podImageContainers(pod.spec));
       rec.sim = { ...rec.sim, image: plan, imageMask: mask };
     }
+    // Init containers running: their own exits move the pod on (advanceInit), not a stage.
+    if (!deleting && rec.sim.state === 'Pulled' && rec.sim.init && !initsComplete(rec.sim.init, pod.spec?.initContainers?.length ?? 0)) {
+      if (rec.pendingStage) {
+        rec.gen++;
+        rec.pendingStage = undefined;
+      }
+      return;
+    }
     const plannedExitMs = rec.planned?.afterMs;
     const stage = selectStage(this.o.stages.stages, { state: rec.sim.state, deleting, annotations, image: rec.sim.image, plannedExitMs });
     if (!stage) {
@@ -426,6 +443,11 @@ export class Simulator {
       // The kubelet looks at the images once the sandbox is up (EnsureImageExists per container).
       input.image = planPodImages(rec.node.images, podImageContainers(pod.spec));
     }
+    if (stage.next === 'Running' && rec.sim.state === 'Pulled' && !initsComplete(rec.sim.init, pod.spec?.initContainers?.length ?? 0)) {
+      rec.pendingStage = undefined;
+      if (rec.sim.init === undefined) this.advanceInit(rec, pod);
+      return;
+    }
     if (stage.next === 'Running' && this.o.configError) {
       const blocked = this.o.configError(pod);
       if (blocked !== undefined) {
@@ -460,6 +482,72 @@ export class Simulator {
     this.notify(rec);
     this.o.onRunChange?.(rec, pod);
     this.schedule(rec, pod);
+  }
+
+  /**
+   * Starts the init containers from the current one: sidecars start and the next follows
+   * at once; a regular one runs until its command exits (live in the shell, or at its
+   * planned time; one that never exits holds the pod in Init). All through: the app
+   * containers' start stage is scheduled.
+   */
+  private advanceInit(rec: PodRecord, pod: Pod): void {
+    const inits = pod.spec?.initContainers ?? [];
+    const now = this.o.clock.now();
+    let s = rec.sim.init ?? newInitState(inits.length);
+    while (s.index < inits.length) {
+      const c = inits[s.index]!;
+      s = startInit(s, now);
+      const ref = containerRef(pod, c.name, true);
+      this.recordEvent(ref, 'Normal', 'Created', `Created container: ${c.name}`, rec.node.id.name);
+      this.recordEvent(ref, 'Normal', 'Started', `Started container ${c.name}`, rec.node.id.name);
+      if (isSidecar(c)) {
+        s = sidecarStarted(s);
+        continue;
+      }
+      rec.sim = { ...rec.sim, init: s };
+      this.pool.enqueue(`pod:${rec.key}`);
+      this.notify(rec);
+      const index = s.index;
+      const done = (code: number) => this.initEnded(rec, index, now, code);
+      if (this.o.runInit?.(rec, pod, c, now, done)) return;
+      const plan = planCommand(c);
+      if (plan.kind === 'exits') this.due.after(plan.afterMs, () => done(plan.exitCode));
+      return;
+    }
+    rec.sim = { ...rec.sim, init: s };
+    this.pool.enqueue(`pod:${rec.key}`);
+    this.notify(rec);
+    this.schedule(rec, pod);
+  }
+
+  /** An init container's run ended: the next one, a back-off and a retry, or (restartPolicy Never) a failed pod. */
+  private initEnded(rec: PodRecord, index: number, startedAt: number, code: number): void {
+    const pod = this.livePod(rec);
+    const s = rec.sim.init;
+    const run = s?.runs[index]?.at(-1);
+    if (!pod || this.stopped || !s || s.index !== index || rec.sim.state !== 'Pulled' || !run || run.startedAt !== startedAt || run.finishedAt !== undefined) return;
+    if (pod.metadata.deletionTimestamp) return;
+    const now = this.o.clock.now();
+    const { state, outcome } = initExited(s, now, code, pod.spec?.restartPolicy);
+    rec.sim = { ...rec.sim, init: state };
+    if (outcome === 'failed') rec.sim = { ...rec.sim, state: 'Failed' };
+    this.pool.enqueue(`pod:${rec.key}`);
+    this.notify(rec);
+    if (outcome === 'next') {
+      this.advanceInit(rec, pod);
+      return;
+    }
+    if (outcome === 'backoff') {
+      const c = pod.spec?.initContainers?.[index];
+      const delay = backoffMs(this.o.stages, state.backoffStep - 1);
+      if (c && state.backoffStep > 1) this.recordEvent(containerRef(pod, c.name, true), 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podDescription(pod)}`, rec.node.id.name);
+      const gen = rec.gen;
+      this.due.after(delay, () => {
+        const live = this.livePod(rec);
+        if (!live || rec.gen !== gen || rec.sim.init !== state || rec.sim.state !== 'Pulled' || live.metadata.deletionTimestamp) return;
+        this.advanceInit(rec, live);
+      });
+    }
   }
 
   /** The pod's address, or undefined when the sandbox cannot get one yet (retried). */
