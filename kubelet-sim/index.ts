@@ -12,6 +12,7 @@ import { createConfigSources } from './config-sources.js';
 import { configErrorOf, ContainerProcesses } from './container-processes.js';
 import { ProbeManager } from './probes/probe-manager.js';
 import { execInContainer } from './probes/probe-exec.js';
+import { HookRunner } from './probes/hook-runner.js';
 import { mountFailures } from './volume-content.js';
 import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
 import { capacityOf } from './node-template.js';
@@ -158,6 +159,20 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
       sim?.containerExited(key, uid, startedAt, 137);
     },
   });
+  // postStart and preStop hooks.
+  const hooks = new HookRunner({
+    clock,
+    logger: logger.child({ component: 'lifecycle-hooks' }),
+    livePod(key, uid) {
+      const pod = sim?.podInformer.store.get(key) as Pod | undefined;
+      return pod && pod.metadata.uid === uid ? pod : undefined;
+    },
+    exec: (ref, pod, container, startedAt, argv, timeoutMs) =>
+      execInContainer(streams.hosts, clock, { pod, container, node: ref.node, hostIP: ref.hostIP, podIP: ref.podIP, startedAt }, argv, timeoutMs),
+    latencyFactor: (uid, container) => usage.latencyFactor(uid, container),
+    event: (ref, type, reason, message, node) => sim?.recordEvent(ref, type, reason, message, node),
+    kill: (key, uid, startedAt) => sim?.containerExited(key, uid, startedAt, 137),
+  });
   const server = await startLogServer(
     {
       clock,
@@ -217,7 +232,10 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
       const ref = { key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: rec.sim.state === 'Running' };
       processes.runChanged(ref, pod);
       probes.runChanged(ref, pod);
+      hooks.runChanged(ref, pod);
     },
+    preStop: (rec, pod, graceMs) =>
+      hooks.preStop({ key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: true }, pod, graceMs),
   });
   try {
     // Config and the network first: the first runs of containers read them.

@@ -85,6 +85,11 @@ export interface SimulatorOptions {
    * its status; false when the container does not run live (its planned exit applies).
    */
   runInit?(rec: PodRecord, pod: Pod, container: Container, startedAt: number, exited: (code: number) => void): boolean;
+  /**
+   * A deleted pod's running containers' preStop hooks (probes/hook-runner.ts): the stop
+   * waits for the promise, at most the rest of the grace period; undefined: no hooks.
+   */
+  preStop?(rec: PodRecord, pod: Pod, graceMs: number): Promise<void> | undefined;
   /** Probe results of the pod's current run (probes/probe-manager.ts); undefined: no probes run. */
   health?(rec: PodRecord): ContainerHealth | undefined;
 }
@@ -122,6 +127,8 @@ export interface PodRecord {
   listeners?: Set<() => void>;
   /** When the containers' commands make them exit (pod-exit-plan.ts); null: they run forever. Fixed per pod uid. */
   planned: PlannedExit | null;
+  /** preStop hooks of a deleted pod: running (the stop waits) or done. */
+  preStop?: 'running' | 'done';
   /** `planned` was set by containerExited for the current run only: the next run gets the pod's own plan back. */
   plannedOnce?: boolean;
 }
@@ -386,6 +393,28 @@ export class Simulator {
     }
     // Init containers running: their own exits move the pod on (advanceInit), not a stage.
     if (!deleting && rec.sim.state === 'Pulled' && rec.sim.init && !initsComplete(rec.sim.init, pod.spec?.initContainers?.length ?? 0)) {
+      if (rec.pendingStage) {
+        rec.gen++;
+        rec.pendingStage = undefined;
+      }
+      return;
+    }
+    if (deleting && rec.sim.state === 'Running' && rec.preStop === undefined && this.o.preStop) {
+      const graceMs = Math.max(0, (parseTime(pod.metadata.deletionTimestamp) ?? now) - now);
+      const hooks = this.o.preStop(rec, pod, graceMs);
+      rec.preStop = hooks ? 'running' : 'done';
+      if (hooks) {
+        const finish = () => {
+          if (rec.preStop !== 'running') return;
+          rec.preStop = 'done';
+          const live = this.livePod(rec);
+          if (live && !this.stopped) this.schedule(rec, live);
+        };
+        void hooks.then(finish, finish);
+        this.due.after(graceMs, finish);
+      }
+    }
+    if (deleting && rec.preStop === 'running') {
       if (rec.pendingStage) {
         rec.gen++;
         rec.pendingStage = undefined;
