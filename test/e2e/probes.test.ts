@@ -70,6 +70,35 @@ describe('probes', () => {
     expect(await ok(c, ['get', 'pod', 'live-web', '-o', 'jsonpath={.status.containerStatuses[0].lastState.terminated.exitCode}'])).toBe('137');
   });
 
+  it('postStart runs in the container; a failing preStop hook is FailedPreStopHook', async () => {
+    const c = cluster();
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'hooked' },
+      spec: {
+        terminationGracePeriodSeconds: 5,
+        containers: [
+          {
+            name: 'app',
+            image: 'busybox:1.36',
+            command: ['sleep', '3600'],
+            lifecycle: {
+              postStart: { exec: { command: ['/bin/sh', '-c', 'echo Hello from the postStart handler > /tmp/message'] } },
+              preStop: { exec: { command: ['/bin/sh', '-c', 'echo draining; exit 1'] } },
+            },
+          },
+        ],
+      },
+    };
+    await ok(c, ['apply', '-f', '-'], JSON.stringify(pod));
+    await ok(c, ['wait', '--for=condition=Ready', 'pod/hooked', '--timeout=30s']);
+    await until(c, 'the postStart file', ['exec', 'hooked', '--', 'cat', '/tmp/message'], (o) => o === 'Hello from the postStart handler\n');
+    await ok(c, ['delete', 'pod', 'hooked', '--wait=true', '--timeout=30s']);
+    const events = await ok(c, ['get', 'events', '--field-selector=reason=FailedPreStopHook,involvedObject.name=hooked', '-o', 'jsonpath={.items[*].message}']);
+    expect(events).toMatch(/^Exec lifecycle hook \(\[\/bin\/sh -c echo draining; exit 1\]\) for Container "app" in Pod "hooked_default\([0-9a-f-]+\)" failed - error: command '\/bin\/sh -c echo draining; exit 1' exited with 1: draining\n, message: "draining\\n"$/);
+  });
+
   it('a bad probe is refused with kube\'s validation message', async () => {
     const c = cluster();
     const pod = podWith('bad-probe', { readinessProbe: { tcpSocket: { port: 80 }, terminationGracePeriodSeconds: 5 } });
