@@ -99,6 +99,21 @@ describe('init containers in the simulator', () => {
     expect(p.status?.initContainerStatuses?.[0]?.state?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
   });
 
+  it('a sidecar that exits is restarted, whatever the pod restartPolicy, with back-off', async () => {
+    const h = await startTestSim(1);
+    await create(h, 'flaky-sidecar', [sh('shipper', 'sleep 2; exit 1', { restartPolicy: 'Always' })], 'Never');
+    await step(h.clock, STARTED + 500, 100);
+    expect((await pod(h, 'flaky-sidecar')).status?.initContainerStatuses?.[0]).toMatchObject({ restartCount: 0, state: { running: {} } });
+    // Exits at 2 s, restarted at once; exits again at 4 s, then waits 10 s.
+    await step(h.clock, 4000, 100);
+    const p = await pod(h, 'flaky-sidecar');
+    expect(p.status?.phase).toBe('Running');
+    expect(p.status?.initContainerStatuses?.[0]).toMatchObject({ restartCount: 1, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1 } } });
+    expect(p.status?.containerStatuses?.[0]?.state?.running).toBeDefined();
+    await step(h.clock, 10_500, 250);
+    expect((await pod(h, 'flaky-sidecar')).status?.initContainerStatuses?.[0]).toMatchObject({ restartCount: 2, state: { running: {} } });
+  });
+
   it('a sidecar starts before the next init container, keeps running beside the app, and stops after it', async () => {
     const h = await startTestSim(1);
     await create(h, 'with-sidecar', [sh('logger', 'while true; do sleep 1; done', { restartPolicy: 'Always' }), sh('setup', 'sleep 2')], 'Never', [sh('app', 'sleep 3')]);

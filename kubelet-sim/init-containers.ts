@@ -56,3 +56,19 @@ export function initExited(s: InitState, now: number, exitCode: number, restartP
 export function incompleteInits(inits: readonly Container[], s: InitState | undefined): string[] {
   return inits.filter((c, i) => !isSidecar(c) && (s === undefined || i >= s.index)).map((c) => c.name);
 }
+
+/** A sidecar's run ended by itself (kube restarts sidecars whatever the pod's restartPolicy). */
+export function sidecarExited(s: InitState, index: number, now: number, exitCode: number): InitState {
+  const runs = s.runs.map((r, i) => (i === index ? r.map((run, j) => (j === r.length - 1 ? { ...run, finishedAt: now, exitCode } : run)) : r));
+  return { ...s, runs };
+}
+
+/** A sidecar runs again after its back-off. */
+export function sidecarRestarted(s: InitState, index: number, now: number): InitState {
+  return { ...s, runs: s.runs.map((r, i) => (i === index ? [...r, { startedAt: now }] : r)) };
+}
+
+/** Restarts of a sidecar so far decide its back-off step (the first restart is immediate). */
+export function sidecarBackoffStep(s: InitState, index: number): number {
+  return Math.max(0, (s.runs[index]?.length ?? 1) - 1);
+}

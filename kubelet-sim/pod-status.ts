@@ -249,6 +249,19 @@ function trackedInitStatus(c: Container, input: RenderInput, uid: string, index:
   const lastState = prev ? { terminated: terminatedOf(prev, id(restartCount - 1)) } : {};
   const podEnded = sim.state === 'Stopped' || sim.state === 'Deleted' || sim.state === 'Succeeded' || sim.state === 'Failed';
   if (c.restartPolicy === 'Always') {
+    if (!podEnded && last.finishedAt !== undefined) {
+      // Exited by itself: restarted after the back-off (CrashLoopBackOff once it waits).
+      const step = restartCount;
+      const terminated = terminatedOf(last, ids.containerID);
+      if (step === 0) return { ...base, ...ids, lastState, state: { terminated } };
+      const delay = goDuration(backoffMs(cfg, step));
+      return {
+        ...base,
+        ...ids,
+        lastState: { terminated },
+        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay} restarting failed container=${c.name} pod=${podDescription(pod)}` } },
+      };
+    }
     if (!podEnded) return { ...base, ...ids, lastState, state: { running: { startedAt: formatTime(last.startedAt) } }, ready: true, started: true };
     const end = sim.run?.finishedAt ?? input.now;
     return { ...base, ...ids, lastState, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: formatTime(last.startedAt), finishedAt: formatTime(end), containerID: ids.containerID } } };

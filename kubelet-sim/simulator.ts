@@ -27,7 +27,7 @@ import { holdsSandbox, newPodSim, transition, type PodSim, type TransitionInput 
 import { podDescription, renderPodStatus, statusUpToDate } from './pod-status.js';
 import { delayMs, selectStage, stageDelayMs, type SimState, type Stage, type StageConfig } from './stages.js';
 import { parseTime } from './time.js';
-import { initExited, initsComplete, isSidecar, newInitState, sidecarStarted, startInit } from './init-containers.js';
+import { initExited, initsComplete, isSidecar, newInitState, sidecarBackoffStep, sidecarExited, sidecarRestarted, sidecarStarted, startInit } from './init-containers.js';
 import { planCommand } from './command-plan.js';
 import { backoffMs } from './stages.js';
 import type { ContainerHealth } from './probes/probe-manager.js';
@@ -530,6 +530,7 @@ export class Simulator {
       this.recordEvent(ref, 'Normal', 'Created', `Created container: ${c.name}`, rec.node.id.name);
       this.recordEvent(ref, 'Normal', 'Started', `Started container ${c.name}`, rec.node.id.name);
       if (isSidecar(c)) {
+        this.watchSidecar(rec, c, s.index, now);
         s = sidecarStarted(s);
         continue;
       }
@@ -547,6 +548,42 @@ export class Simulator {
     this.pool.enqueue(`pod:${rec.key}`);
     this.notify(rec);
     this.schedule(rec, pod);
+  }
+
+  /**
+   * A sidecar whose command exits (its planned exit) ends its run then and is started
+   * again after the crash-loop back-off, while the pod lives, whatever its restartPolicy.
+   */
+  private watchSidecar(rec: PodRecord, c: Container, index: number, startedAt: number): void {
+    const plan = planCommand(c);
+    if (plan.kind !== 'exits') return;
+    this.due.after(plan.afterMs, () => {
+      const pod = this.livePod(rec);
+      const s = rec.sim.init;
+      const run = s?.runs[index]?.at(-1);
+      if (!pod || this.stopped || !s || !run || run.startedAt !== startedAt || run.finishedAt !== undefined) return;
+      if (pod.metadata.deletionTimestamp || !holdsSandbox(rec.sim.state)) return;
+      const ended = sidecarExited(s, index, this.o.clock.now(), plan.exitCode);
+      rec.sim = { ...rec.sim, init: ended };
+      this.pool.enqueue(`pod:${rec.key}`);
+      this.notify(rec);
+      const step = sidecarBackoffStep(ended, index);
+      if (step > 0) this.recordEvent(containerRef(pod, c.name, true), 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podDescription(pod)}`, rec.node.id.name);
+      this.due.after(backoffMs(this.o.stages, step), () => {
+        const live = this.livePod(rec);
+        const now = rec.sim.init;
+        if (!live || this.stopped || !now || now.runs[index]?.at(-1) !== ended.runs[index]?.at(-1)) return;
+        if (live.metadata.deletionTimestamp || !holdsSandbox(rec.sim.state)) return;
+        const at = this.o.clock.now();
+        rec.sim = { ...rec.sim, init: sidecarRestarted(now, index, at) };
+        const ref = containerRef(live, c.name, true);
+        this.recordEvent(ref, 'Normal', 'Created', `Created container: ${c.name}`, rec.node.id.name);
+        this.recordEvent(ref, 'Normal', 'Started', `Started container ${c.name}`, rec.node.id.name);
+        this.pool.enqueue(`pod:${rec.key}`);
+        this.notify(rec);
+        this.watchSidecar(rec, c, index, at);
+      });
+    });
   }
 
   /** An init container's run ended: the next one, a back-off and a retry, or (restartPolicy Never) a failed pod. */
