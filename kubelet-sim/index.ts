@@ -141,14 +141,18 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     printed: (key) => sim?.notifyPod(key),
     warn: (ref, reason, message, node) => sim?.recordEvent(ref, 'Warning', reason, message, node),
   });
+  /** The pod as its kubelet sees it, unless it is gone or its node's kubelet is down (a dead kubelet probes nothing). */
+  const runningPod = (key: string, uid: string): Pod | undefined => {
+    const rec = sim?.pods.get(key);
+    if (!rec || rec.uid !== uid || rec.node.failed) return undefined;
+    const pod = sim?.podInformer.store.get(key) as Pod | undefined;
+    return pod && pod.metadata.uid === uid ? pod : undefined;
+  };
   // Liveness, readiness and startup probes of the running containers.
   const probes = new ProbeManager({
     clock,
     logger: logger.child({ component: 'prober' }),
-    livePod(key, uid) {
-      const pod = sim?.podInformer.store.get(key) as Pod | undefined;
-      return pod && pod.metadata.uid === uid ? pod : undefined;
-    },
+    livePod: (key, uid) => runningPod(key, uid),
     exec: (ref, pod, container, startedAt, argv, timeoutMs) =>
       execInContainer(streams.hosts, clock, { pod, container, node: ref.node, hostIP: ref.hostIP, podIP: ref.podIP, startedAt }, argv, timeoutMs),
     latencyFactor: (uid, container) => usage.latencyFactor(uid, container),
@@ -163,10 +167,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   const hooks = new HookRunner({
     clock,
     logger: logger.child({ component: 'lifecycle-hooks' }),
-    livePod(key, uid) {
-      const pod = sim?.podInformer.store.get(key) as Pod | undefined;
-      return pod && pod.metadata.uid === uid ? pod : undefined;
-    },
+    livePod: (key, uid) => runningPod(key, uid),
     exec: (ref, pod, container, startedAt, argv, timeoutMs) =>
       execInContainer(streams.hosts, clock, { pod, container, node: ref.node, hostIP: ref.hostIP, podIP: ref.podIP, startedAt }, argv, timeoutMs),
     latencyFactor: (uid, container) => usage.latencyFactor(uid, container),

@@ -149,7 +149,11 @@ export class ProbeManager {
   private async tick(run: RunProbes, w: Worker): Promise<void> {
     if (run.stopped || w.busy) return;
     const pod = this.o.livePod(run.ref.key, run.ref.uid);
-    if (!pod) return;
+    if (!pod) {
+      // Its node's kubelet is down (or the pod is going: runChanged stops the run): look again later.
+      this.schedule(run, w, w.settings.periodMs);
+      return;
+    }
     const now = this.o.clock.now();
     if (!shouldProbe(w.kind, w.settings, now - run.startedAt, this.started(run, w.container.name))) {
       this.schedule(run, w, w.settings.periodMs);

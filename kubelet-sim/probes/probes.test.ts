@@ -101,6 +101,18 @@ describe('liveness and startup', () => {
     expect(ev.find((e) => e.reason === 'Killing')).toMatchObject({ type: 'Normal', message: 'Container web failed liveness probe, will be restarted' });
   });
 
+  it("a failed node's kubelet probes nothing; once it recovers, probing goes on", async () => {
+    const h = await startTestSim(1);
+    await create(h, 'frozen', [web({ livenessProbe: { httpGet: { path: '/', port: 80 }, periodSeconds: 1, failureThreshold: 2 } })], { annotations: { 'kubeling.io/unhealthy': 'liveness' } });
+    await step(h.clock, STARTED + 100, 100);
+    h.sim.failNode(h.sim.nodeNames[0]!);
+    await step(h.clock, 5000, 100);
+    expect((await events(h, 'frozen')).some((e) => e.reason === 'Killing')).toBe(false);
+    h.sim.recoverNode(h.sim.nodeNames[0]!);
+    await step(h.clock, 3000, 100);
+    expect((await events(h, 'frozen')).find((e) => e.reason === 'Killing')?.message).toBe('Container web failed liveness probe, will be restarted');
+  });
+
   it('the exec liveness tutorial: cat /tmp/healthy passes until the command removes the file', async () => {
     const h = await startTestSim(1);
     await create(h, 'liveness-exec', [
