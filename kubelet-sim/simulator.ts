@@ -24,12 +24,11 @@ import { adoptionOf } from './node-adoption.js';
 import { adoptPodSim } from './pod-adopt.js';
 import { plannedPodExit, type PlannedExit } from './pod-exit-plan.js';
 import { holdsSandbox, newPodSim, transition, type PodSim, type TransitionInput } from './pod-lifecycle.js';
-import { podDescription, renderPodStatus, statusUpToDate } from './pod-status.js';
+import { renderPodStatus, statusUpToDate } from './pod-status.js';
 import { delayMs, selectStage, stageDelayMs, type SimState, type Stage, type StageConfig } from './stages.js';
 import { parseTime } from './time.js';
-import { initExited, initsComplete, isSidecar, newInitState, sidecarBackoffStep, sidecarExited, sidecarRestarted, sidecarStarted, startInit } from './init-containers.js';
-import { planCommand } from './command-plan.js';
-import { backoffMs } from './stages.js';
+import { initsComplete } from './init-containers.js';
+import { InitRunner } from './init-runner.js';
 import type { ContainerHealth } from './probes/probe-manager.js';
 import { createWritePool, type WritePool } from './write-pool.js';
 
@@ -149,6 +148,7 @@ export class Simulator {
   private readonly due: DueQueue;
   private readonly pool: WritePool;
   private readonly recorder: EventRecorder;
+  private readonly inits: InitRunner;
   readonly podInformer: Informer<KubeObject>;
   readonly nodeInformer: Informer<KubeObject>;
   private readonly log: Logger;
@@ -168,6 +168,20 @@ export class Simulator {
       sync: (key, throttle) => this.sync(key, throttle),
     });
     this.recorder = createEventRecorder(o.client, { component: 'kubelet', clock: o.clock, logger: o.logger });
+    this.inits = new InitRunner({
+      now: () => o.clock.now(),
+      after: (ms, fn) => this.due.after(ms, fn),
+      event: (ref, type, reason, message, node) => this.recordEvent(ref, type, reason, message, node),
+      changed: (rec) => {
+        this.pool.enqueue(`pod:${rec.key}`);
+        this.notify(rec);
+      },
+      schedule: (rec, pod) => this.schedule(rec, pod),
+      livePod: (rec) => this.livePod(rec),
+      stopped: () => this.stopped,
+      stages: o.stages,
+      runInit: o.runInit && ((rec, pod, c, startedAt, exited) => o.runInit!(rec, pod, c, startedAt, exited)),
+    });
     o.names.forEach((name, i) => {
       const index = o.firstIndex + i;
       this.nodes.set(name, {
@@ -391,7 +405,7 @@ export class Simulator {
       const { plan, mask } = planPodImages(rec.node.images, podImageContainers(pod.spec));
       rec.sim = { ...rec.sim, image: plan, imageMask: mask };
     }
-    // Init containers running: their own exits move the pod on (advanceInit), not a stage.
+    // Init containers running: their own exits move the pod on (init-runner.ts), not a stage.
     if (!deleting && rec.sim.state === 'Pulled' && rec.sim.init && !initsComplete(rec.sim.init, pod.spec?.initContainers?.length ?? 0)) {
       if (rec.pendingStage) {
         rec.gen++;
@@ -474,7 +488,7 @@ export class Simulator {
     }
     if (stage.next === 'Running' && rec.sim.state === 'Pulled' && !initsComplete(rec.sim.init, pod.spec?.initContainers?.length ?? 0)) {
       rec.pendingStage = undefined;
-      if (rec.sim.init === undefined) this.advanceInit(rec, pod);
+      if (rec.sim.init === undefined) this.inits.advance(rec, pod);
       return;
     }
     if (stage.next === 'Running' && this.o.configError) {
@@ -511,109 +525,6 @@ export class Simulator {
     this.notify(rec);
     this.o.onRunChange?.(rec, pod);
     this.schedule(rec, pod);
-  }
-
-  /**
-   * Starts the init containers from the current one: sidecars start and the next follows
-   * at once; a regular one runs until its command exits (live in the shell, or at its
-   * planned time; one that never exits holds the pod in Init). All through: the app
-   * containers' start stage is scheduled.
-   */
-  private advanceInit(rec: PodRecord, pod: Pod): void {
-    const inits = pod.spec?.initContainers ?? [];
-    const now = this.o.clock.now();
-    let s = rec.sim.init ?? newInitState(inits.length);
-    while (s.index < inits.length) {
-      const c = inits[s.index]!;
-      s = startInit(s, now);
-      const ref = containerRef(pod, c.name, true);
-      this.recordEvent(ref, 'Normal', 'Created', `Created container: ${c.name}`, rec.node.id.name);
-      this.recordEvent(ref, 'Normal', 'Started', `Started container ${c.name}`, rec.node.id.name);
-      if (isSidecar(c)) {
-        this.watchSidecar(rec, c, s.index, now);
-        s = sidecarStarted(s);
-        continue;
-      }
-      rec.sim = { ...rec.sim, init: s };
-      this.pool.enqueue(`pod:${rec.key}`);
-      this.notify(rec);
-      const index = s.index;
-      const done = (code: number) => this.initEnded(rec, index, now, code);
-      if (this.o.runInit?.(rec, pod, c, now, done)) return;
-      const plan = planCommand(c);
-      if (plan.kind === 'exits') this.due.after(plan.afterMs, () => done(plan.exitCode));
-      return;
-    }
-    rec.sim = { ...rec.sim, init: s };
-    this.pool.enqueue(`pod:${rec.key}`);
-    this.notify(rec);
-    this.schedule(rec, pod);
-  }
-
-  /**
-   * A sidecar whose command exits (its planned exit) ends its run then and is started
-   * again after the crash-loop back-off, while the pod lives, whatever its restartPolicy.
-   */
-  private watchSidecar(rec: PodRecord, c: Container, index: number, startedAt: number): void {
-    const plan = planCommand(c);
-    if (plan.kind !== 'exits') return;
-    this.due.after(plan.afterMs, () => {
-      const pod = this.livePod(rec);
-      const s = rec.sim.init;
-      const run = s?.runs[index]?.at(-1);
-      if (!pod || this.stopped || !s || !run || run.startedAt !== startedAt || run.finishedAt !== undefined) return;
-      if (pod.metadata.deletionTimestamp || !holdsSandbox(rec.sim.state)) return;
-      const ended = sidecarExited(s, index, this.o.clock.now(), plan.exitCode);
-      rec.sim = { ...rec.sim, init: ended };
-      this.pool.enqueue(`pod:${rec.key}`);
-      this.notify(rec);
-      const step = sidecarBackoffStep(ended, index);
-      if (step > 0) this.recordEvent(containerRef(pod, c.name, true), 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podDescription(pod)}`, rec.node.id.name);
-      this.due.after(backoffMs(this.o.stages, step), () => {
-        const live = this.livePod(rec);
-        const now = rec.sim.init;
-        if (!live || this.stopped || !now || now.runs[index]?.at(-1) !== ended.runs[index]?.at(-1)) return;
-        if (live.metadata.deletionTimestamp || !holdsSandbox(rec.sim.state)) return;
-        const at = this.o.clock.now();
-        rec.sim = { ...rec.sim, init: sidecarRestarted(now, index, at) };
-        const ref = containerRef(live, c.name, true);
-        this.recordEvent(ref, 'Normal', 'Created', `Created container: ${c.name}`, rec.node.id.name);
-        this.recordEvent(ref, 'Normal', 'Started', `Started container ${c.name}`, rec.node.id.name);
-        this.pool.enqueue(`pod:${rec.key}`);
-        this.notify(rec);
-        this.watchSidecar(rec, c, index, at);
-      });
-    });
-  }
-
-  /** An init container's run ended: the next one, a back-off and a retry, or (restartPolicy Never) a failed pod. */
-  private initEnded(rec: PodRecord, index: number, startedAt: number, code: number): void {
-    const pod = this.livePod(rec);
-    const s = rec.sim.init;
-    const run = s?.runs[index]?.at(-1);
-    if (!pod || this.stopped || !s || s.index !== index || rec.sim.state !== 'Pulled' || !run || run.startedAt !== startedAt || run.finishedAt !== undefined) return;
-    if (pod.metadata.deletionTimestamp) return;
-    const now = this.o.clock.now();
-    const { state, outcome } = initExited(s, now, code, pod.spec?.restartPolicy);
-    rec.sim = { ...rec.sim, init: state };
-    if (outcome === 'failed') rec.sim = { ...rec.sim, state: 'Failed' };
-    this.pool.enqueue(`pod:${rec.key}`);
-    this.notify(rec);
-    if (outcome === 'next') {
-      this.advanceInit(rec, pod);
-      return;
-    }
-    if (outcome === 'backoff') {
-      const c = pod.spec?.initContainers?.[index];
-      const delay = backoffMs(this.o.stages, state.backoffStep - 1);
-      if (c && state.backoffStep > 1) this.recordEvent(containerRef(pod, c.name, true), 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${podDescription(pod)}`, rec.node.id.name);
-      const gen = rec.gen;
-      this.due.after(delay, () => {
-        const live = this.livePod(rec);
-        if (!live || rec.gen !== gen || rec.sim.init !== state || rec.sim.state !== 'Pulled' || live.metadata.deletionTimestamp) return;
-        this.advanceInit(rec, live);
-      });
-    }
   }
 
   /** The pod's address, or undefined when the sandbox cannot get one yet (retried). */
