@@ -1,7 +1,8 @@
 import type { Container, Probe } from '../../api/core/container.js';
 import type { Pod } from '../../api/core/pod.js';
 import type { ObjectReference } from '../../api/meta.js';
-import type { Clock, TimerHandle } from '../../lib/clock.js';
+import type { Clock } from '../../lib/clock.js';
+import { DueQueue } from '../due-queue.js';
 import type { Logger } from '../../lib/logger.js';
 import { containerRef } from '../lifecycle-events.js';
 import { checkAction, type CheckContext } from './handler-check.js';
@@ -57,7 +58,8 @@ interface Worker {
   probe: Probe;
   settings: ProbeSettings;
   counter: ProbeCounter;
-  timer?: TimerHandle;
+  /** Bumped when the next tick is rescheduled: an older due tick is then ignored. */
+  seq: number;
   busy: boolean;
 }
 
@@ -81,8 +83,12 @@ export function hasProbes(pod: Pod): boolean {
 export class ProbeManager {
   private readonly runs = new Map<string, RunProbes>();
   private stoppedAll = false;
+  /** Every worker's next tick on one heap (one timer for all, as the simulator's stages). */
+  private readonly due: DueQueue;
 
-  constructor(private readonly o: ProbeManagerOptions) {}
+  constructor(private readonly o: ProbeManagerOptions) {
+    this.due = new DueQueue(o.clock);
+  }
 
   /** The simulator's run of a pod changed (started, ended, pod gone: pod undefined). */
   runChanged(ref: ProbeRunRef, pod: Pod | undefined): void {
@@ -96,7 +102,7 @@ export class ProbeManager {
       for (const [kind, field] of KINDS) {
         const probe = c[field];
         if (!probe) continue;
-        const w: Worker = { container: c, kind, probe, settings: probeSettings(probe), counter: newCounter(kind), busy: false };
+        const w: Worker = { container: c, kind, probe, settings: probeSettings(probe), counter: newCounter(kind), seq: 0, busy: false };
         run.workers.push(w);
         this.schedule(run, w, w.settings.initialDelayMs);
       }
@@ -125,20 +131,20 @@ export class ProbeManager {
   stop(): void {
     this.stoppedAll = true;
     for (const r of [...this.runs.values()]) this.stopRun(r);
+    this.due.stop();
   }
 
   private stopRun(r: RunProbes): void {
     if (this.runs.get(r.ref.uid) === r) this.runs.delete(r.ref.uid);
     r.stopped = true;
-    for (const w of r.workers) if (w.timer) this.o.clock.clearTimeout(w.timer);
   }
 
   private schedule(run: RunProbes, w: Worker, ms: number): void {
     if (run.stopped) return;
-    w.timer = this.o.clock.setTimeout(() => {
-      w.timer = undefined;
-      void this.tick(run, w);
-    }, Math.max(0, ms));
+    const seq = ++w.seq;
+    this.due.after(ms, () => {
+      if (w.seq === seq && !run.stopped) void this.tick(run, w);
+    });
   }
 
   private started(run: RunProbes, container: string): boolean {
@@ -197,7 +203,6 @@ export class ProbeManager {
       this.o.changed(run.ref.key);
       for (const r of run.workers) {
         if (r.container.name !== w.container.name || r.kind === 'startup' || r.busy) continue;
-        if (r.timer) this.o.clock.clearTimeout(r.timer);
         this.schedule(run, r, r.kind === 'readiness' ? 0 : r.settings.periodMs);
       }
       return;
