@@ -45,6 +45,17 @@ export function selectContainerLog(target: LogTarget, containerName: string, pre
   const fail = (message: string): LogSelection => ({ ok: false, code: 400, message });
   const firstStart = sim.last?.startedAt ?? sim.run?.startedAt;
 
+  if (init && sim.init) {
+    // Its own runs (init-containers.ts): the current one, or the one before with --previous.
+    const runs = sim.init.runs[inits.indexOf(init)] ?? [];
+    const run = previous ? runs.at(-2) : runs.at(-1);
+    if (!run) {
+      if (previous) return fail(`previous terminated container "${containerName}" in pod "${podName}" not found`);
+      return fail(`container "${containerName}" in pod "${podName}" is waiting to start: PodInitializing`);
+    }
+    const end = run.finishedAt ?? (isTerminal(sim.state) ? (sim.run?.finishedAt ?? run.startedAt) : undefined);
+    return { ok: true, spec: { ...base(init, run.startedAt), finishedAt: end, exitCode: run.exitCode ?? 0, endedBy: run.finishedAt !== undefined ? 'exit' : 'stop' } };
+  }
   if (init) {
     if (previous) return fail(`previous terminated container "${containerName}" in pod "${podName}" not found`);
     if (firstStart === undefined) {

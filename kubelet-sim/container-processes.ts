@@ -76,6 +76,8 @@ interface LiveRun {
   procs: Proc[];
   stopped: boolean;
   exitTimer?: TimerHandle;
+  /** An init container's run: its one program's status goes here instead of ending the pod's run. */
+  onExit?: (code: number) => void;
 }
 
 /**
@@ -97,6 +99,8 @@ const RUNS_KEPT = 2;
 export class ContainerProcesses {
   /** The live run of each pod (by uid): one at a time. */
   private readonly runs = new Map<string, LiveRun>();
+  /** The init container running live in each pod (by uid), before the app containers' run. */
+  private readonly initRuns = new Map<string, LiveRun>();
   /** pod uid → container → outputs by run start, oldest first. */
   private readonly outputs = new Map<string, Map<string, Array<{ startedAt: number; output: RunOutput }>>>();
   private stoppedAll = false;
@@ -109,6 +113,8 @@ export class ContainerProcesses {
     const existing = this.runs.get(ref.uid);
     if (existing && existing.startedAt !== current) this.stopRun(existing);
     if (!pod) {
+      const init = this.initRuns.get(ref.uid);
+      if (init) this.stopRun(init);
       this.outputs.delete(ref.uid);
       return;
     }
@@ -118,6 +124,21 @@ export class ContainerProcesses {
     const run: LiveRun = { key: ref.key, uid: ref.uid, startedAt: current, procs: [], stopped: false };
     this.runs.set(ref.uid, run);
     for (const c of live) this.start(run, ref, pod, c);
+  }
+
+  /**
+   * Runs an init container's command as its main process (kubelet runs them one at a
+   * time, before the app containers); `exited` gets its status. False when the container
+   * does not run live (then its planned exit applies).
+   */
+  runInit(ref: RunRef, pod: Pod, c: Container, startedAt: number, exited: (code: number) => void): boolean {
+    if (this.stoppedAll || !runsLive(c, pod.metadata.annotations)) return false;
+    const previous = this.initRuns.get(ref.uid);
+    if (previous) this.stopRun(previous);
+    const run: LiveRun = { key: ref.key, uid: ref.uid, startedAt, procs: [], stopped: false, onExit: exited };
+    this.initRuns.set(ref.uid, run);
+    this.start(run, ref, pod, c);
+    return true;
   }
 
   /** What a live container's run printed, or undefined when that run had no live program. */
@@ -132,7 +153,7 @@ export class ContainerProcesses {
 
   stop(): void {
     this.stoppedAll = true;
-    for (const r of [...this.runs.values()]) this.stopRun(r);
+    for (const r of [...this.runs.values(), ...this.initRuns.values()]) this.stopRun(r);
   }
 
   private start(run: LiveRun, ref: RunRef, pod: Pod, c: Container): void {
@@ -187,6 +208,12 @@ export class ContainerProcesses {
     if (run.stopped) return;
     if (proc.output.flush()) this.o.printed(run.key);
     this.o.logger.debug({ pod: run.key, container: proc.container, exitCode: code }, 'container program exited');
+    if (run.onExit) {
+      if (this.initRuns.get(run.uid) === run) this.initRuns.delete(run.uid);
+      run.stopped = true;
+      run.onExit(code);
+      return;
+    }
     if (run.procs.some((p) => p.code === undefined && !p.ctrl.signal.aborted)) return;
     // The pod's containers share one run here: it ends when all of them have, the others
     // at their planned time; a container that runs forever keeps the pod running.
@@ -215,6 +242,7 @@ export class ContainerProcesses {
 
   private stopRun(r: LiveRun): void {
     if (this.runs.get(r.uid) === r) this.runs.delete(r.uid);
+    if (this.initRuns.get(r.uid) === r) this.initRuns.delete(r.uid);
     if (r.stopped) return;
     r.stopped = true;
     if (r.exitTimer) this.o.clock.clearTimeout(r.exitTimer);

@@ -10,6 +10,10 @@ import { createKubeletStreams } from './streams/kubelet-streams.js';
 import { createEventRecorder } from '../client/event-recorder.js';
 import { createConfigSources } from './config-sources.js';
 import { configErrorOf, ContainerProcesses } from './container-processes.js';
+import { ProbeManager } from './probes/probe-manager.js';
+import { execInContainer } from './probes/probe-exec.js';
+import { HookRunner } from './probes/hook-runner.js';
+import { mountFailures } from './volume-content.js';
 import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
 import { capacityOf } from './node-template.js';
 import { createNodeSource } from './usage/node-source.js';
@@ -145,6 +149,39 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     printed: (key) => sim?.notifyPod(key),
     warn: (ref, reason, message, node) => sim?.recordEvent(ref, 'Warning', reason, message, node),
   });
+  /** The pod as its kubelet sees it, unless it is gone or its node's kubelet is down (a dead kubelet probes nothing). */
+  const runningPod = (key: string, uid: string): Pod | undefined => {
+    const rec = sim?.pods.get(key);
+    if (!rec || rec.uid !== uid || rec.node.failed) return undefined;
+    const pod = sim?.podInformer.store.get(key) as Pod | undefined;
+    return pod && pod.metadata.uid === uid ? pod : undefined;
+  };
+  // Liveness, readiness and startup probes of the running containers.
+  const probes = new ProbeManager({
+    clock,
+    logger: logger.child({ component: 'prober' }),
+    livePod: (key, uid) => runningPod(key, uid),
+    exec: (ref, pod, container, startedAt, argv, timeoutMs) =>
+      execInContainer(streams.hosts, clock, { pod, container, node: ref.node, hostIP: ref.hostIP, podIP: ref.podIP, startedAt }, argv, timeoutMs),
+    latencyFactor: (uid, container) => usage.latencyFactor(uid, container),
+    event: (ref, type, reason, message, node) => sim?.recordEvent(ref, type, reason, message, node),
+    changed: (key) => sim?.probeChanged(key),
+    kill(key, uid, startedAt) {
+      // SIGTERM, then SIGKILL: a shell or program without a handler ends with 137.
+      sim?.containerExited(key, uid, startedAt, 137);
+    },
+  });
+  // postStart and preStop hooks.
+  const hooks = new HookRunner({
+    clock,
+    logger: logger.child({ component: 'lifecycle-hooks' }),
+    livePod: (key, uid) => runningPod(key, uid),
+    exec: (ref, pod, container, startedAt, argv, timeoutMs) =>
+      execInContainer(streams.hosts, clock, { pod, container, node: ref.node, hostIP: ref.hostIP, podIP: ref.podIP, startedAt }, argv, timeoutMs),
+    latencyFactor: (uid, container) => usage.latencyFactor(uid, container),
+    event: (ref, type, reason, message, node) => sim?.recordEvent(ref, type, reason, message, node),
+    kill: (key, uid, startedAt) => sim?.containerExited(key, uid, startedAt, 137),
+  });
   const server = await startLogServer(
     {
       clock,
@@ -198,11 +235,18 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     statusReportMs: opts.statusReportMs ?? 300_000,
     events: opts.events ?? true,
     configError: (pod) => configErrorOf(pod, config),
-    onRunChange: (rec, pod) =>
-      processes.runChanged(
-        { key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: rec.sim.state === 'Running' },
-        pod,
-      ),
+    mountFailures: (pod) => mountFailures(pod, config),
+    health: (rec) => probes.health(rec.uid, rec.sim.run?.startedAt),
+    runInit: (rec, pod, container, startedAt, exited) =>
+      processes.runInit({ key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, running: false }, pod, container, startedAt, exited),
+    onRunChange: (rec, pod) => {
+      const ref = { key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: rec.sim.state === 'Running' };
+      processes.runChanged(ref, pod);
+      probes.runChanged(ref, pod);
+      hooks.runChanged(ref, pod);
+    },
+    preStop: (rec, pod, graceMs) =>
+      hooks.preStop({ key: rec.key, uid: rec.uid, node: rec.node.id.name, hostIP: rec.node.hostIP, podIP: rec.sim.podIP, run: rec.sim.run, running: true }, pod, graceMs),
   });
   try {
     // Config and the network first: the first runs of containers read them.
@@ -210,6 +254,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     await streams.start();
     await sim.start();
   } catch (err) {
+    probes.stop();
     processes.stop();
     config.stop();
     streams.stop();
@@ -229,6 +274,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     backlog: () => s.backlog(),
     usage,
     async stop() {
+      probes.stop();
       processes.stop();
       config.stop();
       streams.stop();

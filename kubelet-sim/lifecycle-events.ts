@@ -82,7 +82,8 @@ export function lifecycleEvents(pod: Pod, before: PodSim, after: PodSim, now: nu
     }
     case 'Running': {
       const restarted = before.state === 'BackOff';
-      const list = restarted ? all.filter((x) => !x.init) : all;
+      // Init containers ran before (their events came as each started: simulator.advanceInit).
+      const list = restarted || after.init ? all.filter((x) => !x.init) : all;
       if (restarted) each(list, 'Normal', 'Pulled', (_n, image) => alreadyPresentMessage(image));
       each(list, 'Normal', 'Created', (name) => `Created container: ${name}`);
       each(list, 'Normal', 'Started', (name) => `Started container ${name}`);

@@ -1,5 +1,6 @@
 import type { ImagePlan, PodImagePlan } from './image-pull.js';
 import type { SimState, StageConfig } from './stages.js';
+import type { InitState } from './init-containers.js';
 
 /**
  * The simulated kubelet's memory of one pod, and the pure transition each stage applies.
@@ -34,6 +35,8 @@ export interface PodSim {
    * missing): kubelet's CreateContainerConfigError message; retried until it resolves.
    */
   configError?: string;
+  /** The init containers' progress (init-containers.ts), from the first one's start; absent without init containers. */
+  init?: InitState;
 }
 
 export interface Run {

@@ -6,6 +6,8 @@ import { podPhase, type PodSim } from './pod-lifecycle.js';
 import { backoffMs, type StageConfig } from './stages.js';
 import { sameJson } from './node-status.js';
 import { formatTime } from './time.js';
+import type { ContainerHealth } from './probes/probe-manager.js';
+import { incompleteInits as incompleteInitNames } from './init-containers.js';
 
 /**
  * The pod status a kubelet would write for a simulated record: phase, the five
@@ -26,6 +28,8 @@ export interface RenderInput {
   hostIP: string;
   now: number;
   cfg: StageConfig;
+  /** Probe results of the current run (probes/probe-manager.ts); absent: every running container is started and ready. */
+  health?: ContainerHealth;
 }
 
 /** `name_namespace(uid)`, how kubelet names a pod in messages (format.Pod). */
@@ -70,14 +74,20 @@ export function renderPodStatus(input: RenderInput): KubeletPodStatus {
   const ephemeral = spec.ephemeralContainers ?? [];
   if (ephemeral.length > 0) status.ephemeralContainerStatuses = ephemeral.map((c) => ephemeralContainerStatus(c, input, uid));
 
-  const unready = containers.map((c) => c.name);
-  const incompleteInits = started ? [] : inits.filter((c) => c.restartPolicy !== 'Always').map((c) => c.name);
-  const readyCond = (type: string): Cond =>
-    running
+  const unready = status.containerStatuses.filter((s) => !s.ready).map((s) => s.name);
+  const incompleteInits = started ? [] : incompleteInitNames(inits, sim.init);
+  const containersReady = (type: string): Cond =>
+    running && unready.length === 0
       ? { type, status: 'True' }
       : phase === 'Succeeded'
         ? { type, status: 'False', reason: 'PodCompleted' }
         : { type, status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${unready.join(' ')}]` };
+  const readyCond = (type: string): Cond => {
+    const c = containersReady(type);
+    if (c.status !== 'True') return c;
+    const gates = readinessGateProblems(pod);
+    return gates.length === 0 ? c : { type, status: 'False', reason: 'ReadinessGatesNotReady', message: gates.join(', ') };
+  };
   const wanted: Cond[] = [
     { type: 'PodReadyToStartContainers', status: sandboxUp ? 'True' : 'False' },
     incompleteInits.length === 0
@@ -86,13 +96,27 @@ export function renderPodStatus(input: RenderInput): KubeletPodStatus {
         : { type: 'Initialized', status: 'True' }
       : { type: 'Initialized', status: 'False', reason: 'ContainersNotInitialized', message: `containers with incomplete status: [${incompleteInits.join(' ')}]` },
     readyCond('Ready'),
-    readyCond('ContainersReady'),
+    containersReady('ContainersReady'),
   ];
   status.conditions = mergeConditions(pod.status?.conditions ?? [], wanted, formatTime(now));
   return status;
 }
 
 type Cond = Pick<PodCondition, 'type' | 'status' | 'reason' | 'message'>;
+
+/**
+ * Why the pod's readiness gates (spec.readinessGates: conditions others set in the pod's
+ * status) hold the Ready condition back, in kubelet's words; empty when all are True.
+ */
+export function readinessGateProblems(pod: Pod): string[] {
+  const out: string[] = [];
+  for (const g of pod.spec?.readinessGates ?? []) {
+    const c = pod.status?.conditions?.find((x) => x.type === g.conditionType);
+    if (!c) out.push(`corresponding condition of pod readiness gate "${g.conditionType}" does not exist.`);
+    else if (c.status !== 'True') out.push(`the status of pod readiness gate "${g.conditionType}" is not "True", but ${c.status}`);
+  }
+  return out;
+}
 
 const OWNED = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady'];
 
@@ -164,6 +188,8 @@ function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasI
   const ran = { image: normalizeImage(image), imageID: imageIdOf(image), containerID: runId };
 
   if (!sim.run) {
+    // An init container failed the pod (restartPolicy Never): the app containers never started.
+    if (sim.state === 'Failed' && sim.init) return { ...base, state: { waiting: { reason: 'PodInitializing' } }, lastState: {} };
     if (sim.state === 'Stopped' || sim.state === 'Deleted' || sim.state === 'Failed' || sim.state === 'Succeeded') {
       // Killed before it ever started: kubelet reports the container as lost.
       return {
@@ -182,7 +208,10 @@ function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasI
     return { ...base, state: { waiting }, lastState };
   }
   if (sim.state === 'Running') {
-    return { ...base, ...ran, state: { running: { startedAt: formatTime(sim.run.startedAt) } }, lastState, ready: true, started: true };
+    const health = input.health;
+    const ready = health ? health.ready(c.name) : true;
+    const startedUp = health ? health.started(c.name) : true;
+    return { ...base, ...ran, state: { running: { startedAt: formatTime(sim.run.startedAt) } }, lastState, ready, started: startedUp };
   }
   const blocked = sim.state === 'BackOff' ? configBlocked(sim) : undefined;
   if (blocked) return { ...base, ...ran, state: { waiting: blocked }, lastState: { terminated: terminatedOf(sim.run, runId) } };
@@ -204,8 +233,59 @@ function mainContainerStatus(c: Container, input: RenderInput, uid: string, hasI
   return { ...base, ...ran, state: { terminated: terminatedOf(sim.run, runId) }, lastState };
 }
 
+/** An init container's status from its own runs (init-containers.ts). */
+function trackedInitStatus(c: Container, input: RenderInput, uid: string, index: number): ContainerStatus {
+  const { sim, pod, cfg } = input;
+  const init = sim.init!;
+  const runs = init.runs[index] ?? [];
+  const image = c.image ?? '';
+  const restartCount = Math.max(0, runs.length - 1);
+  const base = { name: c.name, image, imageID: '', ready: false, restartCount, started: false, lastState: {} };
+  const last = runs.at(-1);
+  if (!last) return { ...base, state: { waiting: { reason: 'PodInitializing' } } };
+  const id = (n: number) => containerIdOf(uid, `init:${c.name}`, n);
+  const ids = { image: normalizeImage(image), imageID: imageIdOf(image), containerID: id(restartCount) };
+  const prev = runs.length > 1 ? runs[runs.length - 2]! : undefined;
+  const lastState = prev ? { terminated: terminatedOf(prev, id(restartCount - 1)) } : {};
+  const podEnded = sim.state === 'Stopped' || sim.state === 'Deleted' || sim.state === 'Succeeded' || sim.state === 'Failed';
+  if (c.restartPolicy === 'Always') {
+    if (!podEnded && last.finishedAt !== undefined) {
+      // Exited by itself: restarted after the back-off (CrashLoopBackOff once it waits).
+      const step = restartCount;
+      const terminated = terminatedOf(last, ids.containerID);
+      if (step === 0) return { ...base, ...ids, lastState, state: { terminated } };
+      const delay = goDuration(backoffMs(cfg, step));
+      return {
+        ...base,
+        ...ids,
+        lastState: { terminated },
+        state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay} restarting failed container=${c.name} pod=${podDescription(pod)}` } },
+      };
+    }
+    if (!podEnded) return { ...base, ...ids, lastState, state: { running: { startedAt: formatTime(last.startedAt) } }, ready: true, started: true };
+    const end = sim.run?.finishedAt ?? input.now;
+    return { ...base, ...ids, lastState, state: { terminated: { exitCode: 0, reason: 'Completed', startedAt: formatTime(last.startedAt), finishedAt: formatTime(end), containerID: ids.containerID } } };
+  }
+  if (last.finishedAt === undefined) {
+    if (podEnded) return { ...base, ...ids, lastState, state: { terminated: { exitCode: 137, reason: 'Error', startedAt: formatTime(last.startedAt), finishedAt: formatTime(input.now), containerID: ids.containerID } } };
+    return { ...base, ...ids, lastState, state: { running: { startedAt: formatTime(last.startedAt) } }, started: true };
+  }
+  const terminated = terminatedOf(last, ids.containerID);
+  if (init.backoff && index === init.index && init.backoffStep > 1) {
+    const delay = goDuration(backoffMs(cfg, init.backoffStep - 1));
+    return {
+      ...base,
+      ...ids,
+      lastState: { terminated },
+      state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${delay} restarting failed container=${c.name} pod=${podDescription(pod)}` } },
+    };
+  }
+  return { ...base, ...ids, lastState, ready: terminated.exitCode === 0, state: { terminated } };
+}
+
 function initContainerStatus(c: Container, input: RenderInput, uid: string, slot: number): ContainerStatus {
   const { sim } = input;
+  if (sim.init) return trackedInitStatus(c, input, uid, slot);
   const image = c.image ?? '';
   const base = { name: c.name, image, imageID: '', ready: false, restartCount: 0, started: false, lastState: {} };
   const firstStart = sim.last?.startedAt ?? sim.run?.startedAt;

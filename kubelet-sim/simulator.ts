@@ -1,6 +1,7 @@
 import type { Node } from '../api/core/node.js';
 import { nodeResource } from '../api/core/node.js';
 import { podResource, type Pod } from '../api/core/pod.js';
+import type { Container } from '../api/core/container.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectReference } from '../api/meta.js';
 import { isConflict, isNotFound, type RestClient } from '../client/rest-client.js';
@@ -26,6 +27,9 @@ import { holdsSandbox, newPodSim, transition, type PodSim, type TransitionInput 
 import { renderPodStatus, statusUpToDate } from './pod-status.js';
 import { delayMs, selectStage, stageDelayMs, type SimState, type Stage, type StageConfig } from './stages.js';
 import { parseTime } from './time.js';
+import { initsComplete } from './init-containers.js';
+import { InitRunner } from './init-runner.js';
+import type { ContainerHealth } from './probes/probe-manager.js';
 import { createWritePool, type WritePool } from './write-pool.js';
 
 /**
@@ -71,6 +75,24 @@ export interface SimulatorOptions {
    * `sandboxRetry`, with kubelet's CreateContainerConfigError.
    */
   configError?(pod: Pod): { container: string; message: string } | undefined;
+  /**
+   * Before the sandbox: the pod's volumes that cannot be set up (a missing ConfigMap or
+   * Secret, volume-content.ts) with kubelet's FailedMount message. The pod then stays
+   * ContainerCreating, looked at again every `sandboxRetry`, until they mount.
+   */
+  mountFailures?(pod: Pod): Array<{ volume: string; message: string }>;
+  /**
+   * Runs an init container's command live (container-processes.ts) and calls `exited` with
+   * its status; false when the container does not run live (its planned exit applies).
+   */
+  runInit?(rec: PodRecord, pod: Pod, container: Container, startedAt: number, exited: (code: number) => void): boolean;
+  /**
+   * A deleted pod's running containers' preStop hooks (probes/hook-runner.ts): the stop
+   * waits for the promise, at most the rest of the grace period; undefined: no hooks.
+   */
+  preStop?(rec: PodRecord, pod: Pod, graceMs: number): Promise<void> | undefined;
+  /** Probe results of the pod's current run (probes/probe-manager.ts); undefined: no probes run. */
+  health?(rec: PodRecord): ContainerHealth | undefined;
 }
 
 export interface NodeRecord {
@@ -106,6 +128,8 @@ export interface PodRecord {
   listeners?: Set<() => void>;
   /** When the containers' commands make them exit (pod-exit-plan.ts); null: they run forever. Fixed per pod uid. */
   planned: PlannedExit | null;
+  /** preStop hooks of a deleted pod: running (the stop waits) or done. */
+  preStop?: 'running' | 'done';
   /** `planned` was set by containerExited for the current run only: the next run gets the pod's own plan back. */
   plannedOnce?: boolean;
 }
@@ -126,6 +150,7 @@ export class Simulator {
   private readonly due: DueQueue;
   private readonly pool: WritePool;
   private readonly recorder: EventRecorder;
+  private readonly inits: InitRunner;
   readonly podInformer: Informer<KubeObject>;
   readonly nodeInformer: Informer<KubeObject>;
   private readonly log: Logger;
@@ -145,6 +170,20 @@ export class Simulator {
       sync: (key, throttle) => this.sync(key, throttle),
     });
     this.recorder = createEventRecorder(o.client, { component: 'kubelet', clock: o.clock, logger: o.logger });
+    this.inits = new InitRunner({
+      now: () => o.clock.now(),
+      after: (ms, fn) => this.due.after(ms, fn),
+      event: (ref, type, reason, message, node) => this.recordEvent(ref, type, reason, message, node),
+      changed: (rec) => {
+        this.pool.enqueue(`pod:${rec.key}`);
+        this.notify(rec);
+      },
+      schedule: (rec, pod) => this.schedule(rec, pod),
+      livePod: (rec) => this.livePod(rec),
+      stopped: () => this.stopped,
+      stages: o.stages,
+      runInit: o.runInit && ((rec, pod, c, startedAt, exited) => o.runInit!(rec, pod, c, startedAt, exited)),
+    });
     o.names.forEach((name, i) => {
       const index = o.firstIndex + i;
       this.nodes.set(name, {
@@ -334,6 +373,8 @@ export class Simulator {
     this.schedule(rec, pod);
     // An ephemeral container added (kubectl debug) starts at once: report its status.
     if ((pod.spec?.ephemeralContainers?.length ?? 0) !== (pod.status?.ephemeralContainerStatuses?.length ?? 0)) this.pool.enqueue(`pod:${key}`);
+    // Readiness gates: another controller set one of the gate conditions; Ready follows (a no-op write is skipped).
+    else if ((pod.spec?.readinessGates?.length ?? 0) > 0 && rec.sim.state === 'Running') this.pool.enqueue(`pod:${key}`);
   }
 
   private onPodDeleted(pod: Pod): void {
@@ -365,6 +406,36 @@ export class Simulator {
     if (rec.sim.state === 'SandboxReady' && rec.sim.image === undefined) {
       const { plan, mask } = planPodImages(rec.node.images, podImageContainers(pod.spec));
       rec.sim = { ...rec.sim, image: plan, imageMask: mask };
+    }
+    // Init containers running: their own exits move the pod on (init-runner.ts), not a stage.
+    if (!deleting && rec.sim.state === 'Pulled' && rec.sim.init && !initsComplete(rec.sim.init, pod.spec?.initContainers?.length ?? 0)) {
+      if (rec.pendingStage) {
+        rec.gen++;
+        rec.pendingStage = undefined;
+      }
+      return;
+    }
+    if (deleting && rec.sim.state === 'Running' && rec.preStop === undefined && this.o.preStop) {
+      const graceMs = Math.max(0, (parseTime(pod.metadata.deletionTimestamp) ?? now) - now);
+      const hooks = this.o.preStop(rec, pod, graceMs);
+      rec.preStop = hooks ? 'running' : 'done';
+      if (hooks) {
+        const finish = () => {
+          if (rec.preStop !== 'running') return;
+          rec.preStop = 'done';
+          const live = this.livePod(rec);
+          if (live && !this.stopped) this.schedule(rec, live);
+        };
+        void hooks.then(finish, finish);
+        this.due.after(graceMs, finish);
+      }
+    }
+    if (deleting && rec.preStop === 'running') {
+      if (rec.pendingStage) {
+        rec.gen++;
+        rec.pendingStage = undefined;
+      }
+      return;
     }
     const plannedExitMs = rec.planned?.afterMs;
     const stage = selectStage(this.o.stages.stages, { state: rec.sim.state, deleting, annotations, image: rec.sim.image, plannedExitMs });
@@ -402,12 +473,25 @@ export class Simulator {
     if (rec.node.failed) return;
     const now = this.o.clock.now();
     const input: TransitionInput = { now, restartPolicy: pod.spec?.restartPolicy, cfg: this.o.stages };
+    if (stage.next === 'SandboxReady' && rec.sim.state !== 'SandboxReady' && this.o.mountFailures) {
+      const failed = this.o.mountFailures(pod);
+      if (failed.length > 0) {
+        for (const f of failed) this.recorder.event(pod, 'Warning', 'FailedMount', f.message, { host: rec.node.id.name });
+        this.at(rec, stage, delayMs(this.o.stages.sandboxRetry, this.o.random));
+        return;
+      }
+    }
     if (stage.next === 'SandboxReady') {
       const ip = this.sandboxIP(rec, pod, stage);
       if (ip === undefined) return;
       input.podIP = ip;
       // The kubelet looks at the images once the sandbox is up (EnsureImageExists per container).
       input.image = planPodImages(rec.node.images, podImageContainers(pod.spec));
+    }
+    if (stage.next === 'Running' && rec.sim.state === 'Pulled' && !initsComplete(rec.sim.init, pod.spec?.initContainers?.length ?? 0)) {
+      rec.pendingStage = undefined;
+      if (rec.sim.init === undefined) this.inits.advance(rec, pod);
+      return;
     }
     if (stage.next === 'Running' && this.o.configError) {
       const blocked = this.o.configError(pod);
@@ -531,6 +615,11 @@ export class Simulator {
     this.schedule(rec, pod);
   }
 
+  /** A probe result of the pod changed: write its status again. */
+  probeChanged(key: string): void {
+    if (this.pods.has(key)) this.pool.enqueue(`pod:${key}`);
+  }
+
   podState(key: string): SimState | undefined {
     return this.pods.get(key)?.sim.state;
   }
@@ -586,7 +675,7 @@ export class Simulator {
         return;
       }
       if (rec.sim.state === 'New') return;
-      const wanted = renderPodStatus({ pod, sim: rec.sim, hostIP: rec.node.hostIP, now: this.o.clock.now(), cfg: this.o.stages });
+      const wanted = renderPodStatus({ pod, sim: rec.sim, hostIP: rec.node.hostIP, now: this.o.clock.now(), cfg: this.o.stages, health: this.o.health?.(rec) });
       if (statusUpToDate(pod.status, wanted)) return;
       await throttle();
       await client.patch(podResource, name, { status: wanted }, { type: 'merge', subresource: 'status', namespace });

@@ -61,9 +61,17 @@ function validateResources(c: Container, path: string): FieldError[] {
   return errs;
 }
 
-function validateProbe(probe: Probe | undefined, path: string, liveness: boolean): FieldError[] {
+function validateProbe(probe: Probe | undefined, path: string, liveness: boolean, readiness = false): FieldError[] {
   if (!probe) return [];
   const errs: FieldError[] = [];
+  if (probe.terminationGracePeriodSeconds !== undefined) {
+    if (readiness) errs.push(forbidden(`${path}.terminationGracePeriodSeconds`, 'must not be set for readinessProbes'));
+    else if (probe.terminationGracePeriodSeconds <= 0) errs.push(invalid(`${path}.terminationGracePeriodSeconds`, probe.terminationGracePeriodSeconds, 'must be greater than 0'));
+  }
+  if (probe.grpc) errs.push(...invalidEach(`${path}.grpc.port`, probe.grpc.port, isValidPortNum(probe.grpc.port)));
+  if (probe.httpGet?.scheme !== undefined && !['HTTP', 'HTTPS'].includes(probe.httpGet.scheme)) {
+    errs.push(notSupported(`${path}.httpGet.scheme`, probe.httpGet.scheme, ['HTTP', 'HTTPS']));
+  }
   const handlers = (['exec', 'httpGet', 'tcpSocket', 'grpc'] as const).filter((h) => probe[h] !== undefined);
   if (handlers.length === 0) errs.push(required(path, 'must specify a handler type'));
   else if (handlers.length > 1) errs.push(forbidden(`${path}.${handlers[1]}`, 'may not specify more than 1 handler type'));
@@ -134,8 +142,15 @@ function validateContainer(c: Container, path: string, volumes: Set<string>, hos
     mountPaths.add(m.mountPath);
   });
   errs.push(...validateResources(c, path));
+  if (init && c.restartPolicy !== 'Always') {
+    // kube: only sidecars (restartPolicy Always) may have probes and lifecycle hooks.
+    for (const f of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
+      if (c[f] !== undefined) errs.push(forbidden(`${path}.${f}`, 'may not be set for init containers without restartPolicy=Always'));
+    }
+    return errs;
+  }
   errs.push(...validateProbe(c.livenessProbe, `${path}.livenessProbe`, true));
-  errs.push(...validateProbe(c.readinessProbe, `${path}.readinessProbe`, false));
+  errs.push(...validateProbe(c.readinessProbe, `${path}.readinessProbe`, false, true));
   errs.push(...validateProbe(c.startupProbe, `${path}.startupProbe`, true));
   return errs;
 }

@@ -213,7 +213,7 @@ export class Shell implements BuiltinShell {
       }
       const res = this.host.fs.write(path, '', { append: true });
       if (res !== 'ok') {
-        io.stderr.write(`${this.name}: can't create ${target}: ${res === 'isdir' ? 'Is a directory' : 'nonexistent directory'}\n`);
+        io.stderr.write(`${this.name}: can't create ${target}: ${res === 'isdir' ? 'Is a directory' : res === 'rofs' ? 'Read-only file system' : 'nonexistent directory'}\n`);
         return 1;
       }
       if (r.op === '>') this.host.fs.write(path, '');

@@ -16,8 +16,15 @@ export interface FsEntry {
   mtimeMs: number;
 }
 
+/** Why a write failed: no parent directory, a directory in the way, or a read-only mount (EROFS). */
+export type WriteResult = 'ok' | 'nodir' | 'isdir' | 'rofs';
+
 export class SimFs {
   private readonly entries = new Map<string, FsEntry>();
+  /** Mount points (configMap/secret volumes, `readOnly: true` mounts, /etc/hosts…) → read-only. */
+  private readonly mounts = new Map<string, boolean>();
+  /** securityContext.readOnlyRootFilesystem: everything outside a writable mount is read-only. */
+  private rootReadOnly = false;
 
   constructor(private readonly now: () => number = () => 0) {
     this.entries.set('/', { dir: true, data: '', mode: 0o755, mtimeMs: 0 });
@@ -33,6 +40,24 @@ export class SimFs {
       else out.push(p);
     }
     return `/${out.join('/')}`;
+  }
+
+  /** Declares a mount point; writes under it by processes (not the kubelet's own, `force`) follow readOnly. */
+  mount(root: string, readOnly: boolean): void {
+    this.mounts.set(root, readOnly);
+  }
+
+  setRootReadOnly(readOnly: boolean): void {
+    this.rootReadOnly = readOnly;
+  }
+
+  /** Whether a process may not change `path`: the innermost mount holding it decides, else the root filesystem. */
+  readOnlyAt(path: string): boolean {
+    let best: string | undefined;
+    for (const root of this.mounts.keys()) {
+      if ((path === root || path.startsWith(root === '/' ? '/' : `${root}/`)) && (best === undefined || root.length > best.length)) best = root;
+    }
+    return best === undefined ? this.rootReadOnly : this.mounts.get(best)!;
   }
 
   get(path: string): FsEntry | undefined {
@@ -54,7 +79,8 @@ export class SimFs {
   }
 
   /** Writes a file, creating its parent directories (the kubelet's and mounts' files) when asked. */
-  write(path: string, data: string, opts: { append?: boolean; mode?: number; parents?: boolean } = {}): 'ok' | 'nodir' | 'isdir' {
+  write(path: string, data: string, opts: { append?: boolean; mode?: number; parents?: boolean; force?: boolean } = {}): WriteResult {
+    if (!opts.force && this.readOnlyAt(path)) return 'rofs';
     const parent = path.slice(0, path.lastIndexOf('/')) || '/';
     if (opts.parents) this.mkdirp(parent);
     if (!this.isDir(parent)) return 'nodir';
@@ -65,7 +91,7 @@ export class SimFs {
   }
 
   /** Writes bytes exactly: kept as `bytes` when they are not valid UTF-8, else as text. */
-  writeBytes(path: string, bytes: Buffer, opts: { mode?: number; parents?: boolean } = {}): 'ok' | 'nodir' | 'isdir' {
+  writeBytes(path: string, bytes: Buffer, opts: { mode?: number; parents?: boolean } = {}): ReturnType<SimFs['write']> {
     const text = bytes.toString('utf8');
     const r = this.write(path, text, opts);
     if (r === 'ok' && !Buffer.from(text, 'utf8').equals(bytes)) this.entries.get(path)!.bytes = Buffer.from(bytes);
@@ -77,9 +103,10 @@ export class SimFs {
     return e.bytes ?? Buffer.from(e.data, 'utf8');
   }
 
-  remove(path: string, recursive: boolean): 'ok' | 'missing' | 'isdir' {
+  remove(path: string, recursive: boolean, force = false): 'ok' | 'missing' | 'isdir' | 'rofs' {
     const e = this.entries.get(path);
     if (!e || path === '/') return 'missing';
+    if (!force && this.readOnlyAt(path)) return 'rofs';
     if (e.dir && !recursive) return 'isdir';
     for (const k of [...this.entries.keys()]) if (k === path || k.startsWith(`${path}/`)) this.entries.delete(k);
     return 'ok';

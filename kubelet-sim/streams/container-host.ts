@@ -2,7 +2,8 @@ import type { Container } from '../../api/core/container.js';
 import type { Pod } from '../../api/core/pod.js';
 import type { Service } from '../../api/core/service.js';
 import type { Clock } from '../../lib/clock.js';
-import { resolveContainerEnv, volumeFiles, type ConfigSources } from '../container-config.js';
+import { resolveContainerEnv, type ConfigSources } from '../container-config.js';
+import { alwaysReadOnly, volumeContent } from '../volume-content.js';
 import { etcHosts, podHostname, resolvConf } from '../etc-files.js';
 import { processClock } from '../process-clock.js';
 import { containerEnv } from '../service-env.js';
@@ -62,11 +63,31 @@ export class ContainerHosts {
     if (this.filesystems.size >= MAX_FILESYSTEMS) this.filesystems.delete(this.filesystems.keys().next().value!);
     this.filesystems.set(key, fs);
     this.mountConfigVolumes(t, fs, true);
+    this.declareMounts(t, fs);
     return fs;
   }
 
   /**
-   * The container's configMap, secret and downwardAPI volumes as files under their
+   * Which paths a process may change, as in kube: configMap, secret, downwardAPI and
+   * projected volumes are always read-only, other mounts when `readOnly: true`, the root
+   * filesystem with securityContext.readOnlyRootFilesystem (the kubelet's /etc/hosts,
+   * resolv.conf, hostname and termination log stay writable bind mounts).
+   */
+  private declareMounts(t: ContainerTarget, fs: SimFs): void {
+    for (const m of t.container.volumeMounts ?? []) {
+      if (!m.mountPath) continue;
+      const root = SimFs.resolve('/', m.mountPath);
+      const apiData = alwaysReadOnly(t.pod, m.name);
+      if (!apiData && !m.subPath && !fs.get(root)) fs.mkdirp(root);
+      fs.mount(root, Boolean(m.readOnly) || apiData);
+    }
+    fs.mount('/var/run/secrets/kubernetes.io/serviceaccount', true);
+    for (const f of ['/etc/hosts', '/etc/resolv.conf', '/etc/hostname', '/dev/termination-log']) fs.mount(f, false);
+    fs.setRootReadOnly(t.container.securityContext?.readOnlyRootFilesystem === true);
+  }
+
+  /**
+   * The container's configMap, secret, downwardAPI and projected volumes as files under their
    * mountPaths (only the key given by a subPath mount). Called when the filesystem is made
    * and again for every process started in it, so an edited ConfigMap or Secret shows in
    * the next `kubectl exec`, as the kubelet's periodic volume sync shows it (kube takes up
@@ -77,15 +98,18 @@ export class ContainerHosts {
     if (!this.config) return;
     for (const m of t.container.volumeMounts ?? []) {
       if (!m.mountPath || (!first && m.subPath)) continue;
-      const vol = t.pod.spec?.volumes?.find((v) => v.name === m.name) as { configMap?: { defaultMode?: number }; secret?: { defaultMode?: number }; downwardAPI?: { defaultMode?: number } } | undefined;
-      if (!vol || !(vol.configMap || vol.secret || vol.downwardAPI)) continue;
-      const files = volumeFiles(t.pod, m.name, this.config);
-      if (!files) continue;
-      const mode = (vol.configMap ?? vol.secret ?? vol.downwardAPI)?.defaultMode ?? 0o644;
+      const vol = t.pod.spec?.volumes?.find((v) => v.name === m.name) as
+        | { configMap?: { defaultMode?: number }; secret?: { defaultMode?: number }; downwardAPI?: { defaultMode?: number }; projected?: { defaultMode?: number } }
+        | undefined;
+      if (!vol || !(vol.configMap || vol.secret || vol.downwardAPI || vol.projected)) continue;
+      const content = volumeContent(t.pod, m.name, this.config);
+      if (!content?.ok) continue;
+      const files = content.files;
+      const mode = (vol.configMap ?? vol.secret ?? vol.downwardAPI ?? vol.projected)?.defaultMode ?? 0o644;
       const root = SimFs.resolve('/', m.mountPath);
       if (m.subPath) {
         const data = files.get(m.subPath);
-        if (data !== undefined) fs.write(root, data, { parents: true, mode });
+        if (data !== undefined) fs.write(root, data, { parents: true, mode, force: true });
         continue;
       }
       fs.mkdirp(root);
@@ -94,12 +118,12 @@ export class ContainerHosts {
         const path = SimFs.resolve(root, rel);
         if (!path.startsWith(`${root}/`)) continue; // items paths never leave the mount
         wanted.add(path);
-        fs.write(path, data, { parents: true, mode });
+        fs.write(path, data, { parents: true, mode, force: true });
       }
       if (!first) {
         for (const name of fs.list(root)) {
           const path = `${root}/${name}`;
-          if (!fs.isDir(path) && !wanted.has(path)) fs.remove(path, false);
+          if (!fs.isDir(path) && !wanted.has(path)) fs.remove(path, false, true);
         }
       }
     }

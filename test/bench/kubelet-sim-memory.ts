@@ -33,6 +33,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { configMapResource } from '../../api/core/configmap.js';
 import { nodeResource } from '../../api/core/node.js';
 import { podResource } from '../../api/core/pod.js';
 import type { KubeObject } from '../../api/types.js';
@@ -109,6 +110,8 @@ async function child(nodes: number, pods: number, timeoutMs: number): Promise<Me
     const cidr = `10.${64 + (i >> 8)}.${i & 255}.0/24`;
     await client.create(nodeResource, { apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { podCIDR: cidr, podCIDRs: [cidr] } });
   }
+  // The realistic pod mounts ConfigMap web-config: without it the kubelet holds every pod at FailedMount.
+  await client.create(configMapResource, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: NAMESPACE }, data: { 'app.conf': 'port=8080\n' } } as KubeObject);
   for (let i = 0; i < pods; i++) {
     const pod = realisticPod(`pod-${i}`, NAMESPACE, i) as KubeObject & { spec: Record<string, unknown> };
     pod.spec.nodeName = names[i % nodes];

@@ -79,6 +79,9 @@ const mkdir: Applet = async (ctx) => {
     if (ctx.host.fs.get(p) && !parents) {
       ctx.io.stderr.write(`mkdir: can't create directory '${t}': File exists\n`);
       code = 1;
+    } else if (!ctx.host.fs.get(p) && ctx.host.fs.readOnlyAt(p)) {
+      ctx.io.stderr.write(`mkdir: can't create directory '${t}': Read-only file system\n`);
+      code = 1;
     } else if (!parents && !ctx.host.fs.isDir(parent)) {
       ctx.io.stderr.write(`mkdir: can't create directory '${t}': No such file or directory\n`);
       code = 1;
@@ -98,6 +101,9 @@ const rm: Applet = async (ctx) => {
     } else if (res === 'isdir') {
       ctx.io.stderr.write(`rm: '${t}' is a directory\n`);
       code = 1;
+    } else if (res === 'rofs') {
+      ctx.io.stderr.write(`rm: can't remove '${t}': Read-only file system\n`);
+      code = 1;
     }
   }
   return code;
@@ -106,8 +112,9 @@ const rm: Applet = async (ctx) => {
 const touch: Applet = async (ctx) => {
   let code = 0;
   for (const t of operands(ctx.argv)) {
-    if (ctx.host.fs.write(path(ctx, t), '', { append: true }) !== 'ok') {
-      ctx.io.stderr.write(`touch: ${t}: No such file or directory\n`);
+    const res = ctx.host.fs.write(path(ctx, t), '', { append: true });
+    if (res !== 'ok') {
+      ctx.io.stderr.write(`touch: ${t}: ${res === 'rofs' ? 'Read-only file system' : 'No such file or directory'}\n`);
       code = 1;
     }
   }
