@@ -95,11 +95,11 @@ async function matchWebhook(hook: Webhook, attrs: AdmissionAttributes, env: Webh
   return version;
 }
 
-function toVersion(attrs: AdmissionAttributes, version: string, obj: KubeObject | null): KubeObject | null {
+async function toVersion(attrs: AdmissionAttributes, version: string, obj: KubeObject | null): Promise<KubeObject | null> {
   if (!obj) return null;
   if (attrs.connectKind) return obj;
   const view = resolveView(attrs.rt.group, version, attrs.rt.plural);
-  const out = view.toClient(structuredClone(obj));
+  const [out] = (await view.toClientAll([structuredClone(obj)])) as [KubeObject];
   out.apiVersion = view.apiVersion;
   out.kind = attrs.rt.kind;
   return out;
@@ -135,7 +135,7 @@ async function invoke(entry: ConfiguredWebhook, attrs: AdmissionAttributes, env:
   const version = await matchWebhook(hook, attrs, env);
   if (version === undefined) return undefined;
   const uid = randomUUID();
-  const request = admissionRequest(attrs, uid, version, toVersion(attrs, version, attrs.object), toVersion(attrs, version, attrs.oldObject));
+  const request = admissionRequest(attrs, uid, version, await toVersion(attrs, version, attrs.object), await toVersion(attrs, version, attrs.oldObject));
   const timeout = Math.min(Math.max(hook.timeoutSeconds ?? 10, 1), 30);
   try {
     if (!(await conditionsHold(hook, request))) return undefined;
@@ -157,7 +157,7 @@ async function invoke(entry: ConfiguredWebhook, attrs: AdmissionAttributes, env:
 }
 
 /** Applies a webhook's JSON patch to the object it was shown; kube answers 500 when that fails. */
-function applyPatch(attrs: AdmissionAttributes, hook: Webhook, request: AdmissionRequestBody, patch: string): KubeObject {
+async function applyPatch(attrs: AdmissionAttributes, hook: Webhook, request: AdmissionRequestBody, patch: string): Promise<KubeObject> {
   if (!request.object) {
     throw internal(`admission webhook ${JSON.stringify(hook.name)} attempted to modify the object, which is not supported for this operation`);
   }
@@ -184,7 +184,7 @@ function applyPatch(attrs: AdmissionAttributes, hook: Webhook, request: Admissio
     throw internal(err instanceof ApiError ? err.message : String(err));
   }
   decoded.metadata = decoded.metadata ?? {};
-  return view.fromClient(decoded);
+  return view.fromClientAsync(decoded);
 }
 
 /**
@@ -205,7 +205,7 @@ export async function runMutatingWebhooks(hooks: readonly ConfiguredWebhook[], a
       for (const w of response.warnings ?? []) if (typeof w === 'string') attrs.request.warnings.push(w);
       if (!response.allowed) throw denial(entry.hook.name, response.status);
       if (response.patch) {
-        const next = applyPatch(attrs, entry.hook, request, response.patch);
+        const next = await applyPatch(attrs, entry.hook, request, response.patch);
         if (!deepEqual(next, attrs.object)) {
           attrs.object = next;
           if (!reinvocation) lastChange = i;

@@ -46,6 +46,9 @@ export function scaleView(): ResourceView {
     schema: scaleSchema,
     toClient: (o) => o,
     fromClient: (o) => o,
+    callsOut: false,
+    toClientAll: async (objs) => objs,
+    fromClientAsync: async (o) => o,
   };
 }
 

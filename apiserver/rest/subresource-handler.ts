@@ -41,7 +41,7 @@ export async function handleSubresource(
   if (sub === 'status' && rt.subresources.status) {
     switch (info.verb) {
       case 'get':
-        sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, param(q, 'includeObject'), true), now);
+        await sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, param(q, 'includeObject'), true), now);
         return;
       case 'update': {
         const { object, warnings } = decodeBody(req, view, q);
@@ -50,15 +50,15 @@ export async function handleSubresource(
         }
         const dryRun = dryRunParam(q, 'UpdateOptions');
         const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
-        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun, subresource: 'status', admission });
+        const updated = await reg.update(ns, name, await view.fromClientAsync(object), { dryRun, subresource: 'status', admission });
         sendWarnings(reply, [...warnings, ...admission.warnings]);
-        sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
         return;
       }
       case 'patch': {
         const result = await patchObject(ctx, req, view, ns, name, 'status');
         sendWarnings(reply, result.warnings);
-        sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
         return;
       }
       default:
@@ -127,7 +127,7 @@ export async function handleSubresource(
     const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
     const updated = await reg.update(undefined, name, object as KubeObject, { dryRun, subresource: 'finalize', admission });
     sendWarnings(reply, admission.warnings);
-    sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+    await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
     return;
   }
 
@@ -141,21 +141,21 @@ export async function handleSubresource(
   if (rt.group === '' && rt.kind === 'Pod' && sub === 'ephemeralcontainers') {
     switch (info.verb) {
       case 'get':
-        sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, undefined, false), now);
         return;
       case 'update': {
         const { object } = decodeBody(req, view, q);
         const dryRun = dryRunParam(q);
         const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
-        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun, subresource: 'ephemeralcontainers', admission });
+        const updated = await reg.update(ns, name, await view.fromClientAsync(object), { dryRun, subresource: 'ephemeralcontainers', admission });
         sendWarnings(reply, admission.warnings);
-        sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
         return;
       }
       case 'patch': {
         const result = await patchObject(ctx, req, view, ns, name, 'ephemeralcontainers');
         sendWarnings(reply, result.warnings);
-        sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
         return;
       }
       default:
