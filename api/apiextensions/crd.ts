@@ -166,7 +166,7 @@ export function validateCRD(obj: KubeObject, old?: KubeObject): FieldError[] {
     const cc = hook?.clientConfig;
     if (!cc) errs.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhookClientConfig', message: 'Required value: required when strategy is set to Webhook' });
     else if ((cc.url === undefined) === (cc.service === undefined)) errs.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhookClientConfig', message: 'Required value: exactly one of url or service is required' });
-    else if (cc.url !== undefined && !/^https:\/\//.test(cc.url)) errs.push({ type: 'FieldValueInvalid', field: 'spec.conversion.webhookClientConfig.url', message: `Invalid value: ${formatValue(cc.url)}: 'https' is the only allowed URL scheme` });
+    else if (cc.url !== undefined && !/^https:\/\//.test(cc.url)) errs.push({ type: 'FieldValueInvalid', field: 'spec.conversion.webhookClientConfig.url', message: `Invalid value: ${formatValue(cc.url.split(':', 1)[0])}: 'https' is the only allowed URL scheme` });
     const reviewVersions = hook?.conversionReviewVersions ?? [];
     if (reviewVersions.length === 0) errs.push({ type: 'FieldValueRequired', field: 'spec.conversion.conversionReviewVersions', message: 'Required value: must contain at least one version' });
     else if (!reviewVersions.some((v) => v === 'v1' || v === 'v1beta1')) errs.push({ type: 'FieldValueInvalid', field: 'spec.conversion.conversionReviewVersions', message: `Invalid value: []string{${reviewVersions.map((v) => JSON.stringify(v)).join(', ')}}: must include at least one of v1, v1beta1` });

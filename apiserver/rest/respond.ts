@@ -28,18 +28,19 @@ export function sendWarnings(reply: FastifyReply, warnings: string[]): void {
 }
 
 /**
- * Stored objects in the view's version, for a representation that shows them: the
- * conversion webhook is called once (for a Table, only when rows carry objects).
+ * Stored objects in the view's version: the conversion webhook is called once, whatever
+ * the representation (kube converts before it builds a Table or metadata-only answer,
+ * so a failing webhook fails those too).
  */
-async function clientObjects(view: ResourceView, objs: KubeObject[], repr: Representation): Promise<KubeObject[]> {
-  if (!view.callsOut || repr.as === 'PartialObjectMetadata' || (repr.as === 'Table' && repr.includeObject !== 'Object')) return objs;
+async function clientObjects(view: ResourceView, objs: KubeObject[]): Promise<KubeObject[]> {
+  if (!view.callsOut) return objs;
   return view.toClientAll(objs);
 }
 
 /** One object in the representation the client asked for. */
 export async function sendObject(reply: FastifyReply, code: number, view: ResourceView, obj: KubeObject, repr: Representation, now: number): Promise<FastifyReply> {
   if (view.callsOut) {
-    const [converted] = await clientObjects(view, [obj], repr);
+    const [converted] = await clientObjects(view, [obj]);
     if (repr.as === 'Table') return sendBody(reply, code, buildTable(view.rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, repr, now, () => converted!));
     if (repr.as !== 'PartialObjectMetadata') return sendBody(reply, code, converted, repr.format);
   }
@@ -70,7 +71,7 @@ export function sendJsonList(
 export async function sendList(reply: FastifyReply, view: ResourceView, list: ListResult, repr: Representation, now: number): Promise<FastifyReply> {
   const metadata = listMetadata(list);
   if (view.callsOut) {
-    const converted = await clientObjects(view, list.items, repr);
+    const converted = await clientObjects(view, list.items);
     if (repr.as === 'Table') {
       const byObject = new Map(list.items.map((o, i) => [o, converted[i]!]));
       return sendBody(reply, 200, buildTable(view.rt, list.items, { ...list }, repr, now, (o) => byObject.get(o)!));

@@ -106,8 +106,6 @@ export async function serveWatch(
   };
   const eventLine = (type: WatchEventType, obj: KubeObject): Promise<string> | string => {
     if (!view.callsOut) return repr.as === 'object' && repr.format === 'json' ? encodeShared(type, obj) : encode(type, render(type, obj));
-    const needsObject = repr.as === 'object' || (repr.as === 'Table' && repr.includeObject === 'Object');
-    if (!needsObject) return encode(type, render(type, obj));
     return view.toClientAll([obj]).then(([converted]) => encode(type, render(type, obj, converted)));
   };
 
