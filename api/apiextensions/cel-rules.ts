@@ -75,9 +75,16 @@ export function compileRules(schema: JSONSchemaProps | undefined, base: string):
       const usesOldSelf = /\boldSelf\b/.test(r.rule);
       node.rules.push({ rule: r, program: c.program, message, usesOldSelf });
     });
-    for (const [name, p] of Object.entries(s.properties ?? {})) if (p && typeof p === 'object') node.properties.set(name, build(p, `${path}.properties[${name}]`, false));
-    if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) node.items = build(s.items, `${path}.items`, false);
-    if (typeof s.additionalProperties === 'object') node.additional = build(s.additionalProperties, `${path}.additionalProperties`, false);
+    // Only subtrees holding rules are kept: evaluation walks the object along them alone
+    // (a 40-field spec with rules at spec visits one node, not 41).
+    const keep = (child: RuleNode): RuleNode | undefined => (child.rules.length > 0 || child.properties.size > 0 || child.items || child.additional ? child : undefined);
+    for (const [name, p] of Object.entries(s.properties ?? {})) {
+      if (!p || typeof p !== 'object') continue;
+      const child = keep(build(p, `${path}.properties[${name}]`, false));
+      if (child) node.properties.set(name, child);
+    }
+    if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) node.items = keep(build(s.items, `${path}.items`, false));
+    if (typeof s.additionalProperties === 'object') node.additional = keep(build(s.additionalProperties, `${path}.additionalProperties`, false));
     return node;
   };
   const root = build(schema, base, true);
@@ -136,9 +143,10 @@ function evaluate(root: RuleNode, obj: unknown, old: unknown | undefined): Field
     if (typeof v === 'object') {
       const ov = hasOld && o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const child = node.properties.get(k) ?? node.additional;
+        const declared = node.schema.properties?.[k] !== undefined;
+        const child = declared ? node.properties.get(k) : node.additional;
         if (!child) continue;
-        const childPath = node.properties.has(k) ? (path ? `${path}.${k}` : k) : `${path}[${k}]`;
+        const childPath = declared ? (path ? `${path}.${k}` : k) : `${path}[${k}]`;
         visit(child, x, ov?.[k], childPath, ov !== undefined && ov[k] !== undefined);
       }
     }

@@ -50,6 +50,17 @@ export function resolveView(group: string, version: string, plural: string): Res
   if (!rt || !findResource(group, plural)) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
+  // One view per kind and version (a CRD change makes a new ResourceType, so a new view).
+  let byVersion = views.get(rt);
+  if (!byVersion) views.set(rt, (byVersion = new Map()));
+  let view = byVersion.get(version);
+  if (!view) byVersion.set(version, (view = makeView(rt, group, version)));
+  return view;
+}
+
+const views = new WeakMap<ResourceType, Map<string, ResourceView>>();
+
+function makeView(rt: ResourceType, group: string, version: string): ResourceView {
   const apiVersion = group ? `${group}/${version}` : version;
   if (rt.version === version) {
     return withAsync({ rt, version, apiVersion, schema: rt.schema, toClient: (o) => o, fromClient: (o) => o });
