@@ -97,7 +97,7 @@ async function matchWebhook(hook: Webhook, attrs: AdmissionAttributes, env: Webh
 
 async function toVersion(attrs: AdmissionAttributes, version: string, obj: KubeObject | null): Promise<KubeObject | null> {
   if (!obj) return null;
-  if (attrs.connectKind) return obj;
+  if (attrs.connectKind || attrs.subresourceKind) return obj;
   const view = resolveView(attrs.rt.group, version, attrs.rt.plural);
   const [out] = (await view.toClientAll([structuredClone(obj)])) as [KubeObject];
   out.apiVersion = view.apiVersion;
@@ -175,7 +175,7 @@ async function applyPatch(attrs: AdmissionAttributes, hook: Webhook, request: Ad
     throw err;
   }
   const version = request.kind.version;
-  if (attrs.connectKind) return patched;
+  if (attrs.connectKind || attrs.subresourceKind) return patched;
   const view = resolveView(attrs.rt.group, version, attrs.rt.plural);
   let decoded: KubeObject;
   try {

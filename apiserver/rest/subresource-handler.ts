@@ -14,6 +14,7 @@ import { scaleView, readScale, writeScale } from './scale.js';
 import { bindPod } from './binding.js';
 import { admissionRequest } from './admission-request.js';
 import { evictPod } from './eviction.js';
+import { admitSubresource, connectKind, connectOptions } from '../admission/subresource-admission.js';
 import { servePodLog } from './pod-log.js';
 import { isUpgradeRequest, serveStream, writeStatus, type StreamKind } from '../kubelet/stream-proxy.js';
 
@@ -76,13 +77,17 @@ export async function handleSubresource(
         const { object } = decodeBody(req, scaleView(), q, 'Scale');
         const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
         const wanted = object.metadata.resourceVersion;
-        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRunParam(q, 'UpdateOptions'));
+        const dryRun = dryRunParam(q, 'UpdateOptions');
+        const request = admissionRequest(req, view, 'UpdateOptions', dryRun);
+        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRun, { chain: ctx.registries.admission, request });
+        sendWarnings(reply, request.warnings);
         sendBody(reply, 200, readScale(updated, spec));
         return;
       }
       case 'patch': {
         const type = patchContentType(req);
         const body = parseBody(req.body, type.endsWith('yaml') ? 'application/yaml' : 'application/json');
+        const patchRequest = admissionRequest(req, view, 'PatchOptions', dryRunParam(q, 'PatchOptions'));
         const updated = await writeScale(
           reg,
           ns,
@@ -98,7 +103,9 @@ export async function handleSubresource(
           },
           undefined,
           dryRunParam(q, 'PatchOptions'),
+          { chain: ctx.registries.admission, request: patchRequest },
         );
+        sendWarnings(reply, patchRequest.warnings);
         sendBody(reply, 200, readScale(updated, spec));
         return;
       }
@@ -109,14 +116,18 @@ export async function handleSubresource(
 
   if (rt.group === '' && rt.kind === 'Pod' && sub === 'binding' && info.verb === 'create') {
     const body = parseBody(req.body, req.headers['content-type']);
-    await bindPod(reg, ns!, name, body, dryRunParam(q));
+    const request = admissionRequest(req, view, 'CreateOptions', dryRunParam(q));
+    await bindPod(reg, ns!, name, body, dryRunParam(q), { chain: ctx.registries.admission, request });
+    sendWarnings(reply, request.warnings);
     sendBody(reply, 201, successStatus({}));
     return;
   }
 
   if (rt.group === '' && rt.kind === 'Pod' && sub === 'eviction' && info.verb === 'create') {
     const body = parseBody(req.body, req.headers['content-type']);
-    await evictPod(ctx.registries, ns!, name, body, dryRunParam(q), ctx.clock);
+    const request = admissionRequest(req, view, 'CreateOptions', dryRunParam(q));
+    await evictPod(ctx.registries, ns!, name, body, dryRunParam(q), ctx.clock, { chain: ctx.registries.admission, request });
+    sendWarnings(reply, request.warnings);
     sendBody(reply, 201, successStatus({}));
     return;
   }
@@ -166,6 +177,11 @@ export async function handleSubresource(
   // exec, attach and port-forward: relayed to the simulated kubelet (apiserver/kubelet/).
   if (rt.group === '' && rt.kind === 'Pod' && STREAMED.has(sub) && (info.verb === 'get' || info.verb === 'create')) {
     try {
+      // CONNECT admission of the request's Pod*Options, before anything reaches the kubelet.
+      await admitSubresource(
+        { chain: ctx.registries.admission, request: { user: req.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] }, requestVersion: 'v1', warnings: [] } },
+        { operation: 'CONNECT', rt, namespace: ns, name, subresource: sub, kind: connectKind(sub), object: connectOptions(sub, q), oldObject: null, dryRun: false },
+      );
       await serveStream(ctx, req, reply, ns!, name, sub as StreamKind);
     } catch (err) {
       // An upgrade request's connection is no HTTP exchange any more: the Status goes on it raw.
