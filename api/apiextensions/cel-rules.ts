@@ -1,6 +1,7 @@
 import type { FieldError, FieldErrorType } from '../types.js';
 import { compile, toCel, fromCel, type CelProgram } from '../../apiserver/cel/index.js';
 import type { JSONSchemaProps, ValidationRule } from './schema-types.js';
+import { costErrorMessage, estimateCost, maxCardinality, STATIC_ESTIMATED_COST_LIMIT, STATIC_ESTIMATED_CRD_COST_LIMIT } from './cel-cost.js';
 
 /**
  * x-kubernetes-validations: compiled once per CRD version (compileRules), evaluated on every
@@ -42,7 +43,10 @@ export function compileRules(schema: JSONSchemaProps | undefined, base: string):
   const errors: FieldError[] = [];
   if (!schema) return { errors };
   let any = false;
-  const build = (s: JSONSchemaProps, path: string, root: boolean): RuleNode => {
+  // Static cost: each rule's worst case times how often it can run (the cardinality of
+  // the lists and maps above it); the CRD's rules together have a budget too.
+  let total = 0;
+  const build = (s: JSONSchemaProps, path: string, root: boolean, cardinality = 1): RuleNode => {
     const node: RuleNode = { rules: [], properties: new Map(), schema: s };
     const selfSchema = root ? { ...s, 'x-kubernetes-embedded-resource': true } : s;
     (s['x-kubernetes-validations'] ?? []).forEach((r, i) => {
@@ -72,6 +76,12 @@ export function compileRules(schema: JSONSchemaProps | undefined, base: string):
         }
         message = m.program;
       }
+      const cost = Math.min(Number.MAX_SAFE_INTEGER, estimateCost(c.program.ast, s) * cardinality);
+      total += cost;
+      if (cost > STATIC_ESTIMATED_COST_LIMIT) {
+        errors.push({ type: 'FieldValueForbidden', field: `${rp}.rule`, message: `Forbidden: ${costErrorMessage('estimated rule cost', cost, STATIC_ESTIMATED_COST_LIMIT)}` });
+        return;
+      }
       const usesOldSelf = /\boldSelf\b/.test(r.rule);
       node.rules.push({ rule: r, program: c.program, message, usesOldSelf });
     });
@@ -80,14 +90,17 @@ export function compileRules(schema: JSONSchemaProps | undefined, base: string):
     const keep = (child: RuleNode): RuleNode | undefined => (child.rules.length > 0 || child.properties.size > 0 || child.items || child.additional ? child : undefined);
     for (const [name, p] of Object.entries(s.properties ?? {})) {
       if (!p || typeof p !== 'object') continue;
-      const child = keep(build(p, `${path}.properties[${name}]`, false));
+      const child = keep(build(p, `${path}.properties[${name}]`, false, cardinality));
       if (child) node.properties.set(name, child);
     }
-    if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) node.items = keep(build(s.items, `${path}.items`, false));
-    if (typeof s.additionalProperties === 'object') node.additional = keep(build(s.additionalProperties, `${path}.additionalProperties`, false));
+    if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) node.items = keep(build(s.items, `${path}.items`, false, cardinality * maxCardinality(s)));
+    if (typeof s.additionalProperties === 'object') node.additional = keep(build(s.additionalProperties, `${path}.additionalProperties`, false, cardinality * maxCardinality(s)));
     return node;
   };
   const root = build(schema, base, true);
+  if (total > STATIC_ESTIMATED_CRD_COST_LIMIT) {
+    errors.push({ type: 'FieldValueForbidden', field: base || '<nil>', message: `Forbidden: ${costErrorMessage('x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema', total, STATIC_ESTIMATED_CRD_COST_LIMIT)}` });
+  }
   if (errors.length > 0 || !any) return { errors };
   return { errors, rules: { validate: (obj, old) => evaluate(root, obj, old) } };
 }
