@@ -42,4 +42,13 @@ describe('CEL rule cost', () => {
     expect(errors.filter((e) => e.field !== base)).toEqual([]);
     expect(total?.message).toMatch(/^Forbidden: x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema exceeds budget by factor of /);
   });
+
+  it('stops evaluating once the request budget is spent, with kube message', () => {
+    const schema = withRule({ type: 'object', properties: { a: { type: 'integer' } }, 'x-kubernetes-validations': [{ rule: 'self.a > 0' }, { rule: 'self.a < 10' }] });
+    const { rules } = compileRules(schema, '');
+    expect(rules!.validate({ spec: { a: 5 } }, undefined)).toEqual([]);
+    expect(rules!.validate({ spec: { a: 50 } }, undefined, { budgetMs: 0 })).toEqual([
+      { type: 'FieldValueInvalid', field: 'spec', message: 'Invalid value: "object": validation failed due to running out of cost budget, no further validation rules will be run' },
+    ]);
+  });
 });

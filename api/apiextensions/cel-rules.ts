@@ -25,7 +25,11 @@ interface RuleNode {
 }
 
 export interface CompiledRules {
-  validate(obj: unknown, old: unknown | undefined): FieldError[];
+  /**
+   * budgetMs: the request's evaluation budget (kube's per-request runtime cost budget,
+   * measured here in time, as a rule's own limit is): once spent, no further rule runs.
+   */
+  validate(obj: unknown, old: unknown | undefined, opts?: { budgetMs?: number }): FieldError[];
 }
 
 /** Go's %#v of a ValidationRule, as kube prints it in CRD errors. */
@@ -102,7 +106,7 @@ export function compileRules(schema: JSONSchemaProps | undefined, base: string):
     errors.push({ type: 'FieldValueForbidden', field: base || '<nil>', message: `Forbidden: ${costErrorMessage('x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema', total, STATIC_ESTIMATED_CRD_COST_LIMIT)}` });
   }
   if (errors.length > 0 || !any) return { errors };
-  return { errors, rules: { validate: (obj, old) => evaluate(root, obj, old) } };
+  return { errors, rules: { validate: (obj, old, opts) => evaluate(root, obj, old, opts?.budgetMs ?? REQUEST_BUDGET_MS) } };
 }
 
 function jsonTypeName(v: unknown): string {
@@ -112,8 +116,14 @@ function jsonTypeName(v: unknown): string {
   return typeof v;
 }
 
-function evaluate(root: RuleNode, obj: unknown, old: unknown | undefined): FieldError[] {
+/** The time all rules of one write may take together. */
+const REQUEST_BUDGET_MS = 2000;
+const OUT_OF_BUDGET = 'validation failed due to running out of cost budget, no further validation rules will be run';
+
+function evaluate(root: RuleNode, obj: unknown, old: unknown | undefined, budgetMs: number): FieldError[] {
   const errs: FieldError[] = [];
+  const started = performance.now();
+  let exhausted = false;
   const visit = (node: RuleNode, v: unknown, o: unknown, path: string, hasOld: boolean): void => {
     if (v === undefined || v === null) return;
     if (node.rules.length > 0) {
@@ -121,7 +131,13 @@ function evaluate(root: RuleNode, obj: unknown, old: unknown | undefined): Field
       const oldSelf = hasOld ? toCel(o, node.schema) : null;
       for (const r of node.rules) {
         if (r.usesOldSelf && !hasOld && !r.rule.optionalOldSelf) continue;
-        const res = r.program.evaluate({ self, oldSelf });
+        if (exhausted) return;
+        if (performance.now() - started >= budgetMs) {
+          exhausted = true;
+          errs.push({ type: 'FieldValueInvalid', field: fieldOf(path, undefined), message: `Invalid value: "${node.schema.type ?? jsonTypeName(v)}": ${OUT_OF_BUDGET}` });
+          return;
+        }
+        const res = r.program.evaluate({ self, oldSelf }, { timeoutMs: Math.max(0, Math.min(1000, budgetMs - (performance.now() - started))) });
         const field = fieldOf(path, r.rule.fieldPath);
         const typeName = node.schema.type ?? jsonTypeName(v);
         if (!res.ok) {
