@@ -65,7 +65,7 @@ export const crdSchema = objectSchema({
     conversion: z
       .object({
         strategy: z.string(),
-        webhook: z.object({ clientConfig: webhookClientConfig.optional(), conversionReviewVersions: z.array(z.string()).optional() }).optional(),
+        webhook: z.object({ clientConfig: webhookClientConfig.optional(), conversionReviewVersions: z.array(z.string()) }).optional(),
       })
       .optional(),
     preserveUnknownFields: z.boolean().optional(),
