@@ -115,6 +115,12 @@ export interface ResourceType {
   schema: z.ZodType;
   /** Other served versions, converted to and from the storage version. */
   conversions?: VersionConversion[];
+  /**
+   * Set when changing versions needs a call out (a CRD with a conversion webhook): the
+   * objects in `apiVersion`, in order (those already in it unchanged). The conversions'
+   * synchronous functions are not usable then; callers go through this.
+   */
+  convertObjects?(objects: KubeObject[], apiVersion: string): Promise<KubeObject[]>;
   subresources: {
     status?: boolean;
     scale?: ScaleSubresource;

@@ -28,6 +28,7 @@ import { registerAuthorization } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
 import { CrdController } from './crd/crd-controller.js';
 import { customV3Document, customV3Paths } from './crd/openapi.js';
+import { customV2 } from './crd/openapi-v2.js';
 import type { KeyObject } from 'node:crypto';
 import { isTokenRequest, serveTokenRequest } from './auth/serviceaccount/token-request.js';
 import { registerOidcDiscovery } from './auth/serviceaccount/oidc-discovery.js';
@@ -248,7 +249,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     app.route({ method: [...methods], url, handler: api });
   }
 
-  registerOpenApiRoutes(app, undefined, { v3Paths: customV3Paths, v3: customV3Document });
+  registerOpenApiRoutes(app, undefined, { v3Paths: customV3Paths, v3: customV3Document, v2: customV2 });
   registerMetrics(app, metrics, options.store);
   registerOidcDiscovery(app, serviceAccountTokens);
   registerAuthorization(app, authorizer);

@@ -72,6 +72,8 @@ function queryParam(req: FastifyRequest, name: string): string | undefined {
 export interface DynamicOpenApi {
   v3Paths(): string[];
   v3(path: string): SerializedDocument | undefined;
+  /** The v2 document with the dynamic kinds merged in; undefined when there are none. */
+  v2?(base: SerializedDocument): { json: SerializedDocument; protobuf(): { bytes: Uint8Array; hash: string } } | undefined;
 }
 
 export function registerOpenApiRoutes(app: FastifyInstance, docs: DocumentSet = registryDocuments(), dynamic?: DynamicOpenApi): void {
@@ -80,9 +82,10 @@ export function registerOpenApiRoutes(app: FastifyInstance, docs: DocumentSet = 
 
   app.get('/openapi/v2', async (req, reply) => {
     const format = v2Format(req.headers.accept);
-    if (format === 'json') return sendJson(req, reply, docs.v2(), NO_CACHE);
+    const withDynamic = format === undefined ? undefined : dynamic?.v2?.(docs.v2());
+    if (format === 'json') return sendJson(req, reply, withDynamic?.json ?? docs.v2(), NO_CACHE);
     if (format === undefined) return notAcceptable(reply, `application/json, ${OPENAPI_V2_PROTOBUF}`);
-    const proto = docs.v2Protobuf();
+    const proto = withDynamic?.protobuf() ?? docs.v2Protobuf();
     const etag = `"${proto.hash}"`;
     reply.header('ETag', etag).header('Cache-Control', NO_CACHE).header('Vary', 'Accept');
     if (matchesEtag(req, etag)) return reply.code(304).send();

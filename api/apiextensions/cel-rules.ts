@@ -1,6 +1,7 @@
 import type { FieldError, FieldErrorType } from '../types.js';
 import { compile, toCel, fromCel, type CelProgram } from '../../apiserver/cel/index.js';
 import type { JSONSchemaProps, ValidationRule } from './schema-types.js';
+import { costErrorMessage, estimateCost, maxCardinality, STATIC_ESTIMATED_COST_LIMIT, STATIC_ESTIMATED_CRD_COST_LIMIT } from './cel-cost.js';
 
 /**
  * x-kubernetes-validations: compiled once per CRD version (compileRules), evaluated on every
@@ -24,7 +25,11 @@ interface RuleNode {
 }
 
 export interface CompiledRules {
-  validate(obj: unknown, old: unknown | undefined): FieldError[];
+  /**
+   * budgetMs: the request's evaluation budget (kube's per-request runtime cost budget,
+   * measured here in time, as a rule's own limit is): once spent, no further rule runs.
+   */
+  validate(obj: unknown, old: unknown | undefined, opts?: { budgetMs?: number }): FieldError[];
 }
 
 /** Go's %#v of a ValidationRule, as kube prints it in CRD errors. */
@@ -42,7 +47,10 @@ export function compileRules(schema: JSONSchemaProps | undefined, base: string):
   const errors: FieldError[] = [];
   if (!schema) return { errors };
   let any = false;
-  const build = (s: JSONSchemaProps, path: string, root: boolean): RuleNode => {
+  // Static cost: each rule's worst case times how often it can run (the cardinality of
+  // the lists and maps above it); the CRD's rules together have a budget too.
+  let total = 0;
+  const build = (s: JSONSchemaProps, path: string, root: boolean, cardinality = 1): RuleNode => {
     const node: RuleNode = { rules: [], properties: new Map(), schema: s };
     const selfSchema = root ? { ...s, 'x-kubernetes-embedded-resource': true } : s;
     (s['x-kubernetes-validations'] ?? []).forEach((r, i) => {
@@ -72,17 +80,33 @@ export function compileRules(schema: JSONSchemaProps | undefined, base: string):
         }
         message = m.program;
       }
+      const cost = Math.min(Number.MAX_SAFE_INTEGER, estimateCost(c.program.ast, s) * cardinality);
+      total += cost;
+      if (cost > STATIC_ESTIMATED_COST_LIMIT) {
+        errors.push({ type: 'FieldValueForbidden', field: `${rp}.rule`, message: `Forbidden: ${costErrorMessage('estimated rule cost', cost, STATIC_ESTIMATED_COST_LIMIT)}` });
+        return;
+      }
       const usesOldSelf = /\boldSelf\b/.test(r.rule);
       node.rules.push({ rule: r, program: c.program, message, usesOldSelf });
     });
-    for (const [name, p] of Object.entries(s.properties ?? {})) if (p && typeof p === 'object') node.properties.set(name, build(p, `${path}.properties[${name}]`, false));
-    if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) node.items = build(s.items, `${path}.items`, false);
-    if (typeof s.additionalProperties === 'object') node.additional = build(s.additionalProperties, `${path}.additionalProperties`, false);
+    // Only subtrees holding rules are kept: evaluation walks the object along them alone
+    // (a 40-field spec with rules at spec visits one node, not 41).
+    const keep = (child: RuleNode): RuleNode | undefined => (child.rules.length > 0 || child.properties.size > 0 || child.items || child.additional ? child : undefined);
+    for (const [name, p] of Object.entries(s.properties ?? {})) {
+      if (!p || typeof p !== 'object') continue;
+      const child = keep(build(p, `${path}.properties[${name}]`, false, cardinality));
+      if (child) node.properties.set(name, child);
+    }
+    if (s.items && typeof s.items === 'object' && !Array.isArray(s.items)) node.items = keep(build(s.items, `${path}.items`, false, cardinality * maxCardinality(s)));
+    if (typeof s.additionalProperties === 'object') node.additional = keep(build(s.additionalProperties, `${path}.additionalProperties`, false, cardinality * maxCardinality(s)));
     return node;
   };
   const root = build(schema, base, true);
+  if (total > STATIC_ESTIMATED_CRD_COST_LIMIT) {
+    errors.push({ type: 'FieldValueForbidden', field: base || '<nil>', message: `Forbidden: ${costErrorMessage('x-kubernetes-validations estimated rule cost total for entire OpenAPIv3 schema', total, STATIC_ESTIMATED_CRD_COST_LIMIT)}` });
+  }
   if (errors.length > 0 || !any) return { errors };
-  return { errors, rules: { validate: (obj, old) => evaluate(root, obj, old) } };
+  return { errors, rules: { validate: (obj, old, opts) => evaluate(root, obj, old, opts?.budgetMs ?? REQUEST_BUDGET_MS) } };
 }
 
 function jsonTypeName(v: unknown): string {
@@ -92,8 +116,14 @@ function jsonTypeName(v: unknown): string {
   return typeof v;
 }
 
-function evaluate(root: RuleNode, obj: unknown, old: unknown | undefined): FieldError[] {
+/** The time all rules of one write may take together. */
+const REQUEST_BUDGET_MS = 2000;
+const OUT_OF_BUDGET = 'validation failed due to running out of cost budget, no further validation rules will be run';
+
+function evaluate(root: RuleNode, obj: unknown, old: unknown | undefined, budgetMs: number): FieldError[] {
   const errs: FieldError[] = [];
+  const started = performance.now();
+  let exhausted = false;
   const visit = (node: RuleNode, v: unknown, o: unknown, path: string, hasOld: boolean): void => {
     if (v === undefined || v === null) return;
     if (node.rules.length > 0) {
@@ -101,7 +131,13 @@ function evaluate(root: RuleNode, obj: unknown, old: unknown | undefined): Field
       const oldSelf = hasOld ? toCel(o, node.schema) : null;
       for (const r of node.rules) {
         if (r.usesOldSelf && !hasOld && !r.rule.optionalOldSelf) continue;
-        const res = r.program.evaluate({ self, oldSelf });
+        if (exhausted) return;
+        if (performance.now() - started >= budgetMs) {
+          exhausted = true;
+          errs.push({ type: 'FieldValueInvalid', field: fieldOf(path, undefined), message: `Invalid value: "${node.schema.type ?? jsonTypeName(v)}": ${OUT_OF_BUDGET}` });
+          return;
+        }
+        const res = r.program.evaluate({ self, oldSelf }, { timeoutMs: Math.max(0, Math.min(1000, budgetMs - (performance.now() - started))) });
         const field = fieldOf(path, r.rule.fieldPath);
         const typeName = node.schema.type ?? jsonTypeName(v);
         if (!res.ok) {
@@ -136,9 +172,10 @@ function evaluate(root: RuleNode, obj: unknown, old: unknown | undefined): Field
     if (typeof v === 'object') {
       const ov = hasOld && o && typeof o === 'object' && !Array.isArray(o) ? (o as Record<string, unknown>) : undefined;
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const child = node.properties.get(k) ?? node.additional;
+        const declared = node.schema.properties?.[k] !== undefined;
+        const child = declared ? node.properties.get(k) : node.additional;
         if (!child) continue;
-        const childPath = node.properties.has(k) ? (path ? `${path}.${k}` : k) : `${path}[${k}]`;
+        const childPath = declared ? (path ? `${path}.${k}` : k) : `${path}[${k}]`;
         visit(child, x, ov?.[k], childPath, ov !== undefined && ov[k] !== undefined);
       }
     }

@@ -160,7 +160,19 @@ export function validateCRD(obj: KubeObject, old?: KubeObject): FieldError[] {
   });
   const strategy = spec.conversion?.strategy ?? 'None';
   if (strategy !== 'None' && strategy !== 'Webhook') errs.push({ type: 'FieldValueNotSupported', field: 'spec.conversion.strategy', message: `Unsupported value: ${formatValue(strategy)}: supported values: "None", "Webhook"` });
-  if (strategy === 'Webhook' && !spec.conversion?.webhook?.clientConfig) errs.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhook', message: 'Required value: must be set when strategy is Webhook' });
+  // kube validates the internal type, so its field paths say webhookClientConfig.
+  const hook = spec.conversion?.webhook;
+  if (strategy === 'Webhook') {
+    const cc = hook?.clientConfig;
+    if (!cc) errs.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhookClientConfig', message: 'Required value: required when strategy is set to Webhook' });
+    else if ((cc.url === undefined) === (cc.service === undefined)) errs.push({ type: 'FieldValueRequired', field: 'spec.conversion.webhookClientConfig', message: 'Required value: exactly one of url or service is required' });
+    else if (cc.url !== undefined && !/^https:\/\//.test(cc.url)) errs.push({ type: 'FieldValueInvalid', field: 'spec.conversion.webhookClientConfig.url', message: `Invalid value: ${formatValue(cc.url.split(':', 1)[0])}: 'https' is the only allowed URL scheme` });
+    const reviewVersions = hook?.conversionReviewVersions ?? [];
+    if (reviewVersions.length === 0) errs.push({ type: 'FieldValueRequired', field: 'spec.conversion.conversionReviewVersions', message: 'Required value: must contain at least one version' });
+    else if (!reviewVersions.some((v) => v === 'v1' || v === 'v1beta1')) errs.push({ type: 'FieldValueInvalid', field: 'spec.conversion.conversionReviewVersions', message: `Invalid value: []string{${reviewVersions.map((v) => JSON.stringify(v)).join(', ')}}: must include at least one of v1, v1beta1` });
+  } else if (hook?.clientConfig) {
+    errs.push({ type: 'FieldValueForbidden', field: 'spec.conversion.webhookClientConfig', message: 'Forbidden: should not be set when strategy is not set to Webhook' });
+  }
   if (spec.preserveUnknownFields) errs.push({ type: 'FieldValueInvalid', field: 'spec.preserveUnknownFields', message: 'Invalid value: true: must be false in order to use defaults in the schema' });
   if (old) {
     const o = (old as unknown as CRD).spec;

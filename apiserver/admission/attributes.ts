@@ -38,6 +38,12 @@ export interface AdmissionAttributes {
   request: RequestAttributes;
   /** CONNECT only: the kind of `object` (e.g. PodExecOptions), which is no stored kind. */
   connectKind?: string;
+  /**
+   * A subresource whose objects are of another kind than the resource (autoscaling/v1
+   * Scale, v1 Binding, policy/v1 Eviction, v1 PodExecOptions): what AdmissionReview.kind
+   * says; the objects are shown as they are, never converted.
+   */
+  subresourceKind?: { group: string; version: string; kind: string };
 }
 
 /** admissionregistration.k8s.io objects are never sent to webhooks or policies (kube avoids the deadlock). */

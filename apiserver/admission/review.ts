@@ -34,13 +34,13 @@ export function admissionRequest(
 ): AdmissionRequestBody {
   const { rt } = attrs;
   const requestVersion = attrs.request.requestVersion ?? rt.version;
-  const kindName = attrs.connectKind ?? rt.kind;
-  const kindGroup = attrs.connectKind ? '' : rt.group;
+  const kindName = attrs.subresourceKind?.kind ?? attrs.connectKind ?? rt.kind;
+  const kindGroup = attrs.subresourceKind ? attrs.subresourceKind.group : attrs.connectKind ? '' : rt.group;
   const body: AdmissionRequestBody = {
     uid,
-    kind: { group: kindGroup, version, kind: kindName },
+    kind: { group: kindGroup, version: attrs.subresourceKind?.version ?? version, kind: kindName },
     resource: { group: rt.group, version, resource: rt.plural },
-    requestKind: { group: kindGroup, version: requestVersion, kind: kindName },
+    requestKind: { group: kindGroup, version: attrs.subresourceKind?.version ?? requestVersion, kind: kindName },
     requestResource: { group: rt.group, version: requestVersion, resource: rt.plural },
     operation: attrs.operation,
     userInfo: {

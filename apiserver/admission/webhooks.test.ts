@@ -127,6 +127,38 @@ describe('mutating webhooks', () => {
   });
 });
 
+describe('a mutating webhook whose patch breaks (kube mutating dispatcher)', () => {
+  const raw = (text: string) => ({ allowed: true, patchType: 'JSONPatch', patch: Buffer.from(text).toString('base64') });
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['a patch that is not JSON', raw('<html>'), 'received undecodable patch in webhook response: invalid character \'<\' looking for beginning of value'],
+    ['a JSON object, not a patch', raw('{"op":"add"}'), 'received undecodable patch in webhook response: json: cannot unmarshal object into Go value of type jsonpatch.Patch'],
+    ['an operation that is no object', raw('[1]'), 'received undecodable patch in webhook response: json: cannot unmarshal number into Go value of type jsonpatch.Operation'],
+    ['bad base64', { allowed: true, patchType: 'JSONPatch', patch: 'a*b=' }, 'failed to call webhook: illegal base64 data at input byte 1'],
+  ];
+  it.each(cases)('%s: failurePolicy Fail refuses with 500', async (_name, answer, reason) => {
+    const err = await runMutatingWebhooks([hook('a.x.io')], attrs(), env({ 'a.x.io': () => answer })).catch((e: ApiError) => e);
+    expect(err).toMatchObject({ code: 500, reason: 'InternalError', message: `Internal error occurred: failed calling webhook "a.x.io": ${reason}` });
+  });
+  it.each(cases)('%s: failurePolicy Ignore goes on with the object unchanged', async (_name, answer) => {
+    const a = attrs();
+    const out = await runMutatingWebhooks([hook('a.x.io', { failurePolicy: 'Ignore' })], a, env({ 'a.x.io': () => answer }));
+    expect(out).toEqual(a.object);
+  });
+  it('a patch that does not apply is a 500 even with failurePolicy Ignore', async () => {
+    const err = await runMutatingWebhooks([hook('a.x.io', { failurePolicy: 'Ignore' })], attrs(), env({ 'a.x.io': () => jsonPatch([{ op: 'replace', path: '/spec/none', value: 1 }]) })).catch((e: ApiError) => e);
+    expect(err).toMatchObject({ code: 500, reason: 'InternalError' });
+    expect((err as ApiError).message).toMatch(/^Internal error occurred: /);
+  });
+  it('an empty patch on a DELETE changes nothing and is no error', async () => {
+    const out = await runMutatingWebhooks(
+      [hook('a.x.io', { rules: [{ operations: ['DELETE'], apiGroups: [''], apiVersions: ['v1'], resources: ['configmaps'] }] })],
+      attrs({ operation: 'DELETE', object: null }),
+      env({ 'a.x.io': () => jsonPatch([]) }),
+    );
+    expect(out).toBeNull();
+  });
+});
+
 describe('validating webhooks', () => {
   it('all are called; the first refusal in configuration order wins; warnings gathered', async () => {
     const calls: string[] = [];

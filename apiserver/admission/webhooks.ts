@@ -95,11 +95,11 @@ async function matchWebhook(hook: Webhook, attrs: AdmissionAttributes, env: Webh
   return version;
 }
 
-function toVersion(attrs: AdmissionAttributes, version: string, obj: KubeObject | null): KubeObject | null {
+async function toVersion(attrs: AdmissionAttributes, version: string, obj: KubeObject | null): Promise<KubeObject | null> {
   if (!obj) return null;
-  if (attrs.connectKind) return obj;
+  if (attrs.connectKind || attrs.subresourceKind) return obj;
   const view = resolveView(attrs.rt.group, version, attrs.rt.plural);
-  const out = view.toClient(structuredClone(obj));
+  const [out] = (await view.toClientAll([structuredClone(obj)])) as [KubeObject];
   out.apiVersion = view.apiVersion;
   out.kind = attrs.rt.kind;
   return out;
@@ -127,6 +127,35 @@ const isCallFailure = (err: unknown): boolean => err instanceof WebhookCallError
 interface CallResult {
   request: AdmissionRequestBody;
   response: ReturnType<typeof readAdmissionResponse>;
+  /** A mutating webhook's JSON patch, decoded (undefined without one). */
+  ops?: unknown[];
+}
+
+/**
+ * kube decodes the patch as part of reading the answer: bad base64 fails the call ("failed
+ * to call webhook"), a body that is no JSON patch is "received undecodable patch in
+ * webhook response"; both are call failures, so failurePolicy decides. Applying the
+ * patch and decoding its result are not: those fail the request with a 500 whatever the
+ * policy says (kube's mutating dispatcher).
+ */
+function decodePatch(patch: string): unknown[] {
+  if (patch.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(patch)) {
+    const bad = patch.search(/[^A-Za-z0-9+/=]/);
+    throw new WebhookCallError(`illegal base64 data at input byte ${bad >= 0 ? bad : patch.length - (patch.length % 4)}`);
+  }
+  const text = Buffer.from(patch, 'base64').toString('utf8');
+  let ops: unknown;
+  try {
+    ops = JSON.parse(text);
+  } catch {
+    throw new CallFailure(`received undecodable patch in webhook response: ${goJsonError(text)}`);
+  }
+  const goKind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v);
+  if (ops === null) return [];
+  if (!Array.isArray(ops)) throw new CallFailure(`received undecodable patch in webhook response: json: cannot unmarshal ${goKind(ops)} into Go value of type jsonpatch.Patch`);
+  const bad = ops.find((o) => o !== null && (typeof o !== 'object' || Array.isArray(o)));
+  if (bad !== undefined) throw new CallFailure(`received undecodable patch in webhook response: json: cannot unmarshal ${goKind(bad)} into Go value of type jsonpatch.Operation`);
+  return ops;
 }
 
 /** Matches, checks dry-run support, calls. Returns undefined when the webhook does not apply or was ignored. */
@@ -135,7 +164,7 @@ async function invoke(entry: ConfiguredWebhook, attrs: AdmissionAttributes, env:
   const version = await matchWebhook(hook, attrs, env);
   if (version === undefined) return undefined;
   const uid = randomUUID();
-  const request = admissionRequest(attrs, uid, version, toVersion(attrs, version, attrs.object), toVersion(attrs, version, attrs.oldObject));
+  const request = admissionRequest(attrs, uid, version, await toVersion(attrs, version, attrs.object), await toVersion(attrs, version, attrs.oldObject));
   const timeout = Math.min(Math.max(hook.timeoutSeconds ?? 10, 1), 30);
   try {
     if (!(await conditionsHold(hook, request))) return undefined;
@@ -145,7 +174,8 @@ async function invoke(entry: ConfiguredWebhook, attrs: AdmissionAttributes, env:
     const target = await resolveTarget(hook.clientConfig, timeout, env.resolver);
     const answer = await (env.call ?? postJson)(target, hook.clientConfig.caBundle, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request }, timeout);
     const response = readAdmissionResponse(answer, uid, mutating);
-    return { request, response };
+    const ops = mutating && response.allowed && response.patch ? decodePatch(response.patch) : undefined;
+    return { request, response, ...(ops ? { ops } : {}) };
   } catch (err) {
     if (!isCallFailure(err)) throw err;
     if (hook.failurePolicy === 'Ignore') {
@@ -157,15 +187,11 @@ async function invoke(entry: ConfiguredWebhook, attrs: AdmissionAttributes, env:
 }
 
 /** Applies a webhook's JSON patch to the object it was shown; kube answers 500 when that fails. */
-function applyPatch(attrs: AdmissionAttributes, hook: Webhook, request: AdmissionRequestBody, patch: string): KubeObject {
+async function applyPatch(attrs: AdmissionAttributes, hook: Webhook, request: AdmissionRequestBody, ops: unknown[]): Promise<KubeObject | undefined> {
+  // An empty patch changes nothing, even where there is no object (kube checks this first).
+  if (ops.length === 0) return undefined;
   if (!request.object) {
     throw internal(`admission webhook ${JSON.stringify(hook.name)} attempted to modify the object, which is not supported for this operation`);
-  }
-  let ops: unknown;
-  try {
-    ops = JSON.parse(Buffer.from(patch, 'base64').toString('utf8'));
-  } catch {
-    throw internal(goJsonError(Buffer.from(patch, 'base64').toString('utf8')));
   }
   let patched: KubeObject;
   try {
@@ -175,7 +201,7 @@ function applyPatch(attrs: AdmissionAttributes, hook: Webhook, request: Admissio
     throw err;
   }
   const version = request.kind.version;
-  if (attrs.connectKind) return patched;
+  if (attrs.connectKind || attrs.subresourceKind) return patched;
   const view = resolveView(attrs.rt.group, version, attrs.rt.plural);
   let decoded: KubeObject;
   try {
@@ -184,7 +210,7 @@ function applyPatch(attrs: AdmissionAttributes, hook: Webhook, request: Admissio
     throw internal(err instanceof ApiError ? err.message : String(err));
   }
   decoded.metadata = decoded.metadata ?? {};
-  return view.fromClient(decoded);
+  return view.fromClientAsync(decoded);
 }
 
 /**
@@ -204,9 +230,9 @@ export async function runMutatingWebhooks(hooks: readonly ConfiguredWebhook[], a
       const { response, request } = result;
       for (const w of response.warnings ?? []) if (typeof w === 'string') attrs.request.warnings.push(w);
       if (!response.allowed) throw denial(entry.hook.name, response.status);
-      if (response.patch) {
-        const next = applyPatch(attrs, entry.hook, request, response.patch);
-        if (!deepEqual(next, attrs.object)) {
+      if (result.ops) {
+        const next = await applyPatch(attrs, entry.hook, request, result.ops);
+        if (next && !deepEqual(next, attrs.object)) {
           attrs.object = next;
           if (!reinvocation) lastChange = i;
         }

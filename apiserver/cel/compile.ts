@@ -32,6 +32,8 @@ export interface CelProgram {
   readonly expression: string;
   /** The checked result type ('bool', 'string', 'dyn', …). */
   readonly type: string;
+  /** The parsed expression (for static cost estimation). */
+  readonly ast: ASTNode;
   evaluate(activation: Record<string, unknown>, opts?: EvaluateOptions): EvalResult;
 }
 
@@ -90,6 +92,7 @@ export function compile(expression: string, opts: CompileOptions): CompileResult
   const program: CelProgram = {
     expression,
     type,
+    ast: parsed.ast,
     evaluate(activation, eo) {
       const limit = eo?.timeoutMs ?? 1000;
       const start = performance.now();

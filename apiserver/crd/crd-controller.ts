@@ -9,6 +9,8 @@ import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { crdFor, customResourceType } from './custom-resource-type.js';
 import type { StoreWatch } from '../storage/store.js';
+import { createServiceResolver } from '../admission/service-resolver.js';
+import type { ServiceEndpointResolver } from '../admission/webhook-client.js';
 
 /**
  * The apiextensions controllers kube-apiserver runs in-process, as one loop over CRD keys:
@@ -35,6 +37,7 @@ export class CrdController {
   private readonly crdReg: Registry;
   /** Resolves when the queue is empty (tests and the benchmark wait on it). */
   private idleWaiters: Array<() => void> = [];
+  private readonly resolver: ServiceEndpointResolver;
 
   constructor(
     private readonly registries: Registries,
@@ -43,6 +46,8 @@ export class CrdController {
   ) {
     this.crdReg = registries.for(crdResource);
     registries.setHooks(crdResource, crdHooks(clock));
+    // Conversion webhooks reach clientConfig.service through the Service's endpoints, as admission webhooks do.
+    this.resolver = createServiceResolver((rt) => registries.for(rt));
   }
 
   async start(): Promise<void> {
@@ -169,7 +174,7 @@ export class CrdController {
     const specKey = JSON.stringify(crd.spec);
     if (this.served.has(name) && this.servedSpec.get(name) === specKey) return;
     this.servedSpec.set(name, specKey);
-    const rt = customResourceType(crd);
+    const rt = customResourceType(crd, { resolver: this.resolver });
     if (!rt) return;
     const prev = this.served.get(name);
     addDynamicResource(rt, prev);

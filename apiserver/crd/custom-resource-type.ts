@@ -7,6 +7,7 @@ import { validateObject } from '../../api/apiextensions/validate-object.js';
 import { compileRules } from '../../api/apiextensions/cel-rules.js';
 import { age, humanDuration } from '../../api/printers.js';
 import { evalJsonPath } from './jsonpath.js';
+import { webhookConverter, type ConversionEnvironment } from './conversion-webhook.js';
 
 /**
  * A CRD as the ResourceType the generic registry, REST handlers and discovery serve:
@@ -48,7 +49,7 @@ function pruningSchema(schema: JSONSchemaProps | undefined): z.ZodType {
 
 const META_FIELDS = new Set(['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields']);
 
-export function customResourceType(crd: CRD): ResourceType | undefined {
+export function customResourceType(crd: CRD, env: ConversionEnvironment = {}): ResourceType | undefined {
   const spec = crd.spec;
   const storage = spec.versions.find((v) => v.storage);
   if (!storage) return undefined;
@@ -57,11 +58,16 @@ export function customResourceType(crd: CRD): ResourceType | undefined {
   const rules = compileRules(storageSchema, '').rules;
   const columns = printerColumns(storage);
   const otherServed = spec.versions.filter((v) => v.served && v.name !== storage.name);
+  const viaWebhook = spec.conversion?.strategy === 'Webhook';
+  const needsCall = (): never => {
+    // Every caller converts through rt.convertObjects when it is set.
+    throw new Error(`${names.kind} converts through a webhook: use convertObjects`);
+  };
   const conversions: VersionConversion[] = otherServed.map((v) => ({
     version: v.name,
     schema: pruningSchema(schemaOf(v)),
-    fromStorage: (o) => ({ ...o, apiVersion: `${spec.group}/${v.name}` }),
-    toStorage: (o) => ({ ...o, apiVersion: `${spec.group}/${storage.name}` }),
+    fromStorage: viaWebhook ? needsCall : (o) => ({ ...o, apiVersion: `${spec.group}/${v.name}` }),
+    toStorage: viaWebhook ? needsCall : (o) => ({ ...o, apiVersion: `${spec.group}/${storage.name}` }),
   }));
   const selectable = storage.selectableFields ?? [];
   const fieldSelectors: Record<string, (obj: KubeObject) => string | undefined> = {};
@@ -85,6 +91,7 @@ export function customResourceType(crd: CRD): ResourceType | undefined {
     verbs: ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'],
     schema: pruningSchema(storageSchema),
     conversions,
+    ...(viaWebhook ? { convertObjects: webhookConverter(crd, env) } : {}),
     subresources: {
       ...(storage.subresources?.status ? { status: true } : {}),
       ...(scale ? { scale: { specReplicasPath: scale.specReplicasPath, statusReplicasPath: scale.statusReplicasPath, ...(scale.labelSelectorPath ? { labelSelectorPath: scale.labelSelectorPath } : {}) } } : {}),

@@ -263,7 +263,7 @@ export async function getAnyObject(ctx: OperationContext, args: AnyObjectArgs): 
   if (!rt) throw new ApiError(404, 'NotFound', `no kind "${args.kind}" is registered for version "${args.apiVersion}"`);
   const view = resolveView(group, version, rt.plural);
   const obj = await ctx.registries.for(rt).get(scope(rt, args.namespace), args.name);
-  return view.toClient(obj);
+  return (await view.toClientAll([obj]))[0]!;
 }
 
 export interface ResourceListArgs {
@@ -283,5 +283,5 @@ export async function listResourceObjects(ctx: OperationContext, args: ResourceL
   const view = resolveView(args.group, args.version, args.resource);
   const filter = compileFilter(view.rt, args.labelSelector ?? undefined, args.fieldSelector ?? undefined);
   const list = await ctx.registries.for(view.rt).list(view.rt.namespaced ? args.namespace ?? undefined : undefined, { filter });
-  return list.items.map((o) => view.toClient(o));
+  return view.toClientAll(list.items);
 }

@@ -2,6 +2,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { Registry } from '../registry/generic-registry.js';
 import { ApiError, badRequest, conflict } from './errors.js';
 import { formatTime } from '../registry/object-meta.js';
+import { admitSubresource, BINDING_KIND, type SubresourceAdmission } from '../admission/subresource-admission.js';
 
 interface BindingBody {
   kind?: string;
@@ -18,7 +19,7 @@ interface PodLike {
  * POST pods/<name>/binding: assigns a pending pod to a node, as the scheduler does. A pod
  * already assigned is a 409, as kube-apiserver answers.
  */
-export async function bindPod(pods: Registry, namespace: string, name: string, raw: unknown, dryRun: boolean): Promise<KubeObject> {
+export async function bindPod(pods: Registry, namespace: string, name: string, raw: unknown, dryRun: boolean, admission?: SubresourceAdmission): Promise<KubeObject> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('Binding in version "v1" cannot be handled as a Binding: the object provided is not a JSON object');
   const body = raw as BindingBody;
   if (body.kind !== undefined && body.kind !== 'Binding') {
@@ -26,6 +27,12 @@ export async function bindPod(pods: Registry, namespace: string, name: string, r
   }
   if (body.metadata?.name && body.metadata.name !== name) {
     throw badRequest(`the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`);
+  }
+  // Webhooks and policies see the v1 Binding (CREATE pods/binding); a mutating one may change its target.
+  if (admission) {
+    const binding = { apiVersion: 'v1', kind: 'Binding', ...structuredClone(body), metadata: { ...(body.metadata ?? {}), name, namespace } } as KubeObject;
+    const admitted = await admitSubresource(admission, { operation: 'CREATE', rt: pods.rt, namespace, name, subresource: 'binding', kind: BINDING_KIND, object: binding, oldObject: null, dryRun });
+    if (admitted) body.target = (admitted as BindingBody).target;
   }
   const node = body.target?.name;
   if (!node) {

@@ -57,7 +57,8 @@ export class ApiError extends Error {
       metadata: {},
       status: 'Failure',
       message: this.message,
-      reason: this.reason,
+      // Empty for errors kube answers without one (a failed conversion webhook).
+      ...(this.reason ? { reason: this.reason } : {}),
       code: this.code,
     };
     if (this.details) body.details = this.details;

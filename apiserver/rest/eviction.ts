@@ -5,6 +5,7 @@ import type { DeleteOptions } from '../registry/generic-registry.js';
 import { ApiError, badRequest, internal } from './errors.js';
 import { labelSelectorFromObject, matchesLabels } from '../../api/selector.js';
 import { formatTime } from '../registry/object-meta.js';
+import { admitSubresource, EVICTION_KIND, type SubresourceAdmission } from '../admission/subresource-admission.js';
 
 interface EvictionBody {
   kind?: string;
@@ -31,7 +32,7 @@ const VIOLATION = "Cannot evict pod as it would violate the pod's disruption bud
  * `kubectl drain` retries). The budget's disruptionsAllowed is taken down by one and the
  * pod recorded in disruptedPods, as the eviction REST does.
  */
-export async function evictPod(registries: Registries, namespace: string, name: string, raw: unknown, dryRun: boolean, clock: Clock): Promise<void> {
+export async function evictPod(registries: Registries, namespace: string, name: string, raw: unknown, dryRun: boolean, clock: Clock, admission?: SubresourceAdmission): Promise<void> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw badRequest('Eviction in version "v1" cannot be handled as a Eviction: the object provided is not a JSON object');
   const body = raw as EvictionBody;
   if (body.kind !== undefined && body.kind !== 'Eviction') {
@@ -41,6 +42,12 @@ export async function evictPod(registries: Registries, namespace: string, name: 
     throw badRequest(`name in URL does not match name in Eviction object`);
   }
   const pods = registries.forKind('', 'Pod');
+  // Webhooks and policies see the policy/v1 Eviction (CREATE pods/eviction), before the pod is read.
+  if (admission) {
+    const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', ...structuredClone(body), metadata: { ...(body.metadata ?? {}), name, namespace } } as KubeObject;
+    const admitted = await admitSubresource(admission, { operation: 'CREATE', rt: pods.rt, namespace, name, subresource: 'eviction', kind: EVICTION_KIND, object: eviction, oldObject: null, dryRun });
+    if (admitted) body.deleteOptions = (admitted as EvictionBody).deleteOptions;
+  }
   const pod = await pods.get(namespace, name);
   const opts: DeleteOptions = {
     gracePeriodSeconds: body.deleteOptions?.gracePeriodSeconds,

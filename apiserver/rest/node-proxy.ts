@@ -4,6 +4,7 @@ import { KUBELET_ENDPOINT_ANNOTATION, loopbackEndpoint } from './pod-log.js';
 import type { RestContext } from './resource-handler.js';
 import { ApiError } from './errors.js';
 import { sendBody } from './respond.js';
+import { admitSubresource } from '../admission/subresource-admission.js';
 
 /**
  * /api/v1/nodes/{name}/proxy/{path}: kube-apiserver's node proxy, to the node's kubelet
@@ -43,7 +44,13 @@ export async function serveNodeProxy(ctx: RestContext, req: FastifyRequest, repl
   if (!parsed) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   if (!['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(req.method)) throw new ApiError(405, 'MethodNotAllowed', `${req.method} is not supported`);
   // NotFound with kube's wording: nodes "x" not found.
-  const node = await ctx.registries.forKind('', 'Node').get(undefined, parsed.node);
+  const nodes = ctx.registries.forKind('', 'Node');
+  const node = await nodes.get(undefined, parsed.node);
+  // CONNECT admission of the v1 NodeProxyOptions, as kube admits nodes/proxy.
+  await admitSubresource(
+    { chain: ctx.registries.admission, request: { user: req.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] }, requestVersion: 'v1', warnings: [] } },
+    { operation: 'CONNECT', rt: nodes.rt, namespace: undefined, name: parsed.node, subresource: 'proxy', kind: { group: '', version: 'v1', kind: 'NodeProxyOptions' }, object: { kind: 'NodeProxyOptions', apiVersion: 'v1', path: parsed.path.split('?', 1)[0] } as never, oldObject: null, dryRun: false },
+  );
   const endpoint = loopbackEndpoint(node.metadata.annotations?.[KUBELET_ENDPOINT_ANNOTATION]);
   if (!endpoint) {
     throw new ApiError(503, 'ServiceUnavailable', `no kubelet endpoint for node "${parsed.node}" (${KUBELET_ENDPOINT_ANNOTATION}); only simulated nodes serve kubelet endpoints`);

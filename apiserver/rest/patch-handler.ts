@@ -100,7 +100,7 @@ export async function patchObject(
       }
     : undefined;
 
-  const decodePatched = (patched: KubeObject): KubeObject => {
+  const decodePatched = async (patched: KubeObject): Promise<KubeObject> => {
     if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) {
       throw badRequest('the patch produced an object that is not a JSON object');
     }
@@ -108,18 +108,19 @@ export async function patchObject(
     const decoded = decodeObject(view.schema, patched, { kind: view.rt.kind, version: view.version }, fieldValidation);
     warnings = decoded.warnings;
     decoded.object.metadata = decoded.object.metadata ?? {};
-    return view.fromClient(decoded.object);
+    return view.fromClientAsync(decoded.object);
   };
 
   try {
     const object = await reg.guaranteedUpdate(
       namespace,
       name,
-      (live) => {
-        const patched = runPatch(type, view.toClient(live), body, target, apply);
+      async (live) => {
+        const [current] = await view.toClientAll([live]);
+        const patched = runPatch(type, current!, body, target, apply);
         const rv = patched.metadata?.resourceVersion;
         if (rv && rv !== live.metadata.resourceVersion) throw conflict({ group: view.rt.group, plural: view.rt.plural }, name, MODIFIED_CONFLICT);
-        const out = decodePatched(patched);
+        const out = await decodePatched(patched);
         if (out.metadata.name !== name) {
           throw badRequest(`the name of the object (${out.metadata.name ?? ''}) does not match the name on the URL (${name})`);
         }
@@ -140,7 +141,7 @@ export async function patchObject(
   }
   // Server-side apply creates what does not exist.
   const patched = runPatch(type, null, body, target, apply);
-  const obj = decodePatched(patched);
+  const obj = await decodePatched(patched);
   obj.metadata.name = obj.metadata.name ?? name;
   if (obj.metadata.name !== name) {
     throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);

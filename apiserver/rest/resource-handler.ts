@@ -62,7 +62,7 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
     case 'get': {
       const repr = negotiate(req.headers.accept, param(q, 'includeObject'), true);
       const obj = await reg.get(ns, info.name!);
-      sendObject(reply, 200, view, obj, repr, now);
+      await sendObject(reply, 200, view, obj, repr, now);
       return;
     }
     case 'list': {
@@ -75,12 +75,12 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
         resourceVersion: param(q, 'resourceVersion'),
         resourceVersionMatch: resourceVersionMatchParam(q),
       };
-      if (!filter && repr.as === 'object' && repr.format === 'json' && view.version === rt.version) {
+      if (!filter && repr.as === 'object' && repr.format === 'json' && view.version === rt.version && !view.callsOut) {
         // Unfiltered JSON lists of the storage version: items spliced from stored text.
         sendJsonList(reply, view, await reg.listJson(ns, opts));
         return;
       }
-      sendList(reply, view, await reg.list(ns, { ...opts, filter }), repr, now);
+      await sendList(reply, view, await reg.list(ns, { ...opts, filter }), repr, now);
       return;
     }
     case 'watch': {
@@ -95,9 +95,9 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       }
       const dryRun = dryRunParam(q, 'CreateOptions');
       const admission = admissionRequest(req, view, 'CreateOptions', dryRun);
-      const created = await reg.create(ns, view.fromClient(object), { dryRun, admission });
+      const created = await reg.create(ns, await view.fromClientAsync(object), { dryRun, admission });
       sendWarnings(reply, [...warnings, ...admission.warnings]);
-      sendObject(reply, 201, view, created, negotiate(req.headers.accept, undefined, false), now);
+      await sendObject(reply, 201, view, created, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
     case 'update': {
@@ -110,15 +110,15 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       }
       const dryRun = dryRunParam(q, 'UpdateOptions');
       const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
-      const updated = await reg.update(ns, info.name!, view.fromClient(object), { dryRun, admission });
+      const updated = await reg.update(ns, info.name!, await view.fromClientAsync(object), { dryRun, admission });
       sendWarnings(reply, [...warnings, ...admission.warnings]);
-      sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+      await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
     case 'patch': {
       const result = await patchObject(ctx, req, view, ns, info.name!, undefined);
       sendWarnings(reply, result.warnings);
-      sendObject(reply, result.created ? 201 : 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
+      await sendObject(reply, result.created ? 201 : 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
     case 'delete': {
@@ -128,9 +128,9 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       sendWarnings(reply, admission.warnings);
       const repr = negotiate(req.headers.accept, undefined, false);
       if (!result.deleted) {
-        sendObject(reply, 202, view, result.object, repr, now);
+        await sendObject(reply, 202, view, result.object, repr, now);
       } else if (RETURNS_DELETED_OBJECT.has(rt.kind) && rt.group === '') {
-        sendObject(reply, 200, view, result.object, repr, now);
+        await sendObject(reply, 200, view, result.object, repr, now);
       } else {
         sendBody(reply, 200, successStatus({ name: info.name, group: rt.group || undefined, kind: rt.plural, uid: result.object.metadata.uid }));
       }
@@ -155,7 +155,7 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
         }
       }
       sendWarnings(reply, [...new Set(opts.admission.warnings)]);
-      sendList(reply, view, { items: deleted, resourceVersion: list.resourceVersion }, negotiate(req.headers.accept, undefined, false), now);
+      await sendList(reply, view, { items: deleted, resourceVersion: list.resourceVersion }, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
   }

@@ -13,8 +13,36 @@ export interface ResourceView {
   version: string;
   apiVersion: string;
   schema: z.ZodType;
+  /** Synchronous conversion: only for kinds without a conversion webhook (see `converts`). */
   toClient(obj: KubeObject): KubeObject;
   fromClient(obj: KubeObject): KubeObject;
+  /** Whether changing versions calls out (a CRD's conversion webhook): use the async forms. */
+  callsOut: boolean;
+  /** Stored objects → this version, in order (one ConversionReview for all of them). */
+  toClientAll(objs: KubeObject[]): Promise<KubeObject[]>;
+  /** A client's object in this version → the storage version. */
+  fromClientAsync(obj: KubeObject): Promise<KubeObject>;
+}
+
+/** The async forms of a view's conversion, from its sync ones or the kind's converter. */
+function withAsync(view: Omit<ResourceView, 'callsOut' | 'toClientAll' | 'fromClientAsync'>): ResourceView {
+  const { rt, apiVersion } = view;
+  const convert = rt.convertObjects;
+  if (!convert) {
+    return {
+      ...view,
+      callsOut: false,
+      toClientAll: async (objs) => objs.map(view.toClient),
+      fromClientAsync: async (obj) => view.fromClient(obj),
+    };
+  }
+  const storageApiVersion = rt.group ? `${rt.group}/${rt.version}` : rt.version;
+  return {
+    ...view,
+    callsOut: true,
+    toClientAll: (objs) => convert.call(rt, objs, apiVersion),
+    fromClientAsync: async (obj) => (await convert.call(rt, [{ ...obj, apiVersion, kind: rt.kind }], storageApiVersion))[0]!,
+  };
 }
 
 export function resolveView(group: string, version: string, plural: string): ResourceView {
@@ -22,19 +50,30 @@ export function resolveView(group: string, version: string, plural: string): Res
   if (!rt || !findResource(group, plural)) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
+  // One view per kind and version (a CRD change makes a new ResourceType, so a new view).
+  let byVersion = views.get(rt);
+  if (!byVersion) views.set(rt, (byVersion = new Map()));
+  let view = byVersion.get(version);
+  if (!view) byVersion.set(version, (view = makeView(rt, group, version)));
+  return view;
+}
+
+const views = new WeakMap<ResourceType, Map<string, ResourceView>>();
+
+function makeView(rt: ResourceType, group: string, version: string): ResourceView {
   const apiVersion = group ? `${group}/${version}` : version;
   if (rt.version === version) {
-    return { rt, version, apiVersion, schema: rt.schema, toClient: (o) => o, fromClient: (o) => o };
+    return withAsync({ rt, version, apiVersion, schema: rt.schema, toClient: (o) => o, fromClient: (o) => o });
   }
   const conv = (rt.conversions ?? []).find((c) => c.version === version)!;
-  return {
+  return withAsync({
     rt,
     version,
     apiVersion,
     schema: conv.schema,
     toClient: (o) => ({ ...conv.fromStorage(o), apiVersion, kind: rt.kind }),
     fromClient: (o) => conv.toStorage(o),
-  };
+  });
 }
 
 /**

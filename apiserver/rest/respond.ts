@@ -27,8 +27,23 @@ export function sendWarnings(reply: FastifyReply, warnings: string[]): void {
   );
 }
 
+/**
+ * Stored objects in the view's version: the conversion webhook is called once, whatever
+ * the representation (kube converts before it builds a Table or metadata-only answer,
+ * so a failing webhook fails those too).
+ */
+async function clientObjects(view: ResourceView, objs: KubeObject[]): Promise<KubeObject[]> {
+  if (!view.callsOut) return objs;
+  return view.toClientAll(objs);
+}
+
 /** One object in the representation the client asked for. */
-export function sendObject(reply: FastifyReply, code: number, view: ResourceView, obj: KubeObject, repr: Representation, now: number): FastifyReply {
+export async function sendObject(reply: FastifyReply, code: number, view: ResourceView, obj: KubeObject, repr: Representation, now: number): Promise<FastifyReply> {
+  if (view.callsOut) {
+    const [converted] = await clientObjects(view, [obj]);
+    if (repr.as === 'Table') return sendBody(reply, code, buildTable(view.rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, repr, now, () => converted!));
+    if (repr.as !== 'PartialObjectMetadata') return sendBody(reply, code, converted, repr.format);
+  }
   if (repr.as === 'Table') {
     return sendBody(reply, code, buildTable(view.rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, repr, now, view.toClient));
   }
@@ -53,8 +68,18 @@ export function sendJsonList(
   return reply.code(200).header('content-type', 'application/json').send(Buffer.from(`${head}${list.items.join(',')}]}`));
 }
 
-export function sendList(reply: FastifyReply, view: ResourceView, list: ListResult, repr: Representation, now: number): FastifyReply {
+export async function sendList(reply: FastifyReply, view: ResourceView, list: ListResult, repr: Representation, now: number): Promise<FastifyReply> {
   const metadata = listMetadata(list);
+  if (view.callsOut) {
+    const converted = await clientObjects(view, list.items);
+    if (repr.as === 'Table') {
+      const byObject = new Map(list.items.map((o, i) => [o, converted[i]!]));
+      return sendBody(reply, 200, buildTable(view.rt, list.items, { ...list }, repr, now, (o) => byObject.get(o)!));
+    }
+    if (repr.as !== 'PartialObjectMetadata') {
+      return sendBody(reply, 200, { kind: view.rt.listKind, apiVersion: view.apiVersion, metadata, items: converted }, repr.format);
+    }
+  }
   if (repr.as === 'Table') {
     return sendBody(reply, 200, buildTable(view.rt, list.items, { ...list }, repr, now, view.toClient));
   }

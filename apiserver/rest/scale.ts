@@ -1,6 +1,7 @@
 import type { KubeObject, ScaleSubresource } from '../../api/types.js';
 import type { Registry } from '../registry/generic-registry.js';
-import { conflict, MODIFIED_CONFLICT } from './errors.js';
+import { conflict, internal, MODIFIED_CONFLICT } from './errors.js';
+import { admitSubresource, SCALE_KIND, type SubresourceAdmission } from '../admission/subresource-admission.js';
 import { scaleFor, scaleSchema } from '../../api/autoscaling/scale.js';
 import type { ResourceView } from './resource-view.js';
 
@@ -21,17 +22,31 @@ export async function writeScale(
   replicasFor: (live: KubeObject) => number,
   resourceVersion: string | undefined,
   dryRun: boolean,
+  admission?: SubresourceAdmission,
   recordAs?: { manager: string; apiVersion: string; subresource: string },
 ): Promise<KubeObject> {
   return reg.guaranteedUpdate(
     namespace,
     name,
-    (live) => {
+    async (live) => {
       if (resourceVersion && resourceVersion !== live.metadata.resourceVersion) {
         throw conflict({ group: reg.rt.group, plural: reg.rt.plural }, name, MODIFIED_CONFLICT);
       }
+      let replicas = replicasFor(live);
+      if (admission) {
+        // Webhooks and policies see the Scale (autoscaling/v1) being written, old and new, as kube shows them.
+        const oldScale = readScale(live, spec);
+        const proposed = structuredClone(oldScale);
+        (proposed.spec as Record<string, unknown>).replicas = replicas;
+        const admitted = await admitSubresource(admission, {
+          operation: 'UPDATE', rt: reg.rt, namespace, name, subresource: 'scale', kind: SCALE_KIND, object: proposed, oldObject: oldScale, dryRun,
+        });
+        const r = (admitted as { spec?: { replicas?: unknown } } | null)?.spec?.replicas;
+        if (r !== undefined && (typeof r !== 'number' || !Number.isInteger(r))) throw internal('Scale in version "v1" cannot be handled as a Scale: spec.replicas: expected an integer');
+        replicas = (r as number | undefined) ?? 0;
+      }
       const next = structuredClone(live);
-      setPath(next, spec.specReplicasPath, replicasFor(live));
+      setPath(next, spec.specReplicasPath, replicas);
       return next;
     },
     { dryRun, recordAs },
@@ -47,6 +62,9 @@ export function scaleView(): ResourceView {
     schema: scaleSchema,
     toClient: (o) => o,
     fromClient: (o) => o,
+    callsOut: false,
+    toClientAll: async (objs) => objs,
+    fromClientAsync: async (o) => o,
   };
 }
 

@@ -15,6 +15,7 @@ import { bindPod } from './binding.js';
 import { admissionRequest } from './admission-request.js';
 import { managerFromUserAgent } from './patch/managed-fields.js';
 import { evictPod } from './eviction.js';
+import { admitSubresource, connectKind, connectOptions } from '../admission/subresource-admission.js';
 import { servePodLog } from './pod-log.js';
 import { isUpgradeRequest, serveStream, writeStatus, type StreamKind } from '../kubelet/stream-proxy.js';
 
@@ -42,7 +43,7 @@ export async function handleSubresource(
   if (sub === 'status' && rt.subresources.status) {
     switch (info.verb) {
       case 'get':
-        sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, param(q, 'includeObject'), true), now);
+        await sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, param(q, 'includeObject'), true), now);
         return;
       case 'update': {
         const { object, warnings } = decodeBody(req, view, q);
@@ -51,15 +52,15 @@ export async function handleSubresource(
         }
         const dryRun = dryRunParam(q, 'UpdateOptions');
         const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
-        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun, subresource: 'status', admission });
+        const updated = await reg.update(ns, name, await view.fromClientAsync(object), { dryRun, subresource: 'status', admission });
         sendWarnings(reply, [...warnings, ...admission.warnings]);
-        sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
         return;
       }
       case 'patch': {
         const result = await patchObject(ctx, req, view, ns, name, 'status');
         sendWarnings(reply, result.warnings);
-        sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
         return;
       }
       default:
@@ -83,13 +84,17 @@ export async function handleSubresource(
         const { object } = decodeBody(req, scaleView(), q, 'Scale');
         const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
         const wanted = object.metadata.resourceVersion;
-        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRunParam(q, 'UpdateOptions'), recordAs);
+        const dryRun = dryRunParam(q, 'UpdateOptions');
+        const request = admissionRequest(req, view, 'UpdateOptions', dryRun);
+        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRun, { chain: ctx.registries.admission, request }, recordAs);
+        sendWarnings(reply, request.warnings);
         sendBody(reply, 200, readScale(updated, spec));
         return;
       }
       case 'patch': {
         const type = patchContentType(req);
         const body = parseBody(req.body, type.endsWith('yaml') ? 'application/yaml' : 'application/json');
+        const patchRequest = admissionRequest(req, view, 'PatchOptions', dryRunParam(q, 'PatchOptions'));
         const updated = await writeScale(
           reg,
           ns,
@@ -105,8 +110,10 @@ export async function handleSubresource(
           },
           undefined,
           dryRunParam(q, 'PatchOptions'),
+          { chain: ctx.registries.admission, request: patchRequest },
           recordAs,
         );
+        sendWarnings(reply, patchRequest.warnings);
         sendBody(reply, 200, readScale(updated, spec));
         return;
       }
@@ -117,14 +124,18 @@ export async function handleSubresource(
 
   if (rt.group === '' && rt.kind === 'Pod' && sub === 'binding' && info.verb === 'create') {
     const body = parseBody(req.body, req.headers['content-type']);
-    await bindPod(reg, ns!, name, body, dryRunParam(q));
+    const request = admissionRequest(req, view, 'CreateOptions', dryRunParam(q));
+    await bindPod(reg, ns!, name, body, dryRunParam(q), { chain: ctx.registries.admission, request });
+    sendWarnings(reply, request.warnings);
     sendBody(reply, 201, successStatus({}));
     return;
   }
 
   if (rt.group === '' && rt.kind === 'Pod' && sub === 'eviction' && info.verb === 'create') {
     const body = parseBody(req.body, req.headers['content-type']);
-    await evictPod(ctx.registries, ns!, name, body, dryRunParam(q), ctx.clock);
+    const request = admissionRequest(req, view, 'CreateOptions', dryRunParam(q));
+    await evictPod(ctx.registries, ns!, name, body, dryRunParam(q), ctx.clock, { chain: ctx.registries.admission, request });
+    sendWarnings(reply, request.warnings);
     sendBody(reply, 201, successStatus({}));
     return;
   }
@@ -135,7 +146,7 @@ export async function handleSubresource(
     const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
     const updated = await reg.update(undefined, name, object as KubeObject, { dryRun, subresource: 'finalize', admission });
     sendWarnings(reply, admission.warnings);
-    sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+    await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
     return;
   }
 
@@ -149,21 +160,21 @@ export async function handleSubresource(
   if (rt.group === '' && rt.kind === 'Pod' && sub === 'ephemeralcontainers') {
     switch (info.verb) {
       case 'get':
-        sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, undefined, false), now);
         return;
       case 'update': {
         const { object } = decodeBody(req, view, q);
         const dryRun = dryRunParam(q);
         const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
-        const updated = await reg.update(ns, name, view.fromClient(object), { dryRun, subresource: 'ephemeralcontainers', admission });
+        const updated = await reg.update(ns, name, await view.fromClientAsync(object), { dryRun, subresource: 'ephemeralcontainers', admission });
         sendWarnings(reply, admission.warnings);
-        sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
         return;
       }
       case 'patch': {
         const result = await patchObject(ctx, req, view, ns, name, 'ephemeralcontainers');
         sendWarnings(reply, result.warnings);
-        sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
+        await sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
         return;
       }
       default:
@@ -174,6 +185,11 @@ export async function handleSubresource(
   // exec, attach and port-forward: relayed to the simulated kubelet (apiserver/kubelet/).
   if (rt.group === '' && rt.kind === 'Pod' && STREAMED.has(sub) && (info.verb === 'get' || info.verb === 'create')) {
     try {
+      // CONNECT admission of the request's Pod*Options, before anything reaches the kubelet.
+      await admitSubresource(
+        { chain: ctx.registries.admission, request: { user: req.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] }, requestVersion: 'v1', warnings: [] } },
+        { operation: 'CONNECT', rt, namespace: ns, name, subresource: sub, kind: connectKind(sub), object: connectOptions(sub, q), oldObject: null, dryRun: false },
+      );
       await serveStream(ctx, req, reply, ns!, name, sub as StreamKind);
     } catch (err) {
       // An upgrade request's connection is no HTTP exchange any more: the Status goes on it raw.

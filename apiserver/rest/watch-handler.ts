@@ -73,14 +73,40 @@ export async function serveWatch(
     if (started) raw.end();
   };
 
-  const render = (type: WatchEventType, obj: KubeObject): unknown => {
+  const render = (type: WatchEventType, obj: KubeObject, converted?: KubeObject): unknown => {
+    const toClient = converted ? () => converted : view.toClient;
     if (repr.as === 'Table' && type !== 'BOOKMARK') {
-      const table = buildTable(view.rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, { ...repr, noHeaders: !firstTableEvent }, ctx.clock.now(), view.toClient);
+      const table = buildTable(view.rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, { ...repr, noHeaders: !firstTableEvent }, ctx.clock.now(), toClient);
       firstTableEvent = false;
       return table;
     }
     if (repr.as === 'PartialObjectMetadata') return partialObjectMetadata(obj, repr.version);
-    return view.toClient(obj);
+    return toClient(obj);
+  };
+
+  // A kind converted by a webhook: each event waits for its conversion, in order (later
+  // events and bookmarks queue behind it); a failed conversion ends the watch with an ERROR.
+  let chain: Promise<void> = Promise.resolve();
+  const inOrder = (produce: () => Promise<string | undefined> | string | undefined): void => {
+    if (!view.callsOut) {
+      const line = produce() as string | undefined;
+      if (line !== undefined) write(line);
+      return;
+    }
+    chain = chain
+      .then(async () => {
+        if (closed) return;
+        const line = await produce();
+        if (line !== undefined) write(line);
+      })
+      .catch((err: unknown) => {
+        write(encode('ERROR', toApiError(err).toStatus()));
+        finish();
+      });
+  };
+  const eventLine = (type: WatchEventType, obj: KubeObject): Promise<string> | string => {
+    if (!view.callsOut) return repr.as === 'object' && repr.format === 'json' ? encodeShared(type, obj) : encode(type, render(type, obj));
+    return view.toClientAll([obj]).then(([converted]) => encode(type, render(type, obj, converted)));
   };
 
   try {
@@ -88,13 +114,13 @@ export async function serveWatch(
       namespace,
       { filter, resourceVersion: param(q, 'resourceVersion'), sendInitialEvents },
       {
-        event: (type, obj) => write(repr.as === 'object' && repr.format === 'json' ? encodeShared(type, obj) : encode(type, render(type, obj))),
+        event: (type, obj) => inOrder(() => eventLine(type, obj)),
         bookmark: (rv) => {
           if (!bookmarks) return;
           const now = ctx.clock.now();
           if (now - lastBookmark < ctx.bookmarkIntervalMs) return;
           lastBookmark = now;
-          write(encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata: { resourceVersion: rv } }));
+          inOrder(() => encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata: { resourceVersion: rv } }));
         },
         initialEventsEnd: (rv) => {
           // Always sent (not subject to the bookmark interval) when bookmarks are allowed:
@@ -102,11 +128,14 @@ export async function serveWatch(
           if (!bookmarks) return;
           lastBookmark = ctx.clock.now();
           const metadata = { resourceVersion: rv, annotations: { [INITIAL_EVENTS_END]: 'true' } };
-          write(encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata }));
+          inOrder(() => encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata }));
         },
         error: (err: ApiError) => {
-          write(encode('ERROR', err.toStatus()));
-          finish();
+          inOrder(() => {
+            write(encode('ERROR', err.toStatus()));
+            finish();
+            return undefined;
+          });
         },
       },
     );
