@@ -1,6 +1,6 @@
 import type { KindHooks } from '../registry/generic-registry.js';
 import type { Registries } from '../registry/registries.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 import { mountServiceAccountToken, type PodSpecLike } from './service-account.js';
 
 /**

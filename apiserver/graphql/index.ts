@@ -3,7 +3,7 @@ import mercurius from 'mercurius';
 import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
 import type { RequestHeaders, UserInfo } from '../auth/authenticator.js';
-import { badRequest, forbidden, unauthorized } from '../rest/errors.js';
+import { badRequest, forbidden, unauthorized } from '../errors.js';
 import { formatErrors, toGraphqlError } from './errors.js';
 import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.js';
 import { decideConnect } from './auth.js';

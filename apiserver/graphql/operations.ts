@@ -5,8 +5,8 @@ import type { Registries } from '../registry/registries.js';
 import type { DeleteOptions, DeleteResult } from '../registry/generic-registry.js';
 import { compileFilter } from '../registry/filter.js';
 import { decodeObject } from '../registry/decode-object.js';
-import { ApiError, badRequest, conflict, MODIFIED_CONFLICT } from '../rest/errors.js';
-import { checkTypeMeta, resolveView, type ResourceView } from '../rest/resource-view.js';
+import { ApiError, badRequest, conflict, MODIFIED_CONFLICT } from '../errors.js';
+import { checkTypeMeta, resolveView, type ResourceView } from '../request/resource-view.js';
 import {
   APPLY_PATCH_YAML,
   applyPatch,
@@ -14,7 +14,7 @@ import {
   MERGE_PATCH,
   PatchError,
   STRATEGIC_MERGE_PATCH,
-} from '../rest/patch/index.js';
+} from '../patch/index.js';
 import { resources } from '../../api/registry.js';
 
 /**

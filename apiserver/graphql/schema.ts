@@ -20,7 +20,7 @@ import type { RequestAttributes } from '../auth/rbac/rule-match.js';
 import type { Clock } from '../../lib/clock.js';
 import { workloadMutations } from './workload-mutations.js';
 import { traceField } from './trace-query.js';
-import { unauthorized } from '../rest/errors.js';
+import { unauthorized } from '../errors.js';
 import { runAsUser } from '../auth/request-user.js';
 import { kindNames, type KindNames } from './naming.js';
 import { ObjectTypeBuilder } from './object-types.js';

@@ -1,7 +1,7 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { StoreWatch } from '../storage/store.js';
 import { compileFilter } from '../registry/filter.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 import type { OperationContext } from './operations.js';
 import { toGraphqlError } from './errors.js';
 

@@ -2,9 +2,9 @@ import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
 import { resourceByKind } from '../../api/registry.js';
-import { ApiError, badRequest, notFound } from '../rest/errors.js';
-import { writeScale } from '../rest/scale.js';
-import { evictPod } from '../rest/eviction.js';
+import { ApiError, badRequest, notFound } from '../errors.js';
+import { writeScale } from '../request/scale.js';
+import { evictPod } from '../request/eviction.js';
 import { admission } from './operations.js';
 import type { UserInfo } from '../auth/authenticator.js';
 

@@ -12,7 +12,7 @@ import {
   invalid,
   MODIFIED_CONFLICT,
   notFound,
-} from '../rest/errors.js';
+} from '../errors.js';
 import { decodeContinue, decodeKeyValue, decodeValue, encodeContinue, encodeObject, itemJson, storageKey, storagePrefix } from './codec.js';
 import { fillCreateMetadata, formatTime, generateName, specPart } from './object-meta.js';
 import { deepEqual, validateObjectMeta } from '../../api/validation.js';

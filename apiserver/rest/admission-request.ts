@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { RequestAttributes } from '../admission/attributes.js';
-import type { ResourceView } from './resource-view.js';
+import type { ResourceView } from '../request/resource-view.js';
 import { param, type Query } from './query.js';
 
 /**

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { KUBELET_ENDPOINT_ANNOTATION, loopbackEndpoint } from './pod-log.js';
 import type { RestContext } from './resource-handler.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 import { sendBody } from './respond.js';
 
 /**

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
-import { ApiError, notFound } from './errors.js';
+import { ApiError, notFound } from '../errors.js';
 import { chooseContainer, loopbackEndpoint, parsePodLogOptions, servePodLog, upstreamError } from './pod-log.js';
 
 /** A stand-in kubelet: records requests, answers by the container name. */

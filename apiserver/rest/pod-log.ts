@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FieldError, KubeObject } from '../../api/types.js';
 import { forbidden as forbiddenField, invalid as invalidField } from '../../api/validation.js';
 import type { Registries } from '../registry/registries.js';
-import { ApiError, badRequest, invalid } from './errors.js';
+import { ApiError, badRequest, invalid } from '../errors.js';
 import { boolParam, intParam, param, type Query } from './query.js';
 import { sendBody } from './respond.js';
 import { KUBELET_ENDPOINT_ANNOTATION, loopbackEndpoint } from '../../api/core/kubelet-endpoint.js';

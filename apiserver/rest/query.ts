@@ -1,4 +1,4 @@
-import { ApiError, badRequest, invalid } from './errors.js';
+import { ApiError, badRequest, invalid } from '../errors.js';
 
 /**
  * Query parameters decoded as kube-apiserver decodes them into ListOptions, GetOptions,

@@ -4,8 +4,8 @@ import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ResourceRequestInfo } from './request-info.js';
-import { ApiError, badRequest, methodNotAllowed } from './errors.js';
-import { checkTypeMeta, resolveView, type ResourceView } from './resource-view.js';
+import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
+import { checkTypeMeta, resolveView, type ResourceView } from '../request/resource-view.js';
 import { negotiate } from './negotiation.js';
 import { parseBody } from './body.js';
 import { checkPropagationPolicy, dryRunParam, fieldValidationParam, intParam, param, parseKubeBool, resourceVersionMatchParam, type Query, type WriteOptionsKind } from './query.js';
@@ -16,7 +16,7 @@ import { sendBody, sendJsonList, sendList, sendObject, sendWarnings, successStat
 import { serveWatch } from './watch-handler.js';
 import { checkListHasNoInitialEvents } from './watch-options.js';
 import { handleSubresource } from './subresource-handler.js';
-import { patchObject } from './patch-handler.js';
+import { patchObject } from '../request/patch.js';
 import { deprecationWarning } from '../crd/custom-resource-type.js';
 import { admissionRequest } from './admission-request.js';
 

@@ -1,19 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KubeObject } from '../../api/types.js';
 import type { ResourceRequestInfo } from './request-info.js';
-import type { ResourceView } from './resource-view.js';
+import type { ResourceView } from '../request/resource-view.js';
 import type { RestContext } from './resource-handler.js';
 import { decodeBody } from './resource-handler.js';
-import { ApiError, badRequest, methodNotAllowed, toApiError } from './errors.js';
+import { ApiError, badRequest, methodNotAllowed, toApiError } from '../errors.js';
 import { negotiate } from './negotiation.js';
 import { dryRunParam, param, type Query } from './query.js';
 import { sendBody, sendObject, sendWarnings, successStatus } from './respond.js';
-import { patchContentType, patchObject, runPatch } from './patch-handler.js';
+import { patchContentType, patchObject, runPatch } from '../request/patch.js';
 import { parseBody } from './body.js';
-import { scaleView, readScale, writeScale } from './scale.js';
-import { bindPod } from './binding.js';
+import { scaleView, readScale, writeScale } from '../request/scale.js';
+import { bindPod } from '../request/binding.js';
 import { admissionRequest } from './admission-request.js';
-import { evictPod } from './eviction.js';
+import { evictPod } from '../request/eviction.js';
 import { servePodLog } from './pod-log.js';
 import { isUpgradeRequest, serveStream, writeStatus, type StreamKind } from '../kubelet/stream-proxy.js';
 

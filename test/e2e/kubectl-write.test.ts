@@ -59,7 +59,7 @@ describe('kubectl create and apply from stdin', () => {
     const again = await cluster().kubectl(['apply', '--server-side', '-f', '-'], { stdin: configMapYaml('ssa', { k: 'w' }) });
     expect(again.stdout).toBe('configmap/ssa serverside-applied\n');
     expect(await jsonpath(['configmap', 'ssa'], '{.data.k}')).toBe('w');
-    // managedFields are not modelled (apiserver/rest/patch/apply-patch.ts), so no
+    // managedFields are not modelled (apiserver/patch/apply-patch.ts), so no
     // assertion on field managers here.
   });
 

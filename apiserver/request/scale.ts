@@ -1,6 +1,6 @@
 import type { KubeObject, ScaleSubresource } from '../../api/types.js';
 import type { Registry } from '../registry/generic-registry.js';
-import { conflict, MODIFIED_CONFLICT } from './errors.js';
+import { conflict, MODIFIED_CONFLICT } from '../errors.js';
 import { scaleFor, scaleSchema } from '../../api/autoscaling/scale.js';
 import type { ResourceView } from './resource-view.js';
 

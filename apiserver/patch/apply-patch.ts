@@ -1,5 +1,5 @@
 import { badRequest } from './errors.js';
-import { fieldMeta, isMergeStrategy, type FieldPatchMeta, type PatchMeta } from './patch-meta.js';
+import { fieldMeta, isMergeStrategy, type FieldPatchMeta, type PatchMeta } from '../../api/patch-meta.js';
 
 /**
  * Server-side apply (`kubectl apply --server-side`, Content-Type

@@ -1,13 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import type { KubeObject } from '../../api/types.js';
-import { applyPatch, PatchError, unsupportedPatchType } from './patch/index.js';
-import { ApiError, badRequest, conflict, invalid, MODIFIED_CONFLICT } from './errors.js';
-import { parseBody } from './body.js';
-import { dryRunParam, fieldValidationParam, param, type Query } from './query.js';
+import { applyPatch, PatchError, unsupportedPatchType } from '../patch/index.js';
+import { ApiError, badRequest, conflict, invalid, MODIFIED_CONFLICT } from '../errors.js';
+import { parseBody } from '../rest/body.js';
+import { dryRunParam, fieldValidationParam, param, type Query } from '../rest/query.js';
 import { checkTypeMeta, type ResourceView } from './resource-view.js';
 import { decodeObject } from '../registry/decode-object.js';
-import type { RestContext } from './resource-handler.js';
-import { admissionRequest } from './admission-request.js';
+import type { RestContext } from '../rest/resource-handler.js';
+import { admissionRequest } from '../rest/admission-request.js';
 import { isCustomResource } from '../crd/custom-resource-type.js';
 
 const PATCH_TYPES = new Set([
