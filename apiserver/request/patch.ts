@@ -1,21 +1,11 @@
-import type { FastifyRequest } from 'fastify';
 import type { KubeObject } from '../../api/types.js';
-import { applyPatch, PatchError, unsupportedPatchType } from '../patch/index.js';
+import { APPLY_PATCH_YAML, applyPatch, patchMediaType, PatchError, STRATEGIC_MERGE_PATCH, unsupportedPatchType, isSupportedPatchType } from '../patch/index.js';
 import { ApiError, badRequest, conflict, invalid, MODIFIED_CONFLICT } from '../errors.js';
-import { parseBody } from '../rest/body.js';
-import { dryRunParam, fieldValidationParam, param, type Query } from '../rest/query.js';
 import { checkTypeMeta, type ResourceView } from './resource-view.js';
 import { decodeObject } from '../registry/decode-object.js';
-import type { RestContext } from '../rest/resource-handler.js';
-import { admissionRequest } from '../rest/admission-request.js';
 import { isCustomResource } from '../crd/custom-resource-type.js';
-
-const PATCH_TYPES = new Set([
-  'application/json-patch+json',
-  'application/merge-patch+json',
-  'application/strategic-merge-patch+json',
-  'application/apply-patch+yaml',
-]);
+import { checkName, checkNamespace } from './decode.js';
+import type { RequestContext, WriteRequest } from './handlers.js';
 
 export interface PatchResult {
   object: KubeObject;
@@ -23,62 +13,68 @@ export interface PatchResult {
   created: boolean;
 }
 
-export function patchContentType(req: FastifyRequest): string {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-  if (!PATCH_TYPES.has(type)) throw unsupportedPatchType().toApiError();
+/**
+ * The patch type of a Content-Type (parameters dropped), or 415 with the accepted types.
+ * Custom resources have no patch strategies: a strategic merge patch of one is 415 too,
+ * listing the others, as kube answers.
+ */
+export function checkPatchType(view: ResourceView, contentType: string): string {
+  const type = patchMediaType(contentType);
+  if (!isSupportedPatchType(type)) throw unsupportedPatchType().toApiError();
+  if (type === STRATEGIC_MERGE_PATCH && isCustomResource(view.rt)) {
+    throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
+  }
   return type;
 }
 
-/** Turns the patch libraries' errors into ApiErrors once. */
-export function runPatch(type: string, live: KubeObject | null, body: unknown, target: { group: string; kind: string }): KubeObject {
+/** Server-side apply needs a field manager and an object. */
+export function checkApplyPatch(type: string, patch: unknown, fieldManager: string | undefined): void {
+  if (type !== APPLY_PATCH_YAML) return;
+  if (!fieldManager) {
+    throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+  }
+  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) throw badRequest('the apply configuration must be an object');
+}
+
+/** Applies a patch, turning the patch library's errors into ApiErrors once. */
+export function runPatch(type: string, live: KubeObject | null, patch: unknown, target: { group: string; kind: string }): KubeObject {
   try {
-    return applyPatch(type, live, body, target) as KubeObject;
+    return applyPatch(type, live, patch, target) as KubeObject;
   } catch (err) {
     if (err instanceof PatchError) throw err.toApiError();
     throw err;
   }
 }
 
+export interface PatchRequest extends WriteRequest {
+  /** The patch's media type (checkPatchType). */
+  type: string;
+  /** The parsed patch document. */
+  patch: unknown;
+  fieldManager?: string;
+  subresource?: 'status' | 'ephemeralcontainers';
+}
+
 /**
- * PATCH for an object or its status: the patch is applied to the live object in the
+ * PATCH of an object or its status: the patch is applied to the live object in the
  * requested version, the result is decoded and validated like an update, and written
  * with compare-and-swap (re-applied on a conflicting concurrent write). Server-side apply
  * to a missing object creates it.
  */
-export async function patchObject(
-  ctx: RestContext,
-  req: FastifyRequest,
-  view: ResourceView,
-  namespace: string | undefined,
-  name: string,
-  subresource: 'status' | 'ephemeralcontainers' | undefined,
-): Promise<PatchResult> {
-  const q = req.query as Query;
-  const type = patchContentType(req);
-  if (type === 'application/strategic-merge-patch+json' && isCustomResource(view.rt)) {
-    // Custom resources have no patch strategies: kube answers 415 and lists the others.
-    throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
-  }
-  const body = parseBody(req.body, type === 'application/apply-patch+yaml' ? 'application/yaml' : 'application/json');
-  if (type === 'application/apply-patch+yaml') {
-    if (!param(q, 'fieldManager')) {
-      throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the apply configuration must be an object');
-  }
-  const fieldValidation = fieldValidationParam(q, 'PatchOptions');
-  const dryRun = dryRunParam(q, 'PatchOptions');
+export async function patchResource(ctx: RequestContext, view: ResourceView, namespace: string | undefined, name: string, req: PatchRequest): Promise<PatchResult> {
+  const type = checkPatchType(view, req.type);
+  checkApplyPatch(type, req.patch, req.fieldManager);
   const reg = ctx.registries.for(view.rt);
   const target = { group: view.rt.group, kind: view.rt.kind };
+  const { admission, dryRun } = req;
   let warnings: string[] = [];
-  const admission = admissionRequest(req, view, 'PatchOptions', dryRun);
 
   const decodePatched = (patched: KubeObject): KubeObject => {
     if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) {
       throw badRequest('the patch produced an object that is not a JSON object');
     }
     checkTypeMeta(patched as Record<string, unknown>, view);
-    const decoded = decodeObject(view.schema, patched, { kind: view.rt.kind, version: view.version }, fieldValidation);
+    const decoded = decodeObject(view.schema, patched, { kind: view.rt.kind, version: view.version }, req.fieldValidation);
     warnings = decoded.warnings;
     decoded.object.metadata = decoded.object.metadata ?? {};
     return view.fromClient(decoded.object);
@@ -89,13 +85,11 @@ export async function patchObject(
       namespace,
       name,
       (live) => {
-        const patched = runPatch(type, view.toClient(live), body, target);
+        const patched = runPatch(type, view.toClient(live), req.patch, target);
         const rv = patched.metadata?.resourceVersion;
         if (rv && rv !== live.metadata.resourceVersion) throw conflict({ group: view.rt.group, plural: view.rt.plural }, name, MODIFIED_CONFLICT);
         const out = decodePatched(patched);
-        if (out.metadata.name !== name) {
-          throw badRequest(`the name of the object (${out.metadata.name ?? ''}) does not match the name on the URL (${name})`);
-        }
+        checkName(out, name, 'required');
         if (out.metadata.uid !== undefined && out.metadata.uid !== live.metadata.uid) {
           throw invalid(view.rt.kind, view.rt.group, name, [
             { type: 'FieldValueInvalid', field: 'metadata.uid', message: `Invalid value: "${out.metadata.uid}": field is immutable` },
@@ -103,24 +97,19 @@ export async function patchObject(
         }
         return out;
       },
-      { dryRun, subresource, admission },
+      { dryRun, subresource: req.subresource, admission },
     );
     return { object, warnings: [...warnings, ...admission.warnings], created: false };
   } catch (err) {
-    if (!(err instanceof ApiError && err.code === 404 && err.reason === 'NotFound' && type === 'application/apply-patch+yaml' && !subresource)) {
+    if (!(err instanceof ApiError && err.code === 404 && err.reason === 'NotFound' && type === APPLY_PATCH_YAML && !req.subresource)) {
       throw err;
     }
   }
   // Server-side apply creates what does not exist.
-  const patched = runPatch(type, null, body, target);
-  const obj = decodePatched(patched);
+  const obj = decodePatched(runPatch(type, null, req.patch, target));
   obj.metadata.name = obj.metadata.name ?? name;
-  if (obj.metadata.name !== name) {
-    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
-  }
-  if (view.rt.namespaced && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
-    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-  }
+  checkName(obj, name, 'required');
+  checkNamespace(view.rt, obj, namespace);
   const created = await reg.create(namespace, obj, { dryRun, admission });
   return { object: created, warnings: [...warnings, ...admission.warnings], created: true };
 }

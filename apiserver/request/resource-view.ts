@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { KubeObject, ResourceType } from '../../api/types.js';
-import { findResource } from '../../api/registry.js';
-import { resourcesAt } from '../rest/discovery.js';
+import { findResource, resourcesAt } from '../../api/registry.js';
 import { ApiError, badRequest } from '../errors.js';
 
 /**
