@@ -9,6 +9,7 @@ import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.j
 import { decideConnect } from './auth.js';
 import { registerClusterView, registerPlayground } from './playground.js';
 import { RelationReads } from './relation-reads.js';
+import { ChartHistory } from './chart-history.js';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { getNullableType, isListType, type DocumentNode, type GraphQLSchema } from './graphql-js.js';
 import { forbiddenMessage, type Authorizer } from '../auth/rbac/authorizer.js';
@@ -98,6 +99,10 @@ async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<vo
 }
 
 export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions): Promise<void> {
+  // The cluster view's chart samples, kept while the apiserver runs (chart-history.ts).
+  const history = new ChartHistory({ registries: opts.registries, clock: opts.clock, log: app.log });
+  app.addHook('onReady', () => history.start());
+  app.addHook('onClose', async () => history.stop());
   const kube = (user: UserInfo | undefined, log: KubeContext['log']): GraphqlContext => {
     let reads: RelationReads | undefined;
     const authorizer = opts.authorizer;
@@ -117,6 +122,7 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
         log,
         clock: opts.clock,
         ...(authorize ? { authorize } : {}),
+        chartHistory: () => history.snapshot(),
         reads: () =>
           (reads ??= new RelationReads(opts.registries, undefined, undefined, authorize, opts.aggregatedGet ? (path) => opts.aggregatedGet!(path, user) : undefined)),
       },
