@@ -1,7 +1,7 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
 import type { RequestAttributes } from '../auth/rbac/rule-match.js';
-import { readPodLog } from '../rest/pod-log.js';
+import { readPodLog } from '../request/pod-log.js';
 
 /**
  * The reads behind GraphQL relation fields, batched per request: the first relation

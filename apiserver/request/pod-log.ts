@@ -4,8 +4,8 @@ import type { FieldError, KubeObject } from '../../api/types.js';
 import { forbidden as forbiddenField, invalid as invalidField } from '../../api/validation.js';
 import type { Registries } from '../registry/registries.js';
 import { ApiError, badRequest, invalid } from '../errors.js';
-import { boolParam, intParam, param, type Query } from './query.js';
-import { sendBody } from './respond.js';
+import { boolParam, intParam, param, type Query } from '../rest/query.js';
+import { sendBody } from '../rest/respond.js';
 import { KUBELET_ENDPOINT_ANNOTATION, loopbackEndpoint } from '../../api/core/kubelet-endpoint.js';
 
 /**
