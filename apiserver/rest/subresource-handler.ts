@@ -15,7 +15,7 @@ import { checkPatchType, patchResource } from '../request/patch.js';
 import { bindResource, evictResource, getScale, patchScale, updateScale } from '../request/subresources.js';
 import { decodeRequestObject, type NameCheck } from '../request/decode.js';
 import { scaleView } from '../request/scale.js';
-import { servePodLog } from '../request/pod-log.js';
+import { servePodLog } from './pod-log-handler.js';
 import { isUpgradeRequest, serveStream, writeStatus, type StreamKind } from '../kubelet/stream-proxy.js';
 
 /**
