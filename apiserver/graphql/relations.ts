@@ -11,7 +11,7 @@ import {
   type GraphQLOutputType,
 } from './graphql-js.js';
 import type { KubeObject, OwnerReference, ResourceType } from '../../api/types.js';
-import { findResourceByKind, resourceByKind } from '../../api/registry.js';
+import { findResourceByKind, resourceByKind, resources } from '../../api/registry.js';
 import { labelSelectorFromObject, matchesLabels, selectorFromSet, type LabelSelectorObject } from '../../api/selector.js';
 import { parseQuantity } from '../../api/quantity.js';
 import { compileFilter } from '../registry/filter.js';
@@ -287,7 +287,40 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
     },
   };
 
+  // Kinds a generic walk reads: those with a GraphQL type that can be listed. Kinds the
+  // caller may not list are left out of the walk rather than failing it.
+  const walkable = (namespaced: boolean | undefined): ResourceType[] =>
+    resources.filter((r) => r.verbs.includes('list') && types.typeOf(r.group, r.kind) && (namespaced === undefined || r.namespaced === namespaced));
+  const readable = async (reads: RelationReads, kinds: ResourceType[], ns: string | undefined): Promise<Array<[ResourceType, KubeObject[]]>> => {
+    const settled = await Promise.allSettled(kinds.map(async (k) => [k, await reads.list(k, ns)] as [ResourceType, KubeObject[]]));
+    return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  };
+  fields.dependents = {
+    type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(any))),
+    description:
+      "Objects whose ownerReferences name this one (what the garbage collector deletes with it): in its namespace, or anywhere for a cluster-scoped object; kinds the caller may not list are left out.",
+    resolve: (async (obj, _a, ctx) => {
+      const uid = obj.metadata.uid;
+      if (!uid) return [];
+      const ns = obj.metadata.namespace;
+      const lists = await readable(ctx.kube.reads(), walkable(ns ? true : undefined), ns);
+      return lists.flatMap(([, items]) => items.filter((o) => o.metadata.ownerReferences?.some((r) => r.uid === uid)));
+    }) as Resolver,
+  };
+
   switch (`${rt.group}/${rt.kind}`) {
+    case '/Namespace':
+      fields.objects = {
+        type: GraphQLJSON,
+        description: 'How many objects of each namespaced kind the namespace holds, by kind (kinds the caller may not list are left out).',
+        resolve: (async (obj, _a, ctx) => {
+          const lists = await readable(ctx.kube.reads(), walkable(true), obj.metadata.name);
+          const counts: Record<string, number> = {};
+          for (const [k, items] of lists) if (items.length > 0) counts[k.group ? `${k.kind}.${k.group}` : k.kind] = items.length;
+          return counts;
+        }) as Resolver,
+      };
+      break;
     case 'apps/Deployment':
       Object.assign(fields, {
         replicaSets: many('apps', 'ReplicaSet', 'The ReplicaSets this Deployment controls (old and new).', (o, r) =>
