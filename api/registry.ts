@@ -54,6 +54,13 @@ export function findResource(group: string, plural: string): ResourceType | unde
   return resources.find((r) => r.group === group && r.plural === plural);
 }
 
+/** The kinds served at group/version: in their storage version or a converted one. */
+export function resourcesAt(group: string, version: string): ResourceType[] {
+  return resources.filter(
+    (rt) => rt.group === group && (rt.version === version || (rt.conversions ?? []).some((c) => c.version === version)),
+  );
+}
+
 export function findResourceByKind(group: string, kind: string): ResourceType | undefined {
   return resources.find((r) => r.group === group && r.kind === kind);
 }

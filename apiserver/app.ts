@@ -4,7 +4,7 @@ import { PAGE_PATHS } from './graphql/playground.js';
 import { rootLogger, type Logger } from '../lib/logger.js';
 import { realClock, type Clock } from '../lib/clock.js';
 import type { Authenticator, UserInfo } from './auth/authenticator.js';
-import { ApiError, badRequest, toApiError, tooLarge, unauthorized } from './rest/errors.js';
+import { ApiError, badRequest, toApiError, tooLarge, unauthorized } from './errors.js';
 import { MAX_BODY_BYTES } from './rest/body.js';
 import { parseRequestInfo } from './rest/request-info.js';
 import { handleResource, type RestContext } from './rest/resource-handler.js';

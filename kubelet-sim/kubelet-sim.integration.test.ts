@@ -5,7 +5,7 @@ import { podResource, type Pod } from '../api/core/pod.js';
 import { leaseResource } from '../api/coordination/lease.js';
 import type { KubeObject } from '../api/types.js';
 import type { Registries } from '../apiserver/registry/registries.js';
-import { servePodLog } from '../apiserver/rest/pod-log.js';
+import { servePodLog } from '../apiserver/rest/pod-log-handler.js';
 import type { HttpRestClient } from '../client/rest-client.js';
 import { startLiveApiserver, type LiveApiserver } from '../test/helpers/live-apiserver.js';
 import { waitUntil } from '../test/helpers/wait.js';

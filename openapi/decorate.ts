@@ -1,4 +1,4 @@
-import type { FieldPatchMeta, PatchMeta } from '../apiserver/rest/patch/patch-meta.js';
+import type { FieldPatchMeta, PatchMeta } from '../api/patch-meta.js';
 import { kindFieldDocs, listFieldDocs, typeDocs } from './descriptions.js';
 import { shortDefinitionName } from './names.js';
 import { REF_PREFIX, type JsonObject } from './schemas.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { intOrStringSchema, labelSelectorSchema, objectSchema, timeSchema } from '../api/meta.js';
 import type { ResourceType } from '../api/types.js';
-import type { PatchMeta } from '../apiserver/rest/patch/patch-meta.js';
+import type { PatchMeta } from '../api/patch-meta.js';
 import { apiModelFrom, type ApiModel } from './model.js';
 
 /**

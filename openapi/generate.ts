@@ -3,7 +3,7 @@ import { scaleSchema } from '../api/autoscaling/scale.js';
 import { bindingSchema } from '../api/core/binding.js';
 import { evictionSchema } from '../api/core/eviction.js';
 import { tokenRequestSchema } from '../api/authn/index.js';
-import { patchMetaFor } from '../apiserver/rest/patch/patch-meta.js';
+import { patchMetaFor } from '../api/patch-meta.js';
 import { createDocumentSet, v3PathOf, type DocumentSet, type OpenApiIndex } from './document-set.js';
 import { apiModelFrom, type ApiModel } from './model.js';
 import type { JsonObject } from './schemas.js';

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { subresourcesOf, type Gvk } from '../api/subresources.js';
 import type { ResourceType } from '../api/types.js';
-import type { PatchMeta } from '../apiserver/rest/patch/patch-meta.js';
+import type { PatchMeta } from '../api/patch-meta.js';
 
 /**
  * What the OpenAPI documents are built from: every (kind, served version) with its schema,

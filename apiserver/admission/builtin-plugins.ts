@@ -3,7 +3,7 @@ import { resourceByKind } from '../../api/registry.js';
 import { limitRangeResource, type LimitRange } from '../../api/core/limit-range.js';
 import { resourceQuotaResource, type ResourceQuota } from '../../api/core/resource-quota.js';
 import type { Registry, WatchEventType } from '../registry/generic-registry.js';
-import { ApiError, forbidden, invalid } from '../rest/errors.js';
+import { ApiError, forbidden, invalid } from '../errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { AdmissionAttributes } from './attributes.js';
 import { ObjectCache } from './object-cache.js';

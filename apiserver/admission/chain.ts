@@ -1,7 +1,7 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import { resources } from '../../api/registry.js';
 import type { Registry, WatchEventType } from '../registry/generic-registry.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { exemptFromAdmission, type AdmissionAttributes, type AdmissionHook } from './attributes.js';
 import { AdmissionConfigCache, ADMISSION_CONFIG_KINDS } from './config-cache.js';

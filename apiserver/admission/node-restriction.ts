@@ -1,5 +1,5 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
-import { forbidden } from '../rest/errors.js';
+import { forbidden } from '../errors.js';
 import { nodeNameOf } from '../auth/node-authorizer.js';
 import type { AdmissionAttributes, AdmissionHook } from './attributes.js';
 

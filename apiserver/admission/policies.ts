@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { MatchResources, ParamRef, ValidatingAdmissionPolicy, ValidatingAdmissionPolicyBinding } from '../../api/admissionregistration/index.js';
 import type { LabelSelectorObject } from '../../api/selector.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 import type { AdmissionAttributes } from './attributes.js';
 import { isEmptySelector, matchingVersion, namespaceSelectorMatches, objectSelectorMatches } from './matching.js';
 import { admissionRequest } from './review.js';

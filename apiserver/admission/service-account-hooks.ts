@@ -1,7 +1,7 @@
 import type { Clock } from '../../lib/clock.js';
 import type { KindHooks } from '../registry/generic-registry.js';
 import type { Registries } from '../registry/registries.js';
-import { ApiError, forbidden } from '../rest/errors.js';
+import { ApiError, forbidden } from '../errors.js';
 import { mountServiceAccountToken, type PodSpecLike } from './service-account.js';
 
 export interface ServiceAccountAdmissionOptions {

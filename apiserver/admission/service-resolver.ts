@@ -1,7 +1,7 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import { findResourceByKind } from '../../api/registry.js';
 import type { Registry } from '../registry/generic-registry.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 import { isLoopback, type ServiceEndpointResolver } from './webhook-client.js';
 import { LOOPBACK_ENDPOINT_ANNOTATION } from '../../api/apiregistration/annotations.js';
 

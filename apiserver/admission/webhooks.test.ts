@@ -4,7 +4,7 @@ import type { AdmissionAttributes } from './attributes.js';
 import { findResource } from '../../api/registry.js';
 import type { Webhook } from '../../api/admissionregistration/index.js';
 import { WebhookCallError } from './webhook-client.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 
 // The dispatcher with a fake transport: order, JSON patches, reinvocation, refusals,
 // failurePolicy and dry-run, without a network.

@@ -1,6 +1,6 @@
 import { PAGE_PATHS } from '../graphql/playground.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { badRequest, forbidden } from '../rest/errors.js';
+import { badRequest, forbidden } from '../errors.js';
 import { parseImpersonation } from './impersonation.js';
 import { boolParam, type Query } from '../rest/query.js';
 import { parseRequestInfo } from '../rest/request-info.js';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { NonResourceAttributes, ResourceAttributes } from '../../api/authz/index.js';
 import type { Clock } from '../../lib/clock.js';
-import { badRequest, invalid, methodNotAllowed } from '../rest/errors.js';
+import { badRequest, invalid, methodNotAllowed } from '../errors.js';
 import { parseBody } from '../rest/body.js';
 import { sendBody } from '../rest/respond.js';
 import type { ResourceRequestInfo } from '../rest/request-info.js';

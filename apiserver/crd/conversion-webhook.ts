@@ -4,7 +4,7 @@ import type { CRD } from '../../api/apiextensions/crd.js';
 import { formatValue, isQualifiedName, isValidLabelValue } from '../../api/validation.js';
 import { postJson, resolveTarget, WebhookCallError, type ServiceEndpointResolver } from '../admission/webhook-client.js';
 import { InvalidResponseError } from '../admission/review.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 
 /**
  * `conversion.strategy: Webhook`: custom objects change version through a ConversionReview

@@ -3,7 +3,7 @@ import { crdResource, CLEANUP_FINALIZER, type CRD } from '../../api/apiextension
 import { addDynamicResource, removeDynamicResource, resources } from '../../api/registry.js';
 import type { Registries } from '../registry/registries.js';
 import type { KindHooks, Registry } from '../registry/generic-registry.js';
-import { ApiError, methodNotAllowed } from '../rest/errors.js';
+import { ApiError, methodNotAllowed } from '../errors.js';
 import { formatTime } from '../registry/object-meta.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';

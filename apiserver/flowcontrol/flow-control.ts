@@ -15,7 +15,7 @@ import type { Logger } from '../../lib/logger.js';
 import type { UserInfo } from '../auth/authenticator.js';
 import type { Registries } from '../registry/registries.js';
 import type { StoreWatch } from '../storage/store.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 import { parseRequestInfo } from '../rest/request-info.js';
 import type { RequestDigest } from './classify.js';
 import { Dispatcher, type DispatcherOptions } from './dispatcher.js';

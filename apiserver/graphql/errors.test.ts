@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { GraphQLError } from './graphql-js.js';
-import { ApiError, alreadyExists, invalid, notFound } from '../rest/errors.js';
-import { PatchError } from '../rest/patch/index.js';
+import { ApiError, alreadyExists, invalid, notFound } from '../errors.js';
+import { PatchError } from '../patch/index.js';
 import { formatErrors, toGraphqlError } from './errors.js';
 
 describe('toGraphqlError', () => {

@@ -1,7 +1,7 @@
 import { GraphQLError, type ExecutionResult } from './graphql-js.js';
 import mercurius from 'mercurius';
-import { ApiError, toApiError } from '../rest/errors.js';
-import { PatchError } from '../rest/patch/index.js';
+import { ApiError, toApiError } from '../errors.js';
+import { PatchError } from '../patch/index.js';
 
 /**
  * The GraphQL boundary for errors: every failure a resolver meets (ApiError from the

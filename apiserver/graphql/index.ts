@@ -3,12 +3,13 @@ import mercurius from 'mercurius';
 import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
 import type { RequestHeaders, UserInfo } from '../auth/authenticator.js';
-import { badRequest, forbidden, unauthorized } from '../rest/errors.js';
+import { badRequest, forbidden, unauthorized } from '../errors.js';
 import { formatErrors, toGraphqlError } from './errors.js';
 import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.js';
 import { decideConnect } from './auth.js';
 import { registerClusterView, registerPlayground } from './playground.js';
 import { RelationReads } from './relation-reads.js';
+import { ChartHistory } from './chart-history.js';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { getNullableType, isListType, type DocumentNode, type GraphQLSchema } from './graphql-js.js';
 import { forbiddenMessage, type Authorizer } from '../auth/rbac/authorizer.js';
@@ -98,6 +99,10 @@ async function requireUser(req: FastifyRequest, reply: FastifyReply): Promise<vo
 }
 
 export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions): Promise<void> {
+  // The cluster view's chart samples, kept while the apiserver runs (chart-history.ts).
+  const history = new ChartHistory({ registries: opts.registries, clock: opts.clock, log: app.log });
+  app.addHook('onReady', () => history.start());
+  app.addHook('onClose', async () => history.stop());
   const kube = (user: UserInfo | undefined, log: KubeContext['log']): GraphqlContext => {
     let reads: RelationReads | undefined;
     const authorizer = opts.authorizer;
@@ -117,6 +122,7 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
         log,
         clock: opts.clock,
         ...(authorize ? { authorize } : {}),
+        chartHistory: () => history.snapshot(),
         reads: () =>
           (reads ??= new RelationReads(opts.registries, undefined, undefined, authorize, opts.aggregatedGet ? (path) => opts.aggregatedGet!(path, user) : undefined)),
       },

@@ -2,24 +2,20 @@ import type { RequestAttributes } from '../admission/attributes.js';
 import type { UserInfo } from '../auth/authenticator.js';
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
-import type { DeleteOptions, DeleteResult } from '../registry/generic-registry.js';
-import { compileFilter } from '../registry/filter.js';
-import { decodeObject } from '../registry/decode-object.js';
-import { ApiError, badRequest, conflict, MODIFIED_CONFLICT } from '../rest/errors.js';
-import { checkTypeMeta, resolveView, type ResourceView } from '../rest/resource-view.js';
-import {
-  APPLY_PATCH_YAML,
-  applyPatch,
-  JSON_PATCH,
-  MERGE_PATCH,
-  PatchError,
-  STRATEGIC_MERGE_PATCH,
-} from '../rest/patch/index.js';
+import type { DeleteResult } from '../registry/generic-registry.js';
+import { ApiError, badRequest } from '../errors.js';
+import { resolveView, type ResourceView } from '../request/resource-view.js';
+import { APPLY_PATCH_YAML, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH } from '../patch/index.js';
+import { admissionAttributes, type AdmissionOptionsKind } from '../request/admission.js';
+import { decodeRequestObject } from '../request/decode.js';
+import { deleteOptionsForAdmission, deleteOptionsFrom } from '../request/delete-options.js';
+import { createResource, deleteResource, getResource, listResource, updateResource } from '../request/handlers.js';
+import { patchResource } from '../request/patch.js';
 import { resources } from '../../api/registry.js';
 
 /**
- * What the GraphQL resolvers do, as plain async functions over the Registry: the same
- * decoding, validation and writes as the REST handlers, so both APIs answer alike. Input
+ * The GraphQL adapter of the request layer (apiserver/request/): a query's arguments become
+ * the handlers' plain options, so both APIs decode, validate, admit and write alike. Input
  * objects are decoded with fieldValidation=Strict (an unknown field is a 400), as a typed
  * API should. Only the storage version of each kind is served here, except by `getAny`.
  * Errors are ApiErrors; the caller converts them once (errors.ts).
@@ -32,13 +28,8 @@ export interface OperationContext {
 }
 
 /** Request attributes for admission (GraphQL has no Warning headers: warnings are dropped). */
-export function admission(ctx: OperationContext, rt: ResourceType, kind: string, dryRun: boolean): RequestAttributes {
-  return {
-    user: ctx.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] },
-    requestVersion: rt.version,
-    options: { kind, apiVersion: 'meta.k8s.io/v1', ...(dryRun ? { dryRun: ['All'] } : {}) },
-    warnings: [],
-  };
+export function admission(ctx: OperationContext, rt: ResourceType, kind: AdmissionOptionsKind, dryRun: boolean, extra?: Record<string, unknown>): RequestAttributes {
+  return admissionAttributes({ ...(ctx.user ? { user: ctx.user } : {}), version: rt.version, optionsKind: kind, dryRun, ...(extra ? { extra } : {}) });
 }
 
 export type PatchKind = 'JSON' | 'MERGE' | 'STRATEGIC' | 'APPLY';
@@ -112,7 +103,7 @@ function storageView(rt: ResourceType): ResourceView {
 const opt = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
 export async function getObject(ctx: OperationContext, rt: ResourceType, args: ObjectArgs): Promise<KubeObject> {
-  return ctx.registries.for(rt).get(scope(rt, args.namespace), args.name);
+  return getResource(ctx, storageView(rt), scope(rt, args.namespace), args.name);
 }
 
 /**
@@ -128,8 +119,10 @@ export async function listObjects(ctx: OperationContext, rt: ResourceType, args:
   if (limit > MAX_PAGE_SIZE) {
     throw badRequest(`limit ${limit} is more than the ${MAX_PAGE_SIZE} items a GraphQL list page may hold: ask for at most ${MAX_PAGE_SIZE} and follow metadata.continue`);
   }
-  const list = await ctx.registries.for(rt).list(ns, {
-    filter: compileFilter(rt, opt(args.labelSelector), opt(args.fieldSelector)),
+  const view = storageView(rt);
+  const list = await listResource(ctx, view, ns, {
+    labelSelector: opt(args.labelSelector),
+    fieldSelector: opt(args.fieldSelector),
     limit: limit > 0 ? limit : MAX_PAGE_SIZE,
     continue: opt(args.continue) || undefined,
     resourceVersion: opt(args.resourceVersion),
@@ -137,118 +130,57 @@ export async function listObjects(ctx: OperationContext, rt: ResourceType, args:
   const metadata: ObjectList['metadata'] = { resourceVersion: list.resourceVersion };
   if (list.continue) metadata.continue = list.continue;
   if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
-  const view = storageView(rt);
   return { apiVersion: view.apiVersion, kind: rt.listKind, metadata, items: list.items };
 }
 
 /** A mutation's object input → the typed object, as REST decodes a request body. */
 export function decodeInput(rt: ResourceType, input: unknown): KubeObject {
-  const view = storageView(rt);
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: the object provided is not a JSON object`);
-  }
-  checkTypeMeta(input as Record<string, unknown>, view);
-  const { object } = decodeObject(view.schema, input, { kind: rt.kind, version: rt.version }, 'Strict');
-  object.metadata = object.metadata ?? {};
-  return object;
-}
-
-function checkNamespace(rt: ResourceType, obj: KubeObject, ns: string | undefined): void {
-  if (rt.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) {
-    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-  }
-}
-
-function checkName(obj: KubeObject, name: string): void {
-  if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
-    throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
-  }
+  return decodeRequestObject(storageView(rt), input, 'Strict').object;
 }
 
 /** Creates an object. Without a namespace argument, the object's own namespace (or `default`) is used. */
 export async function createObject(ctx: OperationContext, rt: ResourceType, args: CreateArgs): Promise<KubeObject> {
-  const obj = decodeInput(rt, args.object);
-  const ns = scope(rt, args.namespace ?? obj.metadata.namespace);
-  checkNamespace(rt, obj, ns);
-  return ctx.registries.for(rt).create(ns, obj, { dryRun: Boolean(args.dryRun), admission: admission(ctx, rt, 'CreateOptions', Boolean(args.dryRun)) });
+  const own = (args.object as { metadata?: { namespace?: unknown } } | null)?.metadata?.namespace;
+  const ns = scope(rt, args.namespace ?? (typeof own === 'string' && own ? own : undefined));
+  const dryRun = Boolean(args.dryRun);
+  const result = await createResource(ctx, storageView(rt), ns, args.object, { dryRun, fieldValidation: 'Strict', admission: admission(ctx, rt, 'CreateOptions', dryRun) });
+  return result.object;
 }
 
 export async function replaceObject(ctx: OperationContext, rt: ResourceType, args: ReplaceArgs): Promise<KubeObject> {
-  const obj = decodeInput(rt, args.object);
-  const ns = scope(rt, args.namespace);
-  checkName(obj, args.name);
-  checkNamespace(rt, obj, ns);
-  obj.metadata.name = args.name;
-  return ctx.registries.for(rt).update(ns, args.name, obj, { dryRun: Boolean(args.dryRun), admission: admission(ctx, rt, 'UpdateOptions', Boolean(args.dryRun)) });
-}
-
-function runPatch(contentType: string, live: KubeObject | null, patch: unknown, rt: ResourceType): KubeObject {
-  try {
-    return applyPatch(contentType, live, patch, { group: rt.group, kind: rt.kind }) as KubeObject;
-  } catch (err) {
-    throw err instanceof PatchError ? err.toApiError() : err;
-  }
+  const dryRun = Boolean(args.dryRun);
+  const result = await updateResource(ctx, storageView(rt), scope(rt, args.namespace), args.name, args.object, {
+    dryRun,
+    fieldValidation: 'Strict',
+    admission: admission(ctx, rt, 'UpdateOptions', dryRun),
+    nameCheck: 'ifSet',
+  });
+  return result.object;
 }
 
 /**
- * Patches an object like REST PATCH: the patch is applied to the live object, the result
- * decoded and validated as an update and written with compare-and-swap (re-applied on a
- * concurrent write). APPLY (server-side apply) needs a fieldManager and creates what does
- * not exist.
+ * Patches an object as REST PATCH does (request/patch.ts): applied to the live object,
+ * decoded and validated as an update, written with compare-and-swap. APPLY (server-side
+ * apply) needs a fieldManager and creates what does not exist.
  */
 export async function patchObject(ctx: OperationContext, rt: ResourceType, args: PatchArgs): Promise<KubeObject> {
-  const kind = args.type ?? 'MERGE';
-  const contentType = PATCH_CONTENT_TYPES[kind];
-  if (kind === 'APPLY') {
-    if (!args.fieldManager) {
-      throw new ApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
-    }
-    if (args.patch === null || typeof args.patch !== 'object' || Array.isArray(args.patch)) {
-      throw badRequest('the apply configuration must be an object');
-    }
-  }
-  const ns = scope(rt, args.namespace);
-  const reg = ctx.registries.for(rt);
   const dryRun = Boolean(args.dryRun);
-  try {
-    return await reg.guaranteedUpdate(
-      ns,
-      args.name,
-      (live) => {
-        const patched = runPatch(contentType, live, args.patch, rt);
-        const rv = patched?.metadata?.resourceVersion;
-        if (rv && rv !== live.metadata.resourceVersion) throw conflict({ group: rt.group, plural: rt.plural }, args.name, MODIFIED_CONFLICT);
-        const out = decodeInput(rt, patched);
-        checkName(out, args.name);
-        return out;
-      },
-      { dryRun, admission: admission(ctx, rt, 'PatchOptions', dryRun) },
-    );
-  } catch (err) {
-    const missing = err instanceof ApiError && err.code === 404 && err.reason === 'NotFound';
-    if (!(missing && kind === 'APPLY')) throw err;
-  }
-  const obj = decodeInput(rt, runPatch(contentType, null, args.patch, rt));
-  obj.metadata.name = obj.metadata.name ?? args.name;
-  checkName(obj, args.name);
-  checkNamespace(rt, obj, ns);
-  return reg.create(ns, obj, { dryRun, admission: admission(ctx, rt, 'PatchOptions', dryRun) });
+  const fieldManager = opt(args.fieldManager);
+  const result = await patchResource(ctx, storageView(rt), scope(rt, args.namespace), args.name, {
+    type: PATCH_CONTENT_TYPES[args.type ?? 'MERGE'],
+    patch: args.patch,
+    ...(fieldManager ? { fieldManager } : {}),
+    fieldValidation: 'Strict',
+    dryRun,
+    admission: admissionAttributes({ ...(ctx.user ? { user: ctx.user } : {}), version: rt.version, optionsKind: 'PatchOptions', dryRun, ...(fieldManager ? { fieldManager } : {}) }),
+  });
+  return result.object;
 }
 
-const POLICIES = new Set(['Orphan', 'Background', 'Foreground']);
-
 export async function deleteObject(ctx: OperationContext, rt: ResourceType, args: DeleteArgs): Promise<DeleteResult> {
-  const opts: DeleteOptions = { dryRun: Boolean(args.dryRun) };
-  if (args.gracePeriodSeconds !== undefined && args.gracePeriodSeconds !== null) opts.gracePeriodSeconds = args.gracePeriodSeconds;
-  const policy = opt(args.propagationPolicy);
-  if (policy !== undefined) {
-    if (!POLICIES.has(policy)) {
-      throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
-    }
-    opts.propagationPolicy = policy as DeleteOptions['propagationPolicy'];
-  }
-  opts.admission = admission(ctx, rt, 'DeleteOptions', Boolean(opts.dryRun));
-  return ctx.registries.for(rt).delete(scope(rt, args.namespace), args.name, opts);
+  const opts = deleteOptionsFrom({ gracePeriodSeconds: args.gracePeriodSeconds, propagationPolicy: args.propagationPolicy, dryRun: Boolean(args.dryRun) });
+  opts.admission = admission(ctx, rt, 'DeleteOptions', Boolean(opts.dryRun), deleteOptionsForAdmission(opts));
+  return deleteResource(ctx, storageView(rt), scope(rt, args.namespace), args.name, opts);
 }
 
 /**
@@ -262,8 +194,7 @@ export async function getAnyObject(ctx: OperationContext, args: AnyObjectArgs): 
   const rt = resources.find((r) => r.group === group && r.kind === args.kind);
   if (!rt) throw new ApiError(404, 'NotFound', `no kind "${args.kind}" is registered for version "${args.apiVersion}"`);
   const view = resolveView(group, version, rt.plural);
-  const obj = await ctx.registries.for(rt).get(scope(rt, args.namespace), args.name);
-  return (await view.toClientAll([obj]))[0]!;
+  return (await view.toClientAll([await getResource(ctx, view, scope(rt, args.namespace), args.name)]))[0]!;
 }
 
 export interface ResourceListArgs {
@@ -281,7 +212,9 @@ export interface ResourceListArgs {
  */
 export async function listResourceObjects(ctx: OperationContext, args: ResourceListArgs): Promise<KubeObject[]> {
   const view = resolveView(args.group, args.version, args.resource);
-  const filter = compileFilter(view.rt, args.labelSelector ?? undefined, args.fieldSelector ?? undefined);
-  const list = await ctx.registries.for(view.rt).list(view.rt.namespaced ? args.namespace ?? undefined : undefined, { filter });
+  const list = await listResource(ctx, view, view.rt.namespaced ? (args.namespace ?? undefined) : undefined, {
+    labelSelector: args.labelSelector ?? undefined,
+    fieldSelector: args.fieldSelector ?? undefined,
+  });
   return view.toClientAll(list.items);
 }

@@ -1,7 +1,7 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
 import type { RequestAttributes } from '../auth/rbac/rule-match.js';
-import { readPodLog } from '../rest/pod-log.js';
+import { readPodLog } from '../request/pod-log.js';
 
 /**
  * The reads behind GraphQL relation fields, batched per request: the first relation
@@ -13,8 +13,25 @@ import { readPodLog } from '../rest/pod-log.js';
  * connection for subscriptions, where entries expire after `ttlMs` so every event sees
  * the cluster as it is now.
  */
+/** A value now, or once a read completes: resolvers return it as is, so graphql-js completes cached fields synchronously. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/** Applies fn now when the value is there, after it otherwise. */
+export function andThen<T, U>(value: MaybePromise<T>, fn: (v: T) => MaybePromise<U>): MaybePromise<U> {
+  return value instanceof Promise ? value.then(fn) : fn(value);
+}
+
+interface ListEntry {
+  at: number;
+  items: Promise<KubeObject[]>;
+  /** The items once read: later readers get them without a promise. */
+  value?: KubeObject[];
+  /** Lookups built once per list (by name, by involved object), for per-parent relations. */
+  indexes?: Map<string, Map<string, KubeObject[]>>;
+}
+
 export class RelationReads {
-  private readonly lists = new Map<string, { at: number; items: Promise<KubeObject[]> }>();
+  private readonly lists = new Map<string, ListEntry>();
   /** Storage list calls made, for tests that bound them. */
   listCalls = 0;
 
@@ -59,28 +76,72 @@ export class RelationReads {
   }
 
   /** Every object of a kind in a namespace (undefined: all namespaces, or a cluster-scoped kind). */
-  list(rt: ResourceType, namespace: string | undefined): Promise<KubeObject[]> {
+  list(rt: ResourceType, namespace: string | undefined): MaybePromise<KubeObject[]> {
+    const entry = this.entry(rt, namespace);
+    return entry.value ?? entry.items;
+  }
+
+  /**
+   * The kind's objects in a namespace grouped by `keyOf` (objects without a key left out),
+   * each group in `order`: built once per list, so a relation asked of 1,000 parents
+   * looks its answer up instead of filtering the list 1,000 times.
+   */
+  index(
+    rt: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    keyOf: (o: KubeObject) => string | undefined,
+    order?: (a: KubeObject, b: KubeObject) => number,
+  ): MaybePromise<Map<string, KubeObject[]>> {
+    const entry = this.entry(rt, namespace);
+    const build = (items: KubeObject[]): Map<string, KubeObject[]> => {
+      const indexes = (entry.indexes ??= new Map());
+      let index = indexes.get(name);
+      if (!index) {
+        index = new Map();
+        for (const o of items) {
+          const key = keyOf(o);
+          if (key === undefined) continue;
+          const group = index.get(key);
+          if (group) group.push(o);
+          else index.set(key, [o]);
+        }
+        if (order) for (const group of index.values()) group.sort(order);
+        indexes.set(name, index);
+      }
+      return index;
+    };
+    return entry.value ? build(entry.value) : entry.items.then(build);
+  }
+
+  private entry(rt: ResourceType, namespace: string | undefined): ListEntry {
     const ns = rt.namespaced ? namespace : undefined;
     const key = `${rt.group}/${rt.plural}/${ns ?? ''}`;
     const hit = this.lists.get(key);
     const at = this.now();
-    if (hit && at - hit.at < this.ttlMs) return hit.items;
+    if (hit && at - hit.at < this.ttlMs) return hit;
     // A cluster-wide list already read serves a namespace too.
     const wide = ns !== undefined ? this.lists.get(`${rt.group}/${rt.plural}/`) : undefined;
     if (wide && at - wide.at < this.ttlMs) {
-      const items = wide.items.then((all) => all.filter((o) => o.metadata.namespace === ns));
-      this.lists.set(key, { at: wide.at, items });
-      return items;
+      const narrow = (all: KubeObject[]) => all.filter((o) => o.metadata.namespace === ns);
+      const entry: ListEntry = wide.value ? { at: wide.at, items: Promise.resolve(narrow(wide.value)) } : { at: wide.at, items: wide.items.then(narrow) };
+      if (wide.value) entry.value = narrow(wide.value);
+      else entry.items.then((v) => (entry.value = v), () => {});
+      this.lists.set(key, entry);
+      return entry;
     }
     this.listCalls++;
     const check = this.authorize
       ? this.authorize({ kind: 'resource', verb: 'list', group: rt.group, resource: rt.plural, ...(ns !== undefined ? { namespace: ns } : {}) })
       : Promise.resolve();
-    const items = check.then(() => this.registries.for(rt).list(ns)).then((r) => r.items);
+    const entry: ListEntry = { at, items: check.then(() => this.registries.for(rt).list(ns)).then((r) => r.items) };
     // A failed read is not remembered: the next parent tries again.
-    items.catch(() => this.lists.delete(key));
-    this.lists.set(key, { at, items });
-    return items;
+    entry.items.then(
+      (v) => (entry.value = v),
+      () => this.lists.delete(key),
+    );
+    this.lists.set(key, entry);
+    return entry;
   }
 
   /** A container's log (Pod.logs), authorized as `get pods/log`; at most 1 MiB. */
@@ -89,8 +150,7 @@ export class RelationReads {
     return readPodLog(this.registries, namespace, name, { follow: false, timestamps: false, previous: opts.previous ?? false, ...opts });
   }
 
-  async get(rt: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
-    const items = await this.list(rt, namespace);
-    return items.find((o) => o.metadata.name === name);
+  get(rt: ResourceType, namespace: string | undefined, name: string): MaybePromise<KubeObject | undefined> {
+    return andThen(this.index(rt, namespace, 'name', (o) => o.metadata.name), (byName) => byName.get(name)?.[0]);
   }
 }

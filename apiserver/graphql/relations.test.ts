@@ -126,6 +126,20 @@ afterAll(async () => {
 });
 
 describe('relations', () => {
+  it('walks ownerReferences down (dependents) and counts a namespace\'s objects by kind', async () => {
+    const res = await gql(
+      app,
+      `{ deployment(name: "web") { dependents { ... on ReplicaSet { metadata { name } } } }
+         namespace(name: "default") { objects } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.deployment.dependents).toEqual([{ metadata: { name: expect.any(String) } }]);
+    const counts = res.data!.namespace.objects as Record<string, number>;
+    expect(counts['Deployment.apps']).toBe(1);
+    expect(counts['Service']).toBeGreaterThanOrEqual(1); // web, and the apiserver's own kubernetes Service
+    expect(counts['Pod']).toBeGreaterThanOrEqual(100);
+  });
+
   it('walks Deployment → ReplicaSets → pods → nodes and events in one query, with a bounded number of storage reads', async () => {
     listCalls = 0;
     const res = await gql(

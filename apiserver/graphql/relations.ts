@@ -11,12 +11,13 @@ import {
   type GraphQLOutputType,
 } from './graphql-js.js';
 import type { KubeObject, OwnerReference, ResourceType } from '../../api/types.js';
-import { findResourceByKind, resourceByKind } from '../../api/registry.js';
+import { findResourceByKind, resourceByKind, resources } from '../../api/registry.js';
 import { labelSelectorFromObject, matchesLabels, selectorFromSet, type LabelSelectorObject } from '../../api/selector.js';
 import { parseQuantity } from '../../api/quantity.js';
 import { compileFilter } from '../registry/filter.js';
 import { GraphQLJSON } from './scalars.js';
-import type { RelationReads } from './relation-reads.js';
+import { andThen, type MaybePromise, type RelationReads } from './relation-reads.js';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from './graphql-js.js';
 
 /**
  * Relation fields: the object graph REST makes a client walk by hand (Deployment →
@@ -34,7 +35,7 @@ interface Ctx {
   kube: RelationContext;
 }
 
-type Resolver = (obj: KubeObject, args: RelationArgs, ctx: Ctx) => unknown;
+type Resolver = (obj: KubeObject, args: RelationArgs, ctx: Ctx, info: GraphQLResolveInfo) => unknown;
 
 export interface RelationArgs {
   labelSelector?: string | null;
@@ -72,12 +73,11 @@ function controllerOf(obj: KubeObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((r) => r.controller === true);
 }
 
-async function resolveRef(reads: RelationReads, ref: OwnerReference, namespace: string | undefined): Promise<KubeObject | undefined> {
+function resolveRef(reads: RelationReads, ref: OwnerReference, namespace: string | undefined): MaybePromise<KubeObject | undefined> {
   const rt = findResourceByKind(groupOf(ref.apiVersion), ref.kind);
   if (!rt) return undefined;
-  const found = await reads.get(rt, namespace, ref.name);
   // An owner reference names a uid: a recreated object of the same name is not the owner.
-  return found && found.metadata.uid === ref.uid ? found : undefined;
+  return andThen(reads.get(rt, namespace, ref.name), (found) => (found && found.metadata.uid === ref.uid ? found : undefined));
 }
 
 async function ownedBy(reads: RelationReads, rt: ResourceType, namespace: string | undefined, uids: Set<string>): Promise<KubeObject[]> {
@@ -88,14 +88,14 @@ async function ownedBy(reads: RelationReads, rt: ResourceType, namespace: string
   });
 }
 
-async function eventsAbout(reads: RelationReads, obj: KubeObject): Promise<KubeObject[]> {
+const newestFirst = (a: KubeObject, b: KubeObject): number => lastSeen(b).localeCompare(lastSeen(a));
+const involvedUid = (e: KubeObject): string | undefined => (e as { involvedObject?: { uid?: string } }).involvedObject?.uid;
+
+function eventsAbout(reads: RelationReads, obj: KubeObject): MaybePromise<KubeObject[]> {
   // Node events live in `default`, as kubelet and the node controllers record them.
   const ns = obj.metadata.namespace ?? 'default';
-  const events = await reads.list(resourceByKind('', 'Event'), ns);
   const uid = obj.metadata.uid;
-  return events
-    .filter((e) => (e as { involvedObject?: { uid?: string } }).involvedObject?.uid === uid)
-    .sort((a, b) => lastSeen(b).localeCompare(lastSeen(a)));
+  return andThen(reads.index(resourceByKind('', 'Event'), ns, 'involvedObject.uid', involvedUid, newestFirst), (byUid) => (uid ? (byUid.get(uid) ?? []) : []));
 }
 
 function lastSeen(e: KubeObject): string {
@@ -176,6 +176,67 @@ export function serviceDnsNames(svc: KubeObject, domain = 'cluster.local'): stri
 }
 
 /**
+ * The lists a relation field of a kind reads for one parent. A list relation (Deployment
+ * → pods) reads these for all its children at once before answering them, so that each
+ * child's own relations (pod → node, pod → events) find their lists already read and
+ * resolve without a promise: 1,000 pods then cost 1,000 lookups, not 2,000 awaits.
+ */
+type Needs = (o: KubeObject) => [ResourceType, string | undefined] | undefined;
+const eventsOf: Needs = (o) => [resourceByKind('', 'Event'), o.metadata.namespace ?? 'default'];
+const podsOf: Needs = (o) => [resourceByKind('', 'Pod'), o.metadata.namespace];
+const PREFETCH: Record<string, Record<string, Needs>> = {
+  '/Pod': {
+    node: () => [resourceByKind('', 'Node'), undefined],
+    events: eventsOf,
+    services: (o) => [resourceByKind('', 'Service'), o.metadata.namespace],
+  },
+  '/Node': {
+    pods: () => [resourceByKind('', 'Pod'), undefined],
+    allocated: () => [resourceByKind('', 'Pod'), undefined],
+    lease: () => [resourceByKind('coordination.k8s.io', 'Lease'), 'kube-node-lease'],
+    events: eventsOf,
+  },
+  'apps/ReplicaSet': { pods: podsOf, events: eventsOf },
+  'apps/Deployment': { events: eventsOf },
+  '/Service': { events: eventsOf },
+  'autoscaling/HorizontalPodAutoscaler': { events: eventsOf },
+};
+
+/** The field names selected on a list's items (inline fragments included). */
+function selectedFields(info: GraphQLResolveInfo | undefined): Set<string> {
+  const out = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined): void => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) out.add(sel.name.value);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet);
+    }
+  };
+  for (const node of (info?.fieldNodes ?? []) as FieldNode[]) walk(node.selectionSet);
+  return out;
+}
+
+function prefetch(reads: RelationReads, rt: ResourceType, items: KubeObject[], info: GraphQLResolveInfo | undefined): MaybePromise<KubeObject[]> {
+  const needs = PREFETCH[`${rt.group}/${rt.kind}`];
+  if (!needs || items.length === 0) return items;
+  const pending: Promise<unknown>[] = [];
+  const seen = new Set<string>();
+  for (const field of selectedFields(info)) {
+    const need = needs[field];
+    if (!need) continue;
+    for (const o of items) {
+      const read = need(o);
+      if (!read) continue;
+      const key = `${read[0].group}/${read[0].plural}/${read[1] ?? ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const got = reads.list(read[0], read[1]);
+      if (got instanceof Promise) pending.push(got);
+    }
+  }
+  return pending.length === 0 ? items : Promise.all(pending).then(() => items, () => items);
+}
+
+/**
  * The relation fields of one kind (empty for kinds without special relations, apart from
  * the generic owner walk every kind has).
  */
@@ -187,13 +248,19 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
   };
   // Nullable: a relation the caller may not read (RBAC) is null with an error, and the rest of the answer stands.
   const list = (group: string, kind: string): GraphQLOutputType => new GraphQLList(new GraphQLNonNull(t(group, kind)));
-  const many = (group: string, kind: string, description: string, fn: (obj: KubeObject, reads: RelationReads) => Promise<KubeObject[]>) => ({
-    type: list(group, kind),
-    description,
-    args: listArgs,
-    resolve: (async (obj, args, ctx) => select(resourceByKind(group, kind), await fn(obj, ctx.kube.reads()), args)) as Resolver,
-  });
-  const one = (group: string, kind: string, description: string, fn: (obj: KubeObject, reads: RelationReads) => Promise<KubeObject | undefined>) => ({
+  const many = (group: string, kind: string, description: string, fn: (obj: KubeObject, reads: RelationReads) => MaybePromise<KubeObject[]>) => {
+    const target = resourceByKind(group, kind);
+    return {
+      type: list(group, kind),
+      description,
+      args: listArgs,
+      resolve: ((obj, args, ctx, info) => {
+        const reads = ctx.kube.reads();
+        return andThen(fn(obj, reads), (items) => prefetch(reads, target, select(target, items, args), info));
+      }) as Resolver,
+    };
+  };
+  const one = (group: string, kind: string, description: string, fn: (obj: KubeObject, reads: RelationReads) => MaybePromise<KubeObject | undefined>) => ({
     type: t(group, kind),
     description,
     resolve: ((obj, _args, ctx) => fn(obj, ctx.kube.reads())) as Resolver,
@@ -220,7 +287,40 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
     },
   };
 
+  // Kinds a generic walk reads: those with a GraphQL type that can be listed. Kinds the
+  // caller may not list are left out of the walk rather than failing it.
+  const walkable = (namespaced: boolean | undefined): ResourceType[] =>
+    resources.filter((r) => r.verbs.includes('list') && types.typeOf(r.group, r.kind) && (namespaced === undefined || r.namespaced === namespaced));
+  const readable = async (reads: RelationReads, kinds: ResourceType[], ns: string | undefined): Promise<Array<[ResourceType, KubeObject[]]>> => {
+    const settled = await Promise.allSettled(kinds.map(async (k) => [k, await reads.list(k, ns)] as [ResourceType, KubeObject[]]));
+    return settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  };
+  fields.dependents = {
+    type: new GraphQLNonNull(new GraphQLList(new GraphQLNonNull(any))),
+    description:
+      "Objects whose ownerReferences name this one (what the garbage collector deletes with it): in its namespace, or anywhere for a cluster-scoped object; kinds the caller may not list are left out.",
+    resolve: (async (obj, _a, ctx) => {
+      const uid = obj.metadata.uid;
+      if (!uid) return [];
+      const ns = obj.metadata.namespace;
+      const lists = await readable(ctx.kube.reads(), walkable(ns ? true : undefined), ns);
+      return lists.flatMap(([, items]) => items.filter((o) => o.metadata.ownerReferences?.some((r) => r.uid === uid)));
+    }) as Resolver,
+  };
+
   switch (`${rt.group}/${rt.kind}`) {
+    case '/Namespace':
+      fields.objects = {
+        type: GraphQLJSON,
+        description: 'How many objects of each namespaced kind the namespace holds, by kind (kinds the caller may not list are left out).',
+        resolve: (async (obj, _a, ctx) => {
+          const lists = await readable(ctx.kube.reads(), walkable(true), obj.metadata.name);
+          const counts: Record<string, number> = {};
+          for (const [k, items] of lists) if (items.length > 0) counts[k.group ? `${k.kind}.${k.group}` : k.kind] = items.length;
+          return counts;
+        }) as Resolver,
+      };
+      break;
     case 'apps/Deployment':
       Object.assign(fields, {
         replicaSets: many('apps', 'ReplicaSet', 'The ReplicaSets this Deployment controls (old and new).', (o, r) =>
@@ -250,7 +350,7 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
           description: "The pod's usage from metrics.k8s.io (timestamp, window, containers [{ name, usage }]), as `kubectl top pod` reads it; null without a metrics server.",
           resolve: (async (obj, _a, ctx) => (await ctx.kube.reads().metrics('pods', obj.metadata.namespace ?? 'default')).get(obj.metadata.name ?? '') ?? null) as Resolver,
         },
-        node: one('', 'Node', 'The node the pod is bound to.', async (o, r) => {
+        node: one('', 'Node', 'The node the pod is bound to.', (o, r) => {
           const name = (o as { spec?: { nodeName?: string } }).spec?.nodeName;
           return name ? r.get(resourceByKind('', 'Node'), undefined, name) : undefined;
         }),

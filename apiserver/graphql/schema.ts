@@ -20,7 +20,9 @@ import type { RequestAttributes } from '../auth/rbac/rule-match.js';
 import type { Clock } from '../../lib/clock.js';
 import { workloadMutations } from './workload-mutations.js';
 import { traceField } from './trace-query.js';
-import { unauthorized } from '../rest/errors.js';
+import { CHART_TYPE_NAMES, chartHistoryField } from './chart-history-field.js';
+import type { ChartHistorySnapshot } from './chart-history.js';
+import { unauthorized } from '../errors.js';
 import { runAsUser } from '../auth/request-user.js';
 import { kindNames, type KindNames } from './naming.js';
 import { ObjectTypeBuilder } from './object-types.js';
@@ -64,6 +66,8 @@ export interface KubeContext {
   authorize?(attrs: RequestAttributes): Promise<void>;
   /** For mutations that stamp times (drain's evictions, rollout restart). */
   clock?: Clock;
+  /** The chart samples this apiserver keeps (chart-history.ts); absent when it keeps none. */
+  chartHistory?(): ChartHistorySnapshot;
 }
 
 export interface GraphqlContext {
@@ -278,7 +282,7 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
 /** Builds the schema for the given kinds (in their order, which fixes the type names). */
 export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema {
   const names = kindNames(rts);
-  const reserved = new Set(ROOT_NAMES);
+  const reserved = new Set([...ROOT_NAMES, ...CHART_TYPE_NAMES]);
   for (const n of names.values()) for (const name of [n.type, n.listType, n.eventType, n.deletionType]) reserved.add(name);
   const builder = new ObjectTypeBuilder(reserved);
 
@@ -290,6 +294,7 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
       resolve: (_src, args, ctx) => guard(ctx, () => getAnyObject(ctx.kube, args), anyAccess(args)),
     } satisfies Field,
     trace: traceField satisfies Field,
+    chartHistory: chartHistoryField satisfies Field,
     objects: {
       type: GraphQLJSON,
       description: 'Every object of a group/version/resource as a JSON list, in that version (as REST list answers it): custom resources (CRDs) are read this way. group is "" for the core group.',

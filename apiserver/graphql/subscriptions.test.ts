@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 import { EventQueue } from './subscriptions.js';
 import { GraphqlSocket, graphqlApp, pod, registriesOf, restCreate } from './test-helpers.js';
 

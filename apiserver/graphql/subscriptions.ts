@@ -1,7 +1,8 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { StoreWatch } from '../storage/store.js';
-import { compileFilter } from '../registry/filter.js';
-import { ApiError } from '../rest/errors.js';
+import { watchResource } from '../request/handlers.js';
+import { resolveView } from '../request/resource-view.js';
+import { ApiError } from '../errors.js';
 import type { OperationContext } from './operations.js';
 import { toGraphqlError } from './errors.js';
 
@@ -118,12 +119,14 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
  * (before the subscription starts); later failures end the stream with an error.
  */
 export async function watchObjects(ctx: OperationContext, rt: ResourceType, args: WatchArgs): Promise<EventQueue<WatchEvent>> {
-  const filter = compileFilter(rt, args.labelSelector ?? undefined, args.fieldSelector ?? undefined);
   const queue = new EventQueue<WatchEvent>();
   const ns = rt.namespaced ? (args.namespace ?? undefined) : undefined;
-  const watch: StoreWatch = await ctx.registries.for(rt).watch(
+  const watch: StoreWatch = await watchResource(
+    ctx,
+    resolveView(rt.group, rt.version, rt.plural),
     ns,
-    { filter, resourceVersion: args.resourceVersion ?? undefined },
+    undefined,
+    { labelSelector: args.labelSelector ?? undefined, fieldSelector: args.fieldSelector ?? undefined, resourceVersion: args.resourceVersion ?? undefined },
     {
       event: (type, object) => {
         if (type !== 'BOOKMARK') queue.push({ type, object });

@@ -1,7 +1,7 @@
 import { GraphQLFloat, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLString, type GraphQLFieldConfig, type GraphQLNullableType } from './graphql-js.js';
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import { resourceByKind } from '../../api/registry.js';
-import { ApiError, badRequest } from '../rest/errors.js';
+import { ApiError, badRequest } from '../errors.js';
 import { missingSource, parseSource, traceInCluster, type ClusterSnapshot } from '../../network/trace-cluster.js';
 import { formatTrace } from '../../network/trace-format.js';
 import { configMapResource, type ConfigMap } from '../../api/core/configmap.js';

@@ -2,9 +2,8 @@ import type { KubeObject, ResourceType } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
 import { resourceByKind } from '../../api/registry.js';
-import { ApiError, badRequest, notFound } from '../rest/errors.js';
-import { writeScale } from '../rest/scale.js';
-import { evictPod } from '../rest/eviction.js';
+import { ApiError, badRequest } from '../errors.js';
+import { evictResource, scaleResource } from '../request/subresources.js';
 import { admission } from './operations.js';
 import type { UserInfo } from '../auth/authenticator.js';
 
@@ -28,10 +27,11 @@ const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 
-/** Sets spec.replicas through the scale subresource's paths (as `kubectl scale` does). */
+/**
+ * Sets spec.replicas through the scale subresource's handler (request/subresources.ts
+ * scaleResource), the one REST's PUT …/scale calls, as `kubectl scale` does. Answers the scaled object.
+ */
 export async function scaleObject(ctx: WorkloadContext, rt: ResourceType, namespace: string, name: string, replicas: number, dryRun: boolean): Promise<KubeObject> {
-  const spec = rt.subresources.scale;
-  if (!spec) throw notFound({ group: rt.group, plural: `${rt.plural}/scale` }, name);
   if (!Number.isInteger(replicas) || replicas < 0) {
     throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`, {
       name,
@@ -40,7 +40,7 @@ export async function scaleObject(ctx: WorkloadContext, rt: ResourceType, namesp
       causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0`, field: 'spec.replicas' }],
     });
   }
-  return writeScale(ctx.registries.for(rt), rt.namespaced ? namespace : undefined, name, spec, () => replicas, undefined, dryRun);
+  return scaleResource(ctx, rt, rt.namespaced ? namespace : undefined, name, { replicas, dryRun, admission: admission(ctx, rt, 'UpdateOptions', dryRun) });
 }
 
 /** `kubectl cordon` / `uncordon`: spec.unschedulable. */
@@ -143,7 +143,7 @@ export async function drainNode(ctx: WorkloadContext, name: string, opts: DrainO
       ...(opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds >= 0 ? { deleteOptions: { gracePeriodSeconds: opts.gracePeriodSeconds } } : {}),
     };
     try {
-      await evictPod(ctx.registries, ref.namespace, ref.name, body, opts.dryRun, ctx.clock);
+      await evictResource(ctx, ref.namespace, ref.name, body, { dryRun: opts.dryRun, admission: admission(ctx, resourceByKind('', 'Pod'), 'CreateOptions', opts.dryRun) });
       evicted.push(ref);
     } catch (err) {
       if (err instanceof ApiError && err.code === 404) continue; // gone meanwhile

@@ -2,7 +2,7 @@ import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { KUBELET_ENDPOINT_ANNOTATION, loopbackEndpoint } from '../../api/core/kubelet-endpoint.js';
 import type { Registries } from '../registry/registries.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 
 /**
  * How the apiserver reaches a node's kubelet (kube-apiserver's kubeletclient): the Node's

@@ -1,8 +1,8 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Registries } from '../registry/registries.js';
-import { ApiError, badRequest } from '../rest/errors.js';
-import { chooseContainer } from '../rest/pod-log.js';
+import { ApiError, badRequest } from '../errors.js';
+import { chooseContainer } from '../request/pod-log.js';
 import { dialKubelet, kubeletLocation } from './kubelet-client.js';
 
 /**

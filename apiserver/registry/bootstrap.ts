@@ -1,5 +1,5 @@
 import type { Registries } from './registries.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 import { KUBERNETES_SERVICE_IP } from './hooks/services.js';
 import type { KubeObject } from '../../api/types.js';
 import { priorityClassResource, SYSTEM_PRIORITY_CLASSES } from '../../api/scheduling/index.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { KubeObject } from '../../api/types.js';
-import { badRequest } from '../rest/errors.js';
+import { badRequest } from '../errors.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 

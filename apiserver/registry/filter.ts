@@ -1,6 +1,6 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorParseError } from '../../api/selector.js';
-import { badRequest } from '../rest/errors.js';
+import { badRequest } from '../errors.js';
 
 /** A compiled label + field selector. */
 export type ObjectFilter = (obj: KubeObject) => boolean;

@@ -12,7 +12,7 @@ import {
   invalid,
   MODIFIED_CONFLICT,
   notFound,
-} from '../rest/errors.js';
+} from '../errors.js';
 import { decodeContinue, decodeKeyValue, decodeValue, encodeContinue, encodeObject, itemJson, storageKey, storagePrefix } from './codec.js';
 import { fillCreateMetadata, formatTime, generateName, specPart } from './object-meta.js';
 import { deepEqual, validateObjectMeta } from '../../api/validation.js';
@@ -21,8 +21,8 @@ import { nameValidatorFor } from './name-rules.js';
 import type { ObjectFilter } from './filter.js';
 import { groupVersion } from '../../api/registry.js';
 import { RememberedStates } from './remembered-states.js';
-import { managedFieldsAfterUpdate, WITHOUT_MANAGED_FIELDS } from '../rest/patch/managed-fields.js';
-import { fieldTypesFor } from '../rest/patch/schema-patch-meta.js';
+import { managedFieldsAfterUpdate, WITHOUT_MANAGED_FIELDS } from '../patch/managed-fields.js';
+import { fieldTypesFor } from '../patch/schema-patch-meta.js';
 import type { AdmissionAttributes, AdmissionHook, Operation, RequestAttributes } from '../admission/attributes.js';
 import { BuiltinPlugins } from '../admission/builtin-plugins.js';
 
@@ -90,7 +90,7 @@ export interface WriteOptions {
   /** Who writes, in which version, with which options: given by the REST layer, it turns admission on. */
   admission?: RequestAttributes;
   /**
-   * The object's managedFields were computed by server-side apply (rest/patch/apply-patch.ts):
+   * The object's managedFields were computed by server-side apply (patch/apply-patch.ts):
    * kept as they are. Otherwise a write with request attributes records an Update by the
    * request's field manager, and one without keeps the stored managedFields.
    */

@@ -2,7 +2,7 @@ import { isIPv6 } from 'node:net';
 import type { KubeObject } from '../../api/types.js';
 import type { Clock, TimerHandle } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
-import { ApiError } from '../rest/errors.js';
+import { ApiError } from '../errors.js';
 import type { Registries } from './registries.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { Registry } from './generic-registry.js';
 import type { NamespaceCache } from './namespace-cache.js';
-import { forbidden, ApiError } from '../rest/errors.js';
+import { forbidden, ApiError } from '../errors.js';
 
 /**
  * The NamespaceLifecycle admission check: content may be created only in a namespace that

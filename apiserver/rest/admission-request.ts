@@ -1,33 +1,30 @@
 import type { FastifyRequest } from 'fastify';
 import type { RequestAttributes } from '../admission/attributes.js';
-import type { ResourceView } from './resource-view.js';
+import type { ResourceView } from '../request/resource-view.js';
+import { admissionAttributes, type AdmissionOptionsKind } from '../request/admission.js';
 import { param, type Query } from './query.js';
-import { managerFromUserAgent } from './patch/managed-fields.js';
+import { managerFromUserAgent } from '../patch/managed-fields.js';
 
 /**
- * The request attributes the admission chain needs (who, which version, which options),
- * taken once per write request. Passing them in a registry write's options is what makes
- * the write go through admission.
+ * The admission attributes of a REST write (request/admission.ts), taken from the request:
+ * its user, the version of its URL, fieldManager and force from the query string.
  */
 
-const ANONYMOUS = { username: 'system:anonymous', groups: ['system:unauthenticated'] };
-
-export type AdmissionOptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' | 'DeleteOptions';
+export type { AdmissionOptionsKind };
 
 export function admissionRequest(req: FastifyRequest, view: ResourceView, kind: AdmissionOptionsKind, dryRun: boolean, extra: Record<string, unknown> = {}): RequestAttributes {
   const q = req.query as Query;
-  const options: Record<string, unknown> = { kind, apiVersion: 'meta.k8s.io/v1', ...extra };
-  if (dryRun) options.dryRun = ['All'];
-  const fieldManager = param(q, 'fieldManager');
-  if (fieldManager && kind !== 'DeleteOptions') options.fieldManager = fieldManager;
-  if (kind === 'PatchOptions' && param(q, 'force') !== undefined) options.force = param(q, 'force') === 'true';
-  const attrs: RequestAttributes = {
-    user: req.user ?? ANONYMOUS,
-    requestVersion: view.version,
-    options,
-    warnings: [],
-    fieldManager: fieldManager || managerFromUserAgent(req.headers['user-agent']),
-  };
+  const force = param(q, 'force');
+  const attrs = admissionAttributes({
+    ...(req.user ? { user: req.user } : {}),
+    version: view.version,
+    optionsKind: kind,
+    dryRun,
+    ...(param(q, 'fieldManager') ? { fieldManager: param(q, 'fieldManager') } : {}),
+    ...(force !== undefined ? { force: force === 'true' } : {}),
+    extra,
+    defaultFieldManager: managerFromUserAgent(req.headers['user-agent']),
+  });
   byRequest.set(req, attrs);
   return attrs;
 }

@@ -1,5 +1,5 @@
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { badRequest } from './errors.js';
+import { badRequest } from '../errors.js';
 import { decodeProtobufBody, isProtobufContentType, ProtobufDecodeError } from '../protobuf/index.js';
 
 /** The largest request body kube-apiserver takes: 3 MiB. */

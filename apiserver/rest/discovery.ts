@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResourceType } from '../../api/types.js';
-import { resources } from '../../api/registry.js';
+import { resources, resourcesAt } from '../../api/registry.js';
 import { subresourcesOf, type SubresourceSpec } from '../../api/subresources.js';
 
 /**
@@ -30,12 +30,7 @@ export function servedVersions(): ServedVersion[] {
   return out;
 }
 
-/** The resource types served at group/version (storage version or a converted one). */
-export function resourcesAt(group: string, version: string): ResourceType[] {
-  return resources.filter(
-    (rt) => rt.group === group && (rt.version === version || (rt.conversions ?? []).some((c) => c.version === version)),
-  );
-}
+export { resourcesAt } from '../../api/registry.js';
 
 export function apiVersions(serverAddress: string): Record<string, unknown> {
   return {

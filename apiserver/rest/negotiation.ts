@@ -1,4 +1,4 @@
-import { notAcceptable } from './errors.js';
+import { notAcceptable } from '../errors.js';
 
 /**
  * What representation a client asked for in its Accept header. kubectl asks for Tables

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { KUBELET_ENDPOINT_ANNOTATION, loopbackEndpoint } from './pod-log.js';
+import { KUBELET_ENDPOINT_ANNOTATION, loopbackEndpoint } from '../request/pod-log.js';
 import type { RestContext } from './resource-handler.js';
-import { ApiError } from './errors.js';
+import { ApiError } from '../errors.js';
 import { sendBody } from './respond.js';
 import { admitSubresource } from '../admission/subresource-admission.js';
 

@@ -1,4 +1,4 @@
-import { ApiError, badRequest, invalid } from './errors.js';
+import { badRequest, invalid } from '../errors.js';
 
 /**
  * Query parameters decoded as kube-apiserver decodes them into ListOptions, GetOptions,
@@ -108,18 +108,7 @@ export function resourceVersionMatchParam(q: Query): 'Exact' | 'NotOlderThan' | 
   ]);
 }
 
-export type PropagationPolicy = 'Orphan' | 'Background' | 'Foreground';
-
-/** `propagationPolicy` of a delete (ValidateDeleteOptions). */
-export function checkPropagationPolicy(policy: unknown): PropagationPolicy {
-  if (policy === 'Orphan' || policy === 'Background' || policy === 'Foreground') return policy;
-  throw new ApiError(
-    422,
-    'Invalid',
-    `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${goQuote(String(policy))}: supported values: "Foreground", "Background", "Orphan", "nil"`,
-    { group: 'meta.k8s.io', kind: 'DeleteOptions', causes: [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: ${goQuote(String(policy))}` }] },
-  );
-}
+export { checkPropagationPolicy, type PropagationPolicy } from '../request/delete-options.js';
 
 /** Go's %q of a string, as kube's messages print values (JSON quoting is close enough for ASCII). */
 function goQuote(s: string): string {

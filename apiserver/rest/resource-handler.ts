@@ -1,24 +1,30 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { KubeObject } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import type { ResourceRequestInfo } from './request-info.js';
-import { ApiError, badRequest, methodNotAllowed } from './errors.js';
-import { checkTypeMeta, resolveView, type ResourceView } from './resource-view.js';
+import { ApiError, badRequest, methodNotAllowed } from '../errors.js';
+import { resolveView } from '../request/resource-view.js';
 import { negotiate } from './negotiation.js';
 import { parseBody } from './body.js';
-import { checkPropagationPolicy, dryRunParam, fieldValidationParam, intParam, param, parseKubeBool, resourceVersionMatchParam, type Query, type WriteOptionsKind } from './query.js';
-import { decodeObject } from '../registry/decode-object.js';
-import { compileFilter } from '../registry/filter.js';
+import { dryRunParam, fieldValidationParam, intParam, param, parseKubeBool, resourceVersionMatchParam, type Query } from './query.js';
 import type { DeleteOptions } from '../registry/generic-registry.js';
 import { sendBody, sendJsonList, sendList, sendObject, sendWarnings, successStatus } from './respond.js';
 import { serveWatch } from './watch-handler.js';
 import { checkListHasNoInitialEvents } from './watch-options.js';
 import { handleSubresource } from './subresource-handler.js';
-import { patchObject } from './patch-handler.js';
+import { patchRequest } from './patch-request.js';
 import { deprecationWarning } from '../crd/custom-resource-type.js';
 import { admissionRequest } from './admission-request.js';
+import { createResource, deleteCollection, deleteResource, getResource, listResource, listResourceJson, updateResource } from '../request/handlers.js';
+import { patchResource } from '../request/patch.js';
+import { deleteOptionsForAdmission, deleteOptionsFrom } from '../request/delete-options.js';
+
+/**
+ * The REST adapter of resource requests: reads the verb's options from the URL, query
+ * string, headers and body, calls request/handlers.ts, writes the answer in the
+ * negotiated representation.
+ */
 
 export interface RestContext {
   registries: Registries;
@@ -54,33 +60,35 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
     return;
   }
   const q = req.query as Query;
-  const reg = ctx.registries.for(rt);
   const now = ctx.clock.now();
   const ns = rt.namespaced ? info.namespace : undefined;
 
   switch (info.verb) {
     case 'get': {
       const repr = negotiate(req.headers.accept, param(q, 'includeObject'), true);
-      const obj = await reg.get(ns, info.name!);
-      await sendObject(reply, 200, view, obj, repr, now);
+      await sendObject(reply, 200, view, await getResource(ctx, view, ns, info.name!), repr, now);
       return;
     }
     case 'list': {
       checkListHasNoInitialEvents(q);
       const repr = negotiate(req.headers.accept, param(q, 'includeObject'), true);
-      const filter = compileFilter(rt, param(q, 'labelSelector'), param(q, 'fieldSelector'));
       const opts = {
+        labelSelector: param(q, 'labelSelector'),
+        fieldSelector: param(q, 'fieldSelector'),
         limit: intParam(q, 'limit'),
         continue: param(q, 'continue'),
         resourceVersion: param(q, 'resourceVersion'),
         resourceVersionMatch: resourceVersionMatchParam(q),
       };
-      if (!filter && repr.as === 'object' && repr.format === 'json' && view.version === rt.version && !view.callsOut) {
+      if (repr.as === 'object' && repr.format === 'json') {
         // Unfiltered JSON lists of the storage version: items spliced from stored text.
-        sendJsonList(reply, view, await reg.listJson(ns, opts));
-        return;
+        const json = await listResourceJson(ctx, view, ns, opts);
+        if (json) {
+          sendJsonList(reply, view, json);
+          return;
+        }
       }
-      await sendList(reply, view, await reg.list(ns, { ...opts, filter }), repr, now);
+      await sendList(reply, view, await listResource(ctx, view, ns, opts), repr, now);
       return;
     }
     case 'watch': {
@@ -89,43 +97,36 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
     }
     case 'create': {
       if (info.name) throw methodNotAllowed('POST', `a named ${rt.singular}`);
-      const { object, warnings } = decodeBody(req, view, q, view.rt.kind, 'CreateOptions');
-      if (rt.namespaced && object.metadata.namespace && object.metadata.namespace !== ns) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-      }
+      const fieldValidation = fieldValidationParam(q, 'CreateOptions');
+      const body = parseBody(req.body, req.headers['content-type']);
       const dryRun = dryRunParam(q, 'CreateOptions');
       const admission = admissionRequest(req, view, 'CreateOptions', dryRun);
-      const created = await reg.create(ns, await view.fromClientAsync(object), { dryRun, admission });
-      sendWarnings(reply, [...warnings, ...admission.warnings]);
-      await sendObject(reply, 201, view, created, negotiate(req.headers.accept, undefined, false), now);
+      const result = await createResource(ctx, view, ns, body, { dryRun, fieldValidation, admission });
+      sendWarnings(reply, result.warnings);
+      await sendObject(reply, 201, view, result.object, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
     case 'update': {
-      const { object, warnings } = decodeBody(req, view, q, view.rt.kind, 'UpdateOptions');
-      if (object.metadata.name !== info.name) {
-        throw badRequest(`the name of the object (${object.metadata.name ?? ''}) does not match the name on the URL (${info.name})`);
-      }
-      if (rt.namespaced && object.metadata.namespace && object.metadata.namespace !== ns) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
-      }
+      const fieldValidation = fieldValidationParam(q, 'UpdateOptions');
+      const body = parseBody(req.body, req.headers['content-type']);
       const dryRun = dryRunParam(q, 'UpdateOptions');
       const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
-      const updated = await reg.update(ns, info.name!, await view.fromClientAsync(object), { dryRun, admission });
-      sendWarnings(reply, [...warnings, ...admission.warnings]);
-      await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
+      const result = await updateResource(ctx, view, ns, info.name!, body, { dryRun, fieldValidation, admission, nameCheck: 'required' });
+      sendWarnings(reply, result.warnings);
+      await sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
     case 'patch': {
-      const result = await patchObject(ctx, req, view, ns, info.name!, undefined);
+      const result = await patchResource(ctx, view, ns, info.name!, patchRequest(req, view));
       sendWarnings(reply, result.warnings);
       await sendObject(reply, result.created ? 201 : 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
     case 'delete': {
       const opts = deleteOptions(req, q);
-      const admission = admissionRequest(req, view, 'DeleteOptions', Boolean(opts.dryRun), deleteOptionsBody(opts));
-      const result = await reg.delete(ns, info.name!, { ...opts, admission });
-      sendWarnings(reply, admission.warnings);
+      opts.admission = admissionRequest(req, view, 'DeleteOptions', Boolean(opts.dryRun), deleteOptionsForAdmission(opts));
+      const result = await deleteResource(ctx, view, ns, info.name!, opts);
+      sendWarnings(reply, opts.admission.warnings);
       const repr = negotiate(req.headers.accept, undefined, false);
       if (!result.deleted) {
         await sendObject(reply, 202, view, result.object, repr, now);
@@ -137,62 +138,17 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       return;
     }
     case 'deletecollection': {
-      // Kubernetes serves deletecollection of a namespaced kind only inside one namespace.
-      if (rt.namespaced && !ns) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-      const opts = { ...deleteOptions(req, q) };
-      opts.admission = admissionRequest(req, view, 'DeleteOptions', Boolean(opts.dryRun), deleteOptionsBody(opts));
-      const list = await reg.list(ns, {
-        filter: compileFilter(rt, param(q, 'labelSelector'), param(q, 'fieldSelector')),
-      });
-      const deleted: KubeObject[] = [];
-      for (const item of list.items) {
-        try {
-          const r = await reg.delete(item.metadata.namespace, item.metadata.name!, opts);
-          deleted.push(r.object);
-        } catch (err) {
-          // Deleted meanwhile by someone else: not an error for a collection delete.
-          if (!(err instanceof ApiError && err.code === 404)) throw err;
-        }
-      }
+      const opts = deleteOptions(req, q);
+      opts.admission = admissionRequest(req, view, 'DeleteOptions', Boolean(opts.dryRun), deleteOptionsForAdmission(opts));
+      const deleted = await deleteCollection(ctx, view, ns, { labelSelector: param(q, 'labelSelector'), fieldSelector: param(q, 'fieldSelector') }, opts);
       sendWarnings(reply, [...new Set(opts.admission.warnings)]);
-      await sendList(reply, view, { items: deleted, resourceVersion: list.resourceVersion }, negotiate(req.headers.accept, undefined, false), now);
+      await sendList(reply, view, deleted, negotiate(req.headers.accept, undefined, false), now);
       return;
     }
   }
 }
 
-/** Parses, type-checks and schema-decodes a request body for create/update. */
-export function decodeBody(
-  req: FastifyRequest,
-  view: ResourceView,
-  q: Query,
-  kind = view.rt.kind,
-  optionsKind: WriteOptionsKind = 'UpdateOptions',
-): { object: KubeObject; warnings: string[] } {
-  const fieldValidation = fieldValidationParam(q, optionsKind);
-  const body = parseBody(req.body, req.headers['content-type']);
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    throw badRequest(`${kind} in version "${view.version}" cannot be handled as a ${kind}: the object provided is not a JSON object`);
-  }
-  checkTypeMeta(body as Record<string, unknown>, view, kind);
-  // A body without metadata gets "name: Required value" from validation, not a decode error.
-  const withMeta = body as Record<string, unknown>;
-  if (withMeta.metadata === undefined || withMeta.metadata === null) withMeta.metadata = {};
-  const decoded = decodeObject(view.schema, body, { kind, version: view.version }, fieldValidation);
-  decoded.object.metadata = decoded.object.metadata ?? {};
-  return decoded;
-}
-
-/** The DeleteOptions fields an AdmissionReview's options carry. */
-function deleteOptionsBody(opts: DeleteOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (opts.gracePeriodSeconds !== undefined) out.gracePeriodSeconds = opts.gracePeriodSeconds;
-  if (opts.propagationPolicy) out.propagationPolicy = opts.propagationPolicy;
-  if (opts.preconditions) out.preconditions = opts.preconditions;
-  return out;
-}
-
-/** DeleteOptions from the body (kubectl sends one) and the query string. */
+/** DeleteOptions from the body (kubectl sends one) and the query string, the query first. */
 export function deleteOptions(req: FastifyRequest, q: Query): DeleteOptions {
   let body: Record<string, unknown> = {};
   const raw = req.body;
@@ -204,28 +160,13 @@ export function deleteOptions(req: FastifyRequest, q: Query): DeleteOptions {
       throw badRequest(`the kind in the data (${String(body.kind)}) does not match the expected kind (DeleteOptions)`);
     }
   }
-  const opts: DeleteOptions = {};
-  const grace = intParam(q, 'gracePeriodSeconds') ?? (body.gracePeriodSeconds as number | undefined);
-  if (grace !== undefined) {
-    if (typeof grace !== 'number' || !Number.isInteger(grace)) throw badRequest('gracePeriodSeconds must be an integer');
-    opts.gracePeriodSeconds = grace;
-  }
-  const policy = param(q, 'propagationPolicy') ?? (body.propagationPolicy as string | undefined);
   const orphanRaw = param(q, 'orphanDependents');
-  const orphan = orphanRaw !== undefined ? parseKubeBool(orphanRaw) : body.orphanDependents;
-  if (policy !== undefined) {
-    const checked = checkPropagationPolicy(policy);
-    if (orphan !== undefined) {
-      throw new ApiError(422, 'Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' + policy + '": orphanDependents and deletionPropagation cannot be both set');
-    }
-    opts.propagationPolicy = checked;
-  } else if (orphan === true) {
-    opts.propagationPolicy = 'Orphan';
-  }
-  const pre = body.preconditions as { uid?: string; resourceVersion?: string } | undefined;
-  if (pre && typeof pre === 'object') opts.preconditions = pre;
   const dryRunBody = Array.isArray(body.dryRun) ? body.dryRun : [];
-  opts.dryRun = dryRunParam(q, 'DeleteOptions') || dryRunBody.includes('All');
-  return opts;
+  return deleteOptionsFrom({
+    gracePeriodSeconds: intParam(q, 'gracePeriodSeconds') ?? body.gracePeriodSeconds,
+    propagationPolicy: param(q, 'propagationPolicy') ?? body.propagationPolicy,
+    orphanDependents: orphanRaw !== undefined ? parseKubeBool(orphanRaw) : body.orphanDependents,
+    preconditions: body.preconditions,
+    dryRun: dryRunParam(q, 'DeleteOptions') || dryRunBody.includes('All'),
+  });
 }
-

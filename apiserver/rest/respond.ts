@@ -3,7 +3,7 @@ import { stringify as toYaml } from 'yaml';
 import type { KubeObject } from '../../api/types.js';
 import type { ListResult } from '../registry/generic-registry.js';
 import type { Representation } from './negotiation.js';
-import type { ResourceView } from './resource-view.js';
+import type { ResourceView } from '../request/resource-view.js';
 import { buildTable, partialObjectMetadata } from './table.js';
 
 /** Writes a body as JSON or YAML. Every API answer goes through here or a Status. */

@@ -1,30 +1,168 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { KubeObject } from '../../api/types.js';
-import type { ResourceRequestInfo } from './request-info.js';
-import type { ResourceView } from './resource-view.js';
+import type { ResourceRequestInfo, Verb } from './request-info.js';
+import type { ResourceView } from '../request/resource-view.js';
 import type { RestContext } from './resource-handler.js';
-import { decodeBody } from './resource-handler.js';
-import { ApiError, badRequest, methodNotAllowed, toApiError } from './errors.js';
+import { ApiError, methodNotAllowed, toApiError } from '../errors.js';
+import { servedSubresource } from '../../api/subresources.js';
 import { negotiate } from './negotiation.js';
-import { dryRunParam, param, type Query } from './query.js';
+import { dryRunParam, fieldValidationParam, param, type Query } from './query.js';
 import { sendBody, sendObject, sendWarnings, successStatus } from './respond.js';
-import { patchContentType, patchObject, runPatch } from './patch-handler.js';
 import { parseBody } from './body.js';
-import { scaleView, readScale, writeScale } from './scale.js';
-import { bindPod } from './binding.js';
 import { admissionRequest } from './admission-request.js';
-import { managerFromUserAgent } from './patch/managed-fields.js';
-import { evictPod } from './eviction.js';
+import { patchRequest } from './patch-request.js';
+import { getResource, updateResource } from '../request/handlers.js';
+import { checkPatchType, patchResource } from '../request/patch.js';
+import { bindResource, evictResource, getScale, patchScale, updateScale } from '../request/subresources.js';
+import { decodeRequestObject, type NameCheck } from '../request/decode.js';
+import { scaleView } from '../request/scale.js';
+import { servePodLog } from './pod-log-handler.js';
 import { admitSubresource, connectKind, connectOptions } from '../admission/subresource-admission.js';
-import { servePodLog } from './pod-log.js';
 import { isUpgradeRequest, serveStream, writeStatus, type StreamKind } from '../kubelet/stream-proxy.js';
 
-/** Pod subresources streamed from the kubelet over an upgraded connection. */
-const STREAMED = new Set(['exec', 'attach', 'portforward']);
+/**
+ * The REST adapter of subresources: which kind serves which subresource with which verbs
+ * is api/subresources.ts's table; how each is read from HTTP and answered is SERVE below;
+ * the work is request/ (handlers.ts, patch.ts, subresources.ts).
+ */
 
-const notFound = (): ApiError => new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+interface SubresourceCall {
+  ctx: RestContext;
+  req: FastifyRequest;
+  reply: FastifyReply;
+  view: ResourceView;
+  verb: Verb;
+  namespace: string | undefined;
+  name: string;
+}
 
-/** status, scale, binding, eviction and finalize: the subresources Kubeling serves. */
+type Serve = (call: SubresourceCall) => Promise<void>;
+
+/** An object-shaped subresource (status, ephemeralcontainers, finalize): get, update, patch of the object. */
+function objectSubresource(subresource: 'status' | 'ephemeralcontainers' | 'finalize', nameCheck: NameCheck): Serve {
+  return async ({ ctx, req, reply, view, verb, namespace, name }) => {
+    const q = req.query as Query;
+    const now = ctx.clock.now();
+    switch (verb) {
+      case 'get':
+        await sendObject(reply, 200, view, await getResource(ctx, view, namespace, name), negotiate(req.headers.accept, subresource === 'status' ? param(q, 'includeObject') : undefined, subresource === 'status'), now);
+        return;
+      case 'update': {
+        const fieldValidation = fieldValidationParam(q, 'UpdateOptions');
+        const body = parseBody(req.body, req.headers['content-type']);
+        const dryRun = dryRunParam(q, 'UpdateOptions');
+        const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
+        const result = await updateResource(ctx, view, namespace, name, body, { dryRun, fieldValidation, admission, subresource, nameCheck });
+        sendWarnings(reply, result.warnings);
+        await sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
+        return;
+      }
+      case 'patch': {
+        if (subresource === 'finalize') throw methodNotAllowed(verb, `${view.rt.plural}/${subresource}`);
+        const result = await patchResource(ctx, view, namespace, name, patchRequest(req, view, subresource));
+        sendWarnings(reply, result.warnings);
+        await sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
+        return;
+      }
+    }
+  };
+}
+
+const serveScale: Serve = async ({ ctx, req, reply, view, verb, namespace, name }) => {
+  const q = req.query as Query;
+  switch (verb) {
+    case 'get':
+      sendBody(reply, 200, await getScale(ctx, view.rt, namespace, name));
+      return;
+    case 'update': {
+      const fieldValidation = fieldValidationParam(q, 'UpdateOptions');
+      const body = parseBody(req.body, req.headers['content-type']);
+      const { object } = decodeRequestObject(scaleView(), body, fieldValidation, 'Scale');
+      const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
+      const dryRun = dryRunParam(q, 'UpdateOptions');
+      const resourceVersion = object.metadata.resourceVersion;
+      const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
+      const scale = await updateScale(ctx, view.rt, namespace, name, {
+        replicas,
+        ...(resourceVersion ? { resourceVersion } : {}),
+        dryRun,
+        admission,
+      });
+      sendWarnings(reply, admission.warnings);
+      sendBody(reply, 200, scale);
+      return;
+    }
+    case 'patch': {
+      const type = checkPatchType(scaleView(), req.headers['content-type'] ?? '');
+      const patch = parseBody(req.body, type.endsWith('yaml') ? 'application/yaml' : 'application/json');
+      const dryRun = dryRunParam(q, 'PatchOptions');
+      const admission = admissionRequest(req, view, 'PatchOptions', dryRun);
+      const scale = await patchScale(ctx, view.rt, namespace, name, { type, patch, dryRun, admission });
+      sendWarnings(reply, admission.warnings);
+      sendBody(reply, 200, scale);
+      return;
+    }
+  }
+};
+
+const serveBinding: Serve = async ({ ctx, req, reply, view, namespace, name }) => {
+  const body = parseBody(req.body, req.headers['content-type']);
+  const dryRun = dryRunParam(req.query as Query);
+  const admission = admissionRequest(req, view, 'CreateOptions', dryRun);
+  await bindResource(ctx, namespace!, name, body, { dryRun, admission });
+  sendWarnings(reply, admission.warnings);
+  sendBody(reply, 201, successStatus({}));
+};
+
+const serveEviction: Serve = async ({ ctx, req, reply, view, namespace, name }) => {
+  const body = parseBody(req.body, req.headers['content-type']);
+  const dryRun = dryRunParam(req.query as Query);
+  const admission = admissionRequest(req, view, 'CreateOptions', dryRun);
+  await evictResource(ctx, namespace!, name, body, { dryRun, admission });
+  sendWarnings(reply, admission.warnings);
+  sendBody(reply, 201, successStatus({}));
+};
+
+const servePodLogs: Serve = ({ ctx, req, reply, namespace, name }) => servePodLog(ctx, req, reply, namespace!, name);
+
+/** exec, attach and port-forward: relayed to the simulated kubelet (apiserver/kubelet/). */
+const serveStreamed =
+  (kind: StreamKind): Serve =>
+  async ({ ctx, req, reply, view, namespace, name }) => {
+    try {
+      // CONNECT admission of the request's Pod*Options, before anything reaches the kubelet.
+      await admitSubresource(
+        { chain: ctx.registries.admission, request: { user: req.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] }, requestVersion: 'v1', warnings: [] } },
+        { operation: 'CONNECT', rt: view.rt, namespace, name, subresource: kind, kind: connectKind(kind), object: connectOptions(kind, req.query as Query), oldObject: null, dryRun: false },
+      );
+      await serveStream(ctx, req, reply, namespace!, name, kind);
+    } catch (err) {
+      // An upgrade request's connection is no HTTP exchange any more: the Status goes on it raw.
+      if (!isUpgradeRequest(req) || reply.sent) throw err;
+      reply.hijack();
+      writeStatus(req.raw.socket, toApiError(err));
+    }
+  };
+
+const SERVE: Record<string, Serve> = {
+  status: objectSubresource('status', 'ifSet'),
+  scale: serveScale,
+  binding: serveBinding,
+  eviction: serveEviction,
+  finalize: objectSubresource('finalize', 'none'),
+  log: servePodLogs,
+  // pods/ephemeralcontainers (kubectl debug): the pod, of which only
+  // spec.ephemeralContainers may change (registry/hooks/pods.ts).
+  ephemeralcontainers: objectSubresource('ephemeralcontainers', 'none'),
+  exec: serveStreamed('exec'),
+  attach: serveStreamed('attach'),
+  portforward: serveStreamed('portforward'),
+};
+
+/**
+ * Serves a subresource the kind has (api/subresources.ts). A subresource name served for
+ * some kind is 405 on a kind or verb without it, any other name 404, as Kubeling has
+ * always answered.
+ */
 export async function handleSubresource(
   ctx: RestContext,
   req: FastifyRequest,
@@ -33,176 +171,10 @@ export async function handleSubresource(
   view: ResourceView,
 ): Promise<void> {
   const { rt } = view;
-  const q = req.query as Query;
-  const ns = rt.namespaced ? info.namespace : undefined;
-  const name = info.name!;
-  const reg = ctx.registries.for(rt);
-  const now = ctx.clock.now();
   const sub = info.subresource!;
-
-  if (sub === 'status' && rt.subresources.status) {
-    switch (info.verb) {
-      case 'get':
-        await sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, param(q, 'includeObject'), true), now);
-        return;
-      case 'update': {
-        const { object, warnings } = decodeBody(req, view, q);
-        if (object.metadata.name && object.metadata.name !== name) {
-          throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
-        }
-        const dryRun = dryRunParam(q, 'UpdateOptions');
-        const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
-        const updated = await reg.update(ns, name, await view.fromClientAsync(object), { dryRun, subresource: 'status', admission });
-        sendWarnings(reply, [...warnings, ...admission.warnings]);
-        await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
-        return;
-      }
-      case 'patch': {
-        const result = await patchObject(ctx, req, view, ns, name, 'status');
-        sendWarnings(reply, result.warnings);
-        await sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
-        return;
-      }
-      default:
-        throw methodNotAllowed(info.verb, `${rt.plural}/status`);
-    }
-  }
-
-  if (sub === 'scale' && rt.subresources.scale) {
-    const spec = rt.subresources.scale;
-    // managedFields: an Update by the request's manager, on the main resource's version, subresource scale.
-    const recordAs = {
-      manager: param(q, 'fieldManager') || managerFromUserAgent(req.headers['user-agent']),
-      apiVersion: rt.group ? `${rt.group}/${view.version}` : view.version,
-      subresource: 'scale',
-    };
-    switch (info.verb) {
-      case 'get':
-        sendBody(reply, 200, readScale(await reg.get(ns, name), spec));
-        return;
-      case 'update': {
-        const { object } = decodeBody(req, scaleView(), q, 'Scale');
-        const replicas = (object as { spec?: { replicas?: number } }).spec?.replicas ?? 0;
-        const wanted = object.metadata.resourceVersion;
-        const dryRun = dryRunParam(q, 'UpdateOptions');
-        const request = admissionRequest(req, view, 'UpdateOptions', dryRun);
-        const updated = await writeScale(reg, ns, name, spec, () => replicas, wanted, dryRun, { chain: ctx.registries.admission, request }, recordAs);
-        sendWarnings(reply, request.warnings);
-        sendBody(reply, 200, readScale(updated, spec));
-        return;
-      }
-      case 'patch': {
-        const type = patchContentType(req);
-        const body = parseBody(req.body, type.endsWith('yaml') ? 'application/yaml' : 'application/json');
-        const patchRequest = admissionRequest(req, view, 'PatchOptions', dryRunParam(q, 'PatchOptions'));
-        const updated = await writeScale(
-          reg,
-          ns,
-          name,
-          spec,
-          (live) => {
-            const patched = runPatch(type, readScale(live, spec), body, { group: 'autoscaling', kind: 'Scale' });
-            const replicas = (patched as { spec?: { replicas?: unknown } }).spec?.replicas;
-            if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas))) {
-              throw badRequest('Scale in version "v1" cannot be handled as a Scale: spec.replicas: expected an integer');
-            }
-            return (replicas as number | undefined) ?? 0;
-          },
-          undefined,
-          dryRunParam(q, 'PatchOptions'),
-          { chain: ctx.registries.admission, request: patchRequest },
-          recordAs,
-        );
-        sendWarnings(reply, patchRequest.warnings);
-        sendBody(reply, 200, readScale(updated, spec));
-        return;
-      }
-      default:
-        throw methodNotAllowed(info.verb, `${rt.plural}/scale`);
-    }
-  }
-
-  if (rt.group === '' && rt.kind === 'Pod' && sub === 'binding' && info.verb === 'create') {
-    const body = parseBody(req.body, req.headers['content-type']);
-    const request = admissionRequest(req, view, 'CreateOptions', dryRunParam(q));
-    await bindPod(reg, ns!, name, body, dryRunParam(q), { chain: ctx.registries.admission, request });
-    sendWarnings(reply, request.warnings);
-    sendBody(reply, 201, successStatus({}));
-    return;
-  }
-
-  if (rt.group === '' && rt.kind === 'Pod' && sub === 'eviction' && info.verb === 'create') {
-    const body = parseBody(req.body, req.headers['content-type']);
-    const request = admissionRequest(req, view, 'CreateOptions', dryRunParam(q));
-    await evictPod(ctx.registries, ns!, name, body, dryRunParam(q), ctx.clock, { chain: ctx.registries.admission, request });
-    sendWarnings(reply, request.warnings);
-    sendBody(reply, 201, successStatus({}));
-    return;
-  }
-
-  if (rt.group === '' && rt.kind === 'Namespace' && sub === 'finalize' && info.verb === 'update') {
-    const { object } = decodeBody(req, view, q);
-    const dryRun = dryRunParam(q, 'UpdateOptions');
-    const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
-    const updated = await reg.update(undefined, name, object as KubeObject, { dryRun, subresource: 'finalize', admission });
-    sendWarnings(reply, admission.warnings);
-    await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
-    return;
-  }
-
-  if (rt.group === '' && rt.kind === 'Pod' && sub === 'log' && info.verb === 'get') {
-    await servePodLog(ctx, req, reply, ns!, name);
-    return;
-  }
-
-  // pods/ephemeralcontainers (kubectl debug): the pod, of which only
-  // spec.ephemeralContainers may change (registry/hooks/pods.ts).
-  if (rt.group === '' && rt.kind === 'Pod' && sub === 'ephemeralcontainers') {
-    switch (info.verb) {
-      case 'get':
-        await sendObject(reply, 200, view, await reg.get(ns, name), negotiate(req.headers.accept, undefined, false), now);
-        return;
-      case 'update': {
-        const { object } = decodeBody(req, view, q);
-        const dryRun = dryRunParam(q);
-        const admission = admissionRequest(req, view, 'UpdateOptions', dryRun);
-        const updated = await reg.update(ns, name, await view.fromClientAsync(object), { dryRun, subresource: 'ephemeralcontainers', admission });
-        sendWarnings(reply, admission.warnings);
-        await sendObject(reply, 200, view, updated, negotiate(req.headers.accept, undefined, false), now);
-        return;
-      }
-      case 'patch': {
-        const result = await patchObject(ctx, req, view, ns, name, 'ephemeralcontainers');
-        sendWarnings(reply, result.warnings);
-        await sendObject(reply, 200, view, result.object, negotiate(req.headers.accept, undefined, false), now);
-        return;
-      }
-      default:
-        throw methodNotAllowed(info.verb, `${rt.plural}/ephemeralcontainers`);
-    }
-  }
-
-  // exec, attach and port-forward: relayed to the simulated kubelet (apiserver/kubelet/).
-  if (rt.group === '' && rt.kind === 'Pod' && STREAMED.has(sub) && (info.verb === 'get' || info.verb === 'create')) {
-    try {
-      // CONNECT admission of the request's Pod*Options, before anything reaches the kubelet.
-      await admitSubresource(
-        { chain: ctx.registries.admission, request: { user: req.user ?? { username: 'system:anonymous', groups: ['system:unauthenticated'] }, requestVersion: 'v1', warnings: [] } },
-        { operation: 'CONNECT', rt, namespace: ns, name, subresource: sub, kind: connectKind(sub), object: connectOptions(sub, q), oldObject: null, dryRun: false },
-      );
-      await serveStream(ctx, req, reply, ns!, name, sub as StreamKind);
-    } catch (err) {
-      // An upgrade request's connection is no HTTP exchange any more: the Status goes on it raw.
-      if (!isUpgradeRequest(req) || reply.sent) throw err;
-      reply.hijack();
-      writeStatus(req.raw.socket, toApiError(err));
-    }
-    return;
-  }
-
-  // Known subresources with another verb are 405, unknown ones 404, as in Kubernetes.
-  if (['status', 'scale', 'binding', 'eviction', 'finalize', 'log', ...STREAMED].includes(sub)) {
-    throw methodNotAllowed(info.verb, `${rt.plural}/${sub}`);
-  }
-  throw notFound();
+  const spec = servedSubresource(rt, sub);
+  const serve = Object.hasOwn(SERVE, sub) ? SERVE[sub] : undefined;
+  if (!serve) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+  if (!spec || !spec.verbs.includes(info.verb)) throw methodNotAllowed(info.verb, `${rt.plural}/${sub}`);
+  await serve({ ctx, req, reply, view, verb: info.verb, namespace: rt.namespaced ? info.namespace : undefined, name: info.name! });
 }

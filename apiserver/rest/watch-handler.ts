@@ -2,11 +2,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { KubeObject } from '../../api/types.js';
 import type { StoreWatch } from '../storage/store.js';
 import type { WatchEventType } from '../registry/generic-registry.js';
-import { compileFilter, type ObjectFilter } from '../registry/filter.js';
-import { ApiError, toApiError } from './errors.js';
+import { toApiError, type ApiError } from '../errors.js';
+import { watchResource } from '../request/handlers.js';
 import { negotiate } from './negotiation.js';
 import { boolParam, intParam, param, type Query } from './query.js';
-import type { ResourceView } from './resource-view.js';
+import type { ResourceView } from '../request/resource-view.js';
 import type { RestContext } from './resource-handler.js';
 import { buildTable, partialObjectMetadata } from './table.js';
 import { parseWatchListOptions } from './watch-options.js';
@@ -31,11 +31,6 @@ export async function serveWatch(
 ): Promise<void> {
   const q = req.query as Query;
   const repr = negotiate(req.headers.accept, param(q, 'includeObject'), true);
-  let filter = compileFilter(view.rt, param(q, 'labelSelector'), param(q, 'fieldSelector'));
-  if (name) {
-    const inner = filter;
-    filter = ((o: KubeObject) => o.metadata.name === name && (!inner || inner(o))) as ObjectFilter;
-  }
   const bookmarks = boolParam(q, 'allowWatchBookmarks');
   const { sendInitialEvents } = parseWatchListOptions(q);
   const timeoutSeconds = intParam(q, 'timeoutSeconds');
@@ -109,39 +104,38 @@ export async function serveWatch(
     return view.toClientAll([obj]).then(([converted]) => encode(type, render(type, obj, converted)));
   };
 
-  try {
-    handle = await ctx.registries.for(view.rt).watch(
-      namespace,
-      { filter, resourceVersion: param(q, 'resourceVersion'), sendInitialEvents },
-      {
-        event: (type, obj) => inOrder(() => eventLine(type, obj)),
-        bookmark: (rv) => {
-          if (!bookmarks) return;
-          const now = ctx.clock.now();
-          if (now - lastBookmark < ctx.bookmarkIntervalMs) return;
-          lastBookmark = now;
-          inOrder(() => encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata: { resourceVersion: rv } }));
-        },
-        initialEventsEnd: (rv) => {
-          // Always sent (not subject to the bookmark interval) when bookmarks are allowed:
-          // it tells a streaming-list client that its cache is complete.
-          if (!bookmarks) return;
-          lastBookmark = ctx.clock.now();
-          const metadata = { resourceVersion: rv, annotations: { [INITIAL_EVENTS_END]: 'true' } };
-          inOrder(() => encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata }));
-        },
-        error: (err: ApiError) => {
-          inOrder(() => {
-            write(encode('ERROR', err.toStatus()));
-            finish();
-            return undefined;
-          });
-        },
+  handle = await watchResource(
+    ctx,
+    view,
+    namespace,
+    name,
+    { labelSelector: param(q, 'labelSelector'), fieldSelector: param(q, 'fieldSelector'), resourceVersion: param(q, 'resourceVersion'), sendInitialEvents },
+    {
+      event: (type, obj) => inOrder(() => eventLine(type, obj)),
+      bookmark: (rv) => {
+        if (!bookmarks) return;
+        const now = ctx.clock.now();
+        if (now - lastBookmark < ctx.bookmarkIntervalMs) return;
+        lastBookmark = now;
+        inOrder(() => encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata: { resourceVersion: rv } }));
       },
-    );
-  } catch (err) {
-    throw toApiError(err);
-  }
+      initialEventsEnd: (rv) => {
+        // Always sent (not subject to the bookmark interval) when bookmarks are allowed:
+        // it tells a streaming-list client that its cache is complete.
+        if (!bookmarks) return;
+        lastBookmark = ctx.clock.now();
+        const metadata = { resourceVersion: rv, annotations: { [INITIAL_EVENTS_END]: 'true' } };
+        inOrder(() => encode('BOOKMARK', { kind: view.rt.kind, apiVersion: view.apiVersion, metadata }));
+      },
+      error: (err: ApiError) => {
+        inOrder(() => {
+          write(encode('ERROR', err.toStatus()));
+          finish();
+          return undefined;
+        });
+      },
+    },
+  );
 
   reply.hijack();
   raw.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache, private' });

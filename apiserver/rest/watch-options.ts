@@ -1,5 +1,5 @@
 import type { FieldError } from '../../api/types.js';
-import { invalid } from './errors.js';
+import { invalid } from '../errors.js';
 import { optionalBoolParam, param, type Query } from './query.js';
 
 /**

@@ -18,7 +18,7 @@ import { protoLabelSelectorString } from './selector-string.js';
  * kube's disruption controller (pkg/controller/disruption): keeps every
  * PodDisruptionBudget's status — expectedPods, currentHealthy, desiredHealthy,
  * disruptionsAllowed, observedGeneration, the DisruptionAllowed condition — and expires
- * status.disruptedPods entries. The eviction subresource (apiserver/rest/eviction.ts)
+ * status.disruptedPods entries. The eviction subresource (apiserver/request/eviction.ts)
  * reads that status, takes disruptionsAllowed down by one and records the pod; it refuses
  * while observedGeneration < generation, so a new or edited budget blocks evictions until
  * this controller has looked at it.

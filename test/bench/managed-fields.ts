@@ -7,8 +7,8 @@ import { median, round, runPool, table, verdict } from './bench-stats.js';
 import { createHttpsClient, type HttpsClient } from './https-client.js';
 import { realisticPod } from './realistic-pod.js';
 import { processCpuMs } from './process-cpu.js';
-import { managedFieldsAfterUpdate } from '../../apiserver/rest/patch/managed-fields.js';
-import { patchMetaFor } from '../../apiserver/rest/patch/patch-meta.js';
+import { managedFieldsAfterUpdate } from '../../apiserver/patch/managed-fields.js';
+import { patchMetaFor } from '../../api/patch-meta.js';
 
 /**
  * `npm run bench:ssa`: what field management (managedFields on every write, server-side

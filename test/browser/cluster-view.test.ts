@@ -7,8 +7,8 @@ import { artifactPath, chromiumAvailable, launchChromium, type LaunchedBrowser }
 /**
  * The cluster view (/ui) in a real browser against a running cluster (apiserver,
  * controllers, scheduler, three simulated nodes): it draws the nodes and their pods from
- * GraphQL subscriptions, loads nothing from outside the apiserver, and follows a
- * Deployment scaled with kubectl.
+ * GraphQL subscriptions, loads nothing from outside the apiserver, opens its charts with
+ * the history the apiserver kept, and follows a Deployment scaled with kubectl.
  */
 describe.skipIf(!chromiumAvailable())('cluster view in Chromium', () => {
   let cluster: ClusterWithComponents;
@@ -51,6 +51,10 @@ describe.skipIf(!chromiumAvailable())('cluster view in Chromium', () => {
     expect(new URL(page.url()).hash).toBe('');
 
     await page.locator('#deployments-body tr[data-name="default/web"]').getByText('2/2').waitFor({ timeout: 60_000 });
+    // The charts opened with the apiserver's history (GraphQL chartHistory), which already
+    // held the Deployment created before the page was opened.
+    await expect.poll(() => page.getAttribute('#chart-deployments', 'data-history-series'), { timeout: 30_000 }).toContain('default/web');
+    expect(Number(await page.getAttribute('#chart-deployments', 'data-history'))).toBeGreaterThanOrEqual(1);
     await expect.poll(async () => (await canvasData(page)).nodes, { timeout: 30_000 }).toBe(3);
     const before = await canvasData(page);
     expect(before.nodes).toBe(3);

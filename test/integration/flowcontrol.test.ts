@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createTokenAuthenticator, ADMIN_USER } from '../../apiserver/auth/tokens.js';
 import { createFlowControl, TOO_MANY_REQUESTS } from '../../apiserver/flowcontrol/flow-control.js';
 import type { Registries } from '../../apiserver/registry/registries.js';
-import { ApiError } from '../../apiserver/rest/errors.js';
+import { ApiError } from '../../apiserver/errors.js';
 import { realClock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
 import { json, makeTestApp, type TestApp } from '../helpers/test-app.js';

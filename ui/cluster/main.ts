@@ -11,7 +11,7 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { apiUrl, authHeaders, initialToken, saveToken } from '../common/session.js';
 import { boxAt, layoutNodes, PADDING, type Layout } from './layout.js';
-import { ClusterModel, PHASES, type Phase, type Series, type WatchType } from './model.js';
+import { ClusterModel, PHASES, type Phase, type Series, type ServerHistory, type WatchType } from './model.js';
 
 const PHASE_COLOURS: Record<Phase, string> = {
   Running: '#2e9d4f',
@@ -106,6 +106,28 @@ function connect(): void {
         complete: () => undefined,
       },
     );
+  }
+}
+
+const SERIES = '{ key values { a b } }';
+
+/** The charts' past, kept by the apiserver (GraphQL chartHistory), read once when the page opens. */
+async function loadHistory(): Promise<void> {
+  try {
+    const res = await fetch(apiUrl('graphql'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...authHeaders(token) },
+      body: JSON.stringify({ query: `{ chartHistory { times deployments ${SERIES} hpaUtilization ${SERIES} hpaReplicas ${SERIES} } }` }),
+    });
+    const body = (await res.json()) as { data?: { chartHistory?: ServerHistory } | null };
+    const history = body.data?.chartHistory;
+    if (!history) return;
+    model.loadHistory(history);
+    const chart = $('chart-deployments');
+    chart.dataset.history = String(history.times.length);
+    chart.dataset.historySeries = history.deployments.map((d) => d.key).join(' ');
+  } catch {
+    // No history (an older apiserver, no permission): the charts start now.
   }
 }
 
@@ -251,6 +273,7 @@ function drawChart(id: string, series: Map<string, Series>, labels: [string, str
   const shown = topSeries(series);
   el.hidden = shown.length === 0;
   el.dataset.series = String(shown.length);
+  el.dataset.points = String(model.times.length);
   if (shown.length === 0) {
     charts.get(id)?.plot.destroy();
     charts.delete(id);
@@ -375,6 +398,7 @@ function main(): void {
     saveToken(token);
     connect();
     void pollMetrics();
+    void loadHistory();
   });
   $('nodes').addEventListener('mousemove', showTooltip);
   $('nodes').addEventListener('mouseleave', () => ($('tooltip').hidden = true));
@@ -384,6 +408,7 @@ function main(): void {
   setInterval(() => void pollMetrics(), 15_000);
   model.sample(Date.now() / 1000);
   setInterval(() => model.sample(Date.now() / 1000), 2_000);
+  void loadHistory();
   requestAnimationFrame(frame);
 }
 

@@ -76,6 +76,29 @@ describe('ClusterModel', () => {
     expect(m.deploymentSeries.has('default/web')).toBe(false);
   });
 
+  it("puts the apiserver's history in front of the page's own samples", () => {
+    const m = new ClusterModel();
+    m.applyDeployment('ADDED', { metadata: { name: 'web', namespace: 'default' }, spec: { replicas: 3 }, status: { readyReplicas: 3 } });
+    m.sample(20);
+    m.loadHistory({
+      times: [10, 15, 20],
+      deployments: [
+        { key: 'default/web', values: [{ a: 1, b: 0 }, { a: 2, b: 2 }, { a: 3, b: 3 }] },
+        { key: 'default/old', values: [{ a: 5, b: 5 }, { a: null, b: null }, { a: null, b: null }] },
+      ],
+      hpaUtilization: [{ key: 'default/php', values: [{ a: 80, b: 50 }, { a: 60, b: 50 }, { a: 40, b: 50 }] }],
+      hpaReplicas: [],
+    });
+    // The server's sample at 20 is the page's own: only the older two are taken.
+    expect(m.times).toEqual([10, 15, 20]);
+    expect(m.deploymentSeries.get('default/web')!.values).toEqual([{ a: 1, b: 0 }, { a: 2, b: 2 }, { a: 3, b: 3 }]);
+    expect(m.deploymentSeries.get('default/old')!.values).toEqual([{ a: 5, b: 5 }, { a: null, b: null }, { a: null, b: null }]);
+    expect(m.hpaUtilSeries.get('default/php')!.values).toEqual([{ a: 80, b: 50 }, { a: 60, b: 50 }, { a: null, b: null }]);
+    m.sample(25);
+    expect(m.times).toEqual([10, 15, 20, 25]);
+    expect(m.deploymentSeries.get('default/web')!.values[3]).toEqual({ a: 3, b: 3 });
+  });
+
   it('keeps the newest events, newest first, and node usage from metrics', () => {
     const m = new ClusterModel({ eventLimit: 2 });
     for (const i of [1, 2, 3]) {

@@ -168,6 +168,14 @@ function utilizationOf<T extends { type?: string | null; resource?: { name?: str
   return (list ?? []).find((m) => m?.type === 'Resource' && m.resource?.name === 'cpu') ?? undefined;
 }
 
+/** The apiserver's chart samples (GraphQL `chartHistory`), in the model's series shape. */
+export interface ServerHistory {
+  times: number[];
+  deployments: Series[];
+  hpaUtilization: Series[];
+  hpaReplicas: Series[];
+}
+
 export interface ModelOptions {
   /** Samples kept per series (the charts' window); default 300. */
   historyLength?: number;
@@ -329,6 +337,31 @@ export class ClusterModel {
   /** Newest first. */
   events(): EventView[] {
     return [...this.eventMap.values()].reverse();
+  }
+
+  /**
+   * Puts the apiserver's history (samples from before the page opened) in front of the
+   * page's own samples: server samples older than the page's first are kept, the rest are
+   * the page's. Every series stays aligned with `times` (null where it has no value).
+   */
+  loadHistory(h: ServerHistory): void {
+    const firstLocal = this.times.length > 0 ? this.times[0]! : Infinity;
+    const kept = h.times.filter((t) => t < firstLocal).length;
+    const local = this.times.length;
+    const nulls = (n: number) => Array.from({ length: n }, () => ({ a: null, b: null }));
+    const merge = (mine: Map<string, Series>, theirs: Series[]): void => {
+      const byKey = new Map(theirs.map((s) => [s.key, s.values]));
+      for (const key of new Set([...mine.keys(), ...byKey.keys()])) {
+        const before = byKey.get(key)?.slice(0, kept) ?? [];
+        const after = mine.get(key)?.values ?? nulls(local);
+        mine.set(key, { key, values: [...before, ...nulls(kept - before.length), ...after] });
+      }
+    };
+    merge(this.deploymentSeries, h.deployments);
+    merge(this.hpaUtilSeries, h.hpaUtilization);
+    merge(this.hpaReplicaSeries, h.hpaReplicas);
+    this.times.unshift(...h.times.slice(0, kept));
+    this.version++;
   }
 
   /**

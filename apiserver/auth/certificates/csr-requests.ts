@@ -5,7 +5,7 @@ import type { Clock } from '../../../lib/clock.js';
 import type { KindHooks } from '../../registry/generic-registry.js';
 import type { Registries } from '../../registry/registries.js';
 import { formatTime } from '../../registry/object-meta.js';
-import { badRequest, methodNotAllowed } from '../../rest/errors.js';
+import { badRequest, methodNotAllowed } from '../../errors.js';
 import { parseBody } from '../../rest/body.js';
 import { sendBody } from '../../rest/respond.js';
 import { dryRunParam, type Query } from '../../rest/query.js';

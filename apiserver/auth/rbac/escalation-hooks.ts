@@ -1,7 +1,7 @@
 import type { PolicyRule, RoleRef } from '../../../api/rbac/index.js';
 import type { KubeObject } from '../../../api/types.js';
 import type { KindHooks } from '../../registry/generic-registry.js';
-import { forbidden } from '../../rest/errors.js';
+import { forbidden } from '../../errors.js';
 import { currentUser } from '../request-user.js';
 import { PRIVILEGED_GROUP, type Authorizer } from './authorizer.js';
 import { escalationMessage, missingRules } from './escalation.js';

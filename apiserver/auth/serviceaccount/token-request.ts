@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../../lib/clock.js';
-import { badRequest, invalid, methodNotAllowed, notFound, ApiError } from '../../rest/errors.js';
+import { badRequest, invalid, methodNotAllowed, notFound, ApiError } from '../../errors.js';
 import { parseBody } from '../../rest/body.js';
 import { sendBody } from '../../rest/respond.js';
 import type { ResourceRequestInfo } from '../../rest/request-info.js';

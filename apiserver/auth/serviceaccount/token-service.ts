@@ -1,7 +1,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Registries } from '../../registry/registries.js';
 import type { Clock } from '../../../lib/clock.js';
-import { ApiError } from '../../rest/errors.js';
+import { ApiError } from '../../errors.js';
 import type { TokenVerifier } from '../request-authenticator.js';
 import { looksLikeJwt } from './jwt.js';
 import { DEFAULT_ISSUER, validateToken, type ObjectLookup } from './tokens.js';

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../../api/types.js';
 import type { KindHooks } from '../generic-registry.js';
-import { forbidden } from '../../rest/errors.js';
+import { forbidden } from '../../errors.js';
 
 interface NamespaceLike {
   spec?: { finalizers?: string[] };

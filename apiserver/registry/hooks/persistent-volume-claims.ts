@@ -3,7 +3,7 @@ import type { PersistentVolumeClaim } from '../../../api/core/persistent-volume.
 import { storageClassResource, type StorageClass } from '../../../api/storage/storageclass.js';
 import { parseQuantityOr } from '../../../api/quantity.js';
 import type { KindHooks, Registry } from '../generic-registry.js';
-import { forbidden } from '../../rest/errors.js';
+import { forbidden } from '../../errors.js';
 
 /**
  * kube's PersistentVolumeClaimResize admission plugin: a claim's storage request may grow

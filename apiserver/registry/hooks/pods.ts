@@ -2,7 +2,7 @@ import type { KubeObject } from '../../../api/types.js';
 import type { KindHooks, Registry } from '../generic-registry.js';
 import { priorityClassResource, type PriorityClass } from '../../../api/scheduling/index.js';
 import { admitPodPriority, type PodPriorityFields } from '../../admission/priority.js';
-import { forbidden } from '../../rest/errors.js';
+import { forbidden } from '../../errors.js';
 
 interface PodLike {
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number; ephemeralContainers?: unknown[] };

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { KubeObject } from '../../../api/types.js';
 import type { KindHooks, Registry } from '../generic-registry.js';
-import { invalid } from '../../rest/errors.js';
+import { invalid } from '../../errors.js';
 import { patchAllocatedServiceValues, type Service } from '../../../api/core/service.js';
 
 /** The Service CIDR, as kubeadm's default: 10.96.0.0/12; the first address is the `kubernetes` Service's. */

@@ -1,6 +1,6 @@
 import type { KubeObject, ScaleSubresource } from '../../api/types.js';
 import type { Registry } from '../registry/generic-registry.js';
-import { conflict, internal, MODIFIED_CONFLICT } from './errors.js';
+import { conflict, internal, MODIFIED_CONFLICT } from '../errors.js';
 import { admitSubresource, SCALE_KIND, type SubresourceAdmission } from '../admission/subresource-admission.js';
 import { scaleFor, scaleSchema } from '../../api/autoscaling/scale.js';
 import type { ResourceView } from './resource-view.js';

@@ -13,7 +13,7 @@ import {
   type Manager,
   type Writer,
 } from './managed-fields.js';
-import { fieldMeta, isMergeStrategy, type FieldPatchMeta, type PatchMeta } from './patch-meta.js';
+import { fieldMeta, isMergeStrategy, type FieldPatchMeta, type PatchMeta } from '../../api/patch-meta.js';
 
 /**
  * Server-side apply (`kubectl apply --server-side`, Content-Type

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
 import type { DeleteOptions } from '../registry/generic-registry.js';
-import { ApiError, badRequest, internal } from './errors.js';
+import { ApiError, badRequest, internal } from '../errors.js';
 import { labelSelectorFromObject, matchesLabels } from '../../api/selector.js';
 import { formatTime } from '../registry/object-meta.js';
 import { admitSubresource, EVICTION_KIND, type SubresourceAdmission } from '../admission/subresource-admission.js';

@@ -1,7 +1,7 @@
-import type { ResourceType } from '../../../api/types.js';
-import type { JSONSchemaProps } from '../../../api/apiextensions/schema-types.js';
-import { crdFor } from '../../crd/custom-resource-type.js';
-import { patchMetaFor, type FieldPatchMeta, type PatchMeta } from './patch-meta.js';
+import type { ResourceType } from '../../api/types.js';
+import type { JSONSchemaProps } from '../../api/apiextensions/schema-types.js';
+import { crdFor } from '../crd/custom-resource-type.js';
+import { patchMetaFor, type FieldPatchMeta, type PatchMeta } from '../../api/patch-meta.js';
 
 /**
  * List and map semantics of a CRD's structural schema, in the PatchMeta shape the apply

@@ -2,7 +2,7 @@ import { applyServerSideApply } from './apply-patch.js';
 import { PatchError } from './errors.js';
 import { applyJsonPatch } from './json-patch.js';
 import { applyMergePatch } from './merge-patch.js';
-import { patchMetaFor } from './patch-meta.js';
+import { patchMetaFor } from '../../api/patch-meta.js';
 import { applyStrategicMergePatch } from './strategic-merge-patch.js';
 
 /**
@@ -12,7 +12,7 @@ import { applyStrategicMergePatch } from './strategic-merge-patch.js';
  */
 
 export { PatchError, type PatchErrorReason } from './errors.js';
-export { patchMetaFor, type PatchMeta, type FieldPatchMeta, type PatchStrategy } from './patch-meta.js';
+export { patchMetaFor, type PatchMeta, type FieldPatchMeta, type PatchStrategy } from '../../api/patch-meta.js';
 export { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, applyServerSideApply };
 
 export const JSON_PATCH = 'application/json-patch+json';

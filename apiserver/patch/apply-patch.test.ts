@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyServerSideApply } from './apply-patch.js';
 import { PatchError } from './errors.js';
-import { patchMetaFor } from './patch-meta.js';
+import { patchMetaFor } from '../../api/patch-meta.js';
 
 type Obj = Record<string, any>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PatchError } from './errors.js';
-import { patchMetaFor } from './patch-meta.js';
+import { patchMetaFor } from '../../api/patch-meta.js';
 import { applyStrategicMergePatch } from './strategic-merge-patch.js';
 
 type Obj = Record<string, any>;

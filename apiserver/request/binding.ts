@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../api/types.js';
 import type { Registry } from '../registry/generic-registry.js';
-import { ApiError, badRequest, conflict } from './errors.js';
+import { ApiError, badRequest, conflict } from '../errors.js';
 import { formatTime } from '../registry/object-meta.js';
 import { admitSubresource, BINDING_KIND, type SubresourceAdmission } from '../admission/subresource-admission.js';
 

@@ -1,8 +1,7 @@
 import type { z } from 'zod';
 import type { KubeObject, ResourceType } from '../../api/types.js';
-import { findResource } from '../../api/registry.js';
-import { resourcesAt } from './discovery.js';
-import { ApiError, badRequest } from './errors.js';
+import { findResource, resourcesAt } from '../../api/registry.js';
+import { ApiError, badRequest } from '../errors.js';
 
 /**
  * A kind as seen through one served version: the storage version, or a converted one

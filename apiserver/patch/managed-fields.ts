@@ -1,7 +1,7 @@
 import { ApiError } from '../errors.js';
 import { compareObjects, createdSet, deepEqual } from './field-paths.js';
 import { difference, intersection, isEmptySet, isValidFieldSet, members, pathString, union, type FieldSet } from './field-set.js';
-import type { PatchMeta } from './patch-meta.js';
+import type { PatchMeta } from '../../api/patch-meta.js';
 
 /**
  * metadata.managedFields as kube-apiserver keeps them (k8s.io/apimachinery

@@ -1,5 +1,5 @@
 import { MEMBER, isMember, type FieldSet } from './field-set.js';
-import { fieldMeta, isMergeStrategy, type PatchMeta } from './patch-meta.js';
+import { fieldMeta, isMergeStrategy, type PatchMeta } from '../../api/patch-meta.js';
 
 /**
  * The walks over objects that server-side apply's field ownership needs, with list and

@@ -1,5 +1,5 @@
 import { badRequest, goFormat, internalError, mergePatchMessages as msg, unprocessable } from './errors.js';
-import { fieldMeta, isMergeStrategy, type FieldPatchMeta, type PatchMeta } from './patch-meta.js';
+import { fieldMeta, isMergeStrategy, type FieldPatchMeta, type PatchMeta } from '../../api/patch-meta.js';
 
 /**
  * Strategic merge patch, as kube-apiserver applies it (k8s.io/apimachinery/pkg/util/

@@ -4,8 +4,9 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../api/types.js';
 import type { Registries } from '../registry/registries.js';
-import { ApiError, notFound } from './errors.js';
-import { chooseContainer, loopbackEndpoint, parsePodLogOptions, servePodLog, upstreamError } from './pod-log.js';
+import { ApiError, notFound } from '../errors.js';
+import { chooseContainer, loopbackEndpoint, upstreamError } from '../request/pod-log.js';
+import { parsePodLogOptions, servePodLog } from './pod-log-handler.js';
 
 /** A stand-in kubelet: records requests, answers by the container name. */
 let kubelet: http.Server;

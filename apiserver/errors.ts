@@ -1,6 +1,6 @@
-import type { FieldError } from '../../api/types.js';
-import { StoreError } from '../storage/store.js';
-import type { StatusCause, StatusDetails } from '../../api/status.js';
+import type { FieldError } from '../api/types.js';
+import { StoreError } from './storage/store.js';
+import type { StatusCause, StatusDetails } from '../api/status.js';
 
 /**
  * The apiserver's one error type. Every failure a client can see is an ApiError, turned

@@ -3,7 +3,7 @@ import { serverSideApply, type ApplyOptions } from './apply-patch.js';
 import { ApiError } from '../errors.js';
 import { PatchError } from './errors.js';
 import { managedFieldsAfterUpdate, managerFromUserAgent, decodeManagedFields, capUpdateManagers, byId, type ManagedFieldsEntry } from './managed-fields.js';
-import { patchMetaFor } from './patch-meta.js';
+import { patchMetaFor } from '../../api/patch-meta.js';
 import { patchMetaFromSchema } from './schema-patch-meta.js';
 import { difference, intersection, union, members, pathString } from './field-set.js';
 import { appliedSet, compareObjects, createdSet } from './field-paths.js';
