@@ -129,7 +129,10 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       sendWarnings(reply, opts.admission.warnings);
       const repr = negotiate(req.headers.accept, undefined, false);
       if (!result.deleted) {
-        await sendObject(reply, 202, view, result.object, repr, now);
+        // kube answers 200 for an object only marked for deletion (graceful pod deletion,
+        // finalizers, a namespace), and 202 only when the client also asked for
+        // orphanDependents=false: the status its delete handler has always kept.
+        await sendObject(reply, orphanDependentsFalse(req, q) ? 202 : 200, view, result.object, repr, now);
       } else if (RETURNS_DELETED_OBJECT.has(rt.kind) && rt.group === '') {
         await sendObject(reply, 200, view, result.object, repr, now);
       } else {
@@ -149,6 +152,16 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
 }
 
 /** DeleteOptions from the body (kubectl sends one) and the query string, the query first. */
+/** Whether the delete asked orphanDependents=false, in the query or the DeleteOptions body. */
+function orphanDependentsFalse(req: FastifyRequest, q: Query): boolean {
+  const raw = param(q, 'orphanDependents');
+  if (raw !== undefined) return !parseKubeBool(raw);
+  const body = req.body;
+  if (body === undefined || body === null || (typeof body === 'string' && body.trim() === '')) return false;
+  const parsed = parseBody(body, req.headers['content-type']) as { orphanDependents?: unknown } | null;
+  return parsed?.orphanDependents === false;
+}
+
 export function deleteOptions(req: FastifyRequest, q: Query): DeleteOptions {
   let body: Record<string, unknown> = {};
   const raw = req.body;

@@ -112,12 +112,29 @@ describe('subresources', () => {
     await req('POST', PODS, pod('g'));
     await req('POST', `${PODS}/g/binding`, { kind: 'Binding', metadata: { name: 'g' }, target: { kind: 'Node', name: 'n1' } });
     const del = await t.app.inject({ method: 'DELETE', url: `${PODS}/g` });
-    expect(del.statusCode).toBe(202);
+    // kube: 200 with the object marked for deletion (202 only with orphanDependents=false).
+    expect(del.statusCode).toBe(200);
     expect(json(del).metadata.deletionTimestamp).toBeTruthy();
     expect(json(del).metadata.deletionGracePeriodSeconds).toBe(30);
     const force = await t.app.inject({ method: 'DELETE', url: `${PODS}/g?gracePeriodSeconds=0` });
     expect(force.statusCode).toBe(200);
     expect((await t.app.inject({ url: `${PODS}/g` })).statusCode).toBe(404);
+  });
+
+  it('answers 202 for an object kept for graceful deletion only when orphanDependents=false was asked', async () => {
+    for (const [name, url, body] of [
+      ['q', `${PODS}/q?orphanDependents=false`, undefined],
+      ['d', `${PODS}/d`, { kind: 'DeleteOptions', apiVersion: 'v1', orphanDependents: false }],
+    ] as const) {
+      await req('POST', PODS, pod(name));
+      await req('POST', `${PODS}/${name}/binding`, { kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'n1' } });
+      const del = await t.app.inject({ method: 'DELETE', url, ...(body ? { payload: body } : {}) });
+      expect(del.statusCode, url).toBe(202);
+      expect(json(del).metadata.deletionTimestamp).toBeTruthy();
+    }
+    await req('POST', PODS, pod('o'));
+    await req('POST', `${PODS}/o/binding`, { kind: 'Binding', metadata: { name: 'o' }, target: { kind: 'Node', name: 'n1' } });
+    expect((await t.app.inject({ method: 'DELETE', url: `${PODS}/o?orphanDependents=true` })).statusCode).toBe(200);
   });
 
   it('eviction respects a PodDisruptionBudget', async () => {
@@ -141,7 +158,7 @@ describe('subresources', () => {
   it('a deleted namespace is Terminating and refuses new content until finalized', async () => {
     await req('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'gone' } });
     const del = await t.app.inject({ method: 'DELETE', url: '/api/v1/namespaces/gone' });
-    expect(del.statusCode).toBe(202);
+    expect(del.statusCode).toBe(200);
     expect(json(del).status.phase).toBe('Terminating');
     const create = await req('POST', '/api/v1/namespaces/gone/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });
     expect(create.statusCode).toBe(403);
