@@ -24,7 +24,7 @@ import { serveNodeProxy } from './rest/node-proxy.js';
 import { createApiserverMetrics } from './metrics/apiserver-metrics.js';
 import { registerMetrics } from './metrics/register.js';
 import type { RequestAttributes } from './auth/rbac/rule-match.js';
-import { registerAuthorization } from './auth/authorize-hook.js';
+import { registerAuthorization, registerImpersonation } from './auth/authorize-hook.js';
 import { serveReview } from './auth/review-handler.js';
 import { CrdController } from './crd/crd-controller.js';
 import { customV3Document, customV3Paths } from './crd/openapi.js';
@@ -178,7 +178,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // version). GraphQL keeps its own rule: no user there is 401.
     if (!isGraphqlPath(path)) req.user = outcome.user;
   });
-  // API Priority and Fairness, once the user is known (flowcontrol/flow-control.ts).
+  // Impersonation, then API Priority and Fairness for the user the request acts as (flowcontrol/flow-control.ts).
+  registerImpersonation(app, authorizer);
   const flowControl = createFlowControl({ registries, logger, clock });
   app.addHook('onRequest', flowControl.onRequest);
 

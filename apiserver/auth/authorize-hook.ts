@@ -16,27 +16,43 @@ import type { RequestAttributes } from './rbac/rule-match.js';
  */
 export function registerAuthorization(app: FastifyInstance, authorizer: Authorizer): void {
   app.addHook('preHandler', async (req: FastifyRequest) => {
-    let user = req.user;
+    const user = req.user;
     if (!user) return;
     const path = req.url.split('?', 1)[0]!;
-    if (path === '/graphql' || PAGE_PATHS.some((page) => path === page || path.startsWith(`${page}/`))) return;
-    // Impersonation first (kube's WithImpersonation runs before WithAuthorization).
-    const impersonation = parseImpersonation(req.headers);
-    if (typeof impersonation === 'string') throw badRequest(impersonation);
-    if (impersonation) {
-      for (const check of impersonation.checks) {
-        if (!(await authorizer.authorize(user, check)).allowed) {
-          throw forbidden(forbiddenMessage(user, check), { name: check.kind === 'resource' ? check.name : undefined, kind: check.kind === 'resource' ? check.resource : undefined });
-        }
-      }
-      user = req.user = impersonation.user;
-    }
+    if (ownRules(path)) return;
     const attrs = requestAttributes(req.method, path, (req.query ?? {}) as Query);
     const decision = await authorizer.authorize(user, attrs);
     if (decision.allowed) return;
     const details = attrs.kind === 'resource' ? { name: attrs.name, group: attrs.group || undefined, kind: attrs.resource } : {};
     // kube appends the authorizers' reason (the Node authorizer's "no relationship found…").
     throw forbidden(decision.reason ? `${forbiddenMessage(user, attrs)}: ${decision.reason}` : forbiddenMessage(user, attrs), details);
+  });
+}
+
+/** The GraphQL endpoint and its pages authenticate and authorize their own requests. */
+function ownRules(path: string): boolean {
+  return path === '/graphql' || PAGE_PATHS.some((page) => path === page || path.startsWith(`${page}/`));
+}
+
+/**
+ * Impersonation (`--as`, `--as-group`), as kube's WithImpersonation filter: right after
+ * authentication and before API Priority and Fairness, so that flow control and then
+ * authorization see the impersonated user. Register it between the two onRequest hooks.
+ */
+export function registerImpersonation(app: FastifyInstance, authorizer: Authorizer): void {
+  app.addHook('onRequest', async (req: FastifyRequest) => {
+    const user = req.user;
+    if (!user) return;
+    if (ownRules(req.url.split('?', 1)[0]!)) return;
+    const impersonation = parseImpersonation(req.headers);
+    if (typeof impersonation === 'string') throw badRequest(impersonation);
+    if (!impersonation) return;
+    for (const check of impersonation.checks) {
+      if (!(await authorizer.authorize(user, check)).allowed) {
+        throw forbidden(forbiddenMessage(user, check), { name: check.kind === 'resource' ? check.name : undefined, kind: check.kind === 'resource' ? check.resource : undefined });
+      }
+    }
+    req.user = impersonation.user;
   });
 }
 

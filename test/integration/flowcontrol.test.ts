@@ -53,6 +53,16 @@ describe('API Priority and Fairness', () => {
     expect(ann.headers['x-kubernetes-pf-prioritylevel-uid']).toBe(await uidOf('prioritylevelconfigurations', 'global-default'));
   });
 
+  it('classifies an impersonated request by the user it acts as (impersonation runs before flow control, as in kube)', async () => {
+    const asAnn = await as('admin', 'GET', '/api/v1/namespaces/default/pods', undefined, { 'impersonate-user': 'ann' });
+    expect(asAnn.headers['x-kubernetes-pf-flowschema-uid']).toBe(await uidOf('flowschemas', 'global-default'));
+    expect(asAnn.headers['x-kubernetes-pf-prioritylevel-uid']).toBe(await uidOf('prioritylevelconfigurations', 'global-default'));
+    // Not allowed to impersonate: 403 before anything is classified or done.
+    const denied = await as('ann', 'GET', '/api/v1/namespaces', undefined, { 'impersonate-user': 'admin' });
+    expect(denied.statusCode).toBe(403);
+    expect(json(denied).message).toBe('users "admin" is forbidden: User "ann" cannot impersonate resource "users" in API group "" at the cluster scope');
+  });
+
   it('follows new objects: a FlowSchema of lower precedence takes the user, its Dangling condition kept', async () => {
     const schema = {
       apiVersion: 'flowcontrol.apiserver.k8s.io/v1',
