@@ -335,7 +335,7 @@ export function buildGraphqlSchema(rts: readonly ResourceType[], custom: readonl
   }
   Object.assign(mutation, workloadMutations(rts, names, (rt) => made.find((k) => k.rt === rt)?.type));
   for (const c of custom) {
-    const taken = (name: string): boolean => builder.isTaken(name) || name in query || name in mutation || name in subscription;
+    const taken = (name: string): boolean => builder.isTaken(name) || Object.hasOwn(query, name) || Object.hasOwn(mutation, name) || Object.hasOwn(subscription, name);
     const n = customKindNames(c.rt, taken);
     for (const name of [n.type, n.listType, n.eventType, n.deletionType]) reserved.add(name);
     const fields = kindFields(c.rt, n, builder, relations, made, c);

@@ -6,7 +6,9 @@ import { buildApp } from '../../apiserver/app.js';
 import { createSqliteStore } from '../../apiserver/storage/sqlite-store.js';
 import type { Store } from '../../apiserver/storage/store.js';
 import type { CrdController } from '../../apiserver/crd/crd-controller.js';
+import type { AddressInfo } from 'node:net';
 import { ADMIN_USER, createTokenAuthenticator } from '../../apiserver/auth/tokens.js';
+import { GraphqlSocket } from '../../apiserver/graphql/test-helpers.js';
 
 // GraphQL serves an Established CRD's kind with generated types and root fields, drops
 // them when the CRD is deleted, and never breaks over a CRD whose names collide.
@@ -66,7 +68,7 @@ beforeAll(async () => {
       { token: 'dev', user: { username: 'dev', groups: [] } },
     ]),
   });
-  await app.ready();
+  await app.listen({ host: '127.0.0.1', port: 0 });
 });
 
 afterAll(async () => {
@@ -147,6 +149,24 @@ describe('GraphQL types for custom resources', () => {
     expect(ok.data!.createStableExampleComCronTab).toEqual({ metadata: { namespace: 'default' }, spec: { replicas: 1 } });
     const bad = await gql('mutation { createStableExampleComCronTab(object: { metadata: { name: "bad" }, spec: { cronSpec: "nope" } }) { metadata { name } } }');
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'Invalid', status: 422 });
+  });
+
+  it('streams a custom kind over a watch subscription', async () => {
+    const socket = await GraphqlSocket.open(`ws://127.0.0.1:${(app.server.address() as AddressInfo).port}/graphql`);
+    try {
+      socket.send({ type: 'connection_init', payload: { Authorization: 'Bearer admin' } });
+      expect((await socket.next()).type).toBe('connection_ack');
+      const query = 'subscription { watchStableExampleComCronTabs(namespace: "default", resourceVersion: "0", fieldSelector: "metadata.name=nightly") { type object { metadata { name } spec { image } } } }';
+      socket.send({ id: '1', type: 'subscribe', payload: { query } });
+      expect(await socket.next((m) => m.id === '1')).toEqual({
+        id: '1',
+        type: 'next',
+        payload: { data: { watchStableExampleComCronTabs: { type: 'ADDED', object: { metadata: { name: 'nightly' }, spec: { image: 'backup:1' } } } } },
+      });
+      socket.send({ id: '1', type: 'complete' });
+    } finally {
+      socket.close();
+    }
   });
 
   it('enforces RBAC as for built-in kinds', async () => {
