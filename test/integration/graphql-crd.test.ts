@@ -180,6 +180,25 @@ describe('GraphQL types for custom resources', () => {
     expect(viaRest.message).toBe(denied.errors?.[0]?.message);
   });
 
+  it('follows a CRD update: a new schema field becomes a GraphQL field', async () => {
+    const patch = [{ op: 'add', path: '/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/timeZone', value: { type: 'string' } }];
+    const res = await app.inject({
+      method: 'PATCH',
+      url: `${CRDS}/crontabs.stable.example.com`,
+      headers: { authorization: 'Bearer admin', 'content-type': 'application/json-patch+json' },
+      payload: JSON.stringify(patch),
+    });
+    expect(res.statusCode).toBe(200);
+    await idle();
+    await waitFor(async () => {
+      const t = await gql('{ __type(name: "StableExampleComCronTabSpec") { fields { name } } }');
+      return (t.data!.__type.fields as Array<{ name: string }>).some((f) => f.name === 'timeZone');
+    });
+    const set = await gql('mutation { patchStableExampleComCronTab(namespace: "default", name: "hourly", patch: { spec: { timeZone: "UTC" } }) { spec { timeZone cronSpec } } }');
+    expect(set.errors).toBeUndefined();
+    expect(set.data!.patchStableExampleComCronTab.spec).toEqual({ timeZone: 'UTC', cronSpec: '0 * * * *' });
+  });
+
   it('keeps /graphql working when a CRD names collide with existing GraphQL types', async () => {
     // pod.k8s.io + Spec → "PodSpec", the built-in nested type: the CRD's type is numbered.
     const clash = {
