@@ -109,6 +109,12 @@ describe('schemaWithCustomKinds', () => {
     ]);
     expect(fieldTypes(schema.getType('StableExampleComCronTab2Spec') as GraphQLObjectType)).toEqual({ other: 'String' });
     expect(schema.getType('PodSpec2')).toBeDefined();
+    // drain.k8s.io Pod would be DrainPod, the drainNode mutation's type.
+    const drain = schemaWithCustomKinds([{ rt: customRt({ group: 'drain.k8s.io', kind: 'Pod', plural: 'pods' }), openApiV3: {} }]);
+    expect(drain.skipped).toEqual([]);
+    expect(Object.keys((drain.schema.getType('DrainPod') as GraphQLObjectType).getFields())).toEqual(['namespace', 'name', 'reason']);
+    expect(drain.schema.getType('DrainPod2')).toBeDefined();
+    expect(drain.schema.getQueryType()!.getFields().drainPod2).toBeDefined();
     const builtin = graphqlSchema();
     expect(fieldTypes(schema.getType('PodSpec') as GraphQLObjectType)).toEqual(fieldTypes(builtin.getType('PodSpec') as GraphQLObjectType));
   });

@@ -27,9 +27,13 @@ export function currentCustomKinds(): CustomKind[] {
   return out;
 }
 
+/** Every type name of the built-in schema. */
+let builtinTypes: Set<string> | undefined;
+
 function tryBuild(custom: readonly CustomKind[]): GraphQLSchema | undefined {
   try {
-    const schema = buildGraphqlSchema(graphqlResources, custom);
+    builtinTypes ??= new Set(Object.keys(graphqlSchema().getTypeMap()));
+    const schema = buildGraphqlSchema(graphqlResources, custom, builtinTypes);
     return validateSchema(schema).length === 0 ? schema : undefined;
   } catch {
     return undefined;

@@ -291,7 +291,12 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
  * Builds the schema for the given kinds (in their order, which fixes the type names), and
  * the custom kinds after them (customKindNames: group-prefixed, numbered when taken).
  */
-export function buildGraphqlSchema(rts: readonly ResourceType[], custom: readonly CustomKind[] = []): GraphQLSchema {
+export function buildGraphqlSchema(
+  rts: readonly ResourceType[],
+  custom: readonly CustomKind[] = [],
+  /** Type names the built-in part defines outside the kinds (DrainPod, Trace, …): custom kinds avoid them. */
+  takenTypes: ReadonlySet<string> = new Set(),
+): GraphQLSchema {
   const names = kindNames(rts);
   const reserved = new Set([...ROOT_NAMES, ...CHART_TYPE_NAMES]);
   for (const n of names.values()) for (const name of [n.type, n.listType, n.eventType, n.deletionType]) reserved.add(name);
@@ -335,7 +340,7 @@ export function buildGraphqlSchema(rts: readonly ResourceType[], custom: readonl
   }
   Object.assign(mutation, workloadMutations(rts, names, (rt) => made.find((k) => k.rt === rt)?.type));
   for (const c of custom) {
-    const taken = (name: string): boolean => builder.isTaken(name) || Object.hasOwn(query, name) || Object.hasOwn(mutation, name) || Object.hasOwn(subscription, name);
+    const taken = (name: string): boolean => builder.isTaken(name) || takenTypes.has(name) || Object.hasOwn(query, name) || Object.hasOwn(mutation, name) || Object.hasOwn(subscription, name);
     const n = customKindNames(c.rt, taken);
     for (const name of [n.type, n.listType, n.eventType, n.deletionType]) reserved.add(name);
     const fields = kindFields(c.rt, n, builder, relations, made, c);
