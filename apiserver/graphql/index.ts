@@ -9,6 +9,7 @@ import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.j
 import { decideConnect } from './auth.js';
 import { registerClusterView, registerPlayground } from './playground.js';
 import { RelationReads } from './relation-reads.js';
+import { currentSchema } from './custom-kinds.js';
 import { ChartHistory } from './chart-history.js';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { getNullableType, isListType, type DocumentNode, type GraphQLSchema } from './graphql-js.js';
@@ -143,6 +144,22 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
         if (req.routeOptions.url === GRAPHQL_PATH) await requireUser(req, reply);
       });
     }
+
+    // Custom kinds (CRDs) come and go: before a request runs, serve the schema for the
+    // kinds served now (custom-kinds.ts; rebuilt only when a CRD was added or removed).
+    let servedGeneration = -1;
+    scope.addHook('preHandler', async (req) => {
+      if (req.routeOptions.url !== GRAPHQL_PATH) return;
+      try {
+        const current = currentSchema();
+        if (current.generation === servedGeneration) return;
+        servedGeneration = current.generation;
+        if (current.schema !== scope.graphql.schema) scope.graphql.replaceSchema(current.schema);
+        if (current.skipped.length > 0) req.log.warn({ skipped: current.skipped }, 'custom resources left out of the GraphQL schema');
+      } catch (err) {
+        req.log.warn({ err }, 'could not rebuild the GraphQL schema for custom resources');
+      }
+    });
 
     await scope.register(mercurius, {
       schema: graphqlSchema(),

@@ -105,3 +105,47 @@ const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 export function isGraphqlName(name: string): boolean {
   return GRAPHQL_NAME.test(name) && !name.startsWith('__');
 }
+
+/** Any text as a GraphQL-safe name part: other characters dropped, a leading digit kept after `_`. */
+function safePart(s: string): string {
+  const kept = s.replace(/[^_0-9A-Za-z]/g, '');
+  return /^[0-9]/.test(kept) ? `_${kept}` : kept;
+}
+
+/**
+ * Names for a custom kind (a CRD): always prefixed with its group, so a CRD never takes a
+ * built-in's name and its names do not change when another CRD comes or goes
+ * (stable.example.com CronTab → StableExampleComCronTab, stableExampleComCronTab,
+ * stableExampleComCronTabs). Characters GraphQL does not allow are dropped; a name that is
+ * still taken (another type or root field of the schema) gets a number: `PodSpec2`.
+ */
+export function customKindNames(rt: ResourceType, taken: (name: string) => boolean): KindNames {
+  const kind = upperFirst(safePart(rt.kind)) || 'Kind';
+  const plural = safePart(rt.plural.replace(/[-.]/g, '_')) || 'items';
+  const prefix = safePart(groupPrefix(rt.group));
+  const base: ResourceType = { ...rt, kind, plural: plural.toLowerCase() };
+  const n = namesFor(base, false);
+  const type = upperFirst(prefix + n.type);
+  const getField = lowerFirst(prefix) + upperFirst(n.getField);
+  const listField = lowerFirst(prefix) + upperFirst(n.listField);
+  const watchField = `watch${prefix}${n.watchField.slice('watch'.length)}`;
+  for (let i = 1; i <= 100; i++) {
+    const k = i === 1 ? '' : String(i);
+    const names: KindNames = {
+      type: type + k,
+      listType: `${type}${k}List`,
+      eventType: `${type}${k}WatchEvent`,
+      deletionType: `${type}${k}Deletion`,
+      getField: getField + k,
+      listField: listField + k,
+      createField: `create${type}${k}`,
+      replaceField: `replace${type}${k}`,
+      patchField: `patch${type}${k}`,
+      deleteField: `delete${type}${k}`,
+      watchField: watchField + k,
+    };
+    const all = allNames(names);
+    if (all.every(isGraphqlName) && !all.some(taken)) return names;
+  }
+  throw new Error(`no free GraphQL name for ${rt.kind}.${rt.group}`);
+}

@@ -47,6 +47,9 @@ type JsonSchema = {
   [key: string]: unknown;
 };
 
+/** Marks a custom kind's int64 integer (fromOpenApi), served as Long. */
+const CUSTOM_LONG = 'x-kubeling-long';
+
 /** Kubernetes int64 fields whose values can exceed GraphQL's 32-bit Int. */
 const LONG_FIELDS = new Set(['sizeBytes', 'runAsUser', 'runAsGroup', 'fsGroup', 'supplementalGroups', 'activeDeadlineSeconds']);
 
@@ -144,6 +147,32 @@ export class ObjectTypeBuilder {
     return type;
   }
 
+  /**
+   * The object type of a custom kind, from its CRD's structural OpenAPI v3 schema:
+   * objects are types (named after the kind and field: `StableExampleComCronTabSpec`),
+   * arrays lists, and int-or-string, preserve-unknown-fields and untyped values JSON.
+   * apiVersion, kind and metadata are the built-in ones (ObjectMeta), whatever the schema says.
+   */
+  customKindType(
+    typeName: string,
+    group: string,
+    openApiV3: unknown,
+    description?: string,
+    extra?: () => GraphQLFieldConfigMap<any, any>,
+  ): GraphQLObjectType {
+    const root = fromOpenApi(openApiV3);
+    const properties = { ...(root.properties ?? {}) };
+    properties.apiVersion = { type: 'string' };
+    properties.kind = { type: 'string' };
+    properties.metadata = toJsonSchema(objectMetaSchema);
+    const js: JsonSchema = { type: 'object', properties };
+    const own = this.fields(js, { anchor: typeName, path: [], parent: typeName, field: '', group, atKindRoot: true, kind: typeName });
+    const fields = extra ? () => ({ ...own, ...extra() }) : own;
+    const type = new GraphQLObjectType({ name: typeName, description, fields });
+    this.byName.set(typeName, { signature: shapeSignature(js), type });
+    return type;
+  }
+
   /** Every nested type created so far, by name (for tests and the schema's type list). */
   types(): GraphQLObjectType[] {
     return [...this.byName.values()].map((e) => e.type);
@@ -173,7 +202,7 @@ export class ObjectTypeBuilder {
       case 'number':
         return GraphQLFloat;
       case 'integer':
-        return LONG_FIELDS.has(pos.field) ? GraphQLLong : GraphQLInt;
+        return LONG_FIELDS.has(pos.field) || js[CUSTOM_LONG] === true ? GraphQLLong : GraphQLInt;
       case 'array':
         if (!js.items) return GraphQLJSON;
         return new GraphQLList(this.outputType(js.items, { ...pos, field: singularize(pos.field) }));
@@ -218,6 +247,11 @@ export class ObjectTypeBuilder {
     return type;
   }
 
+  /** Whether a type of this name exists or is reserved. */
+  isTaken(name: string): boolean {
+    return this.taken(name);
+  }
+
   private taken(name: string): boolean {
     return this.reserved.has(name) || this.byName.has(name);
   }
@@ -227,5 +261,43 @@ export class ObjectTypeBuilder {
     const candidates = [desired, `${groupPrefix(pos.group)}${desired}`, `${pos.parent}${desired}`];
     for (const name of candidates) if (!this.taken(name)) return name;
     for (let i = 2; ; i++) if (!this.taken(`${desired}${i}`)) return `${desired}${i}`;
+  }
+}
+
+/**
+ * A CRD's OpenAPI v3 schema as the JSON Schema subset the walk reads: values whose shape is
+ * open (int-or-string, preserve-unknown-fields, no type) become `{}` (JSON); integers
+ * without `format: int32` are int64 in Kubernetes (Long).
+ */
+function fromOpenApi(v: unknown): JsonSchema {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return {};
+  const s = v as Record<string, unknown>;
+  if (s['x-kubernetes-int-or-string'] === true || s['x-kubernetes-preserve-unknown-fields'] === true) return {};
+  const type = typeof s.type === 'string' ? s.type : undefined;
+  const out: JsonSchema = {};
+  if (typeof s.description === 'string') out.description = s.description;
+  switch (type) {
+    case 'object': {
+      const props = s.properties;
+      if (props === null || typeof props !== 'object' || Array.isArray(props) || Object.keys(props).length === 0) return out; // a map: JSON
+      out.type = 'object';
+      out.properties = Object.fromEntries(Object.entries(props as Record<string, unknown>).map(([k, p]) => [k, fromOpenApi(p)]));
+      return out;
+    }
+    case 'array':
+      out.type = 'array';
+      out.items = fromOpenApi(s.items);
+      return out;
+    case 'integer':
+      out.type = 'integer';
+      if (s.format !== 'int32') out[CUSTOM_LONG] = true;
+      return out;
+    case 'string':
+    case 'boolean':
+    case 'number':
+      out.type = type;
+      return out;
+    default:
+      return out;
   }
 }

@@ -240,7 +240,7 @@ function prefetch(reads: RelationReads, rt: ResourceType, items: KubeObject[], i
  * The relation fields of one kind (empty for kinds without special relations, apart from
  * the generic owner walk every kind has).
  */
-export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLFieldConfigMap<KubeObject, Ctx> {
+export function relationFields(rt: ResourceType, types: RelationTypes, opts: { events?: boolean } = {}): GraphQLFieldConfigMap<KubeObject, Ctx> {
   const t = (group: string, kind: string): GraphQLOutputType => {
     const type = types.typeOf(group, kind);
     if (!type) throw new Error(`no GraphQL type for ${group}/${kind}`);
@@ -455,6 +455,8 @@ export function relationFields(rt: ResourceType, types: RelationTypes): GraphQLF
       };
       break;
   }
+  // Custom kinds (CRDs) have the generic events relation too.
+  if (opts.events && !fields.events) fields.events = events;
   return fields;
 }
 

@@ -24,7 +24,7 @@ import { CHART_TYPE_NAMES, chartHistoryField } from './chart-history-field.js';
 import type { ChartHistorySnapshot } from './chart-history.js';
 import { unauthorized } from '../errors.js';
 import { runAsUser } from '../auth/request-user.js';
-import { kindNames, type KindNames } from './naming.js';
+import { customKindNames, kindNames, type KindNames } from './naming.js';
 import { ObjectTypeBuilder } from './object-types.js';
 import { GraphQLJSON, GraphQLLong } from './scalars.js';
 import { toGraphqlError, type ErrorLog } from './errors.js';
@@ -182,11 +182,19 @@ interface KindSchema {
   subscription: GraphQLFieldConfigMap<unknown, GraphqlContext>;
 }
 
-function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuilder, relations: RelationTypes, made: KindType[]): KindSchema {
+/** A custom kind (CRD) to serve with generated types: its ResourceType and storage version's OpenAPI v3 schema. */
+export interface CustomKind {
+  rt: ResourceType;
+  openApiV3: unknown;
+}
+
+function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuilder, relations: RelationTypes, made: KindType[], custom?: CustomKind): KindSchema {
   const gv = groupVersion(rt);
-  const type = builder.kindType(names.type, rt.kind, rt.group, rt.schema, `${rt.kind} (${gv}), as the REST API serves it.`, () =>
-    relationFields(rt, relations),
-  );
+  const type = custom
+    ? builder.customKindType(names.type, rt.group, custom.openApiV3, `${rt.kind} (${gv}), a custom resource, as the REST API serves it.`, () =>
+        relationFields(rt, relations, { events: true }),
+      )
+    : builder.kindType(names.type, rt.kind, rt.group, rt.schema, `${rt.kind} (${gv}), as the REST API serves it.`, () => relationFields(rt, relations));
   made.push({ rt, type });
   const out: KindSchema = { query: {}, mutation: {}, subscription: {} };
   const can = (verb: string): boolean => rt.verbs.includes(verb);
@@ -279,8 +287,16 @@ function kindFields(rt: ResourceType, names: KindNames, builder: ObjectTypeBuild
   return out;
 }
 
-/** Builds the schema for the given kinds (in their order, which fixes the type names). */
-export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema {
+/**
+ * Builds the schema for the given kinds (in their order, which fixes the type names), and
+ * the custom kinds after them (customKindNames: group-prefixed, numbered when taken).
+ */
+export function buildGraphqlSchema(
+  rts: readonly ResourceType[],
+  custom: readonly CustomKind[] = [],
+  /** Type names the built-in part defines outside the kinds (DrainPod, Trace, …): custom kinds avoid them. */
+  takenTypes: ReadonlySet<string> = new Set(),
+): GraphQLSchema {
   const names = kindNames(rts);
   const reserved = new Set([...ROOT_NAMES, ...CHART_TYPE_NAMES]);
   for (const n of names.values()) for (const name of [n.type, n.listType, n.eventType, n.deletionType]) reserved.add(name);
@@ -323,6 +339,15 @@ export function buildGraphqlSchema(rts: readonly ResourceType[]): GraphQLSchema 
     Object.assign(subscription, fields.subscription);
   }
   Object.assign(mutation, workloadMutations(rts, names, (rt) => made.find((k) => k.rt === rt)?.type));
+  for (const c of custom) {
+    const taken = (name: string): boolean => builder.isTaken(name) || takenTypes.has(name) || Object.hasOwn(query, name) || Object.hasOwn(mutation, name) || Object.hasOwn(subscription, name);
+    const n = customKindNames(c.rt, taken);
+    for (const name of [n.type, n.listType, n.eventType, n.deletionType]) reserved.add(name);
+    const fields = kindFields(c.rt, n, builder, relations, made, c);
+    Object.assign(query, fields.query);
+    Object.assign(mutation, fields.mutation);
+    Object.assign(subscription, fields.subscription);
+  }
   return new GraphQLSchema({
     query: new GraphQLObjectType({ name: 'Query', fields: query }),
     mutation: new GraphQLObjectType({ name: 'Mutation', fields: mutation }),
