@@ -10,9 +10,9 @@ import { createKubeletStreams } from './streams/kubelet-streams.js';
 import { createEventRecorder } from '../client/event-recorder.js';
 import { createConfigSources } from './config-sources.js';
 import { configErrorOf, ContainerProcesses } from './container-processes.js';
-import { ProbeManager } from './probes/probe-manager.js';
+import { ProbeManager, type ProbeManagerOptions } from './probes/probe-manager.js';
 import { execInContainer } from './probes/probe-exec.js';
-import { HookRunner } from './probes/hook-runner.js';
+import { HookRunner, type HookRunnerOptions } from './probes/hook-runner.js';
 import { mountFailures } from './volume-content.js';
 import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
 import { capacityOf } from './node-template.js';
@@ -156,15 +156,19 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     const pod = sim?.podInformer.store.get(key) as Pod | undefined;
     return pod && pod.metadata.uid === uid ? pod : undefined;
   };
-  // Liveness, readiness and startup probes of the running containers.
-  const probes = new ProbeManager({
+  // What probes and hooks both need of a running container: its pod, its shell, its load, events.
+  const inContainer: Pick<ProbeManagerOptions & HookRunnerOptions, 'clock' | 'livePod' | 'exec' | 'latencyFactor' | 'event'> = {
     clock,
-    logger: logger.child({ component: 'prober' }),
     livePod: (key, uid) => runningPod(key, uid),
     exec: (ref, pod, container, startedAt, argv, timeoutMs) =>
       execInContainer(streams.hosts, clock, { pod, container, node: ref.node, hostIP: ref.hostIP, podIP: ref.podIP, startedAt }, argv, timeoutMs),
     latencyFactor: (uid, container) => usage.latencyFactor(uid, container),
     event: (ref, type, reason, message, node) => sim?.recordEvent(ref, type, reason, message, node),
+  };
+  // Liveness, readiness and startup probes of the running containers.
+  const probes = new ProbeManager({
+    ...inContainer,
+    logger: logger.child({ component: 'prober' }),
     changed: (key) => sim?.probeChanged(key),
     kill(key, uid, startedAt) {
       // SIGTERM, then SIGKILL: a shell or program without a handler ends with 137.
@@ -173,13 +177,8 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   });
   // postStart and preStop hooks.
   const hooks = new HookRunner({
-    clock,
+    ...inContainer,
     logger: logger.child({ component: 'lifecycle-hooks' }),
-    livePod: (key, uid) => runningPod(key, uid),
-    exec: (ref, pod, container, startedAt, argv, timeoutMs) =>
-      execInContainer(streams.hosts, clock, { pod, container, node: ref.node, hostIP: ref.hostIP, podIP: ref.podIP, startedAt }, argv, timeoutMs),
-    latencyFactor: (uid, container) => usage.latencyFactor(uid, container),
-    event: (ref, type, reason, message, node) => sim?.recordEvent(ref, type, reason, message, node),
     kill: (key, uid, startedAt) => sim?.containerExited(key, uid, startedAt, 137),
   });
   const server = await startLogServer(
