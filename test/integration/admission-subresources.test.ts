@@ -74,6 +74,17 @@ describe('admission of subresources', () => {
     expect(json(await t.app.inject({ url: `${DEPLOY}/web` })).spec.replicas).toBe(3);
   });
 
+  it('GraphQL scaleDeployment goes through the same admission as REST scale (the shared request layer)', async () => {
+    await post(DEPLOY, deployment('gql'));
+    await configure('validating', 'scale-gql', [webhook('scale-gql.example.com', [{ operations: ['UPDATE'], apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments/scale'] }])]);
+    hook.handle((r) => deny(r, { code: 403, message: 'no scaling from GraphQL' }));
+    const res = await t.app.inject({ method: 'POST', url: '/graphql', payload: { query: 'mutation { scaleDeployment(namespace: "default", name: "gql", replicas: 5) { spec { replicas } } }' } });
+    const body = json(res) as { data?: unknown; errors?: { message: string }[] };
+    expect(body.errors?.[0]?.message).toContain('no scaling from GraphQL');
+    expect(hook.reviews[0]!.request).toMatchObject({ kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, subResource: 'scale', name: 'gql' });
+    expect(json(await t.app.inject({ url: `${DEPLOY}/gql` })).spec.replicas).toBe(1);
+  });
+
   it('deployments/scale: a validating webhook refusal keeps the replicas', async () => {
     await post(DEPLOY, deployment('web2'));
     await configure('validating', 'scale-no', [webhook('scale-no.example.com', [{ operations: ['UPDATE'], apiGroups: ['apps'], apiVersions: ['v1'], resources: ['deployments/scale'] }])]);
