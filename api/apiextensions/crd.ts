@@ -101,6 +101,46 @@ export function crdDefaults(obj: KubeObject): void {
   }
 }
 
+const API_APPROVED = 'api-approved.kubernetes.io';
+
+/** kube's protected community groups: k8s.io and kubernetes.io and their subdomains. */
+function isProtectedGroup(group: string | undefined): boolean {
+  return !!group && (group === 'k8s.io' || group.endsWith('.k8s.io') || group === 'kubernetes.io' || group.endsWith('.kubernetes.io'));
+}
+
+type ApprovalState = 'missing' | 'bypassed' | 'approved' | 'invalid';
+
+function approvalState(annotations: Record<string, string> | undefined): ApprovalState {
+  const v = annotations?.[API_APPROVED];
+  if (v === undefined) return 'missing';
+  if (v.startsWith('unapproved')) return 'bypassed';
+  try {
+    const u = new URL(v);
+    return u.protocol && u.host ? 'approved' : 'invalid';
+  } catch {
+    return 'invalid';
+  }
+}
+
+/**
+ * kube's API-approval rule: a CRD in a protected group needs the `api-approved.kubernetes.io`
+ * annotation (a URL, or a reason starting with "unapproved"); an update that leaves the
+ * approval state as it was is never refused.
+ */
+function validateApiApproval(crd: CRD, old: CRD | undefined): FieldError[] {
+  if (!isProtectedGroup(crd.spec?.group)) return [];
+  const state = approvalState(crd.metadata.annotations);
+  if (old && approvalState(old.metadata.annotations) === state) return [];
+  const field = `metadata.annotations[${API_APPROVED}]`;
+  if (state === 'missing') {
+    return [{ type: 'FieldValueRequired', field, message: `Required value: protected groups must have approval annotation "${API_APPROVED}", see https://github.com/kubernetes/enhancements/pull/1111` }];
+  }
+  if (state === 'invalid') {
+    return [{ type: 'FieldValueInvalid', field, message: `Invalid value: ${formatValue(crd.metadata.annotations![API_APPROVED]!)}: protected groups must have approval annotation "${API_APPROVED}" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111` }];
+  }
+  return [];
+}
+
 /** kube's ValidateCustomResourceDefinition (+ Update). */
 export function validateCRD(obj: KubeObject, old?: KubeObject): FieldError[] {
   const crd = obj as unknown as CRD;
@@ -116,6 +156,7 @@ export function validateCRD(obj: KubeObject, old?: KubeObject): FieldError[] {
     for (const m of isDNS1123Subdomain(spec.group)) errs.push({ type: 'FieldValueInvalid', field: 'spec.group', message: `Invalid value: ${formatValue(spec.group)}: ${m}` });
     if (spec.group.split('.').length < 2) errs.push({ type: 'FieldValueInvalid', field: 'spec.group', message: `Invalid value: ${formatValue(spec.group)}: should be a domain with at least one dot` });
   }
+  errs.push(...validateApiApproval(crd, old as unknown as CRD | undefined));
   if (spec.scope !== 'Cluster' && spec.scope !== 'Namespaced') {
     errs.push(spec.scope ? { type: 'FieldValueNotSupported', field: 'spec.scope', message: `Unsupported value: ${formatValue(spec.scope)}: supported values: "Cluster", "Namespaced"` } : { type: 'FieldValueRequired', field: 'spec.scope', message: 'Required value' });
   }

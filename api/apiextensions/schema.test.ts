@@ -127,6 +127,23 @@ describe('validateCRD bad input', () => {
     ]);
     expect(validateCRD(crd([{ name: 'v1', served: true, storage: true, schema }, { name: 'v2', served: true, storage: true, schema }])).map((e) => e.field)).toEqual(['spec.versions']);
   });
+  it('needs the api-approved.kubernetes.io annotation in a protected group (k8s.io, kubernetes.io)', () => {
+    const inGroup = (group: string, annotations?: Record<string, string>): KubeObject =>
+      ({ metadata: { name: `things.${group}`, ...(annotations ? { annotations } : {}) }, spec: { group, scope: 'Namespaced', names: { plural: 'things', kind: 'Thing' }, versions: [{ name: 'v1', served: true, storage: true, schema }] } }) as unknown as KubeObject;
+    const msgs = (o: KubeObject, old?: KubeObject) => validateCRD(o, old).map((e) => `${e.field}: ${e.message}`);
+    expect(msgs(inGroup('gateway.networking.k8s.io'))).toEqual([
+      'metadata.annotations[api-approved.kubernetes.io]: Required value: protected groups must have approval annotation "api-approved.kubernetes.io", see https://github.com/kubernetes/enhancements/pull/1111',
+    ]);
+    expect(msgs(inGroup('x.kubernetes.io', { 'api-approved.kubernetes.io': 'yes' }))).toEqual([
+      'metadata.annotations[api-approved.kubernetes.io]: Invalid value: "yes": protected groups must have approval annotation "api-approved.kubernetes.io" with either a URL or a reason starting with "unapproved", see https://github.com/kubernetes/enhancements/pull/1111',
+    ]);
+    expect(msgs(inGroup('gateway.networking.k8s.io', { 'api-approved.kubernetes.io': 'https://github.com/kubernetes-sigs/gateway-api/pull/1538' }))).toEqual([]);
+    expect(msgs(inGroup('snapshot.storage.k8s.io', { 'api-approved.kubernetes.io': 'unapproved, experimental' }))).toEqual([]);
+    expect(msgs(inGroup('k8s.example.com'))).toEqual([]);
+    // An update that keeps the (missing) approval state is not refused, as kube lets old CRDs be.
+    expect(msgs(inGroup('gateway.networking.k8s.io'), inGroup('gateway.networking.k8s.io'))).toEqual([]);
+  });
+
   it('needs a schema and a matching name', () => {
     const c = crd([{ name: 'v1', served: true, storage: true }]);
     c.metadata.name = 'wrong.example.com';
