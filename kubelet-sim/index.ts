@@ -10,9 +10,9 @@ import { createKubeletStreams } from './streams/kubelet-streams.js';
 import { createEventRecorder } from '../client/event-recorder.js';
 import { createConfigSources } from './config-sources.js';
 import { configErrorOf, ContainerProcesses } from './container-processes.js';
-import { ProbeManager, type ProbeManagerOptions } from './probes/probe-manager.js';
+import { ProbeManager, type ContainerAccess } from './probes/probe-manager.js';
 import { execInContainer } from './probes/probe-exec.js';
-import { HookRunner, type HookRunnerOptions } from './probes/hook-runner.js';
+import { HookRunner } from './probes/hook-runner.js';
 import { mountFailures } from './volume-content.js';
 import type { ContainerLoad, TrafficSink } from '../network/traffic-sink.js';
 import { capacityOf } from './node-template.js';
@@ -156,8 +156,7 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
     const pod = sim?.podInformer.store.get(key) as Pod | undefined;
     return pod && pod.metadata.uid === uid ? pod : undefined;
   };
-  // What probes and hooks both need of a running container: its pod, its shell, its load, events.
-  const inContainer: Pick<ProbeManagerOptions & HookRunnerOptions, 'clock' | 'livePod' | 'exec' | 'latencyFactor' | 'event'> = {
+  const inContainer: ContainerAccess = {
     clock,
     livePod: (key, uid) => runningPod(key, uid),
     exec: (ref, pod, container, startedAt, argv, timeoutMs) =>

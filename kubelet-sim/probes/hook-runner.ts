@@ -1,11 +1,9 @@
 import type { Container } from '../../api/core/container.js';
 import type { Pod } from '../../api/core/pod.js';
-import type { ObjectReference } from '../../api/meta.js';
-import type { Clock } from '../../lib/clock.js';
 import type { Logger } from '../../lib/logger.js';
 import { containerRef } from '../lifecycle-events.js';
 import { containersWithHook, runHook, type HookContext } from './hooks.js';
-import type { ProbeRunRef } from './probe-manager.js';
+import type { ContainerAccess, ProbeRunRef } from './probe-manager.js';
 
 /**
  * Runs the lifecycle hooks of the simulated containers: postStart once per run of the
@@ -15,13 +13,8 @@ import type { ProbeRunRef } from './probe-manager.js';
  * `FailedPreStopHook` and the stop goes on).
  */
 
-export interface HookRunnerOptions {
-  clock: Clock;
+export interface HookRunnerOptions extends ContainerAccess {
   logger: Logger;
-  livePod(key: string, uid: string): Pod | undefined;
-  exec(ref: ProbeRunRef, pod: Pod, container: Container, startedAt: number, argv: string[], timeoutMs: number): Promise<{ code: number; output: string; timedOut?: boolean }>;
-  latencyFactor(uid: string, container: string): number;
-  event(ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string, node: string): void;
   kill(key: string, uid: string, startedAt: number, container: string): void;
 }
 

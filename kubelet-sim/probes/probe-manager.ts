@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock.js';
 import { DueQueue } from '../due-queue.js';
 import type { Logger } from '../../lib/logger.js';
 import { containerRef } from '../lifecycle-events.js';
+import type { RunRef } from '../container-processes.js';
 import { checkAction, type CheckContext } from './handler-check.js';
 import { newCounter, probeSettings, probeTitle, recordOutcome, shouldProbe, type ProbeCounter, type ProbeKind, type ProbeSettings } from './probe-state.js';
 
@@ -28,24 +29,21 @@ export interface ContainerHealth {
   ready(container: string): boolean;
 }
 
-export interface ProbeRunRef {
-  key: string;
-  uid: string;
-  node: string;
-  hostIP: string;
-  podIP?: string;
-  run?: { startedAt: number; finishedAt?: number };
-  running: boolean;
-}
+/** A pod's current run, as the container processes track it. */
+export type ProbeRunRef = RunRef;
 
-export interface ProbeManagerOptions {
+/** What probes and lifecycle hooks both need of a running container: its pod, its shell, its load, events. */
+export interface ContainerAccess {
   clock: Clock;
-  logger: Logger;
   /** The pod as the kubelet sees it now (annotations change health), or undefined when gone. */
   livePod(key: string, uid: string): Pod | undefined;
   exec(ref: ProbeRunRef, pod: Pod, container: Container, startedAt: number, argv: string[], timeoutMs: number): Promise<{ code: number; output: string; timedOut?: boolean }>;
   latencyFactor(uid: string, container: string): number;
   event(ref: ObjectReference, type: 'Normal' | 'Warning', reason: string, message: string, node: string): void;
+}
+
+export interface ProbeManagerOptions extends ContainerAccess {
+  logger: Logger;
   /** A probe result changed: the pod's status should be written again. */
   changed(key: string): void;
   /** A liveness/startup failure: end this run of the containers (exit 137). */
