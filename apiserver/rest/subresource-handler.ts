@@ -12,7 +12,7 @@ import { admissionRequest } from './admission-request.js';
 import { patchRequest } from './patch-request.js';
 import { getResource, updateResource } from '../request/handlers.js';
 import { checkPatchType, patchResource } from '../request/patch.js';
-import { bindResource, evictResource, getScale, patchScale, updateScale } from '../request/subresources.js';
+import { bindResource, evictResource, getScale, patchScale, updateScale, type ActionRequest } from '../request/subresources.js';
 import { decodeRequestObject, type NameCheck } from '../request/decode.js';
 import { scaleView } from '../request/scale.js';
 import { servePodLog } from './pod-log-handler.js';
@@ -104,23 +104,20 @@ const serveScale: Serve = async ({ ctx, req, reply, view, verb, namespace, name 
   }
 };
 
-const serveBinding: Serve = async ({ ctx, req, reply, view, namespace, name }) => {
-  const body = parseBody(req.body, req.headers['content-type']);
-  const dryRun = dryRunParam(req.query as Query);
-  const admission = admissionRequest(req, view, 'CreateOptions', dryRun);
-  await bindResource(ctx, namespace!, name, body, { dryRun, admission });
-  sendWarnings(reply, admission.warnings);
-  sendBody(reply, 201, successStatus({}));
-};
+/** pods/binding and pods/eviction: a POSTed object of their own kind, admitted as a create, answered 201 Success. */
+const servePodAction =
+  (act: (ctx: RestContext, namespace: string, name: string, body: unknown, req: ActionRequest) => Promise<unknown>): Serve =>
+  async ({ ctx, req, reply, view, namespace, name }) => {
+    const body = parseBody(req.body, req.headers['content-type']);
+    const dryRun = dryRunParam(req.query as Query);
+    const admission = admissionRequest(req, view, 'CreateOptions', dryRun);
+    await act(ctx, namespace!, name, body, { dryRun, admission });
+    sendWarnings(reply, admission.warnings);
+    sendBody(reply, 201, successStatus({}));
+  };
 
-const serveEviction: Serve = async ({ ctx, req, reply, view, namespace, name }) => {
-  const body = parseBody(req.body, req.headers['content-type']);
-  const dryRun = dryRunParam(req.query as Query);
-  const admission = admissionRequest(req, view, 'CreateOptions', dryRun);
-  await evictResource(ctx, namespace!, name, body, { dryRun, admission });
-  sendWarnings(reply, admission.warnings);
-  sendBody(reply, 201, successStatus({}));
-};
+const serveBinding = servePodAction(bindResource);
+const serveEviction = servePodAction(evictResource);
 
 const servePodLogs: Serve = ({ ctx, req, reply, namespace, name }) => servePodLog(ctx, req, reply, namespace!, name);
 
