@@ -5,11 +5,10 @@ import { podResource, type Pod } from '../api/core/pod.js';
 import { serviceResource, type Service } from '../api/core/service.js';
 import { endpointSliceResource, type EndpointSlice } from '../api/discovery/endpointslice.js';
 import { networkPolicyResource, type NetworkPolicy } from '../api/networking/network-policy.js';
-import { parseCidr } from '../api/networking/cidr.js';
 import { createRestClient, loadKubeconfig } from '../client/rest-client.js';
 import { readNetworkConfig } from '../kube-proxy/network-config.js';
 import { formatTrace } from '../network/trace-format.js';
-import { missingSource, parseSource, traceInCluster } from '../network/trace-cluster.js';
+import { invalidOverride, missingSource, networkSettings, parseSource, traceInCluster, type NetworkOverrides } from '../network/trace-cluster.js';
 import { kubelingVersion } from './version.js';
 
 /**
@@ -80,12 +79,14 @@ export async function runTrace(argv: readonly string[], io: TraceIo): Promise<nu
   if (!values.to) return usage('trace needs --to URL or IP:PORT');
   const from = parseSource(values.from);
   if (!from) return usage(`invalid --from "${values.from}": use pod/NAMESPACE/NAME, host or host:NODE`);
-  const backend = values['flannel-backend'];
-  if (backend !== undefined && backend !== 'vxlan' && backend !== 'host-gw') return usage(`invalid --flannel-backend "${backend}": must be vxlan or host-gw`);
-  const mode = values['proxy-mode'];
-  if (mode !== undefined && mode !== 'iptables' && mode !== 'ipvs') return usage(`invalid --proxy-mode "${mode}": must be iptables or ipvs`);
-  const cidr = values['cluster-cidr'];
-  if (cidr !== undefined && !parseCidr(cidr)) return usage(`invalid --cluster-cidr "${cidr}": must be an IPv4 CIDR such as 100.96.0.0/16`);
+  const overrides: NetworkOverrides = {
+    ...(values['flannel-backend'] !== undefined ? { flannelBackend: values['flannel-backend'] } : {}),
+    ...(values['proxy-mode'] !== undefined ? { proxyMode: values['proxy-mode'] } : {}),
+    ...(values['cluster-cidr'] !== undefined ? { clusterCIDR: values['cluster-cidr'] } : {}),
+  };
+  const FLAGS = { flannelBackend: '--flannel-backend', proxyMode: '--proxy-mode', clusterCIDR: '--cluster-cidr' } as const;
+  const invalid = invalidOverride(overrides, (setting) => FLAGS[setting]);
+  if (invalid) return usage(invalid);
 
   let client;
   try {
@@ -115,9 +116,7 @@ export async function runTrace(argv: readonly string[], io: TraceIo): Promise<nu
       from,
       target: values.to,
       method: values.method ?? 'GET',
-      clusterCIDR: cidr ?? config.clusterCIDR,
-      flannelBackend: backend ?? config.flannelBackend,
-      proxyMode: mode ?? config.proxyMode,
+      ...networkSettings(overrides, config),
     });
     io.stdout.write(formatTrace(request, response));
     return 0;

@@ -10,6 +10,8 @@ import { createStaticNetworkView } from './cluster-view.js';
 import { createDataPath } from './data-path.js';
 import type { RequestSource, SimRequest, SimResponse } from './data-path-types.js';
 import type { FlannelBackend } from './flannel.js';
+import { parseCidr } from '../api/networking/cidr.js';
+import type { NetworkConfig } from '../kube-proxy/network-config.js';
 
 /**
  * One traced request through a snapshot of the cluster's objects: what `kubeling trace`
@@ -36,6 +38,35 @@ export interface TraceOptions {
   flannelBackend?: FlannelBackend;
   /** kube-proxy's mode: which of its data paths (iptables rules or IPVS virtual servers) the packet meets. Default iptables. */
   proxyMode?: ProxyMode;
+}
+
+/** What a caller may set instead of the published network configuration (`--flannel-backend`, `proxyMode`…). */
+export interface NetworkOverrides {
+  flannelBackend?: string;
+  proxyMode?: string;
+  clusterCIDR?: string;
+}
+
+/**
+ * The first invalid override, worded with the caller's own name for the setting (a CLI
+ * flag or a GraphQL argument); undefined when all are valid.
+ */
+export function invalidOverride(o: NetworkOverrides, nameOf: (setting: keyof NetworkOverrides) => string): string | undefined {
+  if (o.flannelBackend !== undefined && o.flannelBackend !== 'vxlan' && o.flannelBackend !== 'host-gw') {
+    return `invalid ${nameOf('flannelBackend')} "${o.flannelBackend}": must be vxlan or host-gw`;
+  }
+  if (o.proxyMode !== undefined && o.proxyMode !== 'iptables' && o.proxyMode !== 'ipvs') return `invalid ${nameOf('proxyMode')} "${o.proxyMode}": must be iptables or ipvs`;
+  if (o.clusterCIDR !== undefined && !parseCidr(o.clusterCIDR)) return `invalid ${nameOf('clusterCIDR')} "${o.clusterCIDR}": must be an IPv4 CIDR such as 100.96.0.0/16`;
+  return undefined;
+}
+
+/** The network a trace walks: the (valid, see invalidOverride) overrides, else what kube-proxy and flannel publish. */
+export function networkSettings(o: NetworkOverrides, published: NetworkConfig): Pick<TraceOptions, 'clusterCIDR' | 'flannelBackend' | 'proxyMode'> {
+  return {
+    clusterCIDR: o.clusterCIDR ?? published.clusterCIDR,
+    flannelBackend: (o.flannelBackend as FlannelBackend | undefined) ?? published.flannelBackend,
+    proxyMode: (o.proxyMode as ProxyMode | undefined) ?? published.proxyMode,
+  };
 }
 
 /** `pod/NS/NAME`, `host` (outside the cluster) or `host:NODE`; undefined when malformed. */

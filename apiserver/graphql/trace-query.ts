@@ -2,10 +2,9 @@ import { GraphQLFloat, GraphQLInt, GraphQLList, GraphQLNonNull, GraphQLObjectTyp
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import { resourceByKind } from '../../api/registry.js';
 import { ApiError, badRequest } from '../errors.js';
-import { missingSource, parseSource, traceInCluster, type ClusterSnapshot } from '../../network/trace-cluster.js';
+import { invalidOverride, missingSource, networkSettings, parseSource, traceInCluster, type ClusterSnapshot, type NetworkOverrides } from '../../network/trace-cluster.js';
 import { formatTrace } from '../../network/trace-format.js';
 import { configMapResource, type ConfigMap } from '../../api/core/configmap.js';
-import { parseCidr } from '../../api/networking/cidr.js';
 import { FLANNEL_CONFIGMAP, KUBE_PROXY_CONFIGMAP, NETWORK_CONFIG_NAMESPACE, networkConfigFrom, type NetworkConfig } from '../../kube-proxy/network-config.js';
 import { GraphQLJSON } from './scalars.js';
 import { access, guard, type GraphqlContext } from './schema.js';
@@ -84,12 +83,13 @@ export const traceField: GraphQLFieldConfig<unknown, GraphqlContext, { from: str
       async () => {
         const from = parseSource(args.from);
         if (!from) throw badRequest(`invalid from "${args.from}": give pod/NAMESPACE/NAME, host or host:NODE`);
-        const backend = args.flannelBackend ?? undefined;
-        if (backend !== undefined && backend !== 'vxlan' && backend !== 'host-gw') throw badRequest(`invalid flannelBackend "${backend}": must be vxlan or host-gw`);
-        const mode = args.proxyMode ?? undefined;
-        if (mode !== undefined && mode !== 'iptables' && mode !== 'ipvs') throw badRequest(`invalid proxyMode "${mode}": must be iptables or ipvs`);
-        const cidr = args.clusterCidr ?? undefined;
-        if (cidr !== undefined && !parseCidr(cidr)) throw badRequest(`invalid clusterCidr "${cidr}": must be an IPv4 CIDR such as 100.96.0.0/16`);
+        const overrides: NetworkOverrides = {
+          ...(args.flannelBackend != null ? { flannelBackend: args.flannelBackend } : {}),
+          ...(args.proxyMode != null ? { proxyMode: args.proxyMode } : {}),
+          ...(args.clusterCidr != null ? { clusterCIDR: args.clusterCidr } : {}),
+        };
+        const invalid = invalidOverride(overrides, (setting) => (setting === 'clusterCIDR' ? 'clusterCidr' : setting));
+        if (invalid) throw badRequest(invalid);
         if (args.to.trim() === '') throw badRequest('to must not be empty');
         const reads = ctx.kube.reads();
         const lists = await Promise.all(KINDS.map(([g, k]) => reads.list(resourceByKind(g, k), undefined)));
@@ -101,9 +101,7 @@ export const traceField: GraphQLFieldConfig<unknown, GraphqlContext, { from: str
           from,
           target: args.to,
           method: args.method ?? 'GET',
-          clusterCIDR: cidr ?? config.clusterCIDR,
-          flannelBackend: backend ?? config.flannelBackend,
-          proxyMode: mode ?? config.proxyMode,
+          ...networkSettings(overrides, config),
         });
         return {
           outcome: response.outcome,
