@@ -222,7 +222,7 @@ export async function openProcessTopology(opts: TopologyOptions = {}): Promise<P
   };
 
   /** Resolves when the instance serves (etcd healthy, apiserver ready, client banner printed). */
-  const waitReady = async (i: Instance, since: number, timeoutMs = 60_000): Promise<void> => {
+  const waitReady = async (i: Instance, since: number, timeoutMs = 110_000): Promise<void> => {
     const deadline = Date.now() + timeoutMs;
     const logText = () => {
       try {
