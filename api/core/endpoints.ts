@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FieldError, KubeObject, ResourceType } from '../types.js';
 import { objectReferenceSchema, objectSchema } from '../meta.js';
+import { endpointIPErrors } from '../discovery/endpointslice.js';
 import { age, ageColumn, column, joinHostPort, nameColumn } from '../printers.js';
 import {
   duplicate,
@@ -57,6 +58,7 @@ export function validateEndpoints(ep: Endpoints): FieldError[] {
       (list ?? []).forEach((a, j) => {
         const ap = `${sp}.${kind}[${j}]`;
         if (!isValidIP(a.ip)) errs.push(invalid(`${ap}.ip`, a.ip, 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)'));
+        else for (const detail of endpointIPErrors(a.ip)) errs.push(invalid(`${ap}.ip`, a.ip, detail));
         if (a.hostname) errs.push(...invalidEach(`${ap}.hostname`, a.hostname, isDNS1123Label(a.hostname)));
         if (a.nodeName) errs.push(...invalidEach(`${ap}.nodeName`, a.nodeName, isDNS1123Subdomain(a.nodeName)));
       });

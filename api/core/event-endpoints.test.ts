@@ -80,4 +80,18 @@ describe('endpoints', () => {
       'subsets[1]: Required value: must specify `addresses` or `notReadyAddresses`',
     ]);
   });
+
+  it.each([
+    ['127.0.0.1', 'may not be in the loopback range (127.0.0.0/8, ::1/128)'],
+    ['::1', 'may not be in the loopback range (127.0.0.0/8, ::1/128)'],
+    ['169.254.3.4', 'may not be in the link-local range (169.254.0.0/16, fe80::/10)'],
+    ['224.0.0.5', 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'],
+    ['0.0.0.0', 'may not be unspecified (0.0.0.0)'],
+  ])('refuses the special address %s in addresses and notReadyAddresses, as kube does', (ip, detail) => {
+    const ep = endpointsSchema.parse({ metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip }], notReadyAddresses: [{ ip }], ports: [{ port: 80 }] }] });
+    expect(fmt(endpointsResource.validate(o(ep)))).toEqual([
+      `subsets[0].addresses[0].ip: Invalid value: "${ip}": ${detail}`,
+      `subsets[0].notReadyAddresses[0].ip: Invalid value: "${ip}": ${detail}`,
+    ]);
+  });
 });

@@ -77,8 +77,8 @@ export function defaultEndpointSlice(obj: KubeObject): void {
   }
 }
 
-/** ValidateEndpointIP: addresses nobody can reach as an endpoint. */
-function endpointIPErrors(ip: string): string[] {
+/** ValidateEndpointIP / ValidateNonSpecialIP: addresses nobody can reach as an endpoint (EndpointSlices and core Endpoints). */
+export function endpointIPErrors(ip: string): string[] {
   if (isIPv4(ip)) {
     const [a, b, c] = ip.split('.').map(Number) as [number, number, number];
     const errs: string[] = [];

@@ -173,13 +173,23 @@ describe('admission webhooks', () => {
     expect(calls).toEqual(['first.example.com', 'second.example.com', 'first.example.com']);
   });
 
-  it('clientConfig.service reaches a webhook through a selector-less Service whose Endpoints are loopback', async () => {
-    await post('/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'webhook' }, spec: { ports: [{ port: 443, targetPort: hook.port }] } });
-    await post('/api/v1/namespaces/default/endpoints', {
+  it('refuses loopback Endpoints as kube does (a webhook on this machine is reached through the annotation instead)', async () => {
+    const res = await post('/api/v1/namespaces/default/endpoints', {
       apiVersion: 'v1',
       kind: 'Endpoints',
       metadata: { name: 'webhook' },
       subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: hook.port }] }],
+    });
+    expect(res.statusCode).toBe(422);
+    expect(json(res).message).toBe('Endpoints "webhook" is invalid: subsets[0].addresses[0].ip: Invalid value: "127.0.0.1": may not be in the loopback range (127.0.0.0/8, ::1/128)');
+  });
+
+  it('clientConfig.service reaches a webhook on this machine through the kubeling.io/loopback-endpoint annotation', async () => {
+    await post('/api/v1/namespaces/default/services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'webhook', annotations: { 'kubeling.io/loopback-endpoint': `127.0.0.1:${hook.port}` } },
+      spec: { ports: [{ port: 443, targetPort: hook.port }] },
     });
     await configure('validating', 'svc', [
       { ...webhook('svc.example.com'), clientConfig: { service: { name: 'webhook', namespace: 'default', path: '/svc' }, caBundle: hook.caBundle } },

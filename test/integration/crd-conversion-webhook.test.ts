@@ -192,9 +192,8 @@ describe('conversion webhook', () => {
     expect((await json('GET', `${V1}/never`)).statusCode).toBe(404);
   });
 
-  it('reaches the webhook through a selector-less Service whose Endpoints point at loopback', async () => {
-    await json('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'convert' }, spec: { ports: [{ port: 443, targetPort: hook.port }] } });
-    await json('POST', '/api/v1/namespaces/default/endpoints', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'convert' }, subsets: [{ addresses: [{ ip: '127.0.0.1' }], ports: [{ port: hook.port }] }] });
+  it('reaches the webhook through a Service pinned to loopback by the kubeling.io/loopback-endpoint annotation', async () => {
+    await json('POST', '/api/v1/namespaces/default/services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'convert', annotations: { 'kubeling.io/loopback-endpoint': `127.0.0.1:${hook.port}` } }, spec: { ports: [{ port: 443, targetPort: hook.port }] } });
     const res = await json('POST', CRD_URL, crd({ service: { namespace: 'default', name: 'convert', path: '/convert' }, caBundle: hook.caBundle }, 'crontwos.stable.example.com', 'crontwos', 'CronTwo'));
     expect(res.statusCode).toBe(201);
     const url = '/apis/stable.example.com/v2/namespaces/default/crontwos';
