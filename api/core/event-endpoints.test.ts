@@ -88,7 +88,7 @@ describe('endpoints', () => {
     ['224.0.0.5', 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'],
     ['0.0.0.0', 'may not be unspecified (0.0.0.0)'],
   ])('refuses the special address %s in addresses and notReadyAddresses, as kube does', (ip, detail) => {
-    const ep = endpointsSchema.parse({ metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip }], notReadyAddresses: [{ ip }], ports: [{ port: 80 }] }] });
+    const ep = endpointsSchema.parse({ metadata: { name: 'web', namespace: 'default' }, subsets: [{ addresses: [{ ip }], notReadyAddresses: [{ ip }], ports: [{ port: 80, protocol: 'TCP' }] }] });
     expect(fmt(endpointsResource.validate(o(ep)))).toEqual([
       `subsets[0].addresses[0].ip: Invalid value: "${ip}": ${detail}`,
       `subsets[0].notReadyAddresses[0].ip: Invalid value: "${ip}": ${detail}`,
