@@ -68,6 +68,18 @@ export interface RegistryContext {
    * carry request attributes go through it; the apiserver's own writes do not.
    */
   admission?(): AdmissionHook | undefined;
+  /**
+   * The apiserver's watched copy of a kind's objects (PriorityClasses, ServiceAccounts),
+   * for admission hooks that read them on every write, as kube's plugins read informers;
+   * undefined while there is none (then they read storage).
+   */
+  watchedObjects?(rt: ResourceType): WatchedObjects | undefined;
+}
+
+/** A read-only view of a watched cache (admission/object-cache.ts). */
+export interface WatchedObjects {
+  get(namespace: string, name: string): KubeObject | undefined;
+  all(): KubeObject[];
 }
 
 export interface ListOptions {
@@ -162,6 +174,11 @@ export class Registry {
   /** Another kind's registry, for admission that reads other objects (e.g. PriorityClasses). */
   registryFor(rt: ResourceType): Registry {
     return this.ctx.registryFor(rt);
+  }
+
+  /** The apiserver's watched copy of another kind's objects, if it keeps one (read-only). */
+  watchedObjects(rt: ResourceType): WatchedObjects | undefined {
+    return this.ctx.watchedObjects?.(rt);
   }
 
   private get hooks(): KindHooks {
