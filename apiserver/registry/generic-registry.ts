@@ -13,7 +13,7 @@ import {
   MODIFIED_CONFLICT,
   notFound,
 } from '../errors.js';
-import { decodeContinue, decodeKeyValue, decodeValue, encodeContinue, encodeObject, itemJson, storageKey, storagePrefix } from './codec.js';
+import { decodeContinue, decodeKeyValue, decodeValue, encodeContinue, encodeObject, itemJson, storageKey, storagePrefix, withStoredJson } from './codec.js';
 import { fillCreateMetadata, formatTime, generateName, specPart } from './object-meta.js';
 import { deepEqual, validateObjectMeta } from '../../api/validation.js';
 import { bumpsGeneration } from './generation.js';
@@ -316,9 +316,10 @@ export class Registry {
       return this.finish(obj);
     }
     try {
-      const kv = await this.store.create(storageKey(this.rt, namespace, name), encodeObject(obj));
+      const value = encodeObject(obj);
+      const kv = await this.store.create(storageKey(this.rt, namespace, name), value);
       this.remember(kv);
-      return this.observed('ADDED', this.stored(obj, kv.modRevision));
+      return this.observed('ADDED', withStoredJson(this.stored(obj, kv.modRevision), value, kv.modRevision));
     } catch (err) {
       if (isStoreError(err, 'AlreadyExists')) throw alreadyExists(this.name(), name);
       throw this.translate(err, name);
@@ -397,7 +398,7 @@ export class Registry {
         const value = encodeObject(next);
         const kv = await this.store.update(key, value, Number(live.metadata.resourceVersion));
         this.remember(kv);
-        return this.observed('MODIFIED', this.stored(next, kv.modRevision));
+        return this.observed('MODIFIED', withStoredJson(this.stored(next, kv.modRevision), value, kv.modRevision));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) {
           known = (err as StoreError).current;
