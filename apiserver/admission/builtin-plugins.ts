@@ -2,6 +2,7 @@ import type { KubeObject, ResourceType } from '../../api/types.js';
 import { resourceByKind } from '../../api/registry.js';
 import { limitRangeResource, type LimitRange } from '../../api/core/limit-range.js';
 import { resourceQuotaResource, type ResourceQuota } from '../../api/core/resource-quota.js';
+import { priorityClassResource } from '../../api/scheduling/index.js';
 import type { Registry, WatchEventType } from '../registry/generic-registry.js';
 import { ApiError, forbidden, invalid } from '../errors.js';
 import type { Logger } from '../../lib/logger.js';
@@ -34,6 +35,13 @@ export class BuiltinPlugins {
   readonly limitRanges: ObjectCache;
   readonly quotas: ObjectCache;
   readonly namespaces: ObjectCache;
+  /**
+   * Read by pod creation's Priority and ServiceAccount admission (registry hooks), which
+   * kube's plugins serve from informers: without them every pod create made two more
+   * storage reads.
+   */
+  readonly priorityClasses: ObjectCache;
+  readonly serviceAccounts: ObjectCache;
   private psaMemo = { version: -1, active: false };
   private readonly workloadKinds: Set<string>;
 
@@ -46,29 +54,44 @@ export class BuiltinPlugins {
     this.quotas = new ObjectCache(resourceQuotaResource, registryFor(resourceQuotaResource), logger);
     const namespaceRt = resourceByKind('', 'Namespace');
     this.namespaces = new ObjectCache(namespaceRt, registryFor(namespaceRt), logger);
+    this.priorityClasses = new ObjectCache(priorityClassResource, registryFor(priorityClassResource), logger);
+    const serviceAccountRt = resourceByKind('', 'ServiceAccount');
+    this.serviceAccounts = new ObjectCache(serviceAccountRt, registryFor(serviceAccountRt), logger);
     this.workloadKinds = new Set(WORKLOAD_KINDS.map(([g, k]) => `${g}/${k}`));
   }
 
   async start(): Promise<void> {
-    await Promise.all([this.limitRanges.start(), this.quotas.start(), this.namespaces.start()]);
+    await Promise.all([this.limitRanges.start(), this.quotas.start(), this.namespaces.start(), this.priorityClasses.start(), this.serviceAccounts.start()]);
   }
 
   stop(): void {
     this.limitRanges.stop();
     this.quotas.stop();
     this.namespaces.stop();
+    this.priorityClasses.stop();
+    this.serviceAccounts.stop();
+  }
+
+  /** The watched cache of a kind, for the registry's admission hooks (undefined: read storage). */
+  cacheFor(rt: ResourceType): ObjectCache | undefined {
+    if (rt === priorityClassResource) return this.priorityClasses;
+    if (rt === this.serviceAccounts.rt) return this.serviceAccounts;
+    return undefined;
   }
 
   /** Writes of the cached kinds made through this apiserver (read-your-writes). */
   observe(rt: ResourceType, type: WatchEventType, obj: KubeObject): void {
+    if (rt === priorityClassResource) this.priorityClasses.observe(type, obj);
     if (rt.group !== '') return;
     if (rt.kind === 'LimitRange') this.limitRanges.observe(type, obj);
     else if (rt.kind === 'ResourceQuota') this.quotas.observe(type, obj);
     else if (rt.kind === 'Namespace') this.namespaces.observe(type, obj);
+    else if (rt.kind === 'ServiceAccount') this.serviceAccounts.observe(type, obj);
   }
 
   static observes(rt: ResourceType): boolean {
-    return rt.group === '' && (rt.kind === 'LimitRange' || rt.kind === 'ResourceQuota' || rt.kind === 'Namespace');
+    if (rt === priorityClassResource) return true;
+    return rt.group === '' && (rt.kind === 'LimitRange' || rt.kind === 'ResourceQuota' || rt.kind === 'Namespace' || rt.kind === 'ServiceAccount');
   }
 
   /** Whether some namespace carries PodSecurity labels (or defaults make every namespace checked). */

@@ -3,6 +3,9 @@ import type { KindHooks } from '../registry/generic-registry.js';
 import type { Registries } from '../registry/registries.js';
 import { ApiError, forbidden } from '../errors.js';
 import { mountServiceAccountToken, type PodSpecLike } from './service-account.js';
+import { resourceByKind } from '../../api/registry.js';
+
+const serviceAccountResource = resourceByKind('', 'ServiceAccount');
 
 export interface ServiceAccountAdmissionOptions {
   /**
@@ -22,6 +25,10 @@ const DEFAULT_ACCOUNT_ATTEMPTS = 10;
 /** Hooks the ServiceAccount admission plugin into pod creation. */
 export function serviceAccountAdmissionHooks(registries: Registries, o: ServiceAccountAdmissionOptions = { refuseMissing: false, clock: registries.clock }): KindHooks {
   const lookup = async (namespace: string, name: string) => {
+    // The watched copy first, as kube's plugin reads its informer; a miss reads storage
+    // (an account made a moment ago, possibly through another apiserver).
+    const cached = registries.watchedObjects(serviceAccountResource)?.get(namespace, name);
+    if (cached) return cached as { automountServiceAccountToken?: boolean };
     const attempts = o.refuseMissing && name === 'default' ? DEFAULT_ACCOUNT_ATTEMPTS : 1;
     for (let i = 0; ; i++) {
       try {

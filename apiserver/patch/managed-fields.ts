@@ -67,6 +67,20 @@ export function managerId(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion
 
 /** The manager of a request without `fieldManager`: the User-Agent up to its first `/`, printable, at most 128 bytes. */
 export function managerFromUserAgent(userAgent: string | undefined): string {
+  // Every write asks, and clients send the same few agents: remember the answers.
+  const key = userAgent ?? '';
+  let out = agentManagers.get(key);
+  if (out === undefined) {
+    if (agentManagers.size >= MAX_REMEMBERED_AGENTS) agentManagers.clear();
+    agentManagers.set(key, (out = managerOfAgent(userAgent)));
+  }
+  return out;
+}
+
+const agentManagers = new Map<string, string>();
+const MAX_REMEMBERED_AGENTS = 256;
+
+function managerOfAgent(userAgent: string | undefined): string {
   const head = (userAgent ?? '').split('/')[0];
   let out = '';
   let bytes = 0;

@@ -29,6 +29,27 @@ export function encodeObject(obj: KubeObject): string {
 
 const STORED_PREFIX = '{"metadata":{';
 
+/** The stored text of an object a write has just returned (see withStoredJson). */
+const storedText = new WeakMap<KubeObject, { value: string; modRevision: number }>();
+
+/**
+ * Marks the object a create or update returns with the text it was stored as, so its
+ * answer is spliced from that text (itemJson) instead of serialized a second time. The
+ * registry hands the object over untouched; whoever changes it afterwards must not
+ * answer with storedJson.
+ */
+export function withStoredJson<T extends KubeObject>(obj: T, value: string, modRevision: number): T {
+  storedText.set(obj, { value, modRevision });
+  return obj;
+}
+
+/** The JSON a read of `obj` returns, when it came from a write's stored text (else undefined). */
+export function storedJson(rt: ResourceType, obj: KubeObject): string | undefined {
+  const stored = storedText.get(obj);
+  if (!stored || String(stored.modRevision) !== obj.metadata?.resourceVersion) return undefined;
+  return itemJson(rt, { key: '', value: stored.value, modRevision: stored.modRevision, createRevision: 0 });
+}
+
 /** The JSON a read returns for a stored object, spliced from the stored text. */
 export function itemJson(rt: ResourceType, kv: KeyValue): string {
   const value = kv.value;

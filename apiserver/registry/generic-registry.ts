@@ -13,7 +13,7 @@ import {
   MODIFIED_CONFLICT,
   notFound,
 } from '../errors.js';
-import { decodeContinue, decodeKeyValue, decodeValue, encodeContinue, encodeObject, itemJson, storageKey, storagePrefix } from './codec.js';
+import { decodeContinue, decodeKeyValue, decodeValue, encodeContinue, encodeObject, itemJson, storageKey, storagePrefix, withStoredJson } from './codec.js';
 import { fillCreateMetadata, formatTime, generateName, specPart } from './object-meta.js';
 import { deepEqual, validateObjectMeta } from '../../api/validation.js';
 import { bumpsGeneration } from './generation.js';
@@ -68,6 +68,18 @@ export interface RegistryContext {
    * carry request attributes go through it; the apiserver's own writes do not.
    */
   admission?(): AdmissionHook | undefined;
+  /**
+   * The apiserver's watched copy of a kind's objects (PriorityClasses, ServiceAccounts),
+   * for admission hooks that read them on every write, as kube's plugins read informers;
+   * undefined while there is none (then they read storage).
+   */
+  watchedObjects?(rt: ResourceType): WatchedObjects | undefined;
+}
+
+/** A read-only view of a watched cache (admission/object-cache.ts). */
+export interface WatchedObjects {
+  get(namespace: string, name: string): KubeObject | undefined;
+  all(): KubeObject[];
 }
 
 export interface ListOptions {
@@ -162,6 +174,11 @@ export class Registry {
   /** Another kind's registry, for admission that reads other objects (e.g. PriorityClasses). */
   registryFor(rt: ResourceType): Registry {
     return this.ctx.registryFor(rt);
+  }
+
+  /** The apiserver's watched copy of another kind's objects, if it keeps one (read-only). */
+  watchedObjects(rt: ResourceType): WatchedObjects | undefined {
+    return this.ctx.watchedObjects?.(rt);
   }
 
   private get hooks(): KindHooks {
@@ -299,9 +316,10 @@ export class Registry {
       return this.finish(obj);
     }
     try {
-      const kv = await this.store.create(storageKey(this.rt, namespace, name), encodeObject(obj));
+      const value = encodeObject(obj);
+      const kv = await this.store.create(storageKey(this.rt, namespace, name), value);
       this.remember(kv);
-      return this.observed('ADDED', this.stored(obj, kv.modRevision));
+      return this.observed('ADDED', withStoredJson(this.stored(obj, kv.modRevision), value, kv.modRevision));
     } catch (err) {
       if (isStoreError(err, 'AlreadyExists')) throw alreadyExists(this.name(), name);
       throw this.translate(err, name);
@@ -380,7 +398,7 @@ export class Registry {
         const value = encodeObject(next);
         const kv = await this.store.update(key, value, Number(live.metadata.resourceVersion));
         this.remember(kv);
-        return this.observed('MODIFIED', this.stored(next, kv.modRevision));
+        return this.observed('MODIFIED', withStoredJson(this.stored(next, kv.modRevision), value, kv.modRevision));
       } catch (err) {
         if (isStoreError(err, 'Conflict') && attempt < MAX_UPDATE_RETRIES) {
           known = (err as StoreError).current;

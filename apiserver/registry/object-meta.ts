@@ -27,8 +27,17 @@ export function generateName(base: string): string {
 
 /** RFC 3339 with second precision, as metav1.Time serializes. */
 export function formatTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  // A write formats the same second several times (creationTimestamp, managedFields).
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
+
+let lastSecond = Number.NaN;
+let lastText = '';
 
 /** Everything but metadata and status: what a generation bump is about. */
 export function specPart(obj: KubeObject): Record<string, unknown> {

@@ -2,7 +2,7 @@ import type { ResourceType } from '../../api/types.js';
 import { resources } from '../../api/registry.js';
 import type { Store } from '../storage/store.js';
 import type { Clock } from '../../lib/clock.js';
-import { Registry, type KindHooks, type RegistryContext } from './generic-registry.js';
+import { Registry, type KindHooks, type RegistryContext, type WatchedObjects } from './generic-registry.js';
 import { RememberedStates } from './remembered-states.js';
 import { admitNamespace } from './namespace-admission.js';
 import { NamespaceCache } from './namespace-cache.js';
@@ -42,6 +42,7 @@ export class Registries {
       registryFor: (rt) => this.for(rt),
       remembered: new RememberedStates(),
       admission: () => withBuiltinPlugins(this.builtinPlugins, this.admission),
+      watchedObjects: (rt) => this.watchedObjects(rt),
     };
     this.ctx = ctx;
     for (const rt of resources) {
@@ -63,6 +64,11 @@ export class Registries {
     const chain = new AdmissionChain((rt) => this.for(rt), logger, opts.podSecurity);
     await chain.start();
     this.admission = chain;
+  }
+
+  /** The watched copy of a kind kept for admission (PriorityClasses, ServiceAccounts), once admission runs. */
+  watchedObjects(rt: ResourceType): WatchedObjects | undefined {
+    return this.admission?.builtin.cacheFor(rt);
   }
 
   /** Adds a compiled-in admission plugin (e.g. NodeRestriction), run before the dynamic chain. */

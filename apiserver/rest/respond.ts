@@ -5,6 +5,7 @@ import type { ListResult } from '../registry/generic-registry.js';
 import type { Representation } from './negotiation.js';
 import type { ResourceView } from '../request/resource-view.js';
 import { buildTable, partialObjectMetadata } from './table.js';
+import { storedJson } from '../registry/codec.js';
 
 /** Writes a body as JSON or YAML. Every API answer goes through here or a Status. */
 export function sendBody(reply: FastifyReply, code: number, body: unknown, format: 'json' | 'yaml' = 'json'): FastifyReply {
@@ -48,6 +49,11 @@ export async function sendObject(reply: FastifyReply, code: number, view: Resour
     return sendBody(reply, code, buildTable(view.rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, repr, now, view.toClient));
   }
   if (repr.as === 'PartialObjectMetadata') return sendBody(reply, code, partialObjectMetadata(obj, repr.version));
+  if (repr.format === 'json' && view.version === view.rt.version) {
+    // A write's answer in the storage version: its stored text, not a second serialization.
+    const text = storedJson(view.rt, obj);
+    if (text !== undefined) return reply.code(code).header('content-type', 'application/json').send(Buffer.from(text));
+  }
   return sendBody(reply, code, view.toClient(obj), repr.format);
 }
 

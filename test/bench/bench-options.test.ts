@@ -13,6 +13,8 @@ describe('parseBenchOptions', () => {
       listRuns: 3,
       inProcess: false,
       serverCpuProf: undefined,
+      store: 'etcd',
+      profileCreates: undefined,
     });
   });
 
@@ -24,11 +26,13 @@ describe('parseBenchOptions', () => {
     [['--watch-rate', '2.5', '--watch-pods', '10'], {}, { watchRate: 2.5, watchPods: 10 }],
     [['--in-process', '--server-cpu-prof', '/tmp/p'], {}, { inProcess: true, serverCpuProf: '/tmp/p' }],
     [[], { BENCH_IN_PROCESS: '1', BENCH_LIST_RUNS: '1' }, { inProcess: true, listRuns: 1 }],
+    [['--store', 'sqlite', '--profile-creates', '/tmp/a.cpuprofile'], {}, { store: 'sqlite', profileCreates: '/tmp/a.cpuprofile' }],
+    [[], { BENCH_STORE: 'sqlite' }, { store: 'sqlite' }],
   ])('%j with %j', (argv, env, want) => {
     expect(parseBenchOptions(argv, env)).toMatchObject(want);
   });
 
-  it.each([[['--pods', 'many']], [['--pods', '-1']], [['--bogus']]])('refuses %j', (argv) => {
+  it.each([[['--pods', 'many']], [['--pods', '-1']], [['--bogus']], [['--store', 'mysql']]])('refuses %j', (argv) => {
     expect(() => parseBenchOptions(argv, {})).toThrow();
   });
 });

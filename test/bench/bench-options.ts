@@ -23,6 +23,10 @@ export interface BenchOptions {
   inProcess: boolean;
   /** Directory for a CPU profile of the apiserver process (child only). */
   serverCpuProf?: string;
+  /** The apiserver's store: etcd (a local etcd started by the benchmark) or the embedded SQLite. */
+  store: 'etcd' | 'sqlite';
+  /** File for a CPU profile of the apiserver over phase (a) only (child only). */
+  profileCreates?: string;
 }
 
 const NUMERIC = {
@@ -42,6 +46,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
       ...Object.fromEntries(Object.keys(NUMERIC).map((k) => [k, { type: 'string' as const }])),
       'in-process': { type: 'boolean' },
       'server-cpu-prof': { type: 'string' },
+      store: { type: 'string' },
+      'profile-creates': { type: 'string' },
       serve: { type: 'boolean' },
     },
     strict: true,
@@ -54,6 +60,8 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${key} (or ${envKey}) must be a non-negative number, got ${JSON.stringify(raw)}`);
     return n;
   };
+  const store = (values.store as string | undefined) ?? env.BENCH_STORE ?? 'etcd';
+  if (store !== 'etcd' && store !== 'sqlite') throw new Error(`--store (or BENCH_STORE) must be etcd or sqlite, got ${JSON.stringify(store)}`);
   return {
     pods: Math.max(1, Math.floor(num('pods'))),
     concurrency: Math.max(1, Math.floor(num('concurrency'))),
@@ -64,5 +72,7 @@ export function parseBenchOptions(argv: string[], env: NodeJS.ProcessEnv): Bench
     listRuns: Math.max(1, Math.floor(num('list-runs'))),
     inProcess: Boolean(values['in-process']) || env.BENCH_IN_PROCESS === '1',
     serverCpuProf: (values['server-cpu-prof'] as string | undefined) ?? env.BENCH_SERVER_CPU_PROF,
+    store,
+    profileCreates: (values['profile-creates'] as string | undefined) ?? env.BENCH_PROFILE_CREATES,
   };
 }

@@ -18,8 +18,13 @@ export const podHooks: KindHooks = {
   /** Admission on create: kube's Priority plugin. */
   async beforeCreate(obj: KubeObject, reg: Registry): Promise<void> {
     const spec = ((obj as { spec?: PodPriorityFields }).spec ??= {});
-    const { items } = await reg.registryFor(priorityClassResource).list(undefined);
-    const decision = admitPodPriority(spec, items as PriorityClass[]);
+    let decision = admitPodPriority(spec, (reg.watchedObjects(priorityClassResource)?.all() ?? []) as PriorityClass[]);
+    // Without a cache, or when the pod names a class the cache has not seen yet (made a
+    // moment ago through another apiserver), storage decides.
+    if (!decision.ok || !reg.watchedObjects(priorityClassResource)) {
+      const { items } = await reg.registryFor(priorityClassResource).list(undefined);
+      decision = admitPodPriority(spec, items as PriorityClass[]);
+    }
     const name = obj.metadata.name ?? '';
     if (!decision.ok) throw forbidden(`pods "${name}" is forbidden: ${decision.reason}`, { name, kind: 'pods' });
     Object.assign(spec, decision.fields);
