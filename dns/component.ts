@@ -28,6 +28,8 @@ export interface DnsComponentOptions {
   clusterDomain?: string;
   /** Create the coredns Deployment and kube-dns Service if absent (default true). */
   ensureAddon?: boolean;
+  /** The kube-dns Service's ClusterIP when the addon creates it (kubeadm's: the Service range's tenth address; default 10.96.0.10). */
+  serviceIP?: string;
 }
 
 export interface RunningDnsComponent {
@@ -43,7 +45,7 @@ export async function startDnsComponent(opts: DnsComponentOptions): Promise<Runn
   const clock = opts.clock ?? realClock;
   const clusterDomain = opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
   const log = opts.logger.child({ component: 'dns' });
-  if (opts.ensureAddon !== false) await ensureCoreDnsAddon(opts.client, clusterDomain, opts.logger);
+  if (opts.ensureAddon !== false) await ensureCoreDnsAddon(opts.client, clusterDomain, opts.logger, opts.serviceIP);
 
   const factory = createSharedInformerFactory(opts.client, { clock, logger: opts.logger });
   const services = factory.informerFor<Service>(serviceResource);
