@@ -47,7 +47,8 @@ describe('kubeling up --service-cluster-ip-range 10.100.0.0/16', () => {
     const res = await up.kubectl(['create', 'service', 'clusterip', 'old', '--clusterip=10.96.0.50', '--tcp=80']);
     expect(res.code).not.toBe(0);
     expect(res.stderr).toContain(
-      'The Service "old" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.50"}: failed to allocate IP 10.96.0.50: the provided IP (10.96.0.50) is not in the valid range. The range of valid IPs is 10.100.0.0/16',
+      // kubectl create service's own prefix, then the apiserver's Status message.
+      'error: failed to create ClusterIP service: Service "old" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.50"}: failed to allocate IP 10.96.0.50: the provided IP (10.96.0.50) is not in the valid range. The range of valid IPs is 10.100.0.0/16',
     );
   });
 
