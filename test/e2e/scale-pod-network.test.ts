@@ -28,12 +28,12 @@ import { kubectlRunner, type KubectlRunner } from './harness.js';
  *    Ready, loses the taints and runs a pod with an IP from it.
  *
  * Scale: KUBELING_E2E_SCALE_NODES (default 1000) and KUBELING_E2E_SCALE_PODS (default
- * 1500, sized for CI's 2 shared cores; the issue's 5,000 runs by hand:
+ * 1000, sized for CI's 2 shared cores; the issue's 5,000 runs by hand:
  * `KUBELING_E2E_SCALE_PODS=5000 npx vitest run test/e2e/scale-pod-network.test.ts`).
  */
 
 const NODES = Number(process.env.KUBELING_E2E_SCALE_NODES ?? 1000);
-const PODS = Number(process.env.KUBELING_E2E_SCALE_PODS ?? 1500);
+const PODS = Number(process.env.KUBELING_E2E_SCALE_PODS ?? 1000);
 /** How many node CIDRs `up --nodes N`'s default pod network holds: 1,024 /24s for 1,000 nodes. */
 const CAPACITY = podNetworkFor(NODES).capacity;
 const EXTRA = CAPACITY - NODES + 1;
@@ -74,8 +74,10 @@ async function pods(selector: string): Promise<PodRow[]> {
     });
 }
 
-function adoptedNode(name: string): string {
-  return JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name, annotations: { 'kubeling.io/node-template': '{}' } } });
+/** Nodes for the kubelet-sim to adopt (kubelet-sim/node-adoption.ts), as one List for one kubectl call. */
+function adoptedNodes(names: string[]): string {
+  const items = names.map((name) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name, annotations: { 'kubeling.io/node-template': '{}' } } }));
+  return JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
 }
 
 beforeAll(async () => {
@@ -121,8 +123,8 @@ describe(`kubeling up --nodes ${NODES}: ${PODS} pods on the pod network`, () => 
         return all.length === PODS && all.every((p) => p.phase === 'Running' && p.ip) ? all : undefined;
       },
       `${PODS} pods Running`,
-      600_000,
-      3000,
+      900_000,
+      5000,
     );
     const runningMs = Date.now() - t0;
     console.log(`[scale e2e] ${PODS} pods Running ${(runningMs / 1000).toFixed(1)} s after the create (${elapsed()} in all)`);
@@ -137,12 +139,12 @@ describe(`kubeling up --nodes ${NODES}: ${PODS} pods on the pod network`, () => 
     expect(new Set(ips).size).toBe(PODS);
     // Spread over the fleet, not piled on a few nodes.
     expect(new Set(rows.map((p) => p.node)).size).toBeGreaterThan(Math.min(NODES, PODS) / 2);
-  }, 700_000);
+  }, 1_000_000);
 
   it('a node registered when the cluster CIDR is exhausted: NotReady, tainted, no pods; Ready once a CIDR is freed', async () => {
     // Fill the range: EXTRA more nodes than it has /24s left, so exactly one gets none.
     const names = Array.from({ length: EXTRA }, (_, i) => `late-${i}`);
-    for (const name of names) await ok(['create', '-f', '-'], adoptedNode(name));
+    await ok(['create', '-f', '-'], adoptedNodes(names));
     const starved = await waitUntil(
       async () => {
         const cidrs = await nodeCidrs();
@@ -186,7 +188,7 @@ describe(`kubeling up --nodes ${NODES}: ${PODS} pods on the pod network`, () => 
       },
       `${PODS + 100} pods Running`,
       300_000,
-      3000,
+      5000,
     );
     expect(after.filter((p) => p.node === starved)).toEqual([]);
 
@@ -196,26 +198,29 @@ describe(`kubeling up --nodes ${NODES}: ${PODS} pods on the pod network`, () => 
     await ok(['delete', 'node', donor]);
     const cidr = await waitUntil(async () => (await nodeCidrs()).get(starved!) || undefined, `a podCIDR for ${starved}`, 60_000, 1000);
     expect(cidr).toBe(freed);
+    // Ready, and the node lifecycle controller lifts the taints the missing network caused.
     await waitUntil(
       async () => {
         const n = JSON.parse(await ok(['get', 'node', starved!, '-o', 'json'])) as { spec: { taints?: { key: string }[] }; status: { conditions: { type: string; status: string }[] } };
         const ready = n.status.conditions.find((c) => c.type === 'Ready')?.status === 'True';
-        const tainted = (n.spec.taints ?? []).some((t) => t.key.startsWith('node.kubernetes.io/'));
-        return ready && !tainted;
+        const keys = (n.spec.taints ?? []).map((t) => t.key);
+        return ready && !keys.includes('node.kubernetes.io/not-ready') && !keys.includes('node.kubernetes.io/network-unavailable');
       },
-      `${starved} Ready and untainted`,
-      120_000,
+      `${starved} Ready without the not-ready and network-unavailable taints`,
+      240_000,
       1000,
     );
-    // And it runs a pod, with an IP from its new CIDR.
-    await ok(['run', 'on-starved', '--image=registry.k8s.io/pause:3.10', '--restart=Never', `--overrides={"apiVersion":"v1","spec":{"nodeSelector":{"kubernetes.io/hostname":"${starved}"}}}`]);
+    // And its kubelet runs a pod there with an IP from the new CIDR (bound by name: on a
+    // loaded machine a heartbeat may come late and the node flap to unreachable a moment,
+    // which would only delay the scheduler).
+    await ok(['run', 'on-starved', '--image=registry.k8s.io/pause:3.10', '--restart=Never', `--overrides={"apiVersion":"v1","spec":{"nodeName":"${starved}"}}`]);
     const ip = await waitUntil(
       async () => {
         const [phase, podIP] = (await ok(['get', 'pod', 'on-starved', '-o', 'jsonpath={.status.phase} {.status.podIP}'])).split(' ');
         return phase === 'Running' && podIP ? podIP : undefined;
       },
       'pod on-starved Running',
-      60_000,
+      120_000,
       1000,
     );
     expect(cidrContains(parseCidr(cidr)!, parseIPv4(ip)!)).toBe(true);
