@@ -37,6 +37,7 @@ import { isCsrApproval, serveCsrApproval } from './auth/certificates/csr-request
 import { setUpAuth } from './auth/setup.js';
 import { createFlowControl } from './flowcontrol/flow-control.js';
 import type { PodSecurityConfig } from './admission/pod-security/admission.js';
+import type { ServiceIpRange } from '../api/networking/service-cidr.js';
 
 export interface AppOptions {
   store: Store;
@@ -74,6 +75,8 @@ export interface AppOptions {
   aggregatorCheckIntervalMs?: number;
   /** PodSecurity defaults and exemptions (from --admission-control-config-file). */
   podSecurity?: PodSecurityConfig;
+  /** kube's --service-cluster-ip-range, parsed (default 10.96.0.0/12). */
+  serviceIpRange?: ServiceIpRange;
 }
 
 declare module 'fastify' {
@@ -119,7 +122,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   // Every storage call is timed for /metrics (etcd_request_duration_seconds).
   const metrics = createApiserverMetrics();
-  const registries = new Registries(metrics.instrumentStore(options.store), clock);
+  const registries = new Registries(metrics.instrumentStore(options.store), clock, options.serviceIpRange ? { serviceIpRange: options.serviceIpRange } : {});
   const { authorizer, rbacCache, authenticate, reviewToken, serviceAccountTokens, ca } = setUpAuth({
     registries,
     clock,

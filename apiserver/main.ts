@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { createComponentTokenAuthenticator, ensureComponentKey, unionAuthenticator } from './auth/component-tokens.js';
 import { ADMIN_USER, createTokenAuthenticator, ensureAdminToken, loadTokenFile, type TokenEntry } from './auth/tokens.js';
 import type { Store } from './storage/store.js';
+import { DEFAULT_SERVICE_CLUSTER_IP_RANGE, parseServiceClusterIpRange } from '../api/networking/service-cidr.js';
 
 export type StoreKind = 'sqlite' | 'etcd';
 
@@ -59,6 +60,12 @@ export interface ApiserverOptions {
   refuseMissingServiceAccount?: boolean;
   /** kube's --admission-control-config-file: an AdmissionConfiguration (PodSecurity defaults and exemptions). */
   admissionControlConfigFile?: string;
+  /**
+   * kube's --service-cluster-ip-range (default kubeadm's 10.96.0.0/12): Service ClusterIPs
+   * come from it, the `kubernetes` Service takes its first address (also in the serving
+   * certificate). Checked here too, with kube-apiserver's messages.
+   */
+  serviceClusterIpRange?: string;
 }
 
 export interface RunningApiserver {
@@ -92,8 +99,9 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
   // buildApp takes its own child of the root logger; this one is for startup lines.
   const logger = rootLog.child({ component: 'apiserver' });
 
+  const serviceIpRange = parseServiceClusterIpRange(opts.serviceClusterIpRange ?? DEFAULT_SERVICE_CLUSTER_IP_RANGE);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const tls = await ensureTlsMaterial(dataDir, { hosts: ['localhost', '127.0.0.1', bindAddress] });
+  const tls = await ensureTlsMaterial(dataDir, { hosts: ['localhost', '127.0.0.1', bindAddress, serviceIpRange.kubernetesServiceIP] });
   const adminToken = await ensureAdminToken(dataDir);
   const adminCert = await ensureAdminClientCert(dataDir, { cert: tls.caCert, key: tls.caKey });
   const clientCa = opts.clientCaFile ? await readFile(opts.clientCaFile, 'utf8') : tls.caCert;
@@ -120,6 +128,7 @@ export async function startApiserver(opts: ApiserverOptions): Promise<RunningApi
       caKey: tls.caKey,
       ...(opts.anonymousAuth === false ? { anonymousAuth: false } : {}),
       ...(podSecurity ? { podSecurity } : {}),
+      serviceIpRange,
     });
     await listen(app, port, bindAddress);
     const boundPort = (app.server.address() as AddressInfo).port;

@@ -36,6 +36,8 @@ import { kubeProxyFlagSettings, kubeProxyOptions, type KubeProxyFlagSettings, ty
 import { ingressControllerOptions, upIngressSettings, type IngressControllerRunOptions, type IngressSettings } from './ingress-args.js';
 import { hpaFlagSettings, hpaOptions, type HpaFlagSettings, type HpaRunOptions } from './hpa-args.js';
 import { InvalidValue, parseBool, parseInteger, parseLogLevel, parsePath } from './values.js';
+import { serviceRangeOption } from './service-network-args.js';
+import { upPodNetwork } from './up.js';
 
 export { LOG_LEVELS } from './values.js';
 export type { ClientRunOptions, ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, SchedulerRunOptions } from './client-args.js';
@@ -73,6 +75,8 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   nodeCidrMaskSize?: number;
   /** --advertise-address (absent: derived from the bind address). */
   advertiseAddress?: string;
+  /** --service-cluster-ip-range, host bits cleared (absent: 10.96.0.0/12). */
+  serviceClusterIpRange?: string;
   /** `up`: false runs the apiserver on the components' event loop (--apiserver-thread=false); default: its own thread. */
   apiserverThread?: boolean;
   /** `up`'s autoscaling flags (cli/autoscaler-args.ts). */
@@ -257,6 +261,8 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   const proxy = kubeProxyFlagSettings(v);
   if (Object.keys(proxy).length > 0) options.proxy = proxy;
   Object.assign(options, podNetworkOptions(v));
+  // --service-cluster-ip-range; `up` also checks it against its pod network and kubeadm's DNS address.
+  Object.assign(options, serviceRangeOption(v, command === 'up' ? { podCidr: upPodNetwork(options).clusterCidr, podCidrGiven: options.clusterCidr !== undefined } : undefined));
   if (v['advertise-address'] !== undefined) options.advertiseAddress = parseAdvertiseAddress(v['advertise-address']);
   const autoscaling = autoscalerOptions(v, cwd);
   if (autoscaling.autoscaleNodes || autoscaling.nodeGroupsPath || Object.keys(autoscaling.ca).length > 0) options.autoscaling = autoscaling;

@@ -5,6 +5,7 @@ import { CidrError, CidrSet } from '../controllers/node-ipam/cidr-set.js';
 import { defaultControllerManagerConfig } from '../controllers/types.js';
 import { parseDuration } from './duration.js';
 import { InvalidValue, parseInteger, parseLogLevel, parsePath } from './values.js';
+import { kubeletDnsOptions, parseClusterDomain } from './service-network-args.js';
 
 /**
  * Options of the commands that are clients of an apiserver (controller-manager,
@@ -48,6 +49,9 @@ export interface KubeletSimRunOptions extends ClientRunOptions, KubeletSimFileOp
   /** --port / --address of the kubelets' server (logs, exec, attach, port-forward); absent: a free loopback port. */
   port?: number;
   address?: string;
+  /** kubelet's --cluster-dns and --cluster-domain (absent: 10.96.0.10 and cluster.local). */
+  clusterDns?: string[];
+  clusterDomain?: string;
 }
 
 export interface DnsRunOptions extends ClientRunOptions, DnsFlagOptions {}
@@ -155,7 +159,7 @@ export function kubeletSimOptions(v: FlagValues, cwd: string): KubeletSimRunOpti
     if (isIP(address) === 0) throw new InvalidValue(`invalid --address "${address}": must be an IP address, e.g. 0.0.0.0`);
     options.address = address;
   }
-  return { ...options, ...kubeletSimFileOptions(v, cwd) };
+  return { ...options, ...kubeletDnsOptions(v), ...kubeletSimFileOptions(v, cwd) };
 }
 
 /** --node-template and --stage-config, for kubelet-sim and up. */
@@ -187,10 +191,7 @@ export function dnsFlagOptions(v: FlagValues, allowNone: boolean): DnsFlagOption
   if (isIP(dnsAddress) === 0 || !(dnsAddress.startsWith('127.') || dnsAddress === '::1')) {
     throw new InvalidValue(`invalid --dns-address "${dnsAddress}": must be a loopback address (127.0.0.0/8 or ::1)`);
   }
-  const clusterDomain = (str(v, 'cluster-domain') ?? 'cluster.local').replace(/\.$/, '').toLowerCase();
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/.test(clusterDomain) || clusterDomain.length > 253) {
-    throw new InvalidValue(`invalid --cluster-domain "${str(v, 'cluster-domain')}": must be a DNS domain such as cluster.local`);
-  }
+  const clusterDomain = parseClusterDomain(str(v, 'cluster-domain'));
   return { dnsPort, dnsAddress, clusterDomain };
 }
 

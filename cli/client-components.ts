@@ -46,6 +46,9 @@ export interface KubeletSimSettings {
   /** The kubelets' server: port (0 or absent: a free one) and listen address (absent: 127.0.0.1). */
   port?: number;
   address?: string;
+  /** kubelet's --cluster-dns and --cluster-domain (absent: 10.96.0.10 and cluster.local). */
+  clusterDns?: string[];
+  clusterDomain?: string;
 }
 
 /** The client commands' first starter: reads --kubeconfig into ctx.connection. */
@@ -176,6 +179,8 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
       ...(s.kubeApiBurst !== undefined ? { burst: s.kubeApiBurst } : {}),
       ...(s.port !== undefined ? { port: s.port } : {}),
       ...(s.address !== undefined ? { address: s.address } : {}),
+      ...(s.clusterDns !== undefined ? { clusterDns: s.clusterDns } : {}),
+      ...(s.clusterDomain !== undefined ? { clusterDomain: s.clusterDomain } : {}),
     });
   }, COMPONENT_USERS.kubeletSim);
   return {
@@ -190,13 +195,15 @@ export interface DnsSettings {
   port: number;
   address: string;
   clusterDomain: string;
+  /** The kube-dns Service's ClusterIP (absent: 10.96.0.10). */
+  serviceIP?: string;
 }
 
 /** The cluster DNS (`kubeling dns`): kubeadm's CoreDNS addon objects, then the loopback server; fills ctx.dns. */
 export function dnsStarter<O>(settings: (options: O) => DnsSettings): ComponentStarter<O> {
   return clientStarter('dns', async (client, ctx) => {
     const s = settings(ctx.options);
-    const dns = await startDnsComponent({ client, logger: ctx.logger, port: s.port, address: s.address, clusterDomain: s.clusterDomain });
+    const dns = await startDnsComponent({ client, logger: ctx.logger, port: s.port, address: s.address, clusterDomain: s.clusterDomain, ...(s.serviceIP ? { serviceIP: s.serviceIP } : {}) });
     ctx.dns = { address: dns.address, port: dns.port };
     return dns;
   });

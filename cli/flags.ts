@@ -118,6 +118,18 @@ export const FLAGS: readonly FlagSpec[] = [
   },
   { name: 'node-cidr-mask-size', value: 'N', help: 'prefix length of each node pod CIDR (default 24)', commands: ['controller-manager', 'up'] },
   {
+    name: 'service-cluster-ip-range',
+    value: 'CIDR',
+    help: 'IPv4 range Service ClusterIPs come from; the kubernetes Service takes its first address, kube-dns (up) its tenth (default 10.96.0.0/12)',
+    commands: SERVER_COMMANDS,
+  },
+  {
+    name: 'cluster-dns',
+    value: 'IPS',
+    help: "comma-separated DNS server IPs for pods' /etc/resolv.conf under dnsPolicy ClusterFirst (default 10.96.0.10, the kube-dns Service of 10.96.0.0/12)",
+    commands: ['kubelet-sim'],
+  },
+  {
     name: 'node-monitor-grace-period',
     value: 'DURATION',
     help: 'how long a node may go without a heartbeat before it is marked NotReady, e.g. 40s (default 40s)',
@@ -196,7 +208,7 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'https-port', value: 'N|none', help: 'loopback port Ingresses are served on over HTTPS, or none (default 10443)', commands: ['ingress-controller'] },
   { name: 'ingress-class', value: 'NAME', help: 'the IngressClass to serve; installed as the default class when missing (default nginx)', commands: ['ingress-controller'] },
   { name: 'dns-address', value: 'IP', help: 'address the cluster DNS server listens on; must be loopback (default 127.0.0.1)', commands: ['up', 'dns'] },
-  { name: 'cluster-domain', value: 'DOMAIN', help: 'the cluster DNS domain (default cluster.local)', commands: ['up', 'dns'] },
+  { name: 'cluster-domain', value: 'DOMAIN', help: 'the cluster DNS domain (default cluster.local)', commands: ['up', 'dns', 'kubelet-sim'] },
   {
     name: 'advertise-address',
     value: 'IP',

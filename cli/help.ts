@@ -32,7 +32,7 @@ const EXTRA: Partial<Record<Command, string[]>> = {
   'metrics-server': ['Connects through --kubeconfig; registers the kube-system/metrics-server Service and the v1beta1.metrics.k8s.io APIService.'],
   hpa: ['Connects through --kubeconfig. Reads metrics from metrics.k8s.io, custom.metrics.k8s.io and external.metrics.k8s.io through the apiserver.'],
   'kubelet-sim': ['Connects through --kubeconfig. Pods get IPs from their node\'s podCIDR, which the controller manager assigns.'],
-  dns: ['Connects through --kubeconfig. Creates kubeadm\'s CoreDNS addon (coredns Deployment, kube-dns Service at 10.96.0.10) if absent.', 'Answers the cluster domain only: other names get REFUSED (nothing is forwarded).'],
+  dns: ['Connects through --kubeconfig. Creates kubeadm\'s CoreDNS addon (coredns Deployment, kube-dns Service at the Service range\'s tenth address, 10.96.0.10 by default, as kubeadm) if absent.', 'Answers the cluster domain only: other names get REFUSED (nothing is forwarded).'],
 };
 
 /** `kubeling <command> --help`. */

@@ -249,6 +249,17 @@ describe('run', () => {
     expect(await done).toBe(0);
   });
 
+  it('up passes --service-cluster-ip-range to the apiserver, its tenth address to the kubelets and kube-dns', async () => {
+    const f = fakeIo();
+    const done = run(['up', '--port', '0', '--nodes', '2', '--service-cluster-ip-range', '10.100.0.0/16', '--cluster-domain', 'corp.internal'], f.io);
+    await f.printed('export KUBECONFIG=');
+    expect(started.at(-1)).toMatchObject({ serviceClusterIpRange: '10.100.0.0/16' });
+    expect(componentOpts['kubelet-sim']).toMatchObject({ clusterDns: ['10.100.0.10'], clusterDomain: 'corp.internal' });
+    expect(componentOpts.dns).toMatchObject({ serviceIP: '10.100.0.10', clusterDomain: 'corp.internal' });
+    f.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
   it('up passes --cluster-cidr and --node-cidr-mask-size to the node IPAM controller', async () => {
     const f = fakeIo();
     const done = run(['up', '--port', '0', '--nodes', '2', '--cluster-cidr', '10.244.0.0/16'], f.io);
@@ -268,11 +279,11 @@ describe('run', () => {
       // The cluster CA of the connection is the root-ca publisher's --root-ca-file.
       'controller-manager': { leaderElect: false, clusterCidr: '100.96.0.0/16', nodeCidrMaskSize: 24, rootCaPem: 'CA', connection: expect.objectContaining(inProcess) },
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
-      'kubelet-sim': { nodes: 5, connection: expect.objectContaining(inProcess) },
+      'kubelet-sim': { nodes: 5, clusterDns: ['10.96.0.10'], clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
       'metrics-server': { connection: expect.objectContaining(inProcess) },
       hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), connection: expect.objectContaining(inProcess) },
       'kube-proxy': { clusterCIDR: '100.96.0.0/16', connection: expect.objectContaining(inProcess) },
-      dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
+      dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', serviceIP: '10.96.0.10', connection: expect.objectContaining(inProcess) },
       'cloud-controller-manager': { cloud: expect.anything(), leaderElect: false, connection: expect.objectContaining(inProcess) },
       'ingress-controller': { httpPort: 10080, httpsPort: 10443, connection: expect.objectContaining(inProcess) },
     });
@@ -364,7 +375,7 @@ describe('run', () => {
     const f = fakeIo();
     const done = run(['up', '--nodes', '2', '--node-template', TEMPLATE, '--stage-config', STAGES], f.io);
     await f.printed('export KUBECONFIG=');
-    expect(componentOpts['kubelet-sim']).toEqual({ nodes: 2, template: templateFromFile, stages: stagesFromFile, connection: expect.anything() });
+    expect(componentOpts['kubelet-sim']).toEqual({ nodes: 2, template: templateFromFile, stages: stagesFromFile, clusterDns: ['10.96.0.10'], clusterDomain: 'cluster.local', connection: expect.anything() });
     f.signals.emit('SIGTERM');
     expect(await done).toBe(0);
   });

@@ -10,6 +10,7 @@ import type { KubeProxyRunOptions } from './kube-proxy-args.js';
 import { kubeProxyStarter } from './kube-proxy-component.js';
 import type { IngressControllerRunOptions } from './ingress-args.js';
 import { ingressControllerStarter } from './ingress-component.js';
+import { upClusterDnsIP } from './service-network-args.js';
 import { cloudControllerManagerStarter, cloudStarter, clusterAutoscalerStarter, staticNodes } from './autoscaler-components.js';
 
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
@@ -30,6 +31,7 @@ export const apiserverStarter: ComponentStarter = {
       ...(o.anonymousAuth === false ? { anonymousAuth: false } : {}),
       ...(o.admissionControlConfigFile ? { admissionControlConfigFile: o.admissionControlConfigFile } : {}),
       ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
+      ...(o.serviceClusterIpRange ? { serviceClusterIpRange: o.serviceClusterIpRange } : {}),
     });
     ctx.apiserver = apiserver;
     return { name: 'apiserver', stop: () => apiserver.close() };
@@ -57,6 +59,7 @@ export const upApiserverStarter: ComponentStarter = {
         ...(o.kubeconfigPath ? { kubeconfigPath: o.kubeconfigPath } : {}),
         ...(o.tokenAuthFile ? { tokenAuthFile: o.tokenAuthFile } : {}),
         ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
+        ...(o.serviceClusterIpRange ? { serviceClusterIpRange: o.serviceClusterIpRange } : {}),
       },
       ctx.logger,
     );
@@ -83,12 +86,15 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
     ...(o.stageConfigPath !== undefined ? { stageConfigPath: o.stageConfigPath } : {}),
     ...(o.kubeApiQps !== undefined ? { kubeApiQps: o.kubeApiQps } : {}),
     ...(o.kubeApiBurst !== undefined ? { kubeApiBurst: o.kubeApiBurst } : {}),
+    // kubelet's --cluster-dns and --cluster-domain, as kubeadm configures them: kube-dns at the Service range's tenth address.
+    clusterDns: [upClusterDnsIP(o.serviceClusterIpRange)],
+    clusterDomain: o.clusterDomain ?? 'cluster.local',
   })),
   metricsServerStarter((o: RunOptions) => (o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {})),
   hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
   kubeProxyStarter((o) => ({ ...(o.proxy ?? {}), clusterCidr: upPodNetwork(o).clusterCidr })),
   // The cluster DNS, unless --dns-port none.
-  skipWhen((o) => o.dnsPort === 'none', dnsStarter((o: RunOptions) => ({ port: o.dnsPort === 'none' || o.dnsPort === undefined ? 10053 : o.dnsPort, address: o.dnsAddress ?? '127.0.0.1', clusterDomain: o.clusterDomain ?? 'cluster.local' }))),
+  skipWhen((o) => o.dnsPort === 'none', dnsStarter((o: RunOptions) => ({ port: o.dnsPort === 'none' || o.dnsPort === undefined ? 10053 : o.dnsPort, address: o.dnsAddress ?? '127.0.0.1', clusterDomain: o.clusterDomain ?? 'cluster.local', serviceIP: upClusterDnsIP(o.serviceClusterIpRange) }))),
   cloudStarter,
   cloudControllerManagerStarter,
   clusterAutoscalerStarter,
@@ -156,6 +162,8 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.kubeApiBurst !== undefined ? { kubeApiBurst: o.kubeApiBurst } : {}),
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.address !== undefined ? { address: o.address } : {}),
+    ...(o.clusterDns !== undefined ? { clusterDns: o.clusterDns } : {}),
+    ...(o.clusterDomain !== undefined ? { clusterDomain: o.clusterDomain } : {}),
   })),
 ];
 

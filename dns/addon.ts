@@ -9,6 +9,7 @@ import { isAlreadyExists } from '../client/api-error.js';
 import type { ResourceRef } from '../client/resource.js';
 import type { RestClient } from '../client/rest-client.js';
 import type { Logger } from '../lib/logger.js';
+import { clusterDnsIP, defaultServiceIpRange } from '../api/networking/service-cidr.js';
 
 /**
  * kubeadm's CoreDNS addon (cmd/kubeadm/app/phases/addons/dns): the objects `kubeadm init`
@@ -22,7 +23,8 @@ import type { Logger } from '../lib/logger.js';
  * deleted Deployment they recreate) are kept across restarts.
  */
 
-export const KUBE_DNS_SERVICE_IP = '10.96.0.10';
+/** kubeadm's kube-dns address in its default Service range 10.96.0.0/12: the tenth address (api/networking/service-cidr.ts). */
+export const KUBE_DNS_SERVICE_IP = clusterDnsIP(defaultServiceIpRange());
 export const COREDNS_IMAGE = 'registry.k8s.io/coredns/coredns:v1.11.3';
 const LABELS = { 'k8s-app': 'kube-dns' };
 
@@ -159,9 +161,9 @@ export function coreDnsObjects(clusterDomain: string, serviceIP = KUBE_DNS_SERVI
 }
 
 /** Creates each addon object that does not exist yet; an object that exists is left as it is. */
-export async function ensureCoreDnsAddon(client: RestClient, clusterDomain: string, logger: Logger): Promise<void> {
+export async function ensureCoreDnsAddon(client: RestClient, clusterDomain: string, logger: Logger, serviceIP: string = KUBE_DNS_SERVICE_IP): Promise<void> {
   const log = logger.child({ component: 'dns-addon' });
-  for (const { ref, obj } of coreDnsObjects(clusterDomain)) {
+  for (const { ref, obj } of coreDnsObjects(clusterDomain, serviceIP)) {
     try {
       await client.create(ref, obj);
       log.info({ kind: obj.kind, name: obj.metadata?.name }, 'created CoreDNS addon object');

@@ -25,6 +25,21 @@ async function cluster() {
 }
 
 describe('the dns component', () => {
+  it('puts kube-dns at the tenth address of the Service range the kubernetes Service shows, as kubeadm does', async () => {
+    const client = await cluster();
+    await client.create(serviceResource, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', namespace: 'default' }, spec: { clusterIP: '10.100.0.1', ports: [{ port: 443 }] } } as KubeObject);
+    running = await startDnsComponent({ client, logger, port: 0 });
+    const svc = (await client.get(serviceResource, 'kube-dns', { namespace: 'kube-system' })) as KubeObject & { spec: { clusterIP: string } };
+    expect(svc.spec.clusterIP).toBe('10.100.0.10');
+  });
+
+  it('takes the address it is given (up passes it)', async () => {
+    const client = await cluster();
+    running = await startDnsComponent({ client, logger, port: 0, serviceIP: '10.100.0.10' });
+    const svc = (await client.get(serviceResource, 'kube-dns', { namespace: 'kube-system' })) as KubeObject & { spec: { clusterIP: string } };
+    expect(svc.spec.clusterIP).toBe('10.100.0.10');
+  });
+
   it("creates kubeadm's CoreDNS addon objects, and keeps ones that exist", async () => {
     const client = await cluster();
     await client.create(deploymentResource, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'coredns', namespace: 'kube-system' }, spec: { replicas: 5 } } as KubeObject);

@@ -10,6 +10,8 @@ import { ensureCoreDnsAddon } from './addon.js';
 import { startDnsServer, type RunningDnsServer } from './server.js';
 import { SLICES_BY_SERVICE_INDEX, sliceServiceIndex, storeDnsView } from './store-view.js';
 import { DEFAULT_CLUSTER_DOMAIN } from './zone.js';
+import { formatIPv4, parseIPv4 } from '../api/networking/cidr.js';
+import { DNS_SERVICE_IP_INDEX } from '../api/networking/service-cidr.js';
 
 /**
  * `kubeling dns`: CoreDNS for the cluster. Ensures kubeadm's CoreDNS addon objects, keeps
@@ -28,12 +30,30 @@ export interface DnsComponentOptions {
   clusterDomain?: string;
   /** Create the coredns Deployment and kube-dns Service if absent (default true). */
   ensureAddon?: boolean;
+  /** The kube-dns Service's ClusterIP when the addon creates it (kubeadm's: the Service range's tenth address; default 10.96.0.10). */
+  serviceIP?: string;
 }
 
 export interface RunningDnsComponent {
   readonly address: string;
   readonly port: number;
   stop(): Promise<void>;
+}
+
+/**
+ * kube-dns's address when none is given (`kubeling dns` beside an apiserver started with
+ * some --service-cluster-ip-range): the `kubernetes` Service holds the range's first
+ * address, kubeadm puts kube-dns at its tenth, nine further on. Undefined (the default
+ * 10.96.0.10) when that Service cannot be read.
+ */
+async function kubeDnsIPFromApiserver(client: RestClient): Promise<string | undefined> {
+  try {
+    const svc = await client.get<Service>(serviceResource, 'kubernetes', { namespace: 'default' });
+    const first = parseIPv4(svc.spec?.clusterIP ?? '');
+    return first === undefined ? undefined : formatIPv4(first + DNS_SERVICE_IP_INDEX - 1);
+  } catch {
+    return undefined;
+  }
 }
 
 /** CoreDNS starts serving after at most 5 s even when the API has not synced (then answers from what it has). */
@@ -43,7 +63,7 @@ export async function startDnsComponent(opts: DnsComponentOptions): Promise<Runn
   const clock = opts.clock ?? realClock;
   const clusterDomain = opts.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
   const log = opts.logger.child({ component: 'dns' });
-  if (opts.ensureAddon !== false) await ensureCoreDnsAddon(opts.client, clusterDomain, opts.logger);
+  if (opts.ensureAddon !== false) await ensureCoreDnsAddon(opts.client, clusterDomain, opts.logger, opts.serviceIP ?? (await kubeDnsIPFromApiserver(opts.client)));
 
   const factory = createSharedInformerFactory(opts.client, { clock, logger: opts.logger });
   const services = factory.informerFor<Service>(serviceResource);

@@ -25,6 +25,12 @@ export interface ResolvConfOptions {
   clusterDomain?: string;
   /** kubelet --cluster-dns: the kube-dns Service IP; default 10.96.0.10. */
   nameserver?: string;
+  /**
+   * kubelet --cluster-dns as a list (all of them go into resolv.conf, in order); takes
+   * precedence over `nameserver`. Empty: kubelet has no cluster DNS and ClusterFirst pods
+   * fall back to the node's resolver (kubelet's "Falling back to Default policy").
+   */
+  nameservers?: readonly string[];
   /** The node's own resolv.conf (kubelet --resolv-conf), used by dnsPolicy Default and appended to ClusterFirst's search list. */
   host?: ResolvConf;
 }
@@ -57,10 +63,11 @@ function fitSearches(searches: string[]): string[] {
 
 export function resolvConfFor(pod: PodForDns, options: ResolvConfOptions = {}): ResolvConf {
   const clusterDomain = options.clusterDomain ?? 'cluster.local';
-  const clusterDNS = options.nameserver ?? '10.96.0.10';
+  const clusterDNS = options.nameservers ?? [options.nameserver ?? '10.96.0.10'];
   const host = options.host ?? { nameservers: [], searches: [], options: [] };
-  const policy = pod.spec?.dnsPolicy || 'ClusterFirst';
+  let policy = pod.spec?.dnsPolicy || 'ClusterFirst';
   const hostNetwork = pod.spec?.hostNetwork === true;
+  if (clusterDNS.length === 0 && (policy === 'ClusterFirst' || policy === 'ClusterFirstWithHostNet')) policy = 'Default';
 
   let conf: ResolvConf;
   if (policy === 'None') conf = { nameservers: [], searches: [], options: [] };
@@ -69,7 +76,7 @@ export function resolvConfFor(pod: PodForDns, options: ResolvConfOptions = {}): 
   else {
     const ns = pod.metadata.namespace || 'default';
     conf = {
-      nameservers: [clusterDNS],
+      nameservers: [...clusterDNS],
       searches: omitDuplicates([`${ns}.svc.${clusterDomain}`, `svc.${clusterDomain}`, clusterDomain, ...host.searches]),
       options: ['ndots:5'],
     };

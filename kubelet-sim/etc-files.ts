@@ -1,4 +1,5 @@
 import type { Pod } from '../api/core/pod.js';
+import { KUBE_DNS_SERVICE_IP } from '../dns/addon.js';
 import { parseResolvConf, renderResolvConf, resolvConfFor } from '../dns/resolv-conf.js';
 
 /**
@@ -7,8 +8,8 @@ import { parseResolvConf, renderResolvConf, resolvConfFor } from '../dns/resolv-
  */
 
 export interface ClusterDns {
-  /** The cluster DNS Service IP (kubelet's --cluster-dns), e.g. 10.96.0.10. */
-  nameserver: string;
+  /** kubelet's --cluster-dns: the cluster DNS Service IP(s), e.g. [10.96.0.10] (kubeadm's, of 10.96.0.0/12). */
+  nameservers: readonly string[];
   /** kubelet's --cluster-domain. */
   domain: string;
   /** The node's own resolv.conf (dnsPolicy Default and hostNetwork pods). */
@@ -16,7 +17,7 @@ export interface ClusterDns {
 }
 
 export const DEFAULT_CLUSTER_DNS: ClusterDns = {
-  nameserver: '10.96.0.10',
+  nameservers: [KUBE_DNS_SERVICE_IP],
   domain: 'cluster.local',
   hostResolvConf: 'nameserver 127.0.0.53\noptions edns0 trust-ad\n',
 };
@@ -26,7 +27,7 @@ export const DEFAULT_CLUSTER_DNS: ClusterDns = {
  * dnsConfig), as kubelet writes it: dns/'s resolvConfFor, rendered.
  */
 export function resolvConf(pod: Pod, dns: ClusterDns = DEFAULT_CLUSTER_DNS): string {
-  return renderResolvConf(resolvConfFor(pod, { clusterDomain: dns.domain, nameserver: dns.nameserver, host: parseResolvConf(dns.hostResolvConf) }));
+  return renderResolvConf(resolvConfFor(pod, { clusterDomain: dns.domain, nameservers: dns.nameservers, host: parseResolvConf(dns.hostResolvConf) }));
 }
 
 /** The pod's hostname: spec.hostname, else the pod name (63 characters at most). */

@@ -7,6 +7,7 @@ import { startLogServer } from './log-server.js';
 import { resolveNodeTemplate, type NodeTemplate, type ResolvedNodeTemplate } from './node-template.js';
 import { Simulator } from './simulator.js';
 import { createKubeletStreams } from './streams/kubelet-streams.js';
+import { DEFAULT_CLUSTER_DNS, type ClusterDns } from './etc-files.js';
 import { createEventRecorder } from '../client/event-recorder.js';
 import { createConfigSources } from './config-sources.js';
 import { configErrorOf, ContainerProcesses } from './container-processes.js';
@@ -68,6 +69,14 @@ export interface KubeletSimOptions {
   leaseRenewMs?: number;
   /** Unconditional node status report interval (kubelet's nodeStatusReportFrequency: 5 min). */
   statusReportMs?: number;
+  /**
+   * kubelet's --cluster-dns (the nameservers of ClusterFirst pods' /etc/resolv.conf; empty:
+   * they get the node's resolver) and --cluster-domain; defaults 10.96.0.10 and
+   * cluster.local, kubeadm's kubelet configuration. `kubeling up` derives the address from
+   * its --service-cluster-ip-range.
+   */
+  clusterDns?: readonly string[];
+  clusterDomain?: string;
   /** Record Normal events (pod lifecycle: Pulling, Created, Started…; node: Starting, NodeReady…); default true. Warnings always. */
   events?: boolean;
   random?: () => number;
@@ -138,7 +147,12 @@ export async function startKubeletSim(opts: KubeletSimOptions): Promise<KubeletS
   // exec, attach and port-forward (WebSocket upgrades on the same loopback server); the
   // shells' requests feed the usage model.
   const config = createConfigSources(opts.client, { clock, logger });
-  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim, sink: usage, load: usage, config });
+  const clusterDns: ClusterDns = {
+    ...DEFAULT_CLUSTER_DNS,
+    ...(opts.clusterDns ? { nameservers: opts.clusterDns } : {}),
+    ...(opts.clusterDomain ? { domain: opts.clusterDomain } : {}),
+  };
+  const streams = createKubeletStreams({ client: opts.client, clock, logger, simulator: () => sim, sink: usage, load: usage, config, clusterDns });
   // The containers' own commands, run in the simulated shell as their main processes.
   const processes = new ContainerProcesses({
     clock,

@@ -111,6 +111,9 @@ describe('kubelet-sim node events', () => {
   it('a node marked Unknown and healthy again reports its conditions and NodeReady again; a quiet heartbeat says nothing', async () => {
     const { client, clock, sim } = await startSim({ nodes: 1 });
     const name = 'kubeling-node-0';
+    // Its podCIDR, as node IPAM gives it at once: without one the node would report its
+    // network not ready (NodeNotReady) past the 30 s grace.
+    await client.patch(nodeResource, name, { spec: { podCIDR: '100.96.0.0/24', podCIDRs: ['100.96.0.0/24'] } }, { type: 'merge' });
     await step(clock, 30_000, 1000);
     expect(await nodeEvents(client, name)).toHaveLength(6);
 

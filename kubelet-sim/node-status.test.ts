@@ -146,3 +146,21 @@ describe('NetworkUnavailable without a podCIDR', () => {
     expect([c.status, c.reason, c.message]).toEqual([status, reason, message]);
   });
 });
+
+describe('Ready without a podCIDR: the runtime network is not ready', () => {
+  it.each([
+    [true, 'True', 'KubeletReady', 'kubelet is posting ready status'],
+    [
+      false,
+      'False',
+      'KubeletNotReady',
+      'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+    ],
+  ])('hasRoute=%s → Ready %s %s', (hasRoute, status, reason, message) => {
+    const conditions = nodeConditions(Date.UTC(2026, 0, 1), undefined, hasRoute);
+    const ready = conditions.find((x) => x.type === 'Ready')!;
+    expect([ready.status, ready.reason, ready.message]).toEqual([status, reason, message]);
+    // The pressure conditions stay healthy: only the network is missing.
+    expect(conditions.filter((x) => x.type.endsWith('Pressure')).map((x) => x.status)).toEqual(['False', 'False', 'False']);
+  });
+});

@@ -35,6 +35,15 @@ const healthy: Array<Pick<NodeCondition, 'type' | 'status' | 'reason' | 'message
 const noRoute = { type: 'NetworkUnavailable', status: 'True', reason: 'NoRouteCreated', message: 'Node created without a route' };
 
 /**
+ * kubelet's Ready condition while the container runtime reports its network not ready:
+ * on a flannel cluster a node without a podCIDR never gets flannel's CNI configuration,
+ * and containerd (the simulated runtime, 1.7) says so in these words.
+ */
+export const NETWORK_NOT_READY_MESSAGE =
+  'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
+const networkNotReady = { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: NETWORK_NOT_READY_MESSAGE };
+
+/**
  * The conditions for a report at `now`: heartbeat now; transition time kept from the
  * previous report when the status did not change (so `kubectl describe node` shows how
  * long the node has been Ready), now otherwise.
@@ -43,8 +52,10 @@ export function nodeConditions(now: number, previous: NodeCondition[] | undefine
   const ts = formatTime(now);
   return healthy.map((healthyCondition) => {
     // A node the IPAM controller gave no podCIDR has no pod network route (the route
-    // controller's wording); its pods cannot get an IP either.
-    const c = !hasRoute && healthyCondition.type === 'NetworkUnavailable' ? noRoute : healthyCondition;
+    // controller's wording) and no CNI configuration, so kubelet reports it not Ready; its
+    // pods could not get an IP either. The node lifecycle controller taints it
+    // (not-ready, network-unavailable), so nothing is scheduled there.
+    const c = hasRoute ? healthyCondition : healthyCondition.type === 'NetworkUnavailable' ? noRoute : healthyCondition.type === 'Ready' ? networkNotReady : healthyCondition;
     const old = previous?.find((p) => p.type === c.type);
     const unchanged = old && old.status === c.status && old.lastTransitionTime;
     return { ...c, lastHeartbeatTime: ts, lastTransitionTime: unchanged ? old.lastTransitionTime : ts };

@@ -187,6 +187,25 @@ describe('heartbeats', () => {
     expect(new Set(times.values()).size).toBe(4);
   });
 
+  it('a node left without a podCIDR reports its network not ready, and Ready as soon as it gets one', async () => {
+    const h = await harness({ nodes: 1 });
+    const cond = async (type: string) => (await node(h, 'kubeling-node-0')).status!.conditions!.find((c) => c.type === type)!;
+    expect((await cond('Ready')).status).toBe('True');
+    // Past the grace for the IPAM controller's first assignment (30 s) and the next sync.
+    await step(h.clock, 41_000, 1000);
+    expect(await cond('Ready')).toMatchObject({
+      status: 'False',
+      reason: 'KubeletNotReady',
+      message: 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized',
+    });
+    expect(await cond('NetworkUnavailable')).toMatchObject({ status: 'True', reason: 'NoRouteCreated' });
+    // A CIDR freed elsewhere reaches it: reported at once, not at the next 10 s sync.
+    await setPodCIDR(h, 'kubeling-node-0', '100.96.0.0/24');
+    await step(h.clock, 100, 100);
+    expect(await cond('Ready')).toMatchObject({ status: 'True', reason: 'KubeletReady' });
+    expect(await cond('NetworkUnavailable')).toMatchObject({ status: 'False', reason: 'RouteCreated' });
+  });
+
   it('corrects a Ready=Unknown written by someone else at the next sync', async () => {
     const h = await harness({ nodes: 1 });
     const n = await node(h, 'kubeling-node-0');

@@ -292,7 +292,11 @@ export class Simulator {
     if (n.metadata.uid) node.uid = n.metadata.uid;
     const cidr = parseCidr(n.spec?.podCIDR ?? n.spec?.podCIDRs?.[0]);
     if (!cidr || node.alloc?.cidr.text === cidr.text) return;
+    const first = node.alloc === undefined;
     node.alloc = new IpAllocator(cidr);
+    // The network is ready now (a CIDR was freed for a node that had none): report it at
+    // once, as kubelet does when its runtime's network turns ready, not at the next tick.
+    if (first && node.registered && this.started) this.pool.enqueue(`node:${node.id.name}`);
     // Rebuild from the pods this node already runs (restart of the simulator).
     for (const rec of node.pods) this.reserveAdoptedIP(rec);
     const waiting = [...node.waitingNetwork];

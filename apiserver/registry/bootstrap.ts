@@ -1,6 +1,5 @@
 import type { Registries } from './registries.js';
 import { ApiError } from '../errors.js';
-import { KUBERNETES_SERVICE_IP } from './hooks/services.js';
 import type { KubeObject } from '../../api/types.js';
 import { priorityClassResource, SYSTEM_PRIORITY_CLASSES } from '../../api/scheduling/index.js';
 import { BOOTSTRAP_CLUSTER_ROLE_BINDINGS, BOOTSTRAP_CLUSTER_ROLES } from '../auth/rbac/bootstrap-policy.js';
@@ -9,7 +8,7 @@ export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube
 
 /**
  * What kube-apiserver's bootstrap controllers ensure at start: the system namespaces and
- * the `kubernetes` Service in `default`. Idempotent; safe with several apiservers.
+ * the `kubernetes` Service in `default` at the Service range's first address. Idempotent; safe with several apiservers.
  */
 export async function bootstrap(reg: Registries, servingPort: number): Promise<void> {
   for (const name of SYSTEM_NAMESPACES) {
@@ -30,7 +29,7 @@ export async function bootstrap(reg: Registries, servingPort: number): Promise<v
     metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: {
       type: 'ClusterIP',
-      clusterIP: KUBERNETES_SERVICE_IP,
+      clusterIP: reg.serviceIpRange.kubernetesServiceIP,
       ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: servingPort }],
       sessionAffinity: 'None',
     },

@@ -16,6 +16,12 @@ import { AdmissionChain } from '../admission/chain.js';
 import { withBuiltinPlugins } from '../admission/node-plugins.js';
 import type { AdmissionHook } from '../admission/attributes.js';
 import type { PodSecurityConfig } from '../admission/pod-security/admission.js';
+import { defaultServiceIpRange, type ServiceIpRange } from '../../api/networking/service-cidr.js';
+
+export interface RegistriesOptions {
+  /** --service-cluster-ip-range: where Service ClusterIPs are allocated (default 10.96.0.0/12). */
+  serviceIpRange?: ServiceIpRange;
+}
 
 /** One Registry per kind, sharing the store, the clock and the kind hooks. */
 export class Registries {
@@ -30,10 +36,15 @@ export class Registries {
   /** Compiled-in admission plugins (useAdmissionPlugin), ahead of the dynamic chain. */
   private readonly builtinPlugins: AdmissionHook[] = [];
 
+  /** The Service network: the `kubernetes` Service takes its first address (bootstrap.ts). */
+  readonly serviceIpRange: ServiceIpRange;
+
   constructor(
     readonly store: Store,
     readonly clock: Clock,
+    opts: RegistriesOptions = {},
   ) {
+    this.serviceIpRange = opts.serviceIpRange ?? defaultServiceIpRange();
     const ctx: RegistryContext = {
       store,
       clock,
@@ -47,7 +58,7 @@ export class Registries {
     this.ctx = ctx;
     for (const rt of resources) {
       this.byType.set(rt, new Registry(rt, ctx));
-      const hooks = hooksFor(rt);
+      const hooks = hooksFor(rt, this.serviceIpRange);
       if (hooks) this.hooks.set(rt, hooks);
     }
     this.namespaces = this.forKind('', 'Namespace');
@@ -152,7 +163,7 @@ export class Registries {
   }
 }
 
-function hooksFor(rt: ResourceType): KindHooks | undefined {
+function hooksFor(rt: ResourceType, serviceIpRange: ServiceIpRange): KindHooks | undefined {
   if (rt.group === 'networking.k8s.io' && rt.kind === 'Ingress') return ingressHooks;
   if (rt.group !== '') return undefined;
   switch (rt.kind) {
@@ -161,7 +172,7 @@ function hooksFor(rt: ResourceType): KindHooks | undefined {
     case 'Namespace':
       return namespaceHooks;
     case 'Service':
-      return createServiceHooks();
+      return createServiceHooks(serviceIpRange);
     case 'PersistentVolumeClaim':
       return persistentVolumeClaimHooks;
     case 'PersistentVolume':

@@ -22,6 +22,9 @@ import { CidrSet } from './cidr-set.js';
  *   NetworkUnavailable), and neither do we.
  */
 
+/** kube's cidrUpdateWorkers. */
+export const CIDR_UPDATE_WORKERS = 30;
+
 const podCIDROf = (node: Node): string | undefined => node.spec?.podCIDRs?.[0] ?? node.spec?.podCIDR ?? undefined;
 
 export function startNodeIpamController(ctx: ControllerContext): RunningController {
@@ -111,7 +114,11 @@ export function startNodeIpamController(ctx: ControllerContext): RunningControll
     }
   };
 
-  const queueCtl = startQueueController(ctx, { name: 'node-ipam-controller', reconcile, waitFor: [nodes] });
+  // kube's range allocator updates nodes from 30 workers (cidrUpdateWorkers): `up --nodes
+  // 1000` registers a thousand nodes at once, and one worker would leave most of them
+  // without a CIDR (so NotReady) for minutes on a loaded machine. Reservations are made
+  // synchronously above (allocateNext before the await), so workers never share a CIDR.
+  const queueCtl = startQueueController(ctx, { name: 'node-ipam-controller', reconcile, waitFor: [nodes], workers: CIDR_UPDATE_WORKERS });
 
   nodes.addEventHandler({
     onAdd: onNode,

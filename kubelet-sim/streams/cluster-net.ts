@@ -12,7 +12,9 @@ import type { RestClient } from '../../client/rest-client.js';
 import { imageNslookup } from '../../dns/format-nslookup.js';
 import { formatDig, rdataText } from '../../dns/format-dig.js';
 import { lookup } from '../../dns/lookup.js';
-import { resolvConfFor } from '../../dns/resolv-conf.js';
+import { parseResolvConf, resolvConfFor } from '../../dns/resolv-conf.js';
+import { KUBE_DNS_SERVICE_IP } from '../../dns/addon.js';
+import { DEFAULT_CLUSTER_DNS, type ClusterDns } from '../etc-files.js';
 import { resolveNameFor } from '../../dns/search.js';
 import { memoryDnsView, type DnsView } from '../../dns/view.js';
 import { iptablesSave } from '../../kube-proxy/iptables-save.js';
@@ -41,6 +43,8 @@ import type { AppResponse } from './port-forward.js';
  * dns/, and the node's iptables-save, ip route, bridge fdb on hostNetwork pods.
  */
 
+const KUBE_DNS_SERVICE_KEY = 'kube-system/kube-dns';
+
 const EMPTY_IPVS = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n';
 
 export interface ClusterNet {
@@ -61,7 +65,12 @@ export function createClusterNet(o: {
   podInformer?: () => Informer<KubeObject> | undefined;
   sink?: TrafficSink;
   load?: ContainerLoad;
+  /** kubelet's --cluster-dns and --cluster-domain (default DEFAULT_CLUSTER_DNS). */
+  clusterDns?: ClusterDns;
 }): ClusterNet {
+  const clusterDns = o.clusterDns ?? DEFAULT_CLUSTER_DNS;
+  /** The pod's resolv.conf, as this kubelet writes it. */
+  const podResolvConf = (pod: Pod) => resolvConfFor(pod, { clusterDomain: clusterDns.domain, nameservers: clusterDns.nameservers, host: parseResolvConf(clusterDns.hostResolvConf) });
   const opts = { clock: o.clock, logger: o.logger };
   const informers = {
     services: createInformer(o.client, serviceResource, opts),
@@ -91,7 +100,10 @@ export function createClusterNet(o: {
       view,
       proxy,
       flannel: { backend: config.flannelBackend, network: config.clusterCIDR },
-      resolveName: (name, fromPod) => (fromPod ? resolveNameFor(dns, name, fromPod) : undefined),
+      resolveName: (name, fromPod) =>
+        fromPod
+          ? resolveNameFor(dns, name, fromPod, { clusterDomain: clusterDns.domain, nameservers: clusterDns.nameservers, nameserver: answeringDns(), host: parseResolvConf(clusterDns.hostResolvConf) })
+          : undefined,
       sink: o.sink,
       load: o.load,
       clock: o.clock,
@@ -123,6 +135,16 @@ export function createClusterNet(o: {
     return view;
   };
 
+  /**
+   * The address the cluster DNS answers on: the kube-dns Service's ClusterIP (queries to it
+   * reach CoreDNS), else the kubelet's first --cluster-dns. Any other server never replies.
+   */
+  const answeringDns = (): string => {
+    const svc = informers.services.store.get(KUBE_DNS_SERVICE_KEY) as Service | undefined;
+    const ip = svc?.spec?.clusterIP;
+    return ip && ip !== 'None' ? ip : (clusterDns.nameservers[0] ?? KUBE_DNS_SERVICE_IP);
+  };
+
   const send = (req: SimRequest) => {
     refresh();
     return path.send(req);
@@ -146,19 +168,19 @@ export function createClusterNet(o: {
         const names = args.filter((a) => !a.startsWith('-'));
         const type = args.find((a) => a.startsWith('-type='))?.slice(6) ?? args.find((a) => a.startsWith('-query='))?.slice(7);
         if (names.length === 0) return { output: 'Usage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n', code: 1 };
-        const conf = resolvConfFor(t.pod);
-        const out = imageNslookup(dns, t.container.image ?? '', names[0]!, conf, { server: names[1], type: type?.toUpperCase() });
+        const conf = podResolvConf(t.pod);
+        const out = imageNslookup(dns, t.container.image ?? '', names[0]!, conf, { server: names[1], type: type?.toUpperCase(), clusterDNS: answeringDns(), clusterDomain: clusterDns.domain });
         return { output: out.stdout, code: out.exitCode };
       },
       dig(args) {
         refresh();
-        const server = args.find((a) => a.startsWith('@'))?.slice(1) ?? resolvConfFor(t.pod).nameservers[0] ?? '10.96.0.10';
+        const server = args.find((a) => a.startsWith('@'))?.slice(1) ?? podResolvConf(t.pod).nameservers[0] ?? answeringDns();
         const rest = args.filter((a) => !a.startsWith('@') && !a.startsWith('+'));
         const qname = rest[0] ?? '.';
         const qtype = (rest[1] ?? 'A').toUpperCase();
         const short = args.includes('+short');
-        if (server !== '10.96.0.10') return { output: ';; communications error to ' + server + '#53: timed out\n', code: 9 };
-        const result = lookup(dns, qname.replace(/\.$/, ''), qtype as Parameters<typeof lookup>[2]);
+        if (server !== answeringDns()) return { output: ';; communications error to ' + server + '#53: timed out\n', code: 9 };
+        const result = lookup(dns, qname.replace(/\.$/, ''), qtype as Parameters<typeof lookup>[2], { clusterDomain: clusterDns.domain });
         if (short) return { output: result.answers.map((r) => `${rdataText(r)}\n`).join(''), code: 0 };
         return { output: formatDig(qname, qtype, result, { server, nowMs: o.clock.now(), args: args.join(' ') }), code: 0 };
       },

@@ -4,7 +4,7 @@ import type { Service } from '../../api/core/service.js';
 import type { Clock } from '../../lib/clock.js';
 import { resolveContainerEnv, type ConfigSources } from '../container-config.js';
 import { alwaysReadOnly, volumeContent } from '../volume-content.js';
-import { etcHosts, podHostname, resolvConf } from '../etc-files.js';
+import { DEFAULT_CLUSTER_DNS, etcHosts, podHostname, resolvConf, type ClusterDns } from '../etc-files.js';
 import { processClock } from '../process-clock.js';
 import { containerEnv } from '../service-env.js';
 import { IMAGE_DIRS, SimFs } from '../shell/sim-fs.js';
@@ -46,6 +46,8 @@ export class ContainerHosts {
     private readonly net: NetFactory = () => ({}),
     /** ConfigMaps and Secrets, for env/envFrom (container-config.ts); absent: only plain env values. */
     private readonly config?: ConfigSources,
+    /** kubelet's --cluster-dns and --cluster-domain, for /etc/resolv.conf and /etc/hosts. */
+    private readonly dns: ClusterDns = DEFAULT_CLUSTER_DNS,
   ) {}
 
   private fsFor(t: ContainerTarget): SimFs {
@@ -54,8 +56,8 @@ export class ContainerHosts {
     if (fs) return fs;
     fs = new SimFs(() => this.clock.now());
     for (const d of IMAGE_DIRS) fs.mkdirp(d);
-    fs.write('/etc/resolv.conf', resolvConf(t.pod));
-    fs.write('/etc/hosts', etcHosts(t.pod, t.pod.spec?.hostNetwork ? t.hostIP : t.podIP));
+    fs.write('/etc/resolv.conf', resolvConf(t.pod, this.dns));
+    fs.write('/etc/hosts', etcHosts(t.pod, t.pod.spec?.hostNetwork ? t.hostIP : t.podIP, this.dns.domain));
     fs.write('/etc/hostname', `${t.pod.spec?.hostNetwork ? t.node : podHostname(t.pod)}\n`);
     fs.write('/etc/passwd', 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/home:/bin/false\n');
     fs.mkdirp('/var/run/secrets/kubernetes.io/serviceaccount');

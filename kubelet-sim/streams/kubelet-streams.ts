@@ -8,6 +8,7 @@ import type { Simulator } from '../simulator.js';
 import type { ContainerLoad, TrafficSink } from '../../network/traffic-sink.js';
 import { createClusterNet } from './cluster-net.js';
 import type { ConfigSources } from '../container-config.js';
+import type { ClusterDns } from '../etc-files.js';
 import { ContainerHosts, type ContainerTarget } from './container-host.js';
 import { createStreamUpgradeHandler, type StreamHost } from './exec-server.js';
 import { MainProcesses } from './main-process.js';
@@ -36,6 +37,8 @@ export function createKubeletStreams(o: {
   load?: ContainerLoad;
   /** ConfigMaps and Secrets for the containers' env (container-config.ts). */
   config?: ConfigSources;
+  /** kubelet's --cluster-dns and --cluster-domain (default DEFAULT_CLUSTER_DNS). */
+  clusterDns?: ClusterDns;
 }): KubeletStreams {
   const logger = o.logger.child({ component: 'kubelet-streams' });
   const net = createClusterNet({
@@ -46,8 +49,9 @@ export function createKubeletStreams(o: {
     podInformer: () => o.simulator()?.podInformer,
     sink: o.sink,
     load: o.load,
+    ...(o.clusterDns ? { clusterDns: o.clusterDns } : {}),
   });
-  const hosts = new ContainerHosts(o.clock, () => net.services(), net.netFor, o.config);
+  const hosts = new ContainerHosts(o.clock, () => net.services(), net.netFor, o.config, o.clusterDns);
   const mains = new MainProcesses(logger);
 
   const target: StreamHost['target'] = (namespace, name, containerName) => {

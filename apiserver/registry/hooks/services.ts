@@ -3,10 +3,11 @@ import type { KubeObject } from '../../../api/types.js';
 import type { KindHooks, Registry } from '../generic-registry.js';
 import { invalid } from '../../errors.js';
 import { patchAllocatedServiceValues, type Service } from '../../../api/core/service.js';
+import { formatIPv4, parseIPv4 } from '../../../api/networking/cidr.js';
+import { allocatableInRange, defaultServiceIpRange, type ServiceIpRange } from '../../../api/networking/service-cidr.js';
 
-/** The Service CIDR, as kubeadm's default: 10.96.0.0/12; the first address is the `kubernetes` Service's. */
-export const SERVICE_CIDR = { base: ipToInt('10.96.0.0'), bits: 12 };
-export const KUBERNETES_SERVICE_IP = '10.96.0.1';
+/** The default Service range's `kubernetes` Service address (kubeadm's 10.96.0.0/12: 10.96.0.1). */
+export const KUBERNETES_SERVICE_IP = defaultServiceIpRange().kubernetesServiceIP;
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 };
 
 interface ServiceLike {
@@ -19,26 +20,18 @@ interface ServiceLike {
   };
 }
 
-export function ipToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
-}
-
-export function intToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-function inServiceCidr(ip: string): boolean {
-  const size = 2 ** (32 - SERVICE_CIDR.bits);
-  const n = ipToInt(ip);
-  return n > SERVICE_CIDR.base && n < SERVICE_CIDR.base + size - 1;
+function inServiceCidr(range: ServiceIpRange, ip: string): boolean {
+  const n = parseIPv4(ip);
+  return n !== undefined && allocatableInRange(range.cidr, n);
 }
 
 /**
  * Allocates cluster IPs and node ports on create, as kube-apiserver's Service REST does.
  * Allocation reads the Services that exist and picks a free value at random; one
  * apiserver process serialises its allocations (several replicas could race: noted).
+ * `range`: --service-cluster-ip-range (default kubeadm's 10.96.0.0/12).
  */
-export function createServiceHooks(): KindHooks {
+export function createServiceHooks(range: ServiceIpRange = defaultServiceIpRange()): KindHooks {
   let chain: Promise<unknown> = Promise.resolve();
   const serialise = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = chain.then(fn, fn);
@@ -66,14 +59,14 @@ export function createServiceHooks(): KindHooks {
         if (spec.type !== 'ExternalName') {
           if (!spec.clusterIP && spec.clusterIPs?.[0]) spec.clusterIP = spec.clusterIPs[0];
           if (spec.clusterIP && spec.clusterIP !== 'None') {
-            if (!inServiceCidr(spec.clusterIP) && spec.clusterIP !== KUBERNETES_SERVICE_IP) {
-              throw invalid('Service', '', name, [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is 10.96.0.0/12` }]);
+            if (!inServiceCidr(range, spec.clusterIP)) {
+              throw invalid('Service', '', name, [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: the provided IP (${spec.clusterIP}) is not in the valid range. The range of valid IPs is ${range.cidr.text}` }]);
             }
             if (usedIps.has(spec.clusterIP)) {
               throw invalid('Service', '', name, [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: []string{"${spec.clusterIP}"}: failed to allocate IP ${spec.clusterIP}: provided IP is already allocated` }]);
             }
           } else if (!spec.clusterIP) {
-            spec.clusterIP = pickIp(usedIps, name);
+            spec.clusterIP = pickIp(range, usedIps, name);
           }
           spec.clusterIPs = [spec.clusterIP];
         }
@@ -94,14 +87,14 @@ export function createServiceHooks(): KindHooks {
   };
 }
 
-function pickIp(used: Set<string>, name: string): string {
-  const size = 2 ** (32 - SERVICE_CIDR.bits);
+function pickIp(range: ServiceIpRange, used: Set<string>, name: string): string {
+  const size = 2 ** (32 - range.cidr.bits);
   // Skip the network address, the kubernetes Service's first address and the broadcast.
-  const first = SERVICE_CIDR.base + 2;
+  const first = range.cidr.base + 2;
   const count = size - 3;
   const start = randomInt(count);
   for (let i = 0; i < count; i++) {
-    const ip = intToIp(first + ((start + i) % count));
+    const ip = formatIPv4(first + ((start + i) % count));
     if (!used.has(ip)) return ip;
   }
   throw invalid('Service', '', name, [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs', message: 'Internal error: failed to allocate a serviceIP: range is full' }]);
