@@ -102,6 +102,12 @@ export interface WriteOptions {
    * events.k8s.io/v1's strict Event rules); `old` is given on update.
    */
   validate?: (obj: KubeObject, old?: KubeObject) => FieldError[];
+  /**
+   * The object in the version the request came through, when not the storage version:
+   * managedFields of an Update are computed in that form, as kube's field manager does
+   * (events.k8s.io/v1 writers own f:note, not f:message).
+   */
+  toRequestVersion?: (obj: KubeObject) => KubeObject;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -478,7 +484,8 @@ export class Registry {
     const version = attrs?.requestVersion ?? this.rt.version;
     const group = attrs?.requestGroup ?? this.rt.group;
     const subresource = opts.recordAs?.subresource ?? opts.subresource;
-    const out = managedFieldsAfterUpdate(live as Record<string, unknown> | null, requested, next as Record<string, unknown>, fieldTypesFor(this.rt), {
+    const inRequest = opts.toRequestVersion ?? ((o: KubeObject) => o);
+    const out = managedFieldsAfterUpdate(live && (inRequest(live) as Record<string, unknown>), requested, inRequest(next) as Record<string, unknown>, fieldTypesFor(this.rt), {
       manager: opts.recordAs?.manager ?? attrs?.fieldManager ?? '',
       apiVersion: opts.recordAs?.apiVersion ?? (group ? `${group}/${version}` : version),
       subresource,

@@ -1,7 +1,7 @@
-import type { FieldError, KubeObject } from '../../api/types.js';
+import type { KubeObject } from '../../api/types.js';
 import type { RequestAttributes } from '../admission/attributes.js';
 import type { Registries } from '../registry/registries.js';
-import type { DeleteOptions, DeleteResult, ListResult, WatchSink } from '../registry/generic-registry.js';
+import type { DeleteOptions, DeleteResult, ListResult, WatchSink, WriteOptions } from '../registry/generic-registry.js';
 import type { StoreWatch } from '../storage/store.js';
 import type { FieldValidation } from '../registry/decode-object.js';
 import { compileFilter, type ObjectFilter } from '../registry/filter.js';
@@ -68,9 +68,15 @@ function storageApiVersion(view: ResourceView): string {
   return view.rt.group ? `${view.rt.group}/${view.rt.version}` : view.rt.version;
 }
 
-/** The write options that add a view's own validation (events.k8s.io/v1's strict rules). */
-export function viewValidation(view: ResourceView): { validate?: (obj: KubeObject, old?: KubeObject) => FieldError[] } {
-  return view.validate ? { validate: view.validate } : {};
+/**
+ * The write options a view adds: its own validation (events.k8s.io/v1's strict rules) and,
+ * for a view of another group, its form for managedFields.
+ */
+export function viewWriteOptions(view: ResourceView): Pick<WriteOptions, 'validate' | 'toRequestVersion'> {
+  const out: Pick<WriteOptions, 'validate' | 'toRequestVersion'> = {};
+  if (view.validate) out.validate = view.validate;
+  if (view.group !== view.rt.group && !view.callsOut) out.toRequestVersion = view.toClient;
+  return out;
 }
 
 export interface WriteRequest {
@@ -86,7 +92,7 @@ export async function createResource(ctx: RequestContext, view: ResourceView, na
   checkNamespace(view.rt, object, namespace);
   const stored = await view.fromClientAsync(object);
   const created = await inView(view, () =>
-    ctx.registries.for(view.rt).create(namespace, stored, { dryRun: opts.dryRun, admission: opts.admission, ...viewValidation(view) }),
+    ctx.registries.for(view.rt).create(namespace, stored, { dryRun: opts.dryRun, admission: opts.admission, ...viewWriteOptions(view) }),
   );
   return { object: created, warnings: [...warnings, ...opts.admission.warnings] };
 }
@@ -115,7 +121,7 @@ export async function updateResource(
     ctx.registries.for(view.rt).update(namespace, name, stored, {
       dryRun: opts.dryRun,
       admission: opts.admission,
-      ...viewValidation(view),
+      ...viewWriteOptions(view),
       ...(opts.subresource ? { subresource: opts.subresource } : {}),
     }),
   );

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../api/types.js';
 import { APPLY_PATCH_YAML, applyPatch, patchMediaType, PatchError, STRATEGIC_MERGE_PATCH, unsupportedPatchType, isSupportedPatchType } from '../patch/index.js';
 import { ApiError, badRequest, conflict, invalid, MODIFIED_CONFLICT } from '../errors.js';
 import { checkTypeMeta, inView, type ResourceView } from './resource-view.js';
-import { viewValidation } from './handlers.js';
+import { viewWriteOptions } from './handlers.js';
 import { decodeObject } from '../registry/decode-object.js';
 import { isCustomResource } from '../crd/custom-resource-type.js';
 import { checkName, checkNamespace } from './decode.js';
@@ -137,7 +137,7 @@ async function patchInView(ctx: RequestContext, view: ResourceView, namespace: s
         }
         return out;
       },
-      { dryRun, subresource: req.subresource, admission, appliedManagedFields: isApply, ...viewValidation(view) },
+      { dryRun, subresource: req.subresource, admission, appliedManagedFields: isApply, ...viewWriteOptions(view) },
     );
     return { object, warnings: [...warnings, ...admission.warnings], created: false };
   } catch (err) {
@@ -150,6 +150,6 @@ async function patchInView(ctx: RequestContext, view: ResourceView, namespace: s
   obj.metadata.name = obj.metadata.name ?? name;
   checkName(obj, name, 'required');
   checkNamespace(view.rt, obj, namespace);
-  const created = await reg.create(namespace, obj, { dryRun, admission, appliedManagedFields: true, ...viewValidation(view) });
+  const created = await reg.create(namespace, obj, { dryRun, admission, appliedManagedFields: true, ...viewWriteOptions(view) });
   return { object: created, warnings: [...warnings, ...admission.warnings], created: true };
 }

@@ -77,12 +77,20 @@ describe('events.k8s.io/v1 with kubectl', () => {
     expect(core.count).toBeUndefined();
     expect(core.lastTimestamp).toBeUndefined();
     expect(v1).not.toHaveProperty('involvedObject');
+    // managedFields record the create in the version it came through, with its field names.
+    const shown = JSON.parse(await ok(['get', 'events.events.k8s.io', 'ev1', '-n', NS, '-o', 'json', '--show-managed-fields']));
+    expect(shown.metadata.managedFields).toHaveLength(1);
+    expect(shown.metadata.managedFields[0]).toMatchObject({ manager: 'kubectl-create', operation: 'Update', apiVersion: 'events.k8s.io/v1' });
+    expect(Object.keys(shown.metadata.managedFields[0].fieldsV1)).toEqual(expect.arrayContaining(['f:note', 'f:regarding', 'f:reportingController']));
+    expect(Object.keys(shown.metadata.managedFields[0].fieldsV1)).not.toContain('f:message');
   });
 
   it('kubectl get events.events.k8s.io prints the event table; kubectl get events and kubectl events still show core', async () => {
     const table = await ok(['get', 'events.events.k8s.io', '-n', NS]);
     expect(table).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
     expect(table).toMatch(/\n\S+\s+Normal\s+Checked\s+pod\/web\s+all good\n/);
+    // `events` and its short name `ev` stay core/v1's, as kube's discovery order makes them.
+    expect(await ok(['get', 'ev', 'ev1', '-n', NS, '-o', 'name'])).toBe('event/ev1\n');
     const core = await ok(['get', 'events', '-n', NS]);
     expect(core).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
     expect(core).toContain('all good');
