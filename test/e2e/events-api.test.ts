@@ -124,6 +124,28 @@ type: Normal
     expect(await ok(['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=web', '-o', 'name'])).toContain('event/ev1\n');
   });
 
+  it('RBAC: events in events.k8s.io and in the core group are separate resources', async () => {
+    const denied = await cluster().kubectl(['--as=ev-reader', 'get', 'events.events.k8s.io', '-n', NS]);
+    expect(denied.stderr).toContain(`events.events.k8s.io is forbidden: User "ev-reader" cannot list resource "events" in API group "events.k8s.io" in the namespace "${NS}"`);
+    await ok(['create', 'role', 'ev-reader', '--verb=get,list,watch', '--resource=events.events.k8s.io', '-n', NS]);
+    await ok(['create', 'rolebinding', 'ev-reader', '--role=ev-reader', '--user=ev-reader', '-n', NS]);
+    expect(await ok(['--as=ev-reader', 'get', 'events.events.k8s.io', 'ev1', '-n', NS, '-o', 'name'])).toBe('event.events.k8s.io/ev1\n');
+    expect((await ok(['--as=ev-reader', 'auth', 'can-i', 'list', 'events.events.k8s.io', '-n', NS])).trim()).toBe('yes');
+    const core = await cluster().kubectl(['--as=ev-reader', 'get', 'events', '-n', NS]);
+    expect(core.stderr).toContain(`events is forbidden: User "ev-reader" cannot list resource "events" in API group "" in the namespace "${NS}"`);
+  });
+
+  it('kubectl get events.v1.events.k8s.io -w prints the table rows as events arrive', async () => {
+    const watch = cluster().spawnKubectl(['get', 'events.v1.events.k8s.io', '-n', NS, '-w']);
+    try {
+      await watch.waitFor(/LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
+      await ok(['create', '-f', '-'], eventYaml('ev-table').replace('reason: Checked', 'reason: TableRow'));
+      await watch.waitFor(/Normal\s+TableRow\s+pod\/web\s+all good\n/);
+    } finally {
+      await watch.stop();
+    }
+  });
+
   it('kubectl get events.v1.events.k8s.io -w sees writes made through core/v1 and events.k8s.io', async () => {
     const watch = cluster().spawnKubectl(['get', 'events.v1.events.k8s.io', '-n', NS, '-w', '-o', 'jsonpath={.metadata.name}={.note}{"\\n"}']);
     try {
