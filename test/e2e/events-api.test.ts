@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CoreV1Api, EventsV1Api, KubeConfig, Watch, type EventsV1Event } from '@kubernetes/client-node';
-import { useE2eCluster } from './harness.js';
+import { kubectlAvailable, useE2eCluster } from './harness.js';
 
 // events.k8s.io/v1 Event with the real kubectl and @kubernetes/client-node: one stored kind
 // (core/v1 Events) served in two groups, so an event written through one is read, watched,
@@ -214,6 +214,23 @@ regarding: {kind: Pod, name: web, namespace: ${NS}}
     expect(deprecated.stderr).toContain('count: Invalid value: "": needs to be unset');
     const absent = await cluster().kubectl(['get', 'events.events.k8s.io', 'bad', '-n', NS]);
     expect(absent.stderr).toContain('events.events.k8s.io "bad" not found');
+  });
+});
+
+// The oldest and newest kubectl on the machine resolve the group the same way.
+const OTHER_VERSIONS = ['1.27', '1.33'].filter((v) => kubectlAvailable(v));
+
+describe.each(OTHER_VERSIONS)('events.k8s.io/v1 with kubectl %s', (version) => {
+  it('get events.events.k8s.io and explain, while get events stays core/v1', async () => {
+    const k = (args: string[]) => cluster().kubectl(args, { version });
+    const table = await k(['get', 'events.events.k8s.io', '-n', NS]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
+    expect((await k(['get', 'ev', 'ev1', '-n', NS, '-o', 'name'])).stdout).toBe('event/ev1\n');
+    expect((await k(['get', 'events.events.k8s.io', 'ev1', '-n', NS, '-o', 'jsonpath={.note}'])).stdout).toBe('all good');
+    const explain = await k(['explain', 'events.note', '--api-version=events.k8s.io/v1']);
+    expect(explain.code, explain.stderr).toBe(0);
+    expect(explain.stdout).toMatch(/FIELD:\s+note\s+<string>/);
   });
 });
 
