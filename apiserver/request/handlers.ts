@@ -146,6 +146,16 @@ export async function deleteCollection(
   opts: DeleteOptions,
 ): Promise<ListResult> {
   if (view.rt.namespaced && !namespace) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  return inView(view, () => deleteEach(ctx, view, namespace, selectors, opts));
+}
+
+async function deleteEach(
+  ctx: RequestContext,
+  view: ResourceView,
+  namespace: string | undefined,
+  selectors: { labelSelector?: string; fieldSelector?: string },
+  opts: DeleteOptions,
+): Promise<ListResult> {
   const reg = ctx.registries.for(view.rt);
   const list = await reg.list(namespace, { filter: compileFilter(view.rt, selectors.labelSelector, selectors.fieldSelector, view.fieldLabels) });
   const deleted: KubeObject[] = [];

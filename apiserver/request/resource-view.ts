@@ -55,7 +55,7 @@ export function resolveView(group: string, version: string, plural: string): Res
   if (!rt || (rt.group === group && !findResource(group, plural))) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
-  // One view per kind and version (a CRD change makes a new ResourceType, so a new view).
+  // One view per kind, group and version (a CRD change makes a new ResourceType, so a new view).
   let byVersion = views.get(rt);
   if (!byVersion) views.set(rt, (byVersion = new Map()));
   const key = `${group}/${version}`;
