@@ -209,6 +209,10 @@ regarding: {kind: Pod, name: web, namespace: ${NS}}
     });
     expect(noReporter.stderr).toContain('reportingController: Required value');
     expect(noReporter.stderr).toContain('action: Required value');
+    // A core/v1 field name in an events.k8s.io body: kubectl's strict field validation.
+    const coreField = await cluster().kubectl(['create', '-f', '-'], { stdin: eventYaml('bad', 'message: core name\n') });
+    expect(coreField.code).not.toBe(0);
+    expect(coreField.stderr).toContain('unknown field "message"');
     // Deprecated fields may not be set on a new event.
     const deprecated = await cluster().kubectl(['create', '-f', '-'], { stdin: eventYaml('bad', 'deprecatedCount: 3\n') });
     expect(deprecated.stderr).toContain('count: Invalid value: "": needs to be unset');
