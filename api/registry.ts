@@ -54,11 +54,25 @@ export function findResource(group: string, plural: string): ResourceType | unde
   return resources.find((r) => r.group === group && r.plural === plural);
 }
 
+/**
+ * Every group/version a kind is served at: its storage version first, then its
+ * conversions (in the kind's group unless a conversion names another, e.g. core/v1
+ * Event also served as events.k8s.io/v1).
+ */
+export function servedGroupVersions(rt: ResourceType): Array<{ group: string; version: string }> {
+  return [{ group: rt.group, version: rt.version }, ...(rt.conversions ?? []).map((c) => ({ group: c.group ?? rt.group, version: c.version }))];
+}
+
+/** The versions a kind is served at in its own group (storage first). */
+export function ownGroupVersions(rt: ResourceType): string[] {
+  return servedGroupVersions(rt)
+    .filter((gv) => gv.group === rt.group)
+    .map((gv) => gv.version);
+}
+
 /** The kinds served at group/version: in their storage version or a converted one. */
 export function resourcesAt(group: string, version: string): ResourceType[] {
-  return resources.filter(
-    (rt) => rt.group === group && (rt.version === version || (rt.conversions ?? []).some((c) => c.version === version)),
-  );
+  return resources.filter((rt) => servedGroupVersions(rt).some((gv) => gv.group === group && gv.version === version));
 }
 
 export function findResourceByKind(group: string, kind: string): ResourceType | undefined {

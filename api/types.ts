@@ -87,6 +87,21 @@ export interface VersionConversion {
   fromStorage(obj: KubeObject): KubeObject;
   /** This version → storage version. Must not mutate its input. */
   toStorage(obj: KubeObject): KubeObject;
+  /**
+   * The API group this version is served in when it is not the kind's own: one stored
+   * kind under two groups, as kube serves core/v1 Events as events.k8s.io/v1 Events.
+   */
+  group?: string;
+  /**
+   * Field selector labels of this version → the kind's selectable fields (kube's field
+   * label conversion). When set, any other label is refused.
+   */
+  fieldLabels?: Record<string, string>;
+  /**
+   * Validation of writes made through this version, on the storage form, after the kind's
+   * own (kube's strategies that validate by request version); `old` is given on update.
+   */
+  validate?(obj: KubeObject, old?: KubeObject): FieldError[];
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { resources } from '../api/registry.js';
+import { resources, servedGroupVersions } from '../api/registry.js';
 import { findProperty } from './decorate.js';
 import { hashOf } from './document-set.js';
 import { generateOpenApiV2, generateOpenApiV3, generateOpenApiV3Index, registryDocuments } from './generate.js';
@@ -63,7 +63,7 @@ describe('checked-in documents', () => {
 describe('v3 documents', () => {
   it('serve every group-version of the registry, indexed with the SHA-512 of the served bytes', () => {
     const index = generateOpenApiV3Index();
-    const expected = new Set(resources.flatMap((r) => [r.version, ...(r.conversions ?? []).map((c) => c.version)].map((v) => (r.group ? `apis/${r.group}/${v}` : `api/${v}`))));
+    const expected = new Set(resources.flatMap((r) => servedGroupVersions(r).map(({ group, version: v }) => (group ? `apis/${group}/${v}` : `api/${v}`))));
     expect(new Set(Object.keys(index.paths))).toEqual(expected);
     for (const [p, { serverRelativeURL }] of Object.entries(index.paths)) {
       const doc = docs.v3(p)!;

@@ -63,10 +63,13 @@ export function apiModelFrom(resources: readonly ResourceType[], options: ModelO
   const kinds: ServedKind[] = [];
   const bodyKinds = new Set(options.bodies.map((b) => `${b.group}/${b.version}/${b.kind}`));
   for (const rt of resources) {
-    const versions = [{ version: rt.version, schema: rt.schema }, ...(rt.conversions ?? []).map((c) => ({ version: c.version, schema: c.schema }))];
-    for (const { version, schema } of versions) {
+    const versions = [
+      { group: rt.group, version: rt.version, schema: rt.schema },
+      ...(rt.conversions ?? []).map((c) => ({ group: c.group ?? rt.group, version: c.version, schema: c.schema })),
+    ];
+    for (const { group, version, schema } of versions) {
       kinds.push({
-        group: rt.group,
+        group,
         version,
         kind: rt.kind,
         listKind: rt.listKind,
@@ -78,7 +81,7 @@ export function apiModelFrom(resources: readonly ResourceType[], options: ModelO
         subresources: subresourcesFor(rt, version).filter(
           (s) => (s.body.kind === rt.kind && s.body.group === rt.group) || bodyKinds.has(`${s.body.group}/${s.body.version}/${s.body.kind}`),
         ),
-        patchMeta: options.patchMetaFor(rt.group, rt.kind),
+        patchMeta: options.patchMetaFor(group, rt.kind),
       });
     }
   }

@@ -134,6 +134,7 @@ export const typeNames: Readonly<Record<string, string>> = {
   'EndpointSubset.ports': 'EndpointPort',
   'Event.source': 'EventSource',
   'Event.series': 'EventSeries',
+  'Event.deprecatedSource': 'core.v1.EventSource',
   'NamespaceStatus.conditions': 'NamespaceCondition',
   // apps/v1
   'DeploymentSpec.template': 'core.v1.PodTemplateSpec',

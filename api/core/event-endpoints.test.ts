@@ -39,9 +39,9 @@ describe('event', () => {
   it.each([
     ['old style, matching namespace', {}, []],
     ['old style, other namespace', { involvedObject: { kind: 'Pod', namespace: 'kube-system', name: 'x' } }, ['involvedObject.namespace: Invalid value: "kube-system": does not match event.namespace']],
-    ['new style needs reporting fields', { eventTime: '2024-05-01T11:58:00.000000Z' }, ['reportingComponent: Required value', 'reportingInstance: Required value', 'action: Required value']],
+    ['new style needs reporting fields', { eventTime: '2024-05-01T11:58:00.000000Z' }, ['reportingController: Required value', 'reportingInstance: Required value', 'action: Required value']],
   ])('%s', (_n, extra, want) => {
-    const errs = fmt(eventResource.validate(o(ev(extra)))).filter((e) => !e.startsWith('reportingComponent: Invalid'));
+    const errs = fmt(eventResource.validate(o(ev(extra)))).filter((e) => !e.startsWith('reportingController: Invalid'));
     expect(errs).toEqual(want);
   });
 

@@ -3,19 +3,20 @@ import type { FieldError, KubeObject, ResourceType } from '../types.js';
 import { objectReferenceSchema, objectSchema, timeSchema } from '../meta.js';
 import { column, nameDescription, since } from '../printers.js';
 import { invalid, invalidEach, isDNS1123Subdomain, isQualifiedName, required } from '../validation.js';
+import { eventSeriesSchema, eventSourceSchema, eventsV1Conversion } from '../events/event-v1.js';
 
-/** core/v1 Event (the form `kubectl get events` and our controllers use). */
+/** core/v1 Event (the form `kubectl get events` and our controllers use; the storage form of events.k8s.io/v1 too). */
 export const eventSchema = objectSchema({
   involvedObject: objectReferenceSchema.optional(),
   reason: z.string().optional(),
   message: z.string().optional(),
-  source: z.object({ component: z.string().optional(), host: z.string().optional() }).optional(),
+  source: eventSourceSchema.optional(),
   firstTimestamp: timeSchema,
   lastTimestamp: timeSchema,
   count: z.number().int().optional(),
   type: z.string().optional(),
   eventTime: timeSchema,
-  series: z.object({ count: z.number().int().optional(), lastObservedTime: timeSchema }).optional(),
+  series: eventSeriesSchema.optional(),
   action: z.string().optional(),
   related: objectReferenceSchema.optional(),
   reportingComponent: z.string().optional(),
@@ -45,8 +46,9 @@ export function validateEvent(ev: Event): FieldError[] {
       errs.push(invalid('involvedObject.namespace', involvedNs, 'does not match event.namespace'));
     }
     const rc = ev.reportingComponent ?? '';
-    if (!rc) errs.push(required('reportingComponent'));
-    errs.push(...invalidEach('reportingComponent', rc, isQualifiedName(rc)));
+    // kube reports the internal field name (reportingController) in both groups.
+    if (!rc) errs.push(required('reportingController'));
+    errs.push(...invalidEach('reportingController', rc, isQualifiedName(rc)));
     const ri = ev.reportingInstance ?? '';
     if (!ri) errs.push(required('reportingInstance'));
     if (ri.length > 128) errs.push(invalid('reportingInstance', '', limit128));
@@ -117,6 +119,8 @@ export const eventResource: ResourceType = {
   namespaced: true,
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   schema: eventSchema,
+  // Also served as events.k8s.io/v1 Event: the same objects, renamed fields.
+  conversions: [eventsV1Conversion],
   subresources: {},
   hasGeneration: false,
   defaults: () => {},

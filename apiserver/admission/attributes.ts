@@ -14,6 +14,8 @@ export interface RequestAttributes {
   user: UserInfo;
   /** The version the client addressed (requestKind/requestResource); the storage version when unset. */
   requestVersion?: string;
+  /** The group the client addressed when not the kind's own (events.k8s.io for core Events); the kind's group when unset. */
+  requestGroup?: string;
   /** CreateOptions/UpdateOptions/PatchOptions/DeleteOptions/ConnectOptions as kube sends them in AdmissionReview.options. */
   options?: Record<string, unknown>;
   /** Warnings from webhooks and policies, for the `Warning:` response headers. Appended to. */

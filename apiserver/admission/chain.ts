@@ -1,5 +1,5 @@
 import type { KubeObject, ResourceType } from '../../api/types.js';
-import { resources } from '../../api/registry.js';
+import { ownGroupVersions, resources } from '../../api/registry.js';
 import type { Registry, WatchEventType } from '../registry/generic-registry.js';
 import { ApiError } from '../errors.js';
 import type { Logger } from '../../lib/logger.js';
@@ -55,7 +55,7 @@ export class AdmissionChain implements AdmissionHook {
       namespaceObject,
       paramResource: (apiVersion, kind) => {
         const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
-        return resources.find((r) => r.group === group && r.kind === kind && (r.version === version || (r.conversions ?? []).some((c) => c.version === version)));
+        return resources.find((r) => r.group === group && r.kind === kind && ownGroupVersions(r).includes(version));
       },
       getParam: async (rt, ns, name) => {
         try {

@@ -3,6 +3,7 @@ import type { LabelSelectorObject } from '../../api/selector.js';
 import { labelSelectorFromObject, matchesLabels } from '../../api/selector.js';
 import type { NamedRuleWithOperations, RuleWithOperations } from '../../api/admissionregistration/index.js';
 import type { Operation } from './attributes.js';
+import { ownGroupVersions } from '../../api/registry.js';
 
 /**
  * Which webhooks and policies a write concerns: kube's rules.Matcher, namespace and
@@ -55,7 +56,7 @@ export function ruleMatches(rule: RuleWithOperations | NamedRuleWithOperations, 
  */
 export function candidateVersions(rt: ResourceType, requestVersion: string, matchPolicy: string | undefined): string[] {
   if (matchPolicy === 'Exact') return [requestVersion];
-  const all = [requestVersion, rt.version, ...(rt.conversions ?? []).map((c) => c.version)];
+  const all = [requestVersion, ...ownGroupVersions(rt)];
   return [...new Set(all)];
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { goJsonError, readAdmissionResponse } from './review.js';
+import { admissionRequest, goJsonError, readAdmissionResponse } from './review.js';
+import { resourceByKind } from '../../api/registry.js';
 
 const review = (response: unknown, meta: Record<string, unknown> = {}) => ({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response, ...meta });
 
@@ -23,5 +24,32 @@ describe('readAdmissionResponse (kube VerifyAdmissionResponse)', () => {
   it("words JSON syntax errors as Go's decoder", () => {
     expect(goJsonError('garbage')).toBe("invalid character 'g' looking for beginning of value");
     expect(goJsonError('  ')).toBe('unexpected end of JSON input');
+  });
+});
+
+describe('admissionRequest for a kind served in another group', () => {
+  it('an events.k8s.io/v1 write is a core/v1 Event write whose requestKind is events.k8s.io/v1', () => {
+    const rt = resourceByKind('', 'Event');
+    const object = { apiVersion: 'v1', kind: 'Event', metadata: { name: 'e', namespace: 'default' } };
+    const body = admissionRequest(
+      {
+        operation: 'CREATE',
+        rt,
+        namespace: 'default',
+        name: 'e',
+        object,
+        oldObject: null,
+        dryRun: false,
+        request: { user: { username: 'u', groups: [] }, requestVersion: 'v1', requestGroup: 'events.k8s.io', warnings: [] },
+      },
+      'uid-1',
+      'v1',
+      object,
+      null,
+    );
+    expect(body.kind).toEqual({ group: '', version: 'v1', kind: 'Event' });
+    expect(body.resource).toEqual({ group: '', version: 'v1', resource: 'events' });
+    expect(body.requestKind).toEqual({ group: 'events.k8s.io', version: 'v1', kind: 'Event' });
+    expect(body.requestResource).toEqual({ group: 'events.k8s.io', version: 'v1', resource: 'events' });
   });
 });

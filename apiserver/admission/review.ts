@@ -40,8 +40,10 @@ export function admissionRequest(
     uid,
     kind: { group: kindGroup, version: attrs.subresourceKind?.version ?? version, kind: kindName },
     resource: { group: rt.group, version, resource: rt.plural },
-    requestKind: { group: kindGroup, version: attrs.subresourceKind?.version ?? requestVersion, kind: kindName },
-    requestResource: { group: rt.group, version: requestVersion, resource: rt.plural },
+    // A kind also served in another group (events.k8s.io/v1 Event over core/v1): the rules
+    // match the stored kind (kube's Equivalent match), requestKind says what the client used.
+    requestKind: { group: attrs.subresourceKind ? kindGroup : (attrs.request.requestGroup ?? kindGroup), version: attrs.subresourceKind?.version ?? requestVersion, kind: kindName },
+    requestResource: { group: attrs.request.requestGroup ?? rt.group, version: requestVersion, resource: rt.plural },
     operation: attrs.operation,
     userInfo: {
       username: attrs.request.user.username,

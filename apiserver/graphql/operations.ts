@@ -11,7 +11,7 @@ import { decodeRequestObject } from '../request/decode.js';
 import { deleteOptionsForAdmission, deleteOptionsFrom } from '../request/delete-options.js';
 import { createResource, deleteResource, getResource, listResource, updateResource } from '../request/handlers.js';
 import { patchResource } from '../request/patch.js';
-import { resources } from '../../api/registry.js';
+import { resources, resourcesAt } from '../../api/registry.js';
 
 /**
  * The GraphQL adapter of the request layer (apiserver/request/): a query's arguments become
@@ -191,7 +191,8 @@ export async function getAnyObject(ctx: OperationContext, args: AnyObjectArgs): 
   const slash = args.apiVersion.indexOf('/');
   const group = slash < 0 ? '' : args.apiVersion.slice(0, slash);
   const version = slash < 0 ? args.apiVersion : args.apiVersion.slice(slash + 1);
-  const rt = resources.find((r) => r.group === group && r.kind === args.kind);
+  // A kind served in another group than its own too (events.k8s.io/v1 Event over core/v1).
+  const rt = resources.find((r) => r.group === group && r.kind === args.kind) ?? resourcesAt(group, version).find((r) => r.kind === args.kind);
   if (!rt) throw new ApiError(404, 'NotFound', `no kind "${args.kind}" is registered for version "${args.apiVersion}"`);
   const view = resolveView(group, version, rt.plural);
   return (await view.toClientAll([await getResource(ctx, view, scope(rt, args.namespace), args.name)]))[0]!;

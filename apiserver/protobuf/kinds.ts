@@ -56,6 +56,7 @@ const ROOTS: Readonly<Record<string, string>> = {
   'batch/v1 Job': 'Job',
   'batch/v1 CronJob': 'CronJob',
   'coordination.k8s.io/v1 Lease': 'Lease',
+  'events.k8s.io/v1 Event': 'EventsV1Event',
   'discovery.k8s.io/v1 EndpointSlice': 'EndpointSlice',
   'policy/v1 PodDisruptionBudget': 'PodDisruptionBudget',
   'policy/v1 Eviction': 'Eviction',

@@ -7,9 +7,11 @@ export type ObjectFilter = (obj: KubeObject) => boolean;
 
 /**
  * Compiles `labelSelector` and `fieldSelector` query values into one predicate. Unknown
- * field selector paths are refused (400) as kube-apiserver refuses them.
+ * field selector paths are refused (400) as kube-apiserver refuses them. `fieldLabels`
+ * maps a served version's labels onto the kind's (kube's field label conversion): a label
+ * it lacks is refused.
  */
-export function compileFilter(rt: ResourceType, labelSelector?: string, fieldSelector?: string): ObjectFilter | undefined {
+export function compileFilter(rt: ResourceType, labelSelector?: string, fieldSelector?: string, fieldLabels?: Record<string, string>): ObjectFilter | undefined {
   if (!labelSelector && !fieldSelector) return undefined;
   let labels: ReturnType<typeof parseLabelSelector> = [];
   let fields: ReturnType<typeof parseFieldSelector> = [];
@@ -21,6 +23,13 @@ export function compileFilter(rt: ResourceType, labelSelector?: string, fieldSel
     throw err;
   }
   const getters = fieldGetters(rt);
+  if (fieldLabels) {
+    fields = fields.map((req) => {
+      const mapped = Object.hasOwn(fieldLabels, req.field) ? fieldLabels[req.field] : undefined;
+      if (mapped === undefined) throw badRequest(`field label not supported: ${req.field}`);
+      return { ...req, field: mapped };
+    });
+  }
   for (const req of fields) {
     if (!getters[req.field]) {
       throw badRequest(`field label not supported: ${req.field}`);

@@ -109,6 +109,17 @@ export interface WriteOptions {
   appliedManagedFields?: boolean;
   /** Records the write in managedFields as an Update by this manager (the scale subresource, which runs no admission here). */
   recordAs?: { manager: string; apiVersion: string; subresource: string };
+  /**
+   * Validation beyond the kind's own for this write (the version it came through:
+   * events.k8s.io/v1's strict Event rules); `old` is given on update.
+   */
+  validate?: (obj: KubeObject, old?: KubeObject) => FieldError[];
+  /**
+   * The object in the version the request came through, when not the storage version:
+   * managedFields of an Update are computed in that form, as kube's field manager does
+   * (events.k8s.io/v1 writers own f:note, not f:message).
+   */
+  toRequestVersion?: (obj: KubeObject) => KubeObject;
 }
 
 export interface DeleteOptions extends WriteOptions {
@@ -294,19 +305,19 @@ export class Registry {
     const admission = this.admissionFor(opts);
     // Without admission, validation comes first; with it, kube's order: namespace
     // lifecycle, mutating webhooks, then validation of what they made.
-    if (!admission) this.validate(obj);
+    if (!admission) this.validate(obj, undefined, opts.validate);
     if (this.rt.namespaced && namespace && this.ctx.admitNamespace) {
       await this.ctx.admitNamespace(namespace, { group: this.rt.group, plural: this.rt.plural, name: obj.metadata.name });
     }
     if (admission) {
       obj = await this.admitCreate(admission, obj, namespace, opts);
-      this.validate(obj);
+      this.validate(obj, undefined, opts.validate);
     }
     const hooks = this.hooks;
     if (hooks.beforeCreate) {
       // What the hook filled in (a Service's cluster IP, node ports) is validated too.
       await hooks.beforeCreate(obj, this);
-      this.validate(obj);
+      this.validate(obj, undefined, opts.validate);
     }
     if (admission) await admission.validate(this.attributes('CREATE', opts, namespace, obj.metadata.name ?? '', obj, null));
     const name = obj.metadata.name!;
@@ -370,7 +381,7 @@ export class Registry {
           proposed = (await admission.admit(attrs)) ?? proposed;
         }
         const requestedManagedFields = proposed.metadata?.managedFields;
-        next = this.prepareUpdate(proposed, live, opts.subresource);
+        next = this.prepareUpdate(proposed, live, opts.subresource, opts.validate);
         this.trackManagedFields(next, requestedManagedFields, live, opts);
         await this.hooks.beforeUpdate?.(next, live, this);
         if (admission) await admission.validate(this.attributes('UPDATE', opts, namespace, name, next, live));
@@ -489,10 +500,12 @@ export class Registry {
       return;
     }
     const version = attrs?.requestVersion ?? this.rt.version;
+    const group = attrs?.requestGroup ?? this.rt.group;
     const subresource = opts.recordAs?.subresource ?? opts.subresource;
-    const out = managedFieldsAfterUpdate(live as Record<string, unknown> | null, requested, next as Record<string, unknown>, fieldTypesFor(this.rt), {
+    const inRequest = opts.toRequestVersion ?? ((o: KubeObject) => o);
+    const out = managedFieldsAfterUpdate(live && (inRequest(live) as Record<string, unknown>), requested, inRequest(next) as Record<string, unknown>, fieldTypesFor(this.rt), {
       manager: opts.recordAs?.manager ?? attrs?.fieldManager ?? '',
-      apiVersion: opts.recordAs?.apiVersion ?? (this.rt.group ? `${this.rt.group}/${version}` : version),
+      apiVersion: opts.recordAs?.apiVersion ?? (group ? `${group}/${version}` : version),
       subresource,
       now: formatTime(this.ctx.clock.now()),
       ignoreStatus: Boolean(this.rt.subresources.status) && subresource === undefined,
@@ -502,7 +515,7 @@ export class Registry {
   }
 
   /** The update strategy: what a client may change, defaults, generation, validation. */
-  private prepareUpdate(proposed: KubeObject, live: KubeObject, subresource?: string): KubeObject {
+  private prepareUpdate(proposed: KubeObject, live: KubeObject, subresource?: string, extra?: WriteOptions['validate']): KubeObject {
     let next: KubeObject;
     // 'binding' is the apiserver's own write of spec.nodeName and the PodScheduled
     // condition: taken whole, and not subject to the pod-update rules.
@@ -556,7 +569,7 @@ export class Registry {
         ]);
       }
     }
-    this.validate(next, internal ? undefined : live);
+    this.validate(next, internal ? undefined : live, internal ? undefined : extra);
     return next;
   }
 
@@ -566,10 +579,11 @@ export class Registry {
     return !(obj.metadata.deletionGracePeriodSeconds && obj.metadata.deletionGracePeriodSeconds > 0);
   }
 
-  private validate(obj: KubeObject, old?: KubeObject): void {
+  private validate(obj: KubeObject, old?: KubeObject, extra?: WriteOptions['validate']): void {
     const errors: FieldError[] = [
       ...validateObjectMeta(obj.metadata, { namespaced: this.rt.namespaced, nameValidator: nameValidatorFor(this.rt) }),
       ...this.rt.validate(obj, old),
+      ...(extra ? extra(obj, old) : []),
     ];
     if (old && old.metadata.name !== obj.metadata.name) {
       errors.push({ type: 'FieldValueInvalid', field: 'metadata.name', message: 'Invalid value: field is immutable' });

@@ -17,6 +17,8 @@ export interface AdmissionInput {
   user?: UserInfo;
   /** The version the client addressed. */
   version: string;
+  /** The group the client addressed, when not the kind's own (a view served in another group). */
+  group?: string;
   optionsKind: AdmissionOptionsKind;
   dryRun: boolean;
   fieldManager?: string;
@@ -35,5 +37,12 @@ export function admissionAttributes(input: AdmissionInput): RequestAttributes {
   if (input.fieldManager && input.optionsKind !== 'DeleteOptions') options.fieldManager = input.fieldManager;
   if (input.optionsKind === 'PatchOptions' && input.force !== undefined) options.force = input.force;
   const fieldManager = input.fieldManager || input.defaultFieldManager;
-  return { user: input.user ?? ANONYMOUS, requestVersion: input.version, options, warnings: [], ...(fieldManager ? { fieldManager } : {}) };
+  return {
+    user: input.user ?? ANONYMOUS,
+    requestVersion: input.version,
+    ...(input.group !== undefined ? { requestGroup: input.group } : {}),
+    options,
+    warnings: [],
+    ...(fieldManager ? { fieldManager } : {}),
+  };
 }

@@ -1,12 +1,12 @@
 import type { KubeObject } from '../../api/types.js';
 import type { RequestAttributes } from '../admission/attributes.js';
 import type { Registries } from '../registry/registries.js';
-import type { DeleteOptions, DeleteResult, ListResult, WatchSink } from '../registry/generic-registry.js';
+import type { DeleteOptions, DeleteResult, ListResult, WatchSink, WriteOptions } from '../registry/generic-registry.js';
 import type { StoreWatch } from '../storage/store.js';
 import type { FieldValidation } from '../registry/decode-object.js';
 import { compileFilter, type ObjectFilter } from '../registry/filter.js';
 import { ApiError, toApiError } from '../errors.js';
-import type { ResourceView } from './resource-view.js';
+import { inView, type ResourceView } from './resource-view.js';
 import { checkName, checkNamespace, decodeRequestObject, type NameCheck } from './decode.js';
 
 /**
@@ -29,7 +29,7 @@ export interface WriteResult {
 }
 
 export async function getResource(ctx: RequestContext, view: ResourceView, namespace: string | undefined, name: string): Promise<KubeObject> {
-  return ctx.registries.for(view.rt).get(namespace, name);
+  return inView(view, () => ctx.registries.for(view.rt).get(namespace, name));
 }
 
 export interface ListRequest {
@@ -43,7 +43,7 @@ export interface ListRequest {
 
 export async function listResource(ctx: RequestContext, view: ResourceView, namespace: string | undefined, opts: ListRequest): Promise<ListResult> {
   const { labelSelector, fieldSelector, ...page } = opts;
-  const filter = compileFilter(view.rt, labelSelector, fieldSelector);
+  const filter = compileFilter(view.rt, labelSelector, fieldSelector, view.fieldLabels);
   return ctx.registries.for(view.rt).list(namespace, { ...page, filter });
 }
 
@@ -59,8 +59,24 @@ export async function listResourceJson(
   opts: ListRequest,
 ): Promise<(Omit<ListResult, 'items'> & { items: string[] }) | undefined> {
   const { labelSelector, fieldSelector, ...page } = opts;
-  if (compileFilter(view.rt, labelSelector, fieldSelector) || view.version !== view.rt.version || view.callsOut) return undefined;
+  if (compileFilter(view.rt, labelSelector, fieldSelector, view.fieldLabels) || view.apiVersion !== storageApiVersion(view) || view.callsOut) return undefined;
   return ctx.registries.for(view.rt).listJson(namespace, page);
+}
+
+/** The storage version's apiVersion (lists in it can be spliced from stored text). */
+function storageApiVersion(view: ResourceView): string {
+  return view.rt.group ? `${view.rt.group}/${view.rt.version}` : view.rt.version;
+}
+
+/**
+ * The write options a view adds: its own validation (events.k8s.io/v1's strict rules) and,
+ * for a view of another group, its form for managedFields.
+ */
+export function viewWriteOptions(view: ResourceView): Pick<WriteOptions, 'validate' | 'toRequestVersion'> {
+  const out: Pick<WriteOptions, 'validate' | 'toRequestVersion'> = {};
+  if (view.validate) out.validate = view.validate;
+  if (view.group !== view.rt.group && !view.callsOut) out.toRequestVersion = view.toClient;
+  return out;
 }
 
 export interface WriteRequest {
@@ -74,7 +90,10 @@ export interface WriteRequest {
 export async function createResource(ctx: RequestContext, view: ResourceView, namespace: string | undefined, body: unknown, opts: WriteRequest): Promise<WriteResult> {
   const { object, warnings } = decodeRequestObject(view, body, opts.fieldValidation);
   checkNamespace(view.rt, object, namespace);
-  const created = await ctx.registries.for(view.rt).create(namespace, await view.fromClientAsync(object), { dryRun: opts.dryRun, admission: opts.admission });
+  const stored = await view.fromClientAsync(object);
+  const created = await inView(view, () =>
+    ctx.registries.for(view.rt).create(namespace, stored, { dryRun: opts.dryRun, admission: opts.admission, ...viewWriteOptions(view) }),
+  );
   return { object: created, warnings: [...warnings, ...opts.admission.warnings] };
 }
 
@@ -97,17 +116,21 @@ export async function updateResource(
   checkName(object, name, opts.nameCheck);
   if (!opts.subresource) checkNamespace(view.rt, object, namespace);
   object.metadata.name = object.metadata.name || name;
-  const updated = await ctx.registries.for(view.rt).update(namespace, name, await view.fromClientAsync(object), {
-    dryRun: opts.dryRun,
-    admission: opts.admission,
-    ...(opts.subresource ? { subresource: opts.subresource } : {}),
-  });
+  const stored = await view.fromClientAsync(object);
+  const updated = await inView(view, () =>
+    ctx.registries.for(view.rt).update(namespace, name, stored, {
+      dryRun: opts.dryRun,
+      admission: opts.admission,
+      ...viewWriteOptions(view),
+      ...(opts.subresource ? { subresource: opts.subresource } : {}),
+    }),
+  );
   return { object: updated, warnings: [...warnings, ...opts.admission.warnings] };
 }
 
 /** DeleteOptions (request/delete-options.ts) with the caller's admission attributes. */
 export async function deleteResource(ctx: RequestContext, view: ResourceView, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<DeleteResult> {
-  return ctx.registries.for(view.rt).delete(namespace, name, opts);
+  return inView(view, () => ctx.registries.for(view.rt).delete(namespace, name, opts));
 }
 
 /**
@@ -123,8 +146,18 @@ export async function deleteCollection(
   opts: DeleteOptions,
 ): Promise<ListResult> {
   if (view.rt.namespaced && !namespace) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+  return inView(view, () => deleteEach(ctx, view, namespace, selectors, opts));
+}
+
+async function deleteEach(
+  ctx: RequestContext,
+  view: ResourceView,
+  namespace: string | undefined,
+  selectors: { labelSelector?: string; fieldSelector?: string },
+  opts: DeleteOptions,
+): Promise<ListResult> {
   const reg = ctx.registries.for(view.rt);
-  const list = await reg.list(namespace, { filter: compileFilter(view.rt, selectors.labelSelector, selectors.fieldSelector) });
+  const list = await reg.list(namespace, { filter: compileFilter(view.rt, selectors.labelSelector, selectors.fieldSelector, view.fieldLabels) });
   const deleted: KubeObject[] = [];
   for (const item of list.items) {
     try {
@@ -156,7 +189,7 @@ export async function watchResource(
   opts: WatchRequest,
   sink: WatchSink,
 ): Promise<StoreWatch> {
-  let filter = compileFilter(view.rt, opts.labelSelector, opts.fieldSelector);
+  let filter = compileFilter(view.rt, opts.labelSelector, opts.fieldSelector, view.fieldLabels);
   if (name) {
     const inner = filter;
     filter = ((o: KubeObject) => o.metadata.name === name && (!inner || inner(o))) as ObjectFilter;

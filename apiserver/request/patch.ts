@@ -1,7 +1,8 @@
 import type { KubeObject } from '../../api/types.js';
 import { APPLY_PATCH_YAML, applyPatch, patchMediaType, PatchError, STRATEGIC_MERGE_PATCH, unsupportedPatchType, isSupportedPatchType } from '../patch/index.js';
 import { ApiError, badRequest, conflict, invalid, MODIFIED_CONFLICT } from '../errors.js';
-import { checkTypeMeta, type ResourceView } from './resource-view.js';
+import { checkTypeMeta, inView, type ResourceView } from './resource-view.js';
+import { viewWriteOptions } from './handlers.js';
 import { decodeObject } from '../registry/decode-object.js';
 import { isCustomResource } from '../crd/custom-resource-type.js';
 import { checkName, checkNamespace } from './decode.js';
@@ -82,6 +83,10 @@ export interface PatchRequest extends WriteRequest {
  * to a missing object creates it.
  */
 export async function patchResource(ctx: RequestContext, view: ResourceView, namespace: string | undefined, name: string, req: PatchRequest): Promise<PatchResult> {
+  return inView(view, () => patchInView(ctx, view, namespace, name, req));
+}
+
+async function patchInView(ctx: RequestContext, view: ResourceView, namespace: string | undefined, name: string, req: PatchRequest): Promise<PatchResult> {
   const type = checkPatchType(view, req.type);
   checkApplyPatch(type, req.patch, req.fieldManager);
   const reg = ctx.registries.for(view.rt);
@@ -94,7 +99,7 @@ export async function patchResource(ctx: RequestContext, view: ResourceView, nam
         meta: fieldTypesFor(view.rt),
         options: {
           manager: req.fieldManager ?? '',
-          apiVersion: view.rt.group ? `${view.rt.group}/${view.version}` : view.version,
+          apiVersion: view.apiVersion,
           subresource: req.subresource,
           force: req.force ?? false,
           now: formatTime(ctx.registries.clock.now()),
@@ -132,7 +137,7 @@ export async function patchResource(ctx: RequestContext, view: ResourceView, nam
         }
         return out;
       },
-      { dryRun, subresource: req.subresource, admission, appliedManagedFields: isApply },
+      { dryRun, subresource: req.subresource, admission, appliedManagedFields: isApply, ...viewWriteOptions(view) },
     );
     return { object, warnings: [...warnings, ...admission.warnings], created: false };
   } catch (err) {
@@ -145,6 +150,6 @@ export async function patchResource(ctx: RequestContext, view: ResourceView, nam
   obj.metadata.name = obj.metadata.name ?? name;
   checkName(obj, name, 'required');
   checkNamespace(view.rt, obj, namespace);
-  const created = await reg.create(namespace, obj, { dryRun, admission, appliedManagedFields: true });
+  const created = await reg.create(namespace, obj, { dryRun, admission, appliedManagedFields: true, ...viewWriteOptions(view) });
   return { object: created, warnings: [...warnings, ...admission.warnings], created: true };
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { KubeObject, ResourceType } from '../../api/types.js';
+import type { FieldError, KubeObject, ResourceType } from '../../api/types.js';
 import { findResource, resourcesAt } from '../../api/registry.js';
 import { ApiError, badRequest } from '../errors.js';
 
@@ -9,8 +9,14 @@ import { ApiError, badRequest } from '../errors.js';
  */
 export interface ResourceView {
   rt: ResourceType;
+  /** The group addressed: the kind's own, or the one a conversion serves it in (events.k8s.io). */
+  group: string;
   version: string;
   apiVersion: string;
+  /** Field selector labels of this view → the kind's (undefined: the kind's own labels). */
+  fieldLabels?: Record<string, string>;
+  /** Validation of writes through this view beyond the kind's own (registry WriteOptions.validate). */
+  validate?: (obj: KubeObject, old?: KubeObject) => FieldError[];
   schema: z.ZodType;
   /** Synchronous conversion: only for kinds without a conversion webhook (see `converts`). */
   toClient(obj: KubeObject): KubeObject;
@@ -46,14 +52,15 @@ function withAsync(view: Omit<ResourceView, 'callsOut' | 'toClientAll' | 'fromCl
 
 export function resolveView(group: string, version: string, plural: string): ResourceView {
   const rt = resourcesAt(group, version).find((r) => r.plural === plural) ?? undefined;
-  if (!rt || !findResource(group, plural)) {
+  if (!rt || (rt.group === group && !findResource(group, plural))) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
   }
-  // One view per kind and version (a CRD change makes a new ResourceType, so a new view).
+  // One view per kind, group and version (a CRD change makes a new ResourceType, so a new view).
   let byVersion = views.get(rt);
   if (!byVersion) views.set(rt, (byVersion = new Map()));
-  let view = byVersion.get(version);
-  if (!view) byVersion.set(version, (view = makeView(rt, group, version)));
+  const key = `${group}/${version}`;
+  let view = byVersion.get(key);
+  if (!view) byVersion.set(key, (view = makeView(rt, group, version)));
   return view;
 }
 
@@ -61,14 +68,17 @@ const views = new WeakMap<ResourceType, Map<string, ResourceView>>();
 
 function makeView(rt: ResourceType, group: string, version: string): ResourceView {
   const apiVersion = group ? `${group}/${version}` : version;
-  if (rt.version === version) {
-    return withAsync({ rt, version, apiVersion, schema: rt.schema, toClient: (o) => o, fromClient: (o) => o });
+  if (rt.group === group && rt.version === version) {
+    return withAsync({ rt, group, version, apiVersion, schema: rt.schema, toClient: (o) => o, fromClient: (o) => o });
   }
-  const conv = (rt.conversions ?? []).find((c) => c.version === version)!;
+  const conv = (rt.conversions ?? []).find((c) => (c.group ?? rt.group) === group && c.version === version)!;
   return withAsync({
     rt,
+    group,
     version,
     apiVersion,
+    ...(conv.fieldLabels ? { fieldLabels: conv.fieldLabels } : {}),
+    ...(conv.validate ? { validate: (o: KubeObject, old?: KubeObject) => conv.validate!(o, old) } : {}),
     schema: conv.schema,
     toClient: (o) => ({ ...conv.fromStorage(o), apiVersion, kind: rt.kind }),
     fromClient: (o) => conv.toStorage(o),
@@ -87,5 +97,29 @@ export function checkTypeMeta(body: Record<string, unknown>, view: ResourceView,
   }
   if (kind !== undefined && kind !== '' && kind !== expectKind) {
     throw badRequest(`the kind in the data (${String(kind)}) does not match the expected kind (${expectKind})`);
+  }
+}
+
+/**
+ * kube names the resource as the request addressed it in NotFound, AlreadyExists and
+ * Conflict (`events.events.k8s.io "x" not found`); the registry names the stored kind's
+ * group. Rewrites the registry's error for a view served in another group.
+ */
+export function requalify(view: ResourceView, err: unknown): unknown {
+  const { rt } = view;
+  if (view.group === rt.group || !(err instanceof ApiError) || !err.details || err.details.kind !== rt.plural) return err;
+  if (err.reason !== 'NotFound' && err.reason !== 'AlreadyExists' && err.reason !== 'Conflict') return err;
+  const from = rt.group ? `${rt.plural}.${rt.group} "` : `${rt.plural} "`;
+  const to = `${rt.plural}.${view.group} "`;
+  return new ApiError(err.code, err.reason, err.message.replace(from, to), { ...err.details, group: view.group });
+}
+
+/** Runs a handler's call, its errors named as the view addresses the resource. */
+export async function inView<T>(view: ResourceView, run: () => Promise<T>): Promise<T> {
+  if (view.group === view.rt.group) return run();
+  try {
+    return await run();
+  } catch (err) {
+    throw requalify(view, err);
   }
 }

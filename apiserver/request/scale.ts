@@ -57,6 +57,7 @@ export async function writeScale(
 export function scaleView(): ResourceView {
   return {
     rt: { kind: 'Scale' } as ResourceView['rt'],
+    group: 'autoscaling',
     version: 'v1',
     apiVersion: 'autoscaling/v1',
     schema: scaleSchema,

@@ -18,6 +18,7 @@ export function admissionRequest(req: FastifyRequest, view: ResourceView, kind: 
   const attrs = admissionAttributes({
     ...(req.user ? { user: req.user } : {}),
     version: view.version,
+    ...(view.group !== view.rt.group ? { group: view.group } : {}),
     optionsKind: kind,
     dryRun,
     ...(param(q, 'fieldManager') ? { fieldManager: param(q, 'fieldManager') } : {}),

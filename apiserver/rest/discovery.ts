@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResourceType } from '../../api/types.js';
-import { resources, resourcesAt } from '../../api/registry.js';
+import { resources, resourcesAt, servedGroupVersions } from '../../api/registry.js';
 import { subresourcesOf, type SubresourceSpec } from '../../api/subresources.js';
 
 /**
@@ -18,14 +18,27 @@ interface ServedVersion {
 export function servedVersions(): ServedVersion[] {
   const out: ServedVersion[] = [];
   const seen = new Set<string>();
+  // Versions served in another group than their kind's (events.k8s.io/v1 over core
+  // Events) come after every kind's own group, so /apis keeps its order; such a version
+  // is its group's preferred one when the group has no kind of its own.
+  const elsewhere: Array<{ group: string; version: string }> = [];
   for (const rt of resources) {
-    const versions = [rt.version, ...(rt.conversions ?? []).map((c) => c.version)];
-    for (const version of versions) {
-      const key = `${rt.group}/${version}`;
+    for (const gv of servedGroupVersions(rt)) {
+      if (gv.group !== rt.group) {
+        elsewhere.push(gv);
+        continue;
+      }
+      const key = `${gv.group}/${gv.version}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      out.push({ group: rt.group, version, preferred: version === rt.version });
+      out.push({ group: gv.group, version: gv.version, preferred: gv.version === rt.version });
     }
+  }
+  for (const gv of elsewhere) {
+    const key = `${gv.group}/${gv.version}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ group: gv.group, version: gv.version, preferred: !out.some((v) => v.group === gv.group && v.preferred) });
   }
   return out;
 }

@@ -136,7 +136,7 @@ export async function handleResource(ctx: RestContext, req: FastifyRequest, repl
       } else if (RETURNS_DELETED_OBJECT.has(rt.kind) && rt.group === '') {
         await sendObject(reply, 200, view, result.object, repr, now);
       } else {
-        sendBody(reply, 200, successStatus({ name: info.name, group: rt.group || undefined, kind: rt.plural, uid: result.object.metadata.uid }));
+        sendBody(reply, 200, successStatus({ name: info.name, group: view.group || undefined, kind: rt.plural, uid: result.object.metadata.uid }));
       }
       return;
     }

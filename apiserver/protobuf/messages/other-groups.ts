@@ -4,9 +4,29 @@ import type { MessageTable } from '../descriptor.js';
  * coordination.k8s.io/v1 Lease, discovery.k8s.io/v1 EndpointSlice, policy/v1
  * PodDisruptionBudget and Eviction, rbac.authorization.k8s.io/v1 roles and bindings
  * networking.k8s.io/v1 NetworkPolicy, Ingress and IngressClass, apiregistration.k8s.io/v1 APIService
- * (their generated.proto and types.go).
+ * (their generated.proto and types.go), events.k8s.io/v1 Event.
  */
 export const otherGroupMessages: MessageTable = {
+  // events.k8s.io/v1 Event (k8s.io/api/events/v1): EventSource and ObjectReference are core/v1's.
+  EventsV1Event: [
+    '1 metadata ObjectMeta',
+    '2 eventTime MicroTime!',
+    '3 series *EventsV1EventSeries',
+    '4 reportingController string',
+    '5 reportingInstance string',
+    '6 action string',
+    '7 reason string',
+    '8 regarding ObjectReference',
+    '9 related *ObjectReference',
+    '10 note string',
+    '11 type string',
+    '12 deprecatedSource EventSource',
+    '13 deprecatedFirstTimestamp Time',
+    '14 deprecatedLastTimestamp Time',
+    '15 deprecatedCount int32',
+  ],
+  EventsV1EventSeries: ['1 count int32', '2 lastObservedTime MicroTime'],
+
   Lease: ['1 metadata ObjectMeta', '2 spec LeaseSpec'],
   LeaseSpec: [
     '1 holderIdentity *string',
