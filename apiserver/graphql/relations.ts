@@ -79,6 +79,8 @@ function resolveRef(reads: RelationReads, ref: OwnerReference, namespace: string
 
 /** Objects of a kind whose controller is one of `uids`, in storage order (through the `controller` index). */
 async function ownedBy(reads: RelationReads, rt: ResourceType, namespace: string | undefined, uids: Set<string>): Promise<KubeObject[]> {
+  // No owner: nothing to look up, but the caller must still be allowed to list the kind (RBAC answers as a list would).
+  if (uids.size === 0) return andThen(reads.prepare(rt, namespace), () => []);
   const groups = await Promise.all([...uids].map((uid) => reads.lookup(rt, namespace, 'controller', uid)));
   if (groups.length === 1) return groups[0]!;
   return groups.flat().sort(byKey);
@@ -88,7 +90,7 @@ function eventsAbout(reads: RelationReads, obj: KubeObject): MaybePromise<KubeOb
   // Node events live in `default`, as kubelet and the node controllers record them.
   const ns = obj.metadata.namespace ?? 'default';
   const uid = obj.metadata.uid;
-  return uid ? reads.lookup(resourceByKind('', 'Event'), ns, 'involvedObject', uid) : [];
+  return reads.lookup(resourceByKind('', 'Event'), ns, 'involvedObject', uid ?? '');
 }
 
 const podsOnNode = (reads: RelationReads, node: KubeObject): MaybePromise<KubeObject[]> =>
