@@ -46,7 +46,8 @@ interface CachedEntry {
 
 export class RelationReads {
   private readonly lists = new Map<string, ListEntry>();
-  private readonly cached = new Map<string, CachedEntry>();
+  /** By kind, then namespace ('' for all): a lookup per relation field, so no key strings are built. */
+  private readonly cached = new Map<ResourceType, Map<string, CachedEntry>>();
   private target: { at: number; revision: Promise<number> } | undefined;
   /** Storage list calls made, for tests that bound them. */
   listCalls = 0;
@@ -137,12 +138,14 @@ export class RelationReads {
   private cachedEntry(rt: ResourceType, namespace: string | undefined): CachedEntry {
     const cache = this.cache!;
     const ns = rt.namespaced ? namespace : undefined;
-    const key = `${rt.group}/${rt.plural}/${ns ?? ''}`;
+    const key = ns ?? '';
+    let byNs = this.cached.get(rt);
+    if (!byNs) this.cached.set(rt, (byNs = new Map()));
     const at = this.now();
-    const hit = this.cached.get(key);
+    const hit = byNs.get(key);
     if (hit && at - hit.at < this.ttlMs) return hit;
     // A cluster-wide read already allowed covers a namespace.
-    const wide = ns !== undefined ? this.cached.get(`${rt.group}/${rt.plural}/`) : undefined;
+    const wide = ns !== undefined ? byNs.get('') : undefined;
     const allowed =
       wide?.kind && at - wide.at < this.ttlMs
         ? Promise.resolve()
@@ -167,9 +170,9 @@ export class RelationReads {
       (kind) => {
         if (kind) entry.kind = kind;
       },
-      () => this.cached.delete(key),
+      () => byNs.delete(key),
     );
-    this.cached.set(key, entry);
+    byNs.set(key, entry);
     return entry;
   }
 

@@ -212,16 +212,17 @@ function prefetch(reads: RelationReads, rt: ResourceType, items: KubeObject[], i
   const needs = PREFETCH[`${rt.group}/${rt.kind}`];
   if (!needs || items.length === 0) return items;
   const pending: Promise<unknown>[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<ResourceType, Set<string | undefined>>();
   for (const field of selectedFields(info)) {
     const need = needs[field];
     if (!need) continue;
     for (const o of items) {
       const read = need(o);
       if (!read) continue;
-      const key = `${read[0].group}/${read[0].plural}/${read[1] ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      let namespaces = seen.get(read[0]);
+      if (!namespaces) seen.set(read[0], (namespaces = new Set()));
+      if (namespaces.has(read[1])) continue;
+      namespaces.add(read[1]);
       const got = reads.prepare(read[0], read[1]);
       if (got instanceof Promise) pending.push(got);
     }
