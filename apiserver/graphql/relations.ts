@@ -23,9 +23,10 @@ import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } 
 /**
  * Relation fields: the object graph REST makes a client walk by hand (Deployment →
  * ReplicaSets → Pods → Node, Service → EndpointSlices → Pods, …), as fields of the kind
- * types. Every resolver reads through RelationReads, which lists a kind once per request
- * and filters in memory, so the number of storage reads is bounded by the number of
- * kinds a query touches, never by the number of parents.
+ * types. Every resolver reads through RelationReads: kinds the apiserver's watch-fed
+ * RelationCache holds are looked up in its indexes (relation-indexes.ts), other kinds are
+ * listed from storage once per request and filtered in memory, so the number of storage
+ * reads is bounded by the number of kinds a query touches, never by the number of parents.
  */
 
 export interface RelationContext {
