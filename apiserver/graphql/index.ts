@@ -9,10 +9,11 @@ import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.j
 import { decideConnect } from './auth.js';
 import { registerClusterView, registerPlayground } from './playground.js';
 import { RelationReads } from './relation-reads.js';
+import { RelationCache } from './relation-cache.js';
 import { currentSchema } from './custom-kinds.js';
 import { ChartHistory } from './chart-history.js';
 import { getComplexity, type ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import { getNullableType, isListType, type DocumentNode, type GraphQLSchema } from './graphql-js.js';
+import { BREAK, getNullableType, isListType, Kind, visit, type DocumentNode, type GraphQLSchema } from './graphql-js.js';
 import { forbiddenMessage, type Authorizer } from '../auth/rbac/authorizer.js';
 import type { RequestAttributes } from '../auth/rbac/rule-match.js';
 
@@ -65,6 +66,19 @@ function checkComplexity(schema: GraphQLSchema, document: DocumentNode, variable
   }
 }
 
+/** Whether a query selects managedFields anywhere (the relation cache drops them: such a query reads storage). */
+function asksManagedFields(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    [Kind.FIELD]: (node) => {
+      if (node.name.value !== 'managedFields') return undefined;
+      found = true;
+      return BREAK;
+    },
+  });
+  return found;
+}
+
 export interface GraphqlOptions {
   registries: Registries;
   /** For mutations that stamp times (drain, rollout restart). */
@@ -104,8 +118,12 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
   const history = new ChartHistory({ registries: opts.registries, clock: opts.clock, log: app.log });
   app.addHook('onReady', () => history.start());
   app.addHook('onClose', async () => history.stop());
+  // Relation fields' watch-fed cache, shared by every query; each kind starts on first use.
+  const relationCache = new RelationCache(opts.registries, { logger: app.log });
+  app.addHook('onClose', async () => relationCache.stop());
   const kube = (user: UserInfo | undefined, log: KubeContext['log']): GraphqlContext => {
     let reads: RelationReads | undefined;
+    let readsStorage = false;
     const authorizer = opts.authorizer;
     const authorize =
       authorizer && user
@@ -115,7 +133,7 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
             throw forbidden(forbiddenMessage(user, attrs), details);
           }
         : undefined;
-    return {
+    const context: GraphqlContext = {
       kube: {
         registries: opts.registries,
         authRequired: opts.authRequired,
@@ -124,10 +142,25 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
         clock: opts.clock,
         ...(authorize ? { authorize } : {}),
         chartHistory: () => history.snapshot(),
-        reads: () =>
-          (reads ??= new RelationReads(opts.registries, undefined, undefined, authorize, opts.aggregatedGet ? (path) => opts.aggregatedGet!(path, user) : undefined)),
+        reads: () => {
+          const storage = context.kube.readsFromStorage === true;
+          if (!reads || readsStorage !== storage) {
+            readsStorage = storage;
+            reads = new RelationReads(
+              opts.registries,
+              undefined,
+              undefined,
+              authorize,
+              opts.aggregatedGet ? (path) => opts.aggregatedGet!(path, user) : undefined,
+              storage ? undefined : relationCache,
+              app.log,
+            );
+          }
+          return reads;
+        },
       },
     };
+    return context;
   };
 
   registerPlayground(app);
@@ -181,8 +214,12 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
         },
       },
     });
-    scope.graphql.addHook('preExecution', async (schema, document, _context, variables) => {
+    scope.graphql.addHook('preExecution', async (schema, document, context, variables) => {
       checkComplexity(schema, document, variables as Record<string, unknown> | undefined);
+      if (asksManagedFields(document)) (context as unknown as GraphqlContext).kube.readsFromStorage = true;
+    });
+    scope.graphql.addHook('preSubscriptionExecution', async (_schema, document, context) => {
+      if (asksManagedFields(document)) (context as unknown as GraphqlContext).kube.readsFromStorage = true;
     });
   });
 }

@@ -7,7 +7,7 @@ import {
   GraphQLUnionType,
   type GraphQLFieldConfigArgumentMap,
   type GraphQLFieldConfigMap,
-  type GraphQLObjectType,
+  GraphQLObjectType,
   type GraphQLOutputType,
 } from './graphql-js.js';
 import type { KubeObject, OwnerReference, ResourceType } from '../../api/types.js';
@@ -17,14 +17,16 @@ import { parseQuantity } from '../../api/quantity.js';
 import { compileFilter } from '../registry/filter.js';
 import { GraphQLJSON } from './scalars.js';
 import { andThen, type MaybePromise, type RelationReads } from './relation-reads.js';
+import { byKey, controllerOf } from './relation-indexes.js';
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionSetNode } from './graphql-js.js';
 
 /**
  * Relation fields: the object graph REST makes a client walk by hand (Deployment →
  * ReplicaSets → Pods → Node, Service → EndpointSlices → Pods, …), as fields of the kind
- * types. Every resolver reads through RelationReads, which lists a kind once per request
- * and filters in memory, so the number of storage reads is bounded by the number of
- * kinds a query touches, never by the number of parents.
+ * types. Every resolver reads through RelationReads: kinds the apiserver's watch-fed
+ * RelationCache holds are looked up in its indexes (relation-indexes.ts), other kinds are
+ * listed from storage once per request and filtered in memory, so the number of storage
+ * reads is bounded by the number of kinds a query touches, never by the number of parents.
  */
 
 export interface RelationContext {
@@ -69,10 +71,6 @@ function select(rt: ResourceType, items: KubeObject[], args: RelationArgs): Kube
   return args.limit != null && args.limit >= 0 ? kept.slice(0, args.limit) : kept;
 }
 
-function controllerOf(obj: KubeObject): OwnerReference | undefined {
-  return obj.metadata.ownerReferences?.find((r) => r.controller === true);
-}
-
 function resolveRef(reads: RelationReads, ref: OwnerReference, namespace: string | undefined): MaybePromise<KubeObject | undefined> {
   const rt = findResourceByKind(groupOf(ref.apiVersion), ref.kind);
   if (!rt) return undefined;
@@ -80,28 +78,24 @@ function resolveRef(reads: RelationReads, ref: OwnerReference, namespace: string
   return andThen(reads.get(rt, namespace, ref.name), (found) => (found && found.metadata.uid === ref.uid ? found : undefined));
 }
 
+/** Objects of a kind whose controller is one of `uids`, in storage order (through the `controller` index). */
 async function ownedBy(reads: RelationReads, rt: ResourceType, namespace: string | undefined, uids: Set<string>): Promise<KubeObject[]> {
-  const items = await reads.list(rt, namespace);
-  return items.filter((o) => {
-    const c = controllerOf(o);
-    return c !== undefined && uids.has(c.uid);
-  });
+  // No owner: nothing to look up, but the caller must still be allowed to list the kind (RBAC answers as a list would).
+  if (uids.size === 0) return andThen(reads.prepare(rt, namespace), () => []);
+  const groups = await Promise.all([...uids].map((uid) => reads.lookup(rt, namespace, 'controller', uid)));
+  if (groups.length === 1) return groups[0]!;
+  return groups.flat().sort(byKey);
 }
-
-const newestFirst = (a: KubeObject, b: KubeObject): number => lastSeen(b).localeCompare(lastSeen(a));
-const involvedUid = (e: KubeObject): string | undefined => (e as { involvedObject?: { uid?: string } }).involvedObject?.uid;
 
 function eventsAbout(reads: RelationReads, obj: KubeObject): MaybePromise<KubeObject[]> {
   // Node events live in `default`, as kubelet and the node controllers record them.
   const ns = obj.metadata.namespace ?? 'default';
   const uid = obj.metadata.uid;
-  return andThen(reads.index(resourceByKind('', 'Event'), ns, 'involvedObject.uid', involvedUid, newestFirst), (byUid) => (uid ? (byUid.get(uid) ?? []) : []));
+  return reads.lookup(resourceByKind('', 'Event'), ns, 'involvedObject', uid ?? '');
 }
 
-function lastSeen(e: KubeObject): string {
-  const ev = e as { lastTimestamp?: string; eventTime?: string; metadata: { creationTimestamp?: string } };
-  return ev.lastTimestamp ?? ev.eventTime ?? ev.metadata.creationTimestamp ?? '';
-}
+const podsOnNode = (reads: RelationReads, node: KubeObject): MaybePromise<KubeObject[]> =>
+  reads.lookup(resourceByKind('', 'Pod'), undefined, 'nodeName', node.metadata.name ?? '');
 
 function podSelector(obj: KubeObject): ReturnType<typeof labelSelectorFromObject> {
   const spec = (obj as { spec?: { selector?: LabelSelectorObject } }).spec;
@@ -219,17 +213,18 @@ function prefetch(reads: RelationReads, rt: ResourceType, items: KubeObject[], i
   const needs = PREFETCH[`${rt.group}/${rt.kind}`];
   if (!needs || items.length === 0) return items;
   const pending: Promise<unknown>[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<ResourceType, Set<string | undefined>>();
   for (const field of selectedFields(info)) {
     const need = needs[field];
     if (!need) continue;
     for (const o of items) {
       const read = need(o);
       if (!read) continue;
-      const key = `${read[0].group}/${read[0].plural}/${read[1] ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const got = reads.list(read[0], read[1]);
+      let namespaces = seen.get(read[0]);
+      if (!namespaces) seen.set(read[0], (namespaces = new Set()));
+      if (namespaces.has(read[1])) continue;
+      namespaces.add(read[1]);
+      const got = reads.prepare(read[0], read[1]);
       if (got instanceof Promise) pending.push(got);
     }
   }
@@ -328,13 +323,9 @@ export function relationFields(rt: ResourceType, types: RelationTypes, opts: { e
         ),
         pods: many('', 'Pod', "The pods of this Deployment's ReplicaSets.", (o, r) => podsOfWorkload(r, o)),
         events,
-        hpa: many('autoscaling', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscalers that scale this Deployment.', async (o, r) => {
-          const hpas = await r.list(resourceByKind('autoscaling', 'HorizontalPodAutoscaler'), o.metadata.namespace);
-          return hpas.filter((h) => {
-            const ref = (h as { spec?: { scaleTargetRef?: { kind?: string; name?: string } } }).spec?.scaleTargetRef;
-            return ref?.kind === 'Deployment' && ref.name === o.metadata.name;
-          });
-        }),
+        hpa: many('autoscaling', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscalers that scale this Deployment.', (o, r) =>
+          r.lookup(resourceByKind('autoscaling', 'HorizontalPodAutoscaler'), o.metadata.namespace, 'scaleTarget', `Deployment/${o.metadata.name}`),
+        ),
       });
       break;
     case 'apps/ReplicaSet':
@@ -383,9 +374,7 @@ export function relationFields(rt: ResourceType, types: RelationTypes, opts: { e
           description: "The node's usage from metrics.k8s.io (timestamp, window, usage { cpu, memory }), as `kubectl top node` reads it; null without a metrics server.",
           resolve: (async (obj, _a, ctx) => (await ctx.kube.reads().metrics('nodes')).get(obj.metadata.name ?? '') ?? null) as Resolver,
         },
-        pods: many('', 'Pod', 'Pods bound to this node, all namespaces.', async (o, r) =>
-          (await r.list(resourceByKind('', 'Pod'), undefined)).filter((p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === o.metadata.name),
-        ),
+        pods: many('', 'Pod', 'Pods bound to this node, all namespaces.', (o, r) => podsOnNode(r, o)),
         lease: one('coordination.k8s.io', 'Lease', "The node's heartbeat Lease in kube-node-lease.", (o, r) =>
           r.get(resourceByKind('coordination.k8s.io', 'Lease'), 'kube-node-lease', o.metadata.name!),
         ),
@@ -394,8 +383,7 @@ export function relationFields(rt: ResourceType, types: RelationTypes, opts: { e
           type: GraphQLJSON,
           description: 'Requests of the pods on the node against its allocatable cpu, memory and pods, as `kubectl describe node` sums them.',
           resolve: (async (o, _a, ctx) => {
-            const pods = (await ctx.kube.reads().list(resourceByKind('', 'Pod'), undefined)).filter((p) => (p as { spec?: { nodeName?: string } }).spec?.nodeName === o.metadata.name);
-            return allocatedResources(o, pods);
+            return allocatedResources(o, await podsOnNode(ctx.kube.reads(), o));
           }) as Resolver,
         },
       });
@@ -403,8 +391,8 @@ export function relationFields(rt: ResourceType, types: RelationTypes, opts: { e
     case '/Service':
       Object.assign(fields, {
         endpoints: one('', 'Endpoints', "The Service's Endpoints object.", (o, r) => r.get(resourceByKind('', 'Endpoints'), o.metadata.namespace, o.metadata.name!)),
-        endpointSlices: many('discovery.k8s.io', 'EndpointSlice', "The Service's EndpointSlices.", async (o, r) =>
-          (await r.list(resourceByKind('discovery.k8s.io', 'EndpointSlice'), o.metadata.namespace)).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === o.metadata.name),
+        endpointSlices: many('discovery.k8s.io', 'EndpointSlice', "The Service's EndpointSlices.", (o, r) =>
+          r.lookup(resourceByKind('discovery.k8s.io', 'EndpointSlice'), o.metadata.namespace, 'service', o.metadata.name ?? ''),
         ),
         pods: many('', 'Pod', "Pods the Service's selector matches.", async (o, r) => {
           const sel = (o as { spec?: { selector?: Record<string, string> } }).spec?.selector;
@@ -440,24 +428,71 @@ export function relationFields(rt: ResourceType, types: RelationTypes, opts: { e
         events,
       });
       break;
-    case '/Event':
+    case '/Event': {
+      const involved = (o: KubeObject): EventReference | undefined => (o as { involvedObject?: EventReference }).involvedObject;
+      fields.involvedObject = {
+        type: involvedObjectType(any),
+        description: 'The object this event is about: its reference (kind, namespace, name, uid, …) and, under `object`, the object itself.',
+        resolve: ((o) => involved(o) ?? null) as Resolver,
+      };
       fields.involved = {
         type: any,
         description: 'The object the event is about, if it still exists.',
-        resolve: (async (o, _a, ctx) => {
-          const ref = (o as { involvedObject?: { apiVersion?: string; kind?: string; name?: string; namespace?: string; uid?: string } }).involvedObject;
-          if (!ref?.kind || !ref.name) return null;
-          const target = findResourceByKind(groupOf(ref.apiVersion ?? 'v1'), ref.kind);
-          if (!target) return null;
-          const found = await ctx.kube.reads().get(target, ref.namespace, ref.name);
-          return found && (!ref.uid || found.metadata.uid === ref.uid) ? found : null;
+        deprecationReason: 'Use `involvedObject { object }`.',
+        resolve: ((o, _a, ctx) => {
+          const ref = involved(o);
+          return ref ? referencedObject(ctx.kube.reads(), ref) : null;
         }) as Resolver,
       };
       break;
+    }
   }
   // Custom kinds (CRDs) have the generic events relation too.
   if (opts.events && !fields.events) fields.events = events;
   return fields;
+}
+
+/** An event's involvedObject as stored (core/v1 ObjectReference). */
+interface EventReference {
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  uid?: string;
+}
+
+/** The object a reference names, if it still exists with the reference's uid. */
+function referencedObject(reads: RelationReads, ref: EventReference): MaybePromise<KubeObject | null> {
+  if (!ref.kind || !ref.name) return null;
+  const target = findResourceByKind(groupOf(ref.apiVersion ?? 'v1'), ref.kind);
+  if (!target) return null;
+  return andThen(reads.get(target, ref.namespace, ref.name), (found) => (found && (!ref.uid || found.metadata.uid === ref.uid) ? found : null));
+}
+
+/**
+ * `Event.involvedObject`: the reference fields kube stores (as ObjectReference has them,
+ * so `involvedObject { kind name }` reads as before) plus the relation `object`.
+ */
+function involvedObjectType(any: GraphQLUnionType): GraphQLObjectType {
+  const str = { type: GraphQLString };
+  return new GraphQLObjectType({
+    name: 'InvolvedObjectReference',
+    description: "The object an event is about (core/v1 ObjectReference), with the object itself under `object`.",
+    fields: {
+      kind: str,
+      namespace: str,
+      name: str,
+      uid: str,
+      apiVersion: str,
+      resourceVersion: str,
+      fieldPath: str,
+      object: {
+        type: any,
+        description: 'The object the reference names, if it still exists (same uid) and the caller may list its kind; null otherwise.',
+        resolve: ((ref: EventReference, _a: unknown, ctx: Ctx) => referencedObject(ctx.kube.reads(), ref)) as never,
+      },
+    },
+  });
 }
 
 /** `AnyObject`: any kind's object, for relations whose target kind varies (owners, scale targets). */

@@ -59,6 +59,8 @@ export interface KubeContext {
   log?: ErrorLog;
   /** This context's batched reads for relation fields (relation-reads.ts). */
   reads(): RelationReads;
+  /** Set when the operation selects managedFields: relations read storage, not the cache (which drops them). */
+  readsFromStorage?: boolean;
   /**
    * Checks the caller may do this (RBAC, as REST's authorization filter); throws kube's
    * 403 otherwise. Absent when there is no authorizer or no authenticated user (auth off).

@@ -12,12 +12,16 @@
  *
  * The apiserver runs in this process over in-memory SQLite, without authentication.
  * Flags: --pods N (1000), --nodes N (100), --runs N (50), --subscribers N (200),
- * --rate N (100 events/s), --seconds N (5).
+ * --rate N (100 events/s), --seconds N (5), --cpu-prof FILE (a .cpuprofile of the relation
+ * query runs only; summarise it with `node dist/test/bench/cpu-profile-top.js FILE`).
+ * Run with NODE_ENV=production to measure graphql-js without its development checks.
  */
 import { buildApp } from '../../apiserver/app.js';
 import { createSqliteStore } from '../../apiserver/storage/sqlite-store.js';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
+import { loadavg } from 'node:os';
+import { startCpuProfile } from './cpu-profile-session.js';
 import { percentile, round, table, verdict } from './bench-stats.js';
 
 function flag(name: string, fallback: number): number {
@@ -80,23 +84,36 @@ async function seed(app: App): Promise<void> {
 
 const RELATION_QUERY = `{ deployment(name: "web") { metadata { name } pods { metadata { name } status { podIP } node { metadata { name } } events(limit: 3) { reason message } } } }`;
 
+/** CPU (user+system) per run of the last timeRuns, in ms: what load on a shared machine distorts least. */
+const cpuPerRun: number[] = [];
+
 async function timeRuns(runs: number, fn: () => Promise<void>): Promise<number[]> {
   await fn(); // warm-up: compile paths, fill caches the way a live server has them
   const samples: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
     await fn();
     samples.push(performance.now() - t0);
   }
+  const cpu = process.cpuUsage(cpu0);
+  cpuPerRun.push((cpu.user + cpu.system) / 1000 / runs);
   return samples;
 }
 
+const profileFile = (() => {
+  const i = process.argv.indexOf('--cpu-prof');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+})();
+
 async function relationQuery(app: App): Promise<{ gql: number[]; rest: number[] }> {
+  const profile = profileFile ? await startCpuProfile() : undefined;
   const gql = await timeRuns(RUNS, async () => {
     const res = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ query: RELATION_QUERY }) });
     const body = res.json();
     if (body.errors || body.data.deployment.pods.length !== PODS) throw new Error(`relation query: ${res.body.slice(0, 300)}`);
   });
+  await profile?.stop(profileFile);
   const rest = await timeRuns(RUNS, async () => {
     for (const url of [
       '/apis/apps/v1/namespaces/default/deployments/web',
@@ -170,6 +187,8 @@ async function main(): Promise<void> {
   const app = await buildApp({ store: createSqliteStore({ path: ':memory:' }) });
   await app.ready();
   console.log(`bench:graphql — ${PODS} pods on ${NODES} nodes, ${RUNS} runs; ${SUBSCRIBERS} subscribers at ${RATE} events/s for ${SECONDS} s`);
+  // graphql-js checks `instanceof` across realms unless NODE_ENV=production (read once, at import).
+  console.log(`NODE_ENV=${process.env.NODE_ENV ?? '(unset)'}; load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const t0 = performance.now();
   await seed(app);
   console.log(`seeded in ${round((performance.now() - t0) / 1000)} s`);
@@ -178,13 +197,21 @@ async function main(): Promise<void> {
   const sub = await subscribers(app);
   await app.close();
 
+  console.log(`CPU per run (user+system, client and server in this process): relation query ${round(cpuPerRun[0]!)} ms, REST reference ${round(cpuPerRun[1]!)} ms`);
+  console.log(`load average at end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const p99 = percentile(gql, 0.99);
   const subP99 = percentile(sub.latencies, 0.99);
   console.log(
     table([
       ['measurement', 'p50 ms', 'p99 ms', 'target', 'verdict'],
       ['relation query (Deployment → pods → node, events)', String(round(percentile(gql, 0.5))), String(round(p99)), 'p99 < 50 ms', verdict(p99, 50, 'lower')],
-      ['reference: the same answer as 5 REST requests', String(round(percentile(rest, 0.5))), String(round(percentile(rest, 0.99))), '', ''],
+      [
+        'reference: the same answer as 5 REST requests',
+        String(round(percentile(rest, 0.5))),
+        String(round(percentile(rest, 0.99))),
+        '',
+        `GraphQL/REST p50 ${round(percentile(gql, 0.5) / percentile(rest, 0.5))}×, p99 ${round(p99 / percentile(rest, 0.99))}×`,
+      ],
       [
         `subscription delivery (${sub.received}/${sub.expected} messages)`,
         String(round(percentile(sub.latencies, 0.5))),
