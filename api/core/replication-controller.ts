@@ -9,8 +9,9 @@ import { goStringMap, invalidRendered } from '../apps/go-format.js';
 
 /**
  * core/v1 ReplicationController: stored, validated and served (manifests that still use
- * it apply, and `kubectl apply --prune` finds it in its default allowlist). No controller
- * runs it yet: use a Deployment.
+ * it apply, and `kubectl apply --prune` finds it in its default allowlist). The
+ * replicationcontroller-controller (controllers/replication/) runs it, as kube does, with
+ * the ReplicaSet controller behind a conversion.
  */
 export const replicationControllerSchema = objectSchema({
   spec: z
