@@ -14,29 +14,27 @@ export const REPLICATION_CONTROLLER_NAME = 'replicationcontroller-controller';
 /** kube's replication manager records its events as this component. */
 export const REPLICATION_EVENT_SOURCE = 'replication-controller';
 
+/** The spec fields both kinds share (replicas, minReadySeconds, template), the selector as given, the same status. */
+function convert(obj: KubeObject, apiVersion: string, kind: string, selector: unknown): KubeObject {
+  const spec = (obj.spec ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of ['replicas', 'minReadySeconds', 'selector', 'template']) {
+    const v = k === 'selector' ? selector : spec[k];
+    if (v !== undefined) out[k] = v;
+  }
+  const converted: KubeObject = { apiVersion, kind, metadata: obj.metadata, spec: out };
+  if (obj.status) converted.status = obj.status;
+  return converted;
+}
+
 export function replicationControllerToReplicaSet(rc: ReplicationController): ReplicaSet {
-  const spec = rc.spec ?? {};
-  const rs: ReplicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: rc.metadata, spec: {} } as ReplicaSet;
-  const out = rs.spec!;
-  if (spec.replicas !== undefined) out.replicas = spec.replicas;
-  if (spec.minReadySeconds !== undefined) out.minReadySeconds = spec.minReadySeconds;
   // A missing selector stays missing (it selects nothing), never an empty one (everything).
-  if (spec.selector) out.selector = { matchLabels: spec.selector };
-  if (spec.template) out.template = spec.template as NonNullable<ReplicaSet['spec']>['template'];
-  if (rc.status) rs.status = rc.status as ReplicaSet['status'];
-  return rs;
+  const selector = rc.spec?.selector ? { matchLabels: rc.spec.selector } : undefined;
+  return convert(rc, 'apps/v1', 'ReplicaSet', selector) as ReplicaSet;
 }
 
 export function replicaSetToReplicationController(rs: ReplicaSet): ReplicationController {
-  const spec = rs.spec ?? {};
-  const rc: ReplicationController = { apiVersion: 'v1', kind: 'ReplicationController', metadata: rs.metadata, spec: {} } as ReplicationController;
-  const out = rc.spec!;
-  if (spec.replicas !== undefined) out.replicas = spec.replicas;
-  if (spec.minReadySeconds !== undefined) out.minReadySeconds = spec.minReadySeconds;
-  if (spec.selector?.matchLabels) out.selector = spec.selector.matchLabels;
-  if (spec.template) out.template = spec.template as NonNullable<ReplicationController['spec']>['template'];
-  if (rs.status) rc.status = rs.status as ReplicationController['status'];
-  return rc;
+  return convert(rs, 'v1', 'ReplicationController', rs.spec?.selector?.matchLabels) as ReplicationController;
 }
 
 /** The ReplicaSet controller's view of ReplicationControllers (kube's replication manager). */

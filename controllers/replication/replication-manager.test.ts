@@ -6,7 +6,7 @@ import { replicationControllerResource, type ReplicationController } from '../..
 import { ApiError } from '../../client/api-error.js';
 import { startReplicaSetController, type ReplicaSetController } from '../replicaset/replicaset-controller.js';
 import { formatTime } from '../replicaset/pod-status.js';
-import { makePod, makeReplicaSet } from '../replicaset/test-builders.js';
+import { makePod, makeReplicaSet, makeReplicationController } from '../replicaset/test-builders.js';
 import { startHarness, type Harness } from '../replicaset/test-harness.js';
 import { REPLICATION_CONTROLLER_NAME, REPLICATION_EVENT_SOURCE, replicaSetToReplicationController, replicationControllerToReplicaSet } from './conversion.js';
 import { replicationManager, startReplicationManager } from './replication-manager.js';
@@ -17,20 +17,7 @@ afterEach(async () => {
   await h?.stop();
 });
 
-/** A ReplicationController selecting app=web (a plain label map, as core/v1 has it). */
-function makeRC(name: string, replicas: number, extra: Partial<NonNullable<ReplicationController['spec']>> = {}): ReplicationController {
-  return {
-    apiVersion: 'v1',
-    kind: 'ReplicationController',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { app: 'web' },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }], restartPolicy: 'Always' } },
-      ...extra,
-    },
-  } as ReplicationController;
-}
+const makeRC = makeReplicationController;
 
 const pods = async (): Promise<Pod[]> => (await h.client.list<Pod>(podResource, { namespace: 'default' })).items;
 const getRC = (name = 'web') => h.client.get<ReplicationController>(replicationControllerResource, name, { namespace: 'default' });
@@ -132,7 +119,10 @@ describe('ReplicationController manager (the ReplicaSet controller over RCs)', (
     h = await startHarness(startReplicationManager, { component: REPLICATION_EVENT_SOURCE });
     const rsCtl = startReplicaSetController(h.ctx);
     try {
-      await h.client.create(replicaSetResource, { ...makeReplicaSet('web', 2), spec: { ...makeReplicaSet('web', 2).spec, selector: { matchLabels: { app: 'web', tier: 'rs' } }, template: { ...makeReplicaSet('web', 2).spec!.template, metadata: { labels: { app: 'web', tier: 'rs' } } } } });
+      // The RC's selector (app=web) matches the ReplicaSet's pods (app=web, tier=rs) too.
+      const rs = makeReplicaSet('web', 2, { selector: { matchLabels: { app: 'web', tier: 'rs' } } });
+      rs.spec!.template!.metadata!.labels = { app: 'web', tier: 'rs' };
+      await h.client.create(replicaSetResource, rs);
       await h.client.create(replicationControllerResource, makeRC('web', 1));
       await h.settle();
       const kinds = (await pods()).map((p) => p.metadata.ownerReferences?.[0]?.kind).sort();
