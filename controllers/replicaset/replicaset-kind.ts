@@ -13,6 +13,8 @@ import type { ResourceRef } from '../../client/resource.js';
 export interface ReplicaSetKind {
   /** The kube-controller-manager name (`--controllers`, logs, work queue). */
   controllerName: string;
+  /** Its older name, which --controllers still takes. */
+  alias: string;
   /** The component its events come from. */
   eventSource: string;
   /** The stored resource: informer, status writes, owner rechecks. */
@@ -34,6 +36,7 @@ export const REPLICASET_CONTROLLER_NAME = 'replicaset-controller';
 /** apps/v1 ReplicaSet itself: no conversion. */
 export const replicaSetKind: ReplicaSetKind = {
   controllerName: REPLICASET_CONTROLLER_NAME,
+  alias: 'replicaset',
   eventSource: REPLICASET_CONTROLLER_NAME,
   resource: replicaSetResource,
   apiVersion: 'apps/v1',

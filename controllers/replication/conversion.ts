@@ -40,6 +40,7 @@ export function replicaSetToReplicationController(rs: ReplicaSet): ReplicationCo
 /** The ReplicaSet controller's view of ReplicationControllers (kube's replication manager). */
 export const replicationControllerKind: ReplicaSetKind = {
   controllerName: REPLICATION_CONTROLLER_NAME,
+  alias: 'replicationcontroller',
   eventSource: REPLICATION_EVENT_SOURCE,
   resource: replicationControllerResource,
   apiVersion: 'v1',
