@@ -243,12 +243,14 @@ class Scanner {
     this.endValue(c);
   }
 
+  /** After `.`, or after `e` and its sign: a digit must come, then `then` reads the rest. */
+  private requireDigit(c: number, context: string, then: Step): void {
+    if (!isDigit(c)) this.fail(c, context);
+    this.step = then;
+  }
+
   private dot(c: number): void {
-    if (isDigit(c)) {
-      this.step = (d) => this.fraction(d);
-      return;
-    }
-    this.fail(c, 'after decimal point in numeric literal');
+    this.requireDigit(c, 'after decimal point in numeric literal', (d) => this.fraction(d));
   }
 
   private fraction(c: number): void {
@@ -269,16 +271,11 @@ class Scanner {
   }
 
   private exponentSign(c: number): void {
-    if (isDigit(c)) {
-      this.step = (d) => this.exponentDigits(d);
-      return;
-    }
-    this.fail(c, 'in exponent of numeric literal');
+    this.requireDigit(c, 'in exponent of numeric literal', (d) => this.exponentDigits(d));
   }
 
   private exponentDigits(c: number): void {
-    if (isDigit(c)) return;
-    this.endValue(c);
+    if (!isDigit(c)) this.endValue(c);
   }
 }
 
