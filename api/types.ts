@@ -77,6 +77,11 @@ export interface ScaleSubresource {
   specReplicasPath: string;
   statusReplicasPath: string;
   labelSelectorPath?: string;
+  /**
+   * spec.selector is a plain label map (core/v1 ReplicationController), not a
+   * LabelSelector: the Scale's status.selector is that map as `k=v,…`.
+   */
+  selectorIsLabelMap?: boolean;
 }
 
 export interface VersionConversion {

@@ -6,6 +6,8 @@ import { createFakeClient, type FakeClient } from '../client/fake-client.js';
 import { FakeClock } from '../lib/clock.js';
 import { enabledControllers, startControllerManager, type ControllerManager } from './manager.js';
 import type { ControllerContext, ControllerDescriptor } from './types.js';
+import { replicaSetController } from './replicaset/replicaset-controller.js';
+import { replicationManager } from './replication/replication-manager.js';
 
 const settle = async () => {
   for (let i = 0; i < 40; i++) await new Promise((r) => setImmediate(r));
@@ -42,6 +44,14 @@ describe('enabledControllers', () => {
 
   it('rejects unknown names', () => {
     expect(() => enabledControllers(registry, ['*', '-nope'])).toThrow(/"nope" is not in the list of known controllers/);
+  });
+
+  it('takes kube’s older names (aliases) for the controllers that have them', () => {
+    const real = [replicaSetController, replicationManager];
+    expect(replicationManager.aliases).toEqual(['replicationcontroller']);
+    expect(enabledControllers(real, ['replicationcontroller']).map((d) => d.name)).toEqual(['replicationcontroller-controller']);
+    expect(enabledControllers(real, ['*', '-replicaset']).map((d) => d.name)).toEqual(['replicationcontroller-controller']);
+    expect(enabledControllers(real, ['replicaset-controller', 'replicationcontroller']).map((d) => d.name)).toEqual(['replicaset-controller', 'replicationcontroller-controller']);
   });
 });
 

@@ -66,12 +66,18 @@ export interface ControllerManager {
 }
 
 /** Resolves kube's --controllers list against the registry; throws on unknown names. */
-export function enabledControllers(registry: readonly ControllerDescriptor[], names: readonly string[] = ['*']): ControllerDescriptor[] {
-  const known = new Set(registry.map((d) => d.name));
-  for (const n of names) {
-    const bare = n.startsWith('-') ? n.slice(1) : n;
-    if (bare !== '*' && !known.has(bare)) throw new Error(`"${bare}" is not in the list of known controllers`);
-  }
+export function enabledControllers(registry: readonly ControllerDescriptor[], given: readonly string[] = ['*']): ControllerDescriptor[] {
+  // An alias stands for its controller's name, as kube resolves them before anything else.
+  const canonical = new Map<string, string>();
+  for (const d of registry) for (const name of [d.name, ...(d.aliases ?? [])]) canonical.set(name, d.name);
+  const names = given.map((n) => {
+    const off = n.startsWith('-');
+    const bare = off ? n.slice(1) : n;
+    if (bare === '*') return n;
+    const name = canonical.get(bare);
+    if (name === undefined) throw new Error(`"${bare}" is not in the list of known controllers`);
+    return off ? `-${name}` : name;
+  });
   const star = names.includes('*');
   return registry.filter((d) => !names.includes(`-${d.name}`) && (star || names.includes(d.name)));
 }

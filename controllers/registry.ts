@@ -3,6 +3,7 @@ import { disruptionController } from './disruption/disruption-controller.js';
 import { endpointsController } from './endpoints/endpoints-controller.js';
 import { endpointSliceController } from './endpointslice/endpointslice-controller.js';
 import { replicaSetController } from './replicaset/replicaset-controller.js';
+import { replicationManager } from './replication/replication-manager.js';
 import { jobController } from './job/job-controller.js';
 import { daemonSetController } from './daemonset/daemonset-controller.js';
 import { statefulSetController } from './statefulset/statefulset-controller.js';
@@ -31,6 +32,7 @@ export const controllerRegistry: readonly ControllerDescriptor[] = [
   namespaceController,
   serviceAccountsController,
   replicaSetController,
+  replicationManager,
   deploymentController,
   disruptionController,
   endpointsController,

@@ -31,6 +31,8 @@ export interface RunningController {
 export interface ControllerDescriptor {
   /** The kube-controller-manager name used by --controllers (e.g. `node-ipam-controller`). */
   name: string;
+  /** Older names --controllers still takes for it, as kube's descriptors keep (`replicaset`). */
+  aliases?: readonly string[];
   /** Event source component (kube's names: `node-controller`, `cidrAllocator`, …); default: name. */
   eventSource?: string;
   start(ctx: ControllerContext): RunningController;

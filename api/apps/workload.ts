@@ -65,7 +65,11 @@ export function validateWorkloadSpec(spec: WorkloadSpecLike, kind: 'ReplicaSet')
   return errs;
 }
 
-function validateTemplate(template: TemplateLike | undefined, sel: ReturnType<typeof labelSelectorFromObject>, kind: string): FieldError[] {
+/**
+ * ValidatePodTemplateSpecForReplicaSet/ForRC: the template's labels match the selector,
+ * its metadata and pod spec are valid, restartPolicy is Always, no activeDeadlineSeconds.
+ */
+export function validateTemplate(template: TemplateLike | undefined, sel: ReturnType<typeof labelSelectorFromObject>, kind: string): FieldError[] {
   const errs: FieldError[] = [];
   const labels = template?.metadata?.labels;
   // An empty selector (everything) is not checked here; a missing one (nothing) never matches.

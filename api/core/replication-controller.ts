@@ -3,14 +3,15 @@ import type { FieldError, KubeObject, ResourceType } from '../types.js';
 import { age, ageColumn, column, nameColumn } from '../printers.js';
 import { objectSchema, timeSchema } from '../meta.js';
 import { podTemplateSpecSchema } from './pod-spec.js';
-import { containerCells, defaultTemplate, validateNonNegative } from '../apps/workload.js';
-import { notSupported, required, validateLabels } from '../validation.js';
-import { goStringMap, invalidRendered } from '../apps/go-format.js';
+import { containerCells, defaultTemplate, validateNonNegative, validateReplicaCounters, validateTemplate } from '../apps/workload.js';
+import { required } from '../validation.js';
+import { selectorFromSet } from '../selector.js';
 
 /**
  * core/v1 ReplicationController: stored, validated and served (manifests that still use
- * it apply, and `kubectl apply --prune` finds it in its default allowlist). No controller
- * runs it yet: use a Deployment.
+ * it apply, and `kubectl apply --prune` finds it in its default allowlist). The
+ * replicationcontroller-controller (controllers/replication/) runs it, as kube does, with
+ * the ReplicaSet controller behind a conversion.
  */
 export const replicationControllerSchema = objectSchema({
   spec: z
@@ -34,18 +35,18 @@ export const replicationControllerSchema = objectSchema({
 });
 export type ReplicationController = z.infer<typeof replicationControllerSchema>;
 
+/** kube's ValidateReplicationController: spec (in kube's order), then status counters. */
 export function validateReplicationController(obj: KubeObject): FieldError[] {
-  const spec = (obj as ReplicationController).spec ?? {};
-  const errs: FieldError[] = [...validateNonNegative(spec.replicas, 'spec.replicas'), ...validateNonNegative(spec.minReadySeconds, 'spec.minReadySeconds')];
-  const sel = spec.selector ?? {};
-  if (Object.keys(sel).length === 0) errs.push(required('spec.selector'));
-  const labels = spec.template?.metadata?.labels ?? {};
-  if (Object.entries(sel).some(([k, v]) => labels[k] !== v)) {
-    errs.push(invalidRendered('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`'));
-  }
-  errs.push(...validateLabels(labels, 'spec.template.metadata.labels'));
-  const rp = (spec.template?.spec as { restartPolicy?: string } | undefined)?.restartPolicy;
-  if (spec.template && rp !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', rp ?? '', ['Always']));
+  const rc = obj as ReplicationController;
+  const spec = rc.spec ?? {};
+  const errs: FieldError[] = [...validateNonNegative(spec.minReadySeconds, 'spec.minReadySeconds')];
+  const selector = selectorFromSet(spec.selector);
+  if (selector.length === 0) errs.push(required('spec.selector'));
+  errs.push(...validateNonNegative(spec.replicas, 'spec.replicas'));
+  if (!spec.template) errs.push(required('spec.template'));
+  else errs.push(...validateTemplate(spec.template, selector, 'ReplicationController'));
+  const counters = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'];
+  errs.push(...validateReplicaCounters(rc.status, counters, ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']));
   return errs;
 }
 
@@ -61,16 +62,17 @@ export const replicationControllerResource: ResourceType = {
   namespaced: true,
   verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
   schema: replicationControllerSchema,
-  subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' } },
+  subresources: { status: true, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', selectorIsLabelMap: true } },
   hasGeneration: true,
   defaults(obj) {
     const rc = obj as ReplicationController;
     const spec = (rc.spec ??= {});
     spec.replicas ??= 1;
-    // SetDefaults_ReplicationController: selector and labels default from the template's labels.
+    // SetDefaults_ReplicationController: the selector and the RC's own labels default to
+    // the template's labels (never the other way round: a template without labels is invalid).
     const labels = spec.template?.metadata?.labels;
     if (labels && (!spec.selector || Object.keys(spec.selector).length === 0)) spec.selector = { ...labels };
-    if (spec.template && !spec.template.metadata?.labels && spec.selector) (spec.template.metadata ??= {}).labels = { ...spec.selector };
+    if (labels && Object.keys(rc.metadata.labels ?? {}).length === 0) rc.metadata.labels = { ...labels };
     defaultTemplate(spec);
   },
   validate: validateReplicationController,

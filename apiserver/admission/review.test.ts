@@ -21,9 +21,14 @@ describe('readAdmissionResponse (kube VerifyAdmissionResponse)', () => {
     const r = readAdmissionResponse(review({ uid: 'a', allowed: true, patch: 'W10=', patchType: 'JSONPatch', warnings: ['w'] }), 'a', true);
     expect(r).toMatchObject({ allowed: true, patch: 'W10=', warnings: ['w'] });
   });
-  it("words JSON syntax errors as Go's decoder", () => {
+  it("words JSON syntax errors as Go's decoder, wherever they are", () => {
     expect(goJsonError('garbage')).toBe("invalid character 'g' looking for beginning of value");
     expect(goJsonError('  ')).toBe('unexpected end of JSON input');
+    expect(goJsonError('{"response": {"uid": "a" "allowed": true}}')).toBe('invalid character \'"\' after object key:value pair');
+    expect(goJsonError('{"response" {}}')).toBe("invalid character '{' after object key");
+    expect(goJsonError('{"response": {"uid": "a",}}')).toBe("invalid character '}' looking for beginning of object key string");
+    expect(goJsonError('{"response": {"uid": "a"')).toBe('unexpected end of JSON input');
+    expect(goJsonError(Buffer.from('[{"op":"add"}]]'))).toBe("invalid character ']' after top-level value");
   });
 });
 

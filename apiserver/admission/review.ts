@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../api/types.js';
 import type { AdmissionAttributes } from './attributes.js';
+import { goJsonSyntaxError } from '../../lib/go-json-syntax.js';
 
 /**
  * admission.k8s.io/v1 AdmissionReview: the request a webhook receives (also CEL's
@@ -101,9 +102,11 @@ export function readAdmissionResponse(body: unknown, uid: string, mutating: bool
   return r;
 }
 
-/** Go's encoding/json error for text that is not JSON. */
-export function goJsonError(text: string): string {
-  const t = text.trimStart();
-  if (t === '') return 'unexpected end of JSON input';
-  return `invalid character '${t[0]}' looking for beginning of value`;
+/**
+ * Go's encoding/json error for input that JSON.parse refused (lib/go-json-syntax.ts).
+ * Both take the same inputs as well-formed; were they ever to differ, the parser's own
+ * message (`fallback`) is kept rather than claiming the input is fine.
+ */
+export function goJsonError(input: string | Uint8Array, fallback = 'unexpected end of JSON input'): string {
+  return goJsonSyntaxError(input) ?? fallback;
 }

@@ -183,8 +183,8 @@ export async function postJson(target: WebhookTarget, caBundle: string | undefin
   });
   try {
     return JSON.parse(text);
-  } catch {
-    throw new InvalidResponseError(goJsonError(text));
+  } catch (err) {
+    throw new InvalidResponseError(goJsonError(text, (err as Error).message));
   }
 }
 

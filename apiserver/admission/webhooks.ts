@@ -143,12 +143,12 @@ function decodePatch(patch: string): unknown[] {
     const bad = patch.search(/[^A-Za-z0-9+/=]/);
     throw new WebhookCallError(`illegal base64 data at input byte ${bad >= 0 ? bad : patch.length - (patch.length % 4)}`);
   }
-  const text = Buffer.from(patch, 'base64').toString('utf8');
+  const bytes = Buffer.from(patch, 'base64');
   let ops: unknown;
   try {
-    ops = JSON.parse(text);
-  } catch {
-    throw new CallFailure(`received undecodable patch in webhook response: ${goJsonError(text)}`);
+    ops = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new CallFailure(`received undecodable patch in webhook response: ${goJsonError(bytes, (err as Error).message)}`);
   }
   const goKind = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v);
   if (ops === null) return [];

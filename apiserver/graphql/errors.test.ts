@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { GraphQLError } from './graphql-js.js';
 import { ApiError, alreadyExists, invalid, notFound } from '../errors.js';
 import { PatchError } from '../patch/index.js';
-import { formatErrors, toGraphqlError } from './errors.js';
+import { formatErrors, keepIntegerErrorPaths, toGraphqlError } from './errors.js';
 
 describe('toGraphqlError', () => {
   it.each([
@@ -62,5 +62,18 @@ describe('formatErrors', () => {
     const err = toGraphqlError(notFound({ group: '', plural: 'pods' }, 'x'));
     const out = formatErrors({ data: { pod: null }, errors: [err] }, context);
     expect(out.statusCode).toBe(200);
+  });
+});
+
+describe('keepIntegerErrorPaths', () => {
+  it('lets list indices through as integers, on a copy of mercurius’ shared schema; other routes untouched', () => {
+    const none = { schema: { body: {} } };
+    keepIntegerErrorPaths(none);
+    expect(none).toEqual({ schema: { body: {} } });
+    const shared = { '2xx': { type: 'object', properties: { errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'array', items: { type: 'string' } } } } } } } };
+    const route = { schema: { response: shared } };
+    keepIntegerErrorPaths(route);
+    expect(shared['2xx'].properties.errors.items.properties.path.items).toEqual({ type: 'string' });
+    expect((route.schema.response as typeof shared)['2xx'].properties.errors.items.properties.path.items).toEqual({ type: ['string', 'integer'] });
   });
 });

@@ -1,5 +1,6 @@
 import { GraphQLError, type ExecutionResult } from './graphql-js.js';
 import mercurius from 'mercurius';
+import type { RouteOptions } from 'fastify';
 import { ApiError, toApiError } from '../errors.js';
 import { PatchError } from '../patch/index.js';
 
@@ -60,4 +61,28 @@ export function formatErrors(
   const status = errors.length === 1 ? errors[0].extensions?.status : undefined;
   if (!execution.data && typeof status === 'number') out.statusCode = status;
   return out;
+}
+
+/**
+ * mercurius declares the items of its 2xx responses' `errors[].path` as strings, so its
+ * serializer prints list indices as "0"; the GraphQL spec (Response › Errors › path)
+ * wants 0-indexed integers there, as graphql-js produces them. An onRoute hook of the
+ * GraphQL routes: the route gets a copy of its response schema (mercurius shares the
+ * original between its routes) whose path items are strings or integers.
+ */
+export function keepIntegerErrorPaths(route: Pick<RouteOptions, 'schema'>): void {
+  type PathSchema = { items?: unknown };
+  type ResponseSchema = { properties?: { errors?: { items?: { properties?: { path?: PathSchema } } } } };
+  const response = route.schema?.response as Record<string, ResponseSchema> | undefined;
+  if (!response) return;
+  const copy = structuredClone(response);
+  let changed = false;
+  for (const byStatus of Object.values(copy)) {
+    const path = byStatus?.properties?.errors?.items?.properties?.path;
+    if (path?.items) {
+      path.items = { type: ['string', 'integer'] };
+      changed = true;
+    }
+  }
+  if (changed) route.schema = { ...route.schema, response: copy };
 }

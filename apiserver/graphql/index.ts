@@ -4,7 +4,7 @@ import type { Registries } from '../registry/registries.js';
 import type { Clock } from '../../lib/clock.js';
 import type { RequestHeaders, UserInfo } from '../auth/authenticator.js';
 import { badRequest, forbidden, unauthorized } from '../errors.js';
-import { formatErrors, toGraphqlError } from './errors.js';
+import { formatErrors, keepIntegerErrorPaths, toGraphqlError } from './errors.js';
 import { graphqlSchema, type GraphqlContext, type KubeContext } from './schema.js';
 import { decideConnect } from './auth.js';
 import { registerClusterView, registerPlayground } from './playground.js';
@@ -194,6 +194,9 @@ export async function registerGraphql(app: FastifyInstance, opts: GraphqlOptions
       }
     });
 
+    scope.addHook('onRoute', (route) => {
+      if (route.url === GRAPHQL_PATH) keepIntegerErrorPaths(route);
+    });
     await scope.register(mercurius, {
       schema: graphqlSchema(),
       path: GRAPHQL_PATH,

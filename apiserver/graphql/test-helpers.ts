@@ -13,7 +13,7 @@ import type { Registries } from '../registry/registries.js';
 export interface GraphqlResponse {
   status: number;
   data: Record<string, any> | null;
-  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
 }
 
 export async function graphqlApp(): Promise<FastifyInstance> {

@@ -22,7 +22,7 @@ afterAll(async () => t.close());
 interface Answer {
   status: number;
   data: Record<string, any> | null;
-  errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }>;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, any> }>;
 }
 
 async function gql(token: string, query: string, variables?: Record<string, unknown>): Promise<Answer> {
@@ -91,7 +91,16 @@ describe('GraphQL RBAC', () => {
     const rel = await gql('ann', '{ deployments(namespace: "default") { items { metadata { name } pods { metadata { name } } } } }');
     expect(rel.data!.deployments.items[0].metadata.name).toBe('web');
     expect(rel.errors![0]!.message).toBe('pods is forbidden: User "ann" cannot list resource "pods" in API group "" in the namespace "default"');
-    expect(rel.errors![0]!.path!.map(String)).toEqual(['deployments', 'items', '0', 'pods']);
+    // GraphQL's spec: list indices in `path` are integers; the raw body, as clients read it, has `0`.
+    expect(rel.errors![0]!.path).toEqual(['deployments', 'items', 0, 'pods']);
+    const raw = await t.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ann' },
+      payload: JSON.stringify({ query: '{ deployments(namespace: "default") { items { pods { metadata { name } } } } }' }),
+    });
+    expect(raw.statusCode).toBe(200);
+    expect(raw.body).toContain('"path":["deployments","items",0,"pods"]');
     expect(rel.errors![0]!.extensions!.code).toBe('Forbidden');
     // Reading in another namespace is still refused.
     const other = await gql('ann', '{ deployments(namespace: "kube-system") { items { metadata { name } } } }');

@@ -7,7 +7,7 @@ import type { ResourceView } from './resource-view.js';
 
 /** autoscaling/v1 Scale, the view the `scale` subresource gives of a Deployment or ReplicaSet. */
 export function readScale(obj: KubeObject, spec: ScaleSubresource): KubeObject {
-  const scale = scaleFor(obj, { spec: getPath(obj, spec.specReplicasPath), status: getPath(obj, spec.statusReplicasPath) });
+  const scale = scaleFor(obj, { spec: getPath(obj, spec.specReplicasPath), status: getPath(obj, spec.statusReplicasPath) }, { selectorIsLabelMap: spec.selectorIsLabelMap });
   // Custom resources name their selector by labelSelectorPath, a string there (kube's CR scale).
   const sel = spec.labelSelectorPath ? getPath(obj, spec.labelSelectorPath) : undefined;
   if (typeof sel === 'string') (scale.status as Record<string, unknown>).selector = sel;

@@ -1,6 +1,7 @@
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { badRequest } from '../errors.js';
 import { decodeProtobufBody, isProtobufContentType, ProtobufDecodeError } from '../protobuf/index.js';
+import { goJsonSyntaxError } from '../../lib/go-json-syntax.js';
 
 /** The largest request body kube-apiserver takes: 3 MiB. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -41,7 +42,7 @@ function parseBodyValue(raw: unknown, contentType: string | undefined): unknown 
   } catch (err) {
     // Kubernetes accepts YAML wherever it accepts JSON when the body is not JSON.
     if (!type.endsWith('json')) return parseYamlBody(text);
-    throw badRequest(`couldn't get version/kind; json parse error: ${(err as Error).message}`);
+    throw badRequest(`couldn't get version/kind; json parse error: ${goJsonSyntaxError(text) ?? (err as Error).message}`);
   }
 }
 

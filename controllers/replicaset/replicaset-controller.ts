@@ -1,8 +1,7 @@
-import { replicaSetResource } from '../../api/apps/replicaset.js';
 import type { ReplicaSet } from '../../api/apps/schemas.js';
 import { podResource, type Pod } from '../../api/core/pod.js';
 import { labelSelectorFromObject, matchesLabels, type LabelSelectorResult } from '../../api/selector.js';
-import type { OwnerReference } from '../../api/types.js';
+import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { ApiError, isConflict, isNotFound } from '../../client/api-error.js';
 import type { ReconcileResult } from '../../client/controller-runner.js';
 import type { Informer } from '../../client/informer.js';
@@ -23,6 +22,7 @@ import { ControllerExpectations } from './expectations.js';
 import { podFromTemplate } from './pod-template.js';
 import { isPodActive } from './pod-status.js';
 import { podsToDelete } from './rank-pods.js';
+import { REPLICASET_CONTROLLER_NAME, replicaSetKind, type ReplicaSetKind } from './replicaset-kind.js';
 import { calculateReplicaSetStatus, nextAvailableAt, replicaSetStatusUnchanged } from './replicaset-status.js';
 import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.js';
 
@@ -33,15 +33,17 @@ import { SLOW_START_INITIAL_BATCH_SIZE, slowStartBatch } from './slow-start.js';
  * status. Expectations (expectations.ts) keep it from acting again on a key until the
  * informer has seen its previous creates and deletes; a deleted pod is therefore replaced
  * as soon as its deletion is observed.
+ *
+ * The same controller runs ReplicationControllers (controllers/replication/), as kube's
+ * replication manager is this controller behind a conversion adapter: `kind` says which
+ * resource it watches and writes, and how its objects read as ReplicaSets.
  */
 
-export const REPLICASET_CONTROLLER_NAME = 'replicaset-controller';
+export { REPLICASET_CONTROLLER_NAME };
 /** kube's --concurrent-replicaset-syncs default is 5. */
 const WORKERS = 5;
 /** kube's BurstReplicas: the most pods one sync creates or deletes. */
 export const BURST_REPLICAS = 500;
-const RS_API_VERSION = 'apps/v1';
-const RS_KIND = 'ReplicaSet';
 
 function namespaceTerminating(err: unknown): boolean {
   return err instanceof ApiError && !!err.status.details?.causes?.some((c) => c.reason === 'NamespaceTerminating');
@@ -60,10 +62,11 @@ export interface ReplicaSetController extends RunningController {
   reconcile(key: string): Promise<ReconcileResult>;
 }
 
-export function startReplicaSetController(ctx: ControllerContext): ReplicaSetController {
+export function startReplicaSetController(ctx: ControllerContext, kind: ReplicaSetKind = replicaSetKind): ReplicaSetController {
   const { client, recorder, clock } = ctx;
   const log = ctx.logger;
-  const rsInformer: Informer<ReplicaSet> = ctx.informers.informerFor<ReplicaSet>(replicaSetResource);
+  const rsInformer: Informer<KubeObject> = ctx.informers.informerFor<KubeObject>(kind.resource);
+  const asRS = kind.toReplicaSet;
   const podInformer: Informer<Pod> = ctx.informers.informerFor<Pod>(podResource);
   rsInformer.addIndexer(CONTROLLER_UID_INDEX, controllerUidIndex);
   podInformer.addIndexer(CONTROLLER_UID_INDEX, controllerUidIndex);
@@ -73,18 +76,18 @@ export function startReplicaSetController(ctx: ControllerContext): ReplicaSetCon
   /** The pods of this ReplicaSet and of its siblings (same controller), for deletion ranking. */
   const relatedPods = (rs: ReplicaSet): Pod[] => {
     const owner = controllerOf(rs);
-    const siblings = owner ? rsInformer.store.byIndex(CONTROLLER_UID_INDEX, owner.uid) : [rs];
+    const siblings = owner ? rsInformer.store.byIndex(CONTROLLER_UID_INDEX, owner.uid) : [rs as KubeObject];
     return siblings.flatMap((s) => podInformer.store.byIndex(CONTROLLER_UID_INDEX, s.metadata.uid!));
   };
 
   const createPod = async (rs: ReplicaSet, ref: OwnerReference): Promise<void> => {
     try {
       const created = await client.create<Pod>(podResource, podFromTemplate(rs, ref), { namespace: rs.metadata.namespace });
-      recorder.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      recorder.event(kind.fromReplicaSet(rs), 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
     } catch (err) {
       // A terminating namespace refuses every create: nothing to report or retry.
       if (namespaceTerminating(err)) return;
-      recorder.event(rs, 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
+      recorder.event(kind.fromReplicaSet(rs), 'Warning', 'FailedCreate', `Error creating: ${(err as Error).message}`);
       throw err;
     }
   };
@@ -93,12 +96,12 @@ export function startReplicaSetController(ctx: ControllerContext): ReplicaSetCon
     const name = pod.metadata.name!;
     try {
       await client.delete(podResource, name, { namespace: rs.metadata.namespace });
-      recorder.event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
+      recorder.event(kind.fromReplicaSet(rs), 'Normal', 'SuccessfulDelete', `Deleted pod: ${name}`);
     } catch (err) {
       // The informer will never report this deletion: stop expecting it.
       expectations.deletionObserved(key, objectKey(pod));
       if (isNotFound(err)) return;
-      recorder.event(rs, 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
+      recorder.event(kind.fromReplicaSet(rs), 'Warning', 'FailedDelete', `Error deleting: ${(err as Error).message}`);
       throw new Error(`unable to delete pods: ${(err as Error).message}`);
     }
   };
@@ -110,7 +113,7 @@ export function startReplicaSetController(ctx: ControllerContext): ReplicaSetCon
       const count = Math.min(-diff, BURST_REPLICAS);
       expectations.expectCreations(key, count);
       log.info({ key, need: rs.spec?.replicas, creating: count }, 'too few replicas');
-      const ref = newControllerRef(rs, RS_API_VERSION, RS_KIND);
+      const ref = newControllerRef(rs, kind.apiVersion, kind.kind);
       const { successes, error } = await slowStartBatch(count, SLOW_START_INITIAL_BATCH_SIZE, () => createPod(rs, ref));
       // Creates never attempted (or failed) will never be observed.
       for (let i = successes; i < count; i++) expectations.creationObserved(key);
@@ -134,20 +137,21 @@ export function startReplicaSetController(ctx: ControllerContext): ReplicaSetCon
     for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'] as const) {
       if (!status[k]) delete status[k];
     }
-    let target = clone(rs);
+    let target = clone(kind.fromReplicaSet(rs));
     for (let attempt = 0; ; attempt++) {
       target.status = status;
       try {
-        return await client.updateStatus<ReplicaSet>(replicaSetResource, target);
+        return asRS(await client.updateStatus(kind.resource, target));
       } catch (err) {
         if (attempt >= 1 || !isConflict(err)) throw err;
-        target = await client.get<ReplicaSet>(replicaSetResource, rs.metadata.name!, { namespace: rs.metadata.namespace });
+        target = await client.get(kind.resource, rs.metadata.name!, { namespace: rs.metadata.namespace });
       }
     }
   };
 
   const reconcile = async (key: string): Promise<ReconcileResult> => {
-    const rs = rsInformer.store.get(key);
+    const cached = rsInformer.store.get(key);
+    const rs = cached && asRS(cached);
     if (!rs) {
       expectations.delete(key);
       return;
@@ -167,10 +171,10 @@ export function startReplicaSetController(ctx: ControllerContext): ReplicaSetCon
       client,
       ref: podResource,
       owner: rs,
-      ownerRef: newControllerRef(rs, RS_API_VERSION, RS_KIND),
+      ownerRef: newControllerRef(rs, kind.apiVersion, kind.kind),
       candidates,
       matches: (p) => matchesLabels(selector, p.metadata.labels),
-      canAdopt: recheckOwner(client, replicaSetResource, rs),
+      canAdopt: recheckOwner(client, kind.resource, rs),
     });
     let manageError: Error | undefined;
     if (needsSync && !rs.metadata.deletionTimestamp) manageError = await manageReplicas(rs, key, pods);
@@ -182,18 +186,18 @@ export function startReplicaSetController(ctx: ControllerContext): ReplicaSetCon
     return at === undefined ? undefined : { requeueAfterMs: Math.max(0, at - now) };
   };
 
-  const queueCtl = startQueueController(ctx, { name: REPLICASET_CONTROLLER_NAME, reconcile, waitFor: [rsInformer, podInformer], workers: WORKERS });
+  const queueCtl = startQueueController(ctx, { name: kind.controllerName, reconcile, waitFor: [rsInformer, podInformer], workers: WORKERS });
   const { queue } = queueCtl;
 
   /** The ReplicaSet a controller reference names, if it is in the cache with that UID. */
   const resolve = (namespace: string | undefined, ref: OwnerReference | undefined): string | undefined => {
-    if (!ref || ref.kind !== RS_KIND) return undefined;
+    if (!ref || ref.kind !== kind.kind) return undefined;
     const rs = rsInformer.store.getByName(namespace ?? '', ref.name);
     return rs && rs.metadata.uid === ref.uid ? objectKey(rs) : undefined;
   };
   const enqueueMatching = (pod: Pod): void => {
     for (const rs of rsInformer.store.byIndex('namespace', pod.metadata.namespace ?? '')) {
-      const sel = selectorOf(rs);
+      const sel = selectorOf(asRS(rs));
       if (sel && matchesLabels(sel, pod.metadata.labels)) queue.add(objectKey(rs));
     }
   };
@@ -263,8 +267,9 @@ export function startReplicaSetController(ctx: ControllerContext): ReplicaSetCon
   };
 }
 
-export const replicaSetController: ControllerDescriptor = {
-  name: REPLICASET_CONTROLLER_NAME,
-  eventSource: REPLICASET_CONTROLLER_NAME,
-  start: startReplicaSetController,
-};
+/** The controller-manager entry of a ReplicaSet controller running `kind`. */
+export function replicaSetControllerFor(kind: ReplicaSetKind): ControllerDescriptor {
+  return { name: kind.controllerName, aliases: [kind.alias], eventSource: kind.eventSource, start: (ctx) => startReplicaSetController(ctx, kind) };
+}
+
+export const replicaSetController: ControllerDescriptor = replicaSetControllerFor(replicaSetKind);

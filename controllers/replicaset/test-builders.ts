@@ -1,4 +1,5 @@
 import type { ReplicaSet } from '../../api/apps/schemas.js';
+import type { ReplicationController } from '../../api/core/replication-controller.js';
 import type { Pod } from '../../api/core/pod.js';
 import type { OwnerReference } from '../../api/types.js';
 import { formatTime } from './pod-status.js';
@@ -72,18 +73,16 @@ export const makePod = (name: string, namespace?: string): PodBuilder => new Pod
 
 /** A ReplicaSet selecting app=web, with a one-container template. */
 export function makeReplicaSet(name: string, replicas: number, extra: Partial<NonNullable<ReplicaSet['spec']>> = {}): ReplicaSet {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'c', image: 'nginx' }], restartPolicy: 'Always' },
-      },
-      ...extra,
-    },
-  } as ReplicaSet;
+  const selector = { matchLabels: { app: 'web' } };
+  return { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name, namespace: 'default' }, spec: { replicas, selector, template: webTemplate(), ...extra } } as ReplicaSet;
+}
+
+/** A ReplicationController selecting app=web (a plain label map, as core/v1 has it), with the same template. */
+export function makeReplicationController(name: string, replicas: number, extra: Partial<NonNullable<ReplicationController['spec']>> = {}): ReplicationController {
+  const selector = { app: 'web' };
+  return { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name, namespace: 'default' }, spec: { replicas, selector, template: webTemplate(), ...extra } } as ReplicationController;
+}
+
+function webTemplate() {
+  return { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'nginx' }], restartPolicy: 'Always' } };
 }
