@@ -23,7 +23,13 @@ function apiPod(name: string, node = 'n1'): KubeObject {
   p.spec.affinity = { nodeAffinity: {} };
   p.spec.schedulerName = 'default-scheduler';
   p.spec.priority = 0;
-  (p as { status?: unknown }).status = { phase: 'Running', podIP: '100.96.0.5', conditions: [{ type: 'Ready', status: 'True' }] };
+  (p as { status?: unknown }).status = {
+    phase: 'Running',
+    podIP: '100.96.0.5',
+    podIPs: [{ ip: '100.96.0.5' }],
+    conditions: [{ type: 'Ready', status: 'True' }],
+    containerStatuses: [{ name: 'web', ready: true, restartCount: 0, image: 'x', imageID: '', state: { running: { startedAt: '2026-01-01T00:00:00Z' } } }],
+  };
   return JSON.parse(JSON.stringify(p)) as KubeObject;
 }
 
@@ -120,6 +126,8 @@ describe('kubelet-sim cache transform', () => {
       (p) => (p.spec!.readinessGates = [{ conditionType: 'example.com/gate' }]),
       (p) => (p.status!.conditions = [{ type: 'Ready', status: 'False' }]),
       (p) => (p.status!.podIP = '100.96.0.6'),
+      (p) => (p.status!.podIPs = [{ ip: '100.96.0.6' }]),
+      (p) => (p.status!.containerStatuses = [{ name: 'web', ready: false, restartCount: 0, image: 'x', imageID: '' }]),
       (p) => delete p.status,
       (p) => ((p as unknown as Record<string, unknown>).extra = 1),
     ];

@@ -46,7 +46,7 @@ function compact(interner: Interner, obj: KubeObject, droppedSpec: Set<string> |
       const spec = droppedSpec ? without(v, droppedSpec) : v;
       // Pods of one template on one node have equal specs: share the whole of it.
       out[k] = shareSpec ? interner.value(spec) : interner.copy(spec);
-    } else if (k === 'status') out[k] = interner.copy(v);
+    } else if (k === 'status') out[k] = compactStatus(interner, v);
     else if (k === '__proto__') continue;
     else out[k] = interner.value(v);
   }
@@ -64,6 +64,24 @@ function compactMetadata(interner: Interner, meta: Record<string, unknown>): Rec
 }
 
 const UNIQUE_METADATA = new Set(['name', 'uid', 'resourceVersion']);
+
+/**
+ * Status lists whose items are unique to their object (a container's ID, an address):
+ * fresh arrays of fresh items with shared members, instead of entries in the interner's
+ * table that would never be shared.
+ */
+const UNIQUE_STATUS_LISTS = new Set(['containerStatuses', 'initContainerStatuses', 'ephemeralContainerStatuses', 'podIPs', 'addresses']);
+
+function compactStatus(interner: Interner, status: unknown): unknown {
+  if (!isRecord(status)) return interner.value(status);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(status)) {
+    if (k === '__proto__') continue;
+    const v = status[k];
+    out[interner.string(k)] = UNIQUE_STATUS_LISTS.has(k) && Array.isArray(v) ? v.map((item) => interner.copy(item)) : interner.value(v);
+  }
+  return out;
+}
 
 function without(v: Record<string, unknown>, dropped: Set<string>): Record<string, unknown> {
   let out: Record<string, unknown> | undefined;
@@ -107,6 +125,17 @@ function sameMembers(a: Record<string, unknown>, b: Record<string, unknown>, ign
   const ka = Object.keys(a).filter((k) => k !== ignore);
   const kb = Object.keys(b).filter((k) => k !== ignore);
   if (ka.length !== kb.length) return false;
-  for (const k of ka) if (!Object.hasOwn(b, k) || a[k] !== b[k]) return false;
+  for (const k of ka) if (!Object.hasOwn(b, k) || !(a[k] === b[k] || sameFreshList(a[k], b[k]))) return false;
+  return true;
+}
+
+/** Two lists of fresh items (UNIQUE_STATUS_LISTS) with the same members. */
+function sameFreshList(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x: unknown = a[i];
+    const y: unknown = b[i];
+    if (x !== y && !(isRecord(x) && isRecord(y) && sameMembers(x, y, undefined))) return false;
+  }
   return true;
 }
