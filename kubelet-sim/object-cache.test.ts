@@ -89,13 +89,15 @@ describe('kubelet-sim cache transform', () => {
       t.node({
         apiVersion: 'v1',
         kind: 'Node',
-        metadata: { name, uid: `u-${name}`, resourceVersion: '3', labels: { 'kubernetes.io/os': 'linux' }, managedFields: [{ manager: 'kubelet' }] },
+        metadata: { name, uid: `u-${name}`, resourceVersion: '3', creationTimestamp: '2026-01-01T00:00:00Z', labels: { 'kubernetes.io/os': 'linux' }, managedFields: [{ manager: 'kubelet' }] },
         spec: { podCIDR: cidr },
         status: { capacity: { cpu: '4', memory: '16Gi' }, images: [{ names: ['nginx:1.27'], sizeBytes: 1 }] },
       } as KubeObject) as KubeObject & { spec: { podCIDR: string }; status: { capacity: unknown; images: unknown } };
     const a = node('n1', '10.0.0.0/24');
     const b = node('n2', '10.0.1.0/24');
     expect(a.metadata.managedFields).toBeUndefined();
+    // node-sync reads it (no pod CIDR route after a grace period from creation).
+    expect(a.metadata.creationTimestamp).toBe('2026-01-01T00:00:00Z');
     expect(a.spec.podCIDR).toBe('10.0.0.0/24');
     expect(b.status.capacity).toBe(a.status.capacity);
     expect(b.status.images).toBe(a.status.images);

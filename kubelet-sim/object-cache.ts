@@ -13,6 +13,7 @@ import { Interner } from '../client/intern.js';
  * probes and the usage model read — the rest of metadata, spec and status. The cached
  * object is frozen in parts (its shared members): read-only, as every informer cache.
  */
+const DROPPED_NODE_METADATA = new Set(['managedFields']);
 const DROPPED_METADATA = new Set(['managedFields', 'ownerReferences', 'generateName', 'generation', 'creationTimestamp', 'finalizers', 'selfLink']);
 
 /** Pod spec fields only kube-scheduler reads (placement is done by the time a kubelet sees the pod). */
@@ -29,19 +30,21 @@ export interface CacheTransforms {
 export function createCacheTransforms(interner = new Interner()): CacheTransforms {
   return {
     interner,
-    pod: (obj) => compact(interner, obj, DROPPED_POD_SPEC, true),
-    // A node's spec is unique (its podCIDR, providerID): copied, members shared.
-    node: (obj) => compact(interner, obj, undefined, false),
+    pod: (obj) => compact(interner, obj, DROPPED_METADATA, DROPPED_POD_SPEC, true),
+    // A node's spec is unique (its podCIDR, providerID): copied, members shared. Its
+    // metadata is kept but managedFields: node-sync reads creationTimestamp, and the
+    // network code (sharing this cache) the Node's owner and annotations.
+    node: (obj) => compact(interner, obj, DROPPED_NODE_METADATA, undefined, false),
   };
 }
 
-function compact(interner: Interner, obj: KubeObject, droppedSpec: Set<string> | undefined, shareSpec: boolean): KubeObject {
+function compact(interner: Interner, obj: KubeObject, droppedMetadata: Set<string>, droppedSpec: Set<string> | undefined, shareSpec: boolean): KubeObject {
   // Odd input (not an object, no metadata) is cached as it came: the informer and the
   // handlers already cope with it, and a transform must not throw.
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj) || !isRecord(obj.metadata)) return obj;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
-    if (k === 'metadata') out[k] = compactMetadata(interner, v as Record<string, unknown>);
+    if (k === 'metadata') out[k] = compactMetadata(interner, v as Record<string, unknown>, droppedMetadata);
     else if (k === 'spec' && isRecord(v)) {
       const spec = droppedSpec ? without(v, droppedSpec) : v;
       // Pods of one template on one node have equal specs: share the whole of it.
@@ -54,10 +57,10 @@ function compact(interner: Interner, obj: KubeObject, droppedSpec: Set<string> |
 }
 
 /** metadata without the dropped fields; its own unique strings (name, uid, resourceVersion) are not put in the string table, where they would only churn it. */
-function compactMetadata(interner: Interner, meta: Record<string, unknown>): Record<string, unknown> {
+function compactMetadata(interner: Interner, meta: Record<string, unknown>, dropped: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(meta)) {
-    if (DROPPED_METADATA.has(k) || k === '__proto__') continue;
+    if (dropped.has(k) || k === '__proto__') continue;
     out[interner.string(k)] = UNIQUE_METADATA.has(k) ? meta[k] : interner.value(meta[k]);
   }
   return out;
