@@ -166,15 +166,26 @@ export function createInformer<T extends KubeObject = KubeObject>(
     }
   };
 
+  /**
+   * Lists and replaces the cache; false when stopped meanwhile. Its own function so the
+   * decoded list is garbage once the cache holds it: a variable of run()'s, suspended
+   * across the long watch below, kept the whole untransformed list alive (with a
+   * transform, that doubled the cache's memory).
+   */
+  const relist = async (): Promise<boolean> => {
+    const fresh = await list();
+    if (stopped) return false;
+    replace(fresh);
+    return true;
+  };
+
   const run = async (): Promise<void> => {
     let needList = true;
     let relistedForGone = false;
     while (!stopped) {
       try {
         if (needList) {
-          const fresh = await list();
-          if (stopped) break;
-          replace(fresh);
+          if (!(await relist())) break;
           needList = false;
         }
         const openedAt = clock.now();

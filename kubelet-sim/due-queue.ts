@@ -22,13 +22,23 @@ export class DueQueue {
   /** Runs fn at clock time `at` (or as soon as possible if that is past). */
   at(at: number, fn: () => void): void {
     if (this.stopped) return;
-    push(this.heap, { at, seq: this.seq++, fn });
+    push(this.heap, { at, seq: this.seq++, fn, arg: undefined, token: 0 });
     if (!this.running) this.arm();
   }
 
   /** Runs fn after ms. */
   after(ms: number, fn: () => void): void {
     this.at(this.clock.now() + Math.max(0, ms), fn);
+  }
+
+  /**
+   * Runs fn(arg, token) after ms: for callers with many entries, one shared function and
+   * a record instead of a closure per entry (a closure and its context cost ~70 bytes).
+   */
+  callAfter<A>(ms: number, fn: (arg: A, token: number) => void, arg: A, token: number): void {
+    if (this.stopped) return;
+    push(this.heap, { at: this.clock.now() + Math.max(0, ms), seq: this.seq++, fn: fn as (arg: unknown, token: number) => void, arg, token });
+    if (!this.running) this.arm();
   }
 
   size(): number {
@@ -59,7 +69,7 @@ export class DueQueue {
       const now = this.clock.now();
       while (!this.stopped && this.heap.length > 0 && this.heap[0]!.at <= now) {
         const e = pop(this.heap)!;
-        e.fn();
+        e.fn(e.arg, e.token);
       }
     } finally {
       this.running = false;
@@ -71,7 +81,9 @@ export class DueQueue {
 interface Entry {
   at: number;
   seq: number;
-  fn: () => void;
+  fn: (arg: unknown, token: number) => void;
+  arg: unknown;
+  token: number;
 }
 
 const before = (a: Entry, b: Entry): boolean => a.at < b.at || (a.at === b.at && a.seq < b.seq);

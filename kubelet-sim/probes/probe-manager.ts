@@ -51,6 +51,7 @@ export interface ProbeManagerOptions extends ContainerAccess {
 }
 
 interface Worker {
+  run: RunProbes;
   container: Container;
   kind: ProbeKind;
   probe: Probe;
@@ -73,6 +74,17 @@ const KINDS: ReadonlyArray<[ProbeKind, 'startupProbe' | 'readinessProbe' | 'live
   ['readiness', 'readinessProbe'],
   ['liveness', 'livenessProbe'],
 ];
+
+/**
+ * A probe's settings, computed once per probe object: the pods of one template share
+ * their probe objects in the kubelet's cache (object-cache.ts), so they share these too.
+ */
+const settingsCache = new WeakMap<Probe, ProbeSettings>();
+function settingsOf(probe: Probe): ProbeSettings {
+  let s = settingsCache.get(probe);
+  if (!s) settingsCache.set(probe, (s = probeSettings(probe)));
+  return s;
+}
 
 export function hasProbes(pod: Pod): boolean {
   return (pod.spec?.containers ?? []).some((c) => c.startupProbe || c.readinessProbe || c.livenessProbe);
@@ -100,7 +112,7 @@ export class ProbeManager {
       for (const [kind, field] of KINDS) {
         const probe = c[field];
         if (!probe) continue;
-        const w: Worker = { container: c, kind, probe, settings: probeSettings(probe), counter: newCounter(kind), seq: 0, busy: false };
+        const w: Worker = { run, container: c, kind, probe, settings: settingsOf(probe), counter: newCounter(kind), seq: 0, busy: false };
         run.workers.push(w);
         this.schedule(run, w, w.settings.initialDelayMs);
       }
@@ -139,11 +151,13 @@ export class ProbeManager {
 
   private schedule(run: RunProbes, w: Worker, ms: number): void {
     if (run.stopped) return;
-    const seq = ++w.seq;
-    this.due.after(ms, () => {
-      if (w.seq === seq && !run.stopped) void this.tick(run, w);
-    });
+    this.due.callAfter(ms, this.dueTick, w, ++w.seq);
   }
+
+  /** A worker's tick came due; one function for all (no closure per tick): `seq` tells a superseded one. */
+  private readonly dueTick = (w: Worker, seq: number): void => {
+    if (w.seq === seq && !w.run.stopped) void this.tick(w.run, w);
+  };
 
   private started(run: RunProbes, container: string): boolean {
     const s = run.workers.find((x) => x.container.name === container && x.kind === 'startup');

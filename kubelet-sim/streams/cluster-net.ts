@@ -63,6 +63,11 @@ export function createClusterNet(o: {
   logger: Logger;
   pods: () => Iterable<Pod>;
   podInformer?: () => Informer<KubeObject> | undefined;
+  /**
+   * The simulator's Node informer, shared instead of a second cache of every Node (a
+   * full copy of each Node was most of the kubelet-sim's memory per node); absent: its own.
+   */
+  nodeInformer?: () => Informer<KubeObject> | undefined;
   sink?: TrafficSink;
   load?: ContainerLoad;
   /** kubelet's --cluster-dns and --cluster-domain (default DEFAULT_CLUSTER_DNS). */
@@ -75,7 +80,7 @@ export function createClusterNet(o: {
   const informers = {
     services: createInformer(o.client, serviceResource, opts),
     slices: createInformer(o.client, endpointSliceResource, opts),
-    nodes: createInformer(o.client, nodeResource, opts),
+    ...(o.nodeInformer ? {} : { nodes: createInformer(o.client, nodeResource, opts) }),
     namespaces: createInformer(o.client, namespaceResource, opts),
     policies: createInformer(o.client, networkPolicyResource, opts),
     // kube-proxy's mode and flannel's backend, as the kube-proxy component publishes them (kube-proxy/network-config.ts).
@@ -85,6 +90,8 @@ export function createClusterNet(o: {
   const touch = () => void (dirty = true);
   for (const inf of Object.values(informers)) inf.addEventHandler({ onAdd: touch, onUpdate: touch, onDelete: touch });
   let hooked = false;
+  let nodesHooked = false;
+  const nodeInformer = (): Informer<KubeObject> | undefined => informers.nodes ?? o.nodeInformer?.();
 
   const view = createStaticNetworkView();
   let dns: DnsView = memoryDnsView({});
@@ -116,13 +123,18 @@ export function createClusterNet(o: {
       hooked = true;
       podInf.addEventHandler({ onAdd: touch, onUpdate: touch, onDelete: touch });
     }
+    const nodeInf = informers.nodes ? undefined : o.nodeInformer?.();
+    if (nodeInf && !nodesHooked) {
+      nodesHooked = true;
+      nodeInf.addEventHandler({ onAdd: touch, onUpdate: touch, onDelete: touch });
+    }
     if (!dirty) return view;
     dirty = false;
     const pods = [...o.pods()];
     const services = informers.services.store.list() as Service[];
     const endpointSlices = informers.slices.store.list() as EndpointSlice[];
     const namespaces = informers.namespaces.store.list() as Namespace[];
-    view.update({ pods, services, endpointSlices, nodes: informers.nodes.store.list() as Node[], namespaces, networkPolicies: informers.policies.store.list() as NetworkPolicy[] });
+    view.update({ pods, services, endpointSlices, nodes: (nodeInformer()?.store.list() ?? []) as Node[], namespaces, networkPolicies: informers.policies.store.list() as NetworkPolicy[] });
     dns = memoryDnsView({ services, endpointSlices, pods, namespaces: namespaces.map((n) => n.metadata.name ?? '') });
     const cms = informers.config.store;
     const next = networkConfigFrom(cms.get(`${NETWORK_CONFIG_NAMESPACE}/${KUBE_PROXY_CONFIGMAP}`) as ConfigMap | undefined, cms.get(`${NETWORK_CONFIG_NAMESPACE}/${FLANNEL_CONFIGMAP}`) as ConfigMap | undefined);

@@ -47,6 +47,7 @@ export function createKubeletStreams(o: {
     logger: o.logger,
     pods: () => (o.simulator()?.podInformer.store.list() ?? []) as Pod[],
     podInformer: () => o.simulator()?.podInformer,
+    nodeInformer: () => o.simulator()?.nodeInformer,
     sink: o.sink,
     load: o.load,
     ...(o.clusterDns ? { clusterDns: o.clusterDns } : {}),

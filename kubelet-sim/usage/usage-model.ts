@@ -83,6 +83,7 @@ export const NODE_SYSTEM_CPU = 0.04;
 export const NODE_SYSTEM_MEMORY = 300 * 2 ** 20;
 
 interface ContainerState {
+  name: string;
   startedAtMs: number;
   cpuTotal: number;
   cpu: number;
@@ -93,7 +94,7 @@ interface ContainerState {
 
 interface NodeState {
   lastAt: number;
-  /** The containers last seen on the node (to forget those that went). */
+  /** Uids of the pods last seen on the node (to forget those that went). */
   keys: Set<string>;
   cpuTotal: number;
   cpu: number;
@@ -113,7 +114,11 @@ export interface UsageModelOptions {
 const key = (uid: string, container: string) => `${uid}/${container}`;
 
 export class UsageModel implements TrafficSink, ContainerLoad {
-  private readonly containers = new Map<string, ContainerState>();
+  /**
+   * Pod uid → its containers' states. Keyed by pod, not by `uid/container`: a key string
+   * per container (twice, map and node set) cost more than the state itself.
+   */
+  private readonly containers = new Map<string, ContainerState[]>();
   private readonly windows = new Map<string, RequestWindow>();
   private readonly nodes = new Map<string, NodeState>();
   private readonly stepMs: number;
@@ -137,7 +142,7 @@ export class UsageModel implements TrafficSink, ContainerLoad {
       const st = this.nodes.get(node);
       if (!st || this.o.clock.now() - st.lastAt >= this.stepMs) this.sample(node);
     }
-    const c = this.containers.get(key(podUid, container));
+    const c = this.containers.get(podUid)?.find((s) => s.name === container);
     return c ? slowdown(c.demand, c.cpu) : 1;
   }
 
@@ -153,25 +158,28 @@ export class UsageModel implements TrafficSink, ContainerLoad {
     const flat: Array<{ pod: PodView; c: ContainerView; st: ContainerState; usage: ImageUsage; profile?: LoadProfile; window?: RequestWindow }> = [];
     const live = new Set<string>();
     for (const pod of view.pods) {
+      live.add(pod.uid);
+      const before = this.containers.get(pod.uid);
+      const states: ContainerState[] = [];
       for (const c of pod.containers) {
-        const k = key(pod.uid, c.name);
-        live.add(k);
-        let st = this.containers.get(k);
+        let st = before?.find((x) => x.name === c.name);
         if (!st || st.startedAtMs !== c.startedAtMs) {
           // A new container, or a restart: cAdvisor's counters start again from zero.
-          st = { startedAtMs: c.startedAtMs, cpuTotal: 0, cpu: 0, demand: 0, memory: 0, oomReported: false };
-          this.containers.set(k, st);
+          st = { name: c.name, startedAtMs: c.startedAtMs, cpuTotal: 0, cpu: 0, demand: 0, memory: 0, oomReported: false };
         }
+        states.push(st);
         let usage = this.imageCache.get(c.image);
         if (!usage) this.imageCache.set(c.image, (usage = imageUsage(c.image, this.o.images)));
-        flat.push({ pod, c, st, usage, profile: c.profile ?? usage.profile, window: this.windows.get(k) });
+        flat.push({ pod, c, st, usage, profile: c.profile ?? usage.profile, window: this.windows.size > 0 ? this.windows.get(key(pod.uid, c.name)) : undefined });
       }
+      // Containers no longer in the pod's view are forgotten with their request windows.
+      for (const old of before ?? []) if (!states.some((x) => x.name === old.name)) this.windows.delete(key(pod.uid, old.name));
+      if (!before || before.length !== states.length || states.some((st, i) => st !== before[i])) this.containers.set(pod.uid, states);
     }
-    for (const k of node.keys) {
-      if (!live.has(k)) {
-        this.containers.delete(k);
-        this.windows.delete(k);
-      }
+    for (const uid of node.keys) {
+      if (live.has(uid)) continue;
+      for (const st of this.containers.get(uid) ?? []) this.windows.delete(key(uid, st.name));
+      this.containers.delete(uid);
     }
     node.keys = live;
 
