@@ -68,6 +68,17 @@ describe('Docker topology (commands)', () => {
     await expect(t.kill('apiserver', 2)).rejects.toThrow(/no index 2/);
   });
 
+  it('removes the half-started project when compose/up.sh fails, and passes the failure on', async () => {
+    const calls: string[] = [];
+    const runner: Runner = async (cmd, args) => {
+      calls.push([cmd, ...args].join(' '));
+      if (cmd === 'bash') throw new Error('bash compose/up.sh: the load balancer did not become ready in 300s');
+      return { stdout: '', stderr: '' };
+    };
+    await expect(createDockerTopology({ dir, port: 23457, runner })).rejects.toThrow(/did not become ready/);
+    expect(calls).toEqual(['bash compose/up.sh', 'docker-compose down -v --remove-orphans']);
+  });
+
   it('says Docker is unavailable when docker-compose is missing', async () => {
     const runner: Runner = async (cmd) => {
       if (cmd === 'docker-compose') throw new Error('not found');

@@ -151,7 +151,15 @@ export async function createDockerTopology(opts: DockerTopologyOptions = {}): Pr
 
   if (!opts.attach) {
     log(`docker-compose project ${project}: compose/up.sh (LB on 127.0.0.1:${port})`);
-    const out = await runner('bash', ['compose/up.sh'], { env, cwd: root });
+    let out: { stdout: string };
+    try {
+      out = await runner('bash', ['compose/up.sh'], { env, cwd: root });
+    } catch (err) {
+      // The caller gets no topology to take down: remove the half-started project here.
+      log(`compose/up.sh failed: removing project ${project}`);
+      await compose(['down', '-v', '--remove-orphans']).catch(() => {});
+      throw err;
+    }
     for (const line of out.stdout.split('\n')) if (line.startsWith('compose:up:')) log(line);
   }
 
