@@ -50,7 +50,7 @@ describe('Docker topology (commands)', () => {
     expect(t.kubeconfigPath).toBe(join(dir, 'compose.kubeconfig'));
     const up = calls[0]!;
     expect([up.cmd, ...up.args]).toEqual(['bash', 'compose/up.sh']);
-    expect(up.env).toMatchObject({ COMPOSE_PROJECT_NAME: projectName(dir), KUBELING_COMPOSE_PORT: '23456', KUBELING_NODES: '5', KUBELING_KUBECONFIG: t.kubeconfigPath });
+    expect(up.env).toMatchObject({ COMPOSE_PROJECT_NAME: projectName(dir), KUBELING_COMPOSE_PORT: '23456', KUBELING_NODES: '5', KUBELING_KUBECONFIG: t.kubeconfigPath, KUBELING_UP_TIMEOUT: process.env.KUBELING_UP_TIMEOUT ?? '420' });
     await t.kill('controller-manager', 1);
     await t.stop('etcd', 0);
     await t.start('etcd', 0);
@@ -72,10 +72,10 @@ describe('Docker topology (commands)', () => {
     const calls: string[] = [];
     const runner: Runner = async (cmd, args) => {
       calls.push([cmd, ...args].join(' '));
-      if (cmd === 'bash') throw new Error('bash compose/up.sh: the load balancer did not become ready in 300s');
+      if (cmd === 'bash') throw Object.assign(new Error('bash compose/up.sh: ...'), { stderr: 'compose:up: 3 nodes were not Ready in 420s\nNAME STATUS\n' });
       return { stdout: '', stderr: '' };
     };
-    await expect(createDockerTopology({ dir, port: 23457, runner })).rejects.toThrow(/did not become ready/);
+    await expect(createDockerTopology({ dir, port: 23457, runner })).rejects.toThrow(/^compose:up: 3 nodes were not Ready in 420s\nbash compose\/up.sh/);
     expect(calls).toEqual(['bash compose/up.sh', 'docker-compose down -v --remove-orphans']);
   });
 
