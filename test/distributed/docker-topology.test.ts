@@ -143,4 +143,10 @@ describe('docker-compose.yml', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(root, 'compose', 'haproxy.cfg'), 'utf8')).toMatch(/http-check send meth GET uri \/readyz/);
   });
+
+  it('lists every apiserver again as an unchecked backup, so clients get a Status when none is ready', () => {
+    const cfg = readFileSync(join(root, 'compose', 'haproxy.cfg'), 'utf8');
+    expect(cfg).toMatch(/^\s*option allbackups$/m);
+    expect(cfg).toMatch(/^\s*server-template apiserver-unready- 9 apiserver:6443 backup no-check$/m);
+  });
 });
