@@ -109,6 +109,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       ? { key: options.https.key, cert: options.https.cert, ...(options.clientCa ? { ca: options.clientCa, requestCert: true, rejectUnauthorized: false } : {}) }
       : null,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Registering the routes and the GraphQL schema can take more than fastify's default
+    // 10 s on a loaded machine (seen on 2 shared cores at load 60): wait, do not exit.
+    pluginTimeout: 120_000,
     // Watches stay open for many minutes.
     requestTimeout: 0,
     keepAliveTimeout: 75_000,

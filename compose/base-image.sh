@@ -10,7 +10,9 @@
 #   scripts/compose/base-image.sh --mirror   prints the Debian mirror apt uses, and exits
 #
 # Then: docker build --build-arg BASE_IMAGE=TAG .   (npm run compose:up does all of this)
-# Nothing is done when TAG already exists, unless KUBELING_BASE_IMAGE_FORCE=1.
+# Nothing is done when TAG already exists with this machine's Node.js version (its label
+# io.kubeling.node), unless KUBELING_BASE_IMAGE_FORCE=1. debootstrap's downloads are kept
+# in KUBELING_DEBOOTSTRAP_CACHE (default /var/cache/kubeling-debootstrap) for the next run.
 # Needs root (debootstrap), debootstrap and docker.
 set -euo pipefail
 
@@ -57,9 +59,18 @@ if [ "${1:-}" = "--mirror" ]; then
 fi
 
 TAG=${1:-${KUBELING_BASE_IMAGE:-kubeling-base:bookworm-node}}
+NODE=$(command -v node)
+NODE_VERSION=$("$NODE" --version)
+# The image is kept while it carries this machine's Node.js (its label says which): the
+# host-built tree (compose/build-image.sh --from host) needs that Node's native ABI.
 if [ "${KUBELING_BASE_IMAGE_FORCE:-0}" != "1" ] && docker image inspect "$TAG" >/dev/null 2>&1; then
-  echo "base image $TAG exists (KUBELING_BASE_IMAGE_FORCE=1 to remake it)"
-  exit 0
+  have=$(docker image inspect --format '{{ index .Config.Labels "io.kubeling.node" }}' "$TAG" 2>/dev/null || true)
+  [ "$have" = "<no value>" ] && have=
+  if [ "$have" = "$NODE_VERSION" ]; then
+    echo "base image $TAG exists with Node.js $NODE_VERSION (KUBELING_BASE_IMAGE_FORCE=1 to remake it)"
+    exit 0
+  fi
+  echo "base image $TAG has Node.js ${have:-of unknown version}, this machine $NODE_VERSION: remaking it"
 fi
 
 MIRROR=$(apt_mirror)
@@ -67,7 +78,6 @@ if [ -z "$MIRROR" ]; then
   echo "no Debian mirror for $SUITE in $APT_SOURCES_LIST or $APT_SOURCES_PARTS" >&2
   exit 1
 fi
-NODE=$(command -v node)
 NPM_DIR=${KUBELING_NPM_DIR:-$(dirname "$(dirname "$(readlink -f "$(command -v npm)")")")}
 NODE_HEADERS=${KUBELING_NODE_HEADERS:-/usr/include/node}
 CA_BUNDLE=${KUBELING_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt}
@@ -77,10 +87,30 @@ done
 
 ROOTFS=$(mktemp -d "${TMPDIR:-/tmp}/kubeling-rootfs.XXXXXX")
 trap 'rm -rf "$ROOTFS"' EXIT
-echo "debootstrap --variant=minbase $SUITE from $MIRROR"
-debootstrap --variant=minbase "$SUITE" "$ROOTFS" "$MIRROR"
+# The downloaded .debs are kept for the next run (KUBELING_DEBOOTSTRAP_CACHE): then only
+# the unpacking and configuring take time, not the download.
+CACHE_DIR=${KUBELING_DEBOOTSTRAP_CACHE:-/var/cache/kubeling-debootstrap}
+mkdir -p "$CACHE_DIR"
+echo "debootstrap --variant=minbase $SUITE from $MIRROR (packages cached in $CACHE_DIR)"
+debootstrap --variant=minbase --cache-dir="$CACHE_DIR" "$SUITE" "$ROOTFS" "$MIRROR"
+echo "debootstrap done in $SECONDS s"
 
-echo "adding $("$NODE" --version) from $NODE, npm from $NPM_DIR, headers, CA bundle"
+# No documentation, manual pages or translations, now or from later apt-get installs
+# (the copyright files stay), as Debian's slim container images do.
+mkdir -p "$ROOTFS/etc/dpkg/dpkg.cfg.d"
+cat >"$ROOTFS/etc/dpkg/dpkg.cfg.d/kubeling-slim" <<'SLIM'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/locale/*
+path-include /usr/share/locale/locale.alias
+SLIM
+find "$ROOTFS/usr/share/doc" -mindepth 1 ! -name copyright ! -type d -delete 2>/dev/null || true
+find "$ROOTFS/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name locale.alias -exec rm -rf {} + 2>/dev/null || true
+rm -rf "$ROOTFS"/usr/share/man/* "$ROOTFS"/usr/share/info/*
+
+echo "adding $NODE_VERSION from $NODE, npm from $NPM_DIR, headers, CA bundle"
 install -D -m 0755 "$NODE" "$ROOTFS/usr/local/bin/node"
 mkdir -p "$ROOTFS/usr/local/lib/node_modules" "$ROOTFS/usr/local/include"
 cp -a "$NPM_DIR" "$ROOTFS/usr/local/lib/node_modules/npm"
@@ -96,5 +126,6 @@ tar -C "$ROOTFS" -c . | docker import \
   --change 'ENV NODE_EXTRA_CA_CERTS=/usr/local/share/kubeling/ca-certificates.crt' \
   --change 'ENV npm_config_nodedir=/usr/local' \
   --change 'CMD ["node"]' \
+  --change "LABEL io.kubeling.node=$NODE_VERSION" \
   - "$TAG"
-echo "base image $TAG made"
+echo "base image $TAG made in $SECONDS s"

@@ -24,10 +24,18 @@ describe('compose/base-image.sh', () => {
       writeFileSync(join(bin, name), `#!/bin/sh\necho "$0 $*" >> "${dir}/calls"\n${body}\n`);
       chmodSync(join(bin, name), 0o755);
     };
-    // `docker image inspect` fails unless $dir/exists is there; import reads the tar.
-    fake('docker', `case "$1" in image) [ -e "${dir}/exists" ];; import) tar -t > "${dir}/tar-list";; esac`);
-    fake('debootstrap', 'mkdir -p "$3/var/cache/apt/archives" && touch "$3/var/cache/apt/archives/x.deb" "$3/marker"');
-    env = { PATH: `${bin}:${process.env.PATH}`, APT_SOURCES_LIST: join(dir, 'sources.list'), APT_SOURCES_PARTS: join(dir, 'sources.list.d'), TMPDIR: dir };
+    // `docker image inspect` fails unless $dir/exists is there, and prints that file (the
+    // image's io.kubeling.node label) when asked for a --format; import reads the tar.
+    fake('docker', `case "$1" in image) [ -e "${dir}/exists" ] && { [ "$3" != --format ] || cat "${dir}/exists"; };; import) tar -t > "${dir}/tar-list";; esac`);
+    // The root file system is debootstrap's second-to-last argument.
+    fake('debootstrap', 'eval "r=\\${$(($# - 1))}"; mkdir -p "$r/var/cache/apt/archives" "$r/usr/share/doc/pkg" "$r/usr/share/man/man1" "$r/usr/share/locale/de" && touch "$r/var/cache/apt/archives/x.deb" "$r/marker" "$r/usr/share/doc/pkg/README" "$r/usr/share/doc/pkg/copyright" "$r/usr/share/man/man1/ls.1" "$r/usr/share/locale/de/x.mo" "$r/usr/share/locale/locale.alias"');
+    // A small npm and header directory instead of this machine's (only their copying is under test).
+    mkdirSync(join(dir, 'npm', 'bin'), { recursive: true });
+    writeFileSync(join(dir, 'npm', 'bin', 'npm-cli.js'), '');
+    writeFileSync(join(dir, 'npm', 'bin', 'npx-cli.js'), '');
+    mkdirSync(join(dir, 'include', 'node'), { recursive: true });
+    writeFileSync(join(dir, 'include', 'node', 'node.h'), '');
+    env = { KUBELING_NPM_DIR: join(dir, 'npm'), KUBELING_NODE_HEADERS: join(dir, 'include', 'node'), PATH: `${bin}:${process.env.PATH}`, APT_SOURCES_LIST: join(dir, 'sources.list'), APT_SOURCES_PARTS: join(dir, 'sources.list.d'), TMPDIR: dir, KUBELING_DEBOOTSTRAP_CACHE: join(dir, 'debs') };
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -82,25 +90,41 @@ describe('compose/base-image.sh', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const calls = readFileSync(join(dir, 'calls'), 'utf8');
-    expect(calls).toMatch(/debootstrap --variant=minbase bookworm \S+ http:\/\/line\.invalid\/debian/);
+    expect(calls).toContain(`debootstrap --variant=minbase --cache-dir=${join(dir, 'debs')} bookworm `);
+    expect(calls).toMatch(/ bookworm \S+ http:\/\/line\.invalid\/debian\n/);
     const importLine = calls.split('\n').find((l) => / import /.test(l))!;
     expect(importLine).toContain('ENV NODE_EXTRA_CA_CERTS=/usr/local/share/kubeling/ca-certificates.crt');
     expect(importLine).toContain('ENV npm_config_nodedir=/usr/local');
+    expect(importLine).toContain(`LABEL io.kubeling.node=${process.version}`);
     expect(importLine).toMatch(/- kubeling-base:test$/);
     const files = readFileSync(join(dir, 'tar-list'), 'utf8').split('\n');
     for (const f of ['./marker', './usr/local/bin/node', './usr/local/bin/npm', './usr/local/lib/node_modules/npm/bin/npm-cli.js', './usr/local/include/node/node.h', './usr/local/share/kubeling/ca-certificates.crt']) {
       expect(files, f).toContain(f);
     }
-    // apt's downloaded packages are not shipped
+    // apt's downloaded packages are not shipped, nor documentation, manual pages, translations
     expect(files).not.toContain('./var/cache/apt/archives/x.deb');
+    for (const f of ['./usr/share/doc/pkg/README', './usr/share/man/man1/ls.1', './usr/share/locale/de/x.mo']) expect(files, f).not.toContain(f);
+    for (const f of ['./usr/share/doc/pkg/copyright', './usr/share/locale/locale.alias', './etc/dpkg/dpkg.cfg.d/kubeling-slim']) expect(files, f).toContain(f);
   });
 
-  it('does nothing when the tag exists', () => {
-    writeFileSync(join(dir, 'exists'), '');
+  it('does nothing when the tag exists with this machine\'s Node.js', () => {
+    writeFileSync(join(dir, 'exists'), `${process.version}\n`);
     writeFileSync(join(dir, 'sources.list'), 'deb http://line.invalid/debian bookworm main\n');
     const r = spawnSync('bash', [SCRIPT, 'kubeling-base:test'], { env, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/exists/);
     expect(readFileSync(join(dir, 'calls'), 'utf8')).not.toMatch(/debootstrap|import/);
+  });
+
+  it('remakes the image when it carries another Node.js, or none', () => {
+    writeFileSync(join(dir, 'sources.list'), 'deb http://line.invalid/debian bookworm main\n');
+    for (const label of ['v18.0.0', '<no value>']) {
+      writeFileSync(join(dir, 'exists'), `${label}\n`);
+      const r = spawnSync('bash', [SCRIPT, 'kubeling-base:test'], { env, encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain(`has Node.js ${label === 'v18.0.0' ? 'v18.0.0' : 'of unknown version'}, this machine ${process.version}: remaking it`);
+      expect(readFileSync(join(dir, 'calls'), 'utf8')).toMatch(/debootstrap[\s\S]* import /);
+      rmSync(join(dir, 'calls'));
+    }
   });
 });

@@ -12,7 +12,8 @@
 # Environment: COMPOSE_PROJECT_NAME (default kubeling), KUBELING_COMPOSE_PORT (the LB's
 # port on 127.0.0.1, default 6443), KUBELING_NODES (default 3), KUBELING_APISERVERS
 # (default 2), KUBELING_REPLICAS (of the leader-elected components, default 2),
-# KUBELING_SKIP_BUILD=1 (reuse kubeling:local), KUBELING_UP_TIMEOUT (seconds, default 300).
+# KUBELING_SKIP_BUILD=1 (reuse kubeling:local), KUBELING_UP_TIMEOUT (seconds, default 300),
+# KUBELING_IMAGE_FROM=host (build kubeling:local from this checkout's dist/ and node_modules).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,8 +55,11 @@ export KUBELING_BASE_IMAGE
 say "base image $KUBELING_BASE_IMAGE"
 
 # 3. build and start
+# KUBELING_IMAGE_FROM=host: from this checkout's built tree instead of npm ci + tsc in the
+# image (compose/build-image.sh; needs `npm run build` first and a base image with this
+# machine's Node.js, such as the local one).
 if [ "${KUBELING_SKIP_BUILD:-0}" != "1" ] || ! docker image inspect kubeling:local >/dev/null 2>&1; then
-  docker-compose build init
+  bash compose/build-image.sh --from "${KUBELING_IMAGE_FROM:-source}"
 fi
 docker-compose up -d --no-build \
   --scale apiserver="$APISERVERS" --scale controller-manager="$REPLICAS" --scale scheduler="$REPLICAS" \

@@ -50,7 +50,7 @@ describe('Docker topology (commands)', () => {
     expect(t.kubeconfigPath).toBe(join(dir, 'compose.kubeconfig'));
     const up = calls[0]!;
     expect([up.cmd, ...up.args]).toEqual(['bash', 'compose/up.sh']);
-    expect(up.env).toMatchObject({ COMPOSE_PROJECT_NAME: projectName(dir), KUBELING_COMPOSE_PORT: '23456', KUBELING_NODES: '5', KUBELING_KUBECONFIG: t.kubeconfigPath });
+    expect(up.env).toMatchObject({ COMPOSE_PROJECT_NAME: projectName(dir), KUBELING_COMPOSE_PORT: '23456', KUBELING_NODES: '5', KUBELING_KUBECONFIG: t.kubeconfigPath, KUBELING_UP_TIMEOUT: process.env.KUBELING_UP_TIMEOUT ?? '420' });
     await t.kill('controller-manager', 1);
     await t.stop('etcd', 0);
     await t.start('etcd', 0);
@@ -66,6 +66,17 @@ describe('Docker topology (commands)', () => {
       'docker-compose down --remove-orphans -v',
     ]);
     await expect(t.kill('apiserver', 2)).rejects.toThrow(/no index 2/);
+  });
+
+  it('removes the half-started project when compose/up.sh fails, and passes the failure on', async () => {
+    const calls: string[] = [];
+    const runner: Runner = async (cmd, args) => {
+      calls.push([cmd, ...args].join(' '));
+      if (cmd === 'bash') throw Object.assign(new Error('bash compose/up.sh: ...'), { stderr: 'compose:up: 3 nodes were not Ready in 420s\nNAME STATUS\n' });
+      return { stdout: '', stderr: '' };
+    };
+    await expect(createDockerTopology({ dir, port: 23457, runner })).rejects.toThrow(/^compose:up: 3 nodes were not Ready in 420s\nbash compose\/up.sh/);
+    expect(calls).toEqual(['bash compose/up.sh', 'docker-compose down -v --remove-orphans']);
   });
 
   it('says Docker is unavailable when docker-compose is missing', async () => {
@@ -131,5 +142,11 @@ describe('docker-compose.yml', () => {
     const r = spawnSync('haproxy', ['-c', '-f', join(root, 'compose', 'haproxy.cfg')], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(readFileSync(join(root, 'compose', 'haproxy.cfg'), 'utf8')).toMatch(/http-check send meth GET uri \/readyz/);
+  });
+
+  it('lists every apiserver again as an unchecked backup, so clients get a Status when none is ready', () => {
+    const cfg = readFileSync(join(root, 'compose', 'haproxy.cfg'), 'utf8');
+    expect(cfg).toMatch(/^\s*option allbackups$/m);
+    expect(cfg).toMatch(/^\s*server-template apiserver-unready- 9 apiserver:6443 backup no-check$/m);
   });
 });

@@ -144,6 +144,8 @@ export async function createDockerTopology(opts: DockerTopologyOptions = {}): Pr
     KUBELING_COMPOSE_PORT: String(port),
     KUBELING_NODES: String(opts.nodes ?? 3),
     KUBELING_KUBECONFIG: kubeconfigPath,
+    // up.sh's readiness wait (its default 300 s was too short at load 30-60 on 2 cores).
+    KUBELING_UP_TIMEOUT: process.env.KUBELING_UP_TIMEOUT ?? '420',
     ...(opts.skipBuild ? { KUBELING_SKIP_BUILD: '1' } : {}),
   };
   const compose = (args: string[]) => runner('docker-compose', args, { env, cwd: root });
@@ -151,7 +153,19 @@ export async function createDockerTopology(opts: DockerTopologyOptions = {}): Pr
 
   if (!opts.attach) {
     log(`docker-compose project ${project}: compose/up.sh (LB on 127.0.0.1:${port})`);
-    const out = await runner('bash', ['compose/up.sh'], { env, cwd: root });
+    let out: { stdout: string };
+    try {
+      out = await runner('bash', ['compose/up.sh'], { env, cwd: root });
+    } catch (err) {
+      // up.sh's own verdict ("compose:up: …") comes before the status it prints, which
+      // would push it out of the error's tail: name it first.
+      const why = String((err as { stderr?: string }).stderr ?? '').split('\n').filter((l) => l.startsWith('compose:up:'));
+      // The caller gets no topology to take down: remove the half-started project here.
+      log(`compose/up.sh failed${why.length ? ` (${why.join('; ')})` : ''}: removing project ${project}`);
+      await compose(['down', '-v', '--remove-orphans']).catch(() => {});
+      if (why.length) (err as Error).message = `${why.join('; ')}\n${(err as Error).message}`;
+      throw err;
+    }
     for (const line of out.stdout.split('\n')) if (line.startsWith('compose:up:')) log(line);
   }
 

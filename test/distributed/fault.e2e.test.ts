@@ -58,8 +58,9 @@ describe.skipIf(!hasEtcd)('HA topology under faults', () => {
     client = createRestClient(loadKubeconfig(topo.kubeconfigPath));
     // Four start stages (etcd, first apiserver, apiservers + balancer, the rest), each with
     // its own readiness deadline: on a loaded 2-core CI machine the whole start took more
-    // than 180 s once, while no stage failed.
-  }, 480_000);
+    // than 180 s once, while no stage failed. Docker: compose/up.sh waits up to 420 s for
+    // readiness after creating the containers.
+  }, 600_000);
 
   afterAll(async () => {
     client?.close();
