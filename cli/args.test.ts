@@ -268,7 +268,7 @@ describe('parseCli: client commands', () => {
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config='], message: 'invalid --stage-config "": must not be empty' },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--node-template='], message: 'invalid --node-template "": must not be empty' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--stage-config', 's.yaml'], message: 'unknown flag: --stage-config' },
-    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=maybe'], message: 'invalid --leader-elect "maybe": must be true or false' },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=maybe'], message: 'invalid argument "maybe" for "--leader-elect" flag: strconv.ParseBool: parsing "maybe": invalid syntax' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect', 'false'], message: 'unexpected argument "false" for scheduler' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--no-help'], message: 'unknown flag: --no-help' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--nodes', '3'], message: 'unknown flag: --nodes' },

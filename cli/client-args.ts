@@ -25,6 +25,8 @@ export interface ControllerManagerRunOptions extends ClientRunOptions {
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
   nodeMonitorGracePeriodMs?: number;
+  /** --use-service-account-credentials: each controller as its kube-system ServiceAccount (default false, as kube-controller-manager). */
+  useServiceAccountCredentials: boolean;
 }
 
 export interface SchedulerRunOptions extends ClientRunOptions {
@@ -119,6 +121,7 @@ export function controllerManagerOptions(v: FlagValues, cwd: string): Controller
     ...clientOptions('controller-manager', v, cwd),
     leaderElect: leaderElect(v),
     controllers: parseControllers(str(v, 'controllers') ?? '*'),
+    useServiceAccountCredentials: v['use-service-account-credentials'] === true,
   };
   Object.assign(options, podNetworkOptions(v));
   const grace = str(v, 'node-monitor-grace-period');

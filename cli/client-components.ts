@@ -1,6 +1,8 @@
 import { createRestClient, loadKubeconfig, withBearerToken, type ClientConfig, type HttpRestClient } from '../client/rest-client.js';
 import { COMPONENT_USERS, componentToken, nodeUser, type ComponentUser } from '../apiserver/auth/component-tokens.js';
 import { startControllerManager } from '../controllers/manager.js';
+import { serviceAccountCredentials } from '../controllers/service-account-credentials.js';
+import { realClock } from '../lib/clock.js';
 import { loadNodeTemplate, loadStageConfig, startKubeletSim, type StageConfig } from '../kubelet-sim/index.js';
 import type { ResolvedNodeTemplate } from '../kubelet-sim/node-template.js';
 import { startScheduler } from '../scheduler/scheduler.js';
@@ -27,6 +29,13 @@ export interface ControllerManagerSettings {
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
   nodeMonitorGracePeriodMs?: number;
+  /**
+   * kube's --use-service-account-credentials: each controller writes as its kube-system
+   * ServiceAccount (tokens from the TokenRequest API). In `up` the manager itself is then
+   * system:kube-controller-manager; without it, it runs as the admin, since that user alone
+   * may not do what the controllers do.
+   */
+  useServiceAccountCredentials?: boolean;
 }
 
 export interface SchedulerSettings {
@@ -122,12 +131,23 @@ export function clientStarter<O>(name: string, run: (client: HttpRestClient, ctx
 }
 
 export function controllerManagerStarter<O>(settings: (options: O) => ControllerManagerSettings): ComponentStarter<O> {
+  return {
+    name: 'controller-manager',
+    start(ctx) {
+      const s = settings(ctx.options);
+      return controllerManagerWith(s).start(ctx);
+    },
+  };
+}
+
+function controllerManagerWith<O>(s: ControllerManagerSettings): ComponentStarter<O> {
+  const user = s.useServiceAccountCredentials ? COMPONENT_USERS.controllerManager : undefined;
   return clientStarter('controller-manager', (client, ctx) => {
-    const s = settings(ctx.options);
     const caCert = connectionOf(ctx).caCert;
     return startControllerManager({
       client,
       logger: ctx.logger,
+      ...(s.useServiceAccountCredentials ? { serviceAccountCredentials: serviceAccountCredentials({ root: client, clock: realClock, logger: ctx.logger }) } : {}),
       ...(caCert ? { rootCaPem: caCert } : {}),
       leaderElect: s.leaderElect,
       ...(s.controllers ? { controllers: s.controllers } : {}),
@@ -135,7 +155,7 @@ export function controllerManagerStarter<O>(settings: (options: O) => Controller
       ...(s.nodeCidrMaskSize !== undefined ? { nodeCidrMaskSize: s.nodeCidrMaskSize } : {}),
       ...(s.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: s.nodeMonitorGracePeriodMs } : {}),
     });
-  });
+  }, user);
 }
 
 export function schedulerStarter<O>(settings: (options: O) => SchedulerSettings): ComponentStarter<O> {

@@ -124,6 +124,12 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ['controller-manager'],
   },
   {
+    name: 'use-service-account-credentials',
+    negatable: true,
+    help: 'each controller acts as its own ServiceAccount in kube-system (system:controller:NAME roles) instead of the manager credential (up: default true, as kubeadm sets it; controller-manager and hpa: default false, as kube)',
+    commands: ['controller-manager', 'hpa', 'up'],
+  },
+  {
     name: 'apiserver-thread',
     negatable: true,
     help: 'run the apiserver on its own thread, off the event loop of the controllers and simulated kubelets (default true)',

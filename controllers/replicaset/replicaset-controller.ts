@@ -265,6 +265,7 @@ export function startReplicaSetController(ctx: ControllerContext): ReplicaSetCon
 
 export const replicaSetController: ControllerDescriptor = {
   name: REPLICASET_CONTROLLER_NAME,
+  serviceAccounts: ['replicaset-controller'],
   eventSource: REPLICASET_CONTROLLER_NAME,
   start: startReplicaSetController,
 };
