@@ -112,6 +112,9 @@ const ADDON_CLUSTER_ROLES: KubeObject[] = [
     rule(['create', 'get', 'list', 'watch', 'update'], ['coordination.k8s.io'], ['leases']),
     rule(['create'], [''], ['serviceaccounts/token']),
   ]),
+  // Kubeling's own, a known deviation: its volume binder still writes claim and volume
+  // changes as merge patches where kube's binder updates (its role grants update only).
+  clusterRole('kubeling:persistent-volume-binder-patch', [rule(['patch'], [''], ['persistentvolumes', 'persistentvolumes/status', 'persistentvolumeclaims', 'persistentvolumeclaims/status'])]),
   // Kubeling's own: its HPA runs beside the controller manager (kube runs it inside) and, as
   // that manager, holds its own Lease.
   clusterRole('kubeling:hpa-leader-election', [rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kubeling-hpa'])]),
@@ -140,6 +143,7 @@ const ADDON_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
   clusterRoleBinding('ingress-nginx', 'ingress-nginx', [sa('ingress-nginx', 'ingress-nginx')]),
   clusterRoleBinding('cluster-autoscaler', 'cluster-autoscaler', [sa('kube-system', 'cluster-autoscaler')]),
   clusterRoleBinding('system:cloud-controller-manager', 'system:cloud-controller-manager', [sa('kube-system', 'cloud-controller-manager')]),
+  clusterRoleBinding('kubeling:persistent-volume-binder-patch', 'kubeling:persistent-volume-binder-patch', [sa('kube-system', 'persistent-volume-binder')]),
   clusterRoleBinding('kubeling:hpa-leader-election', 'kubeling:hpa-leader-election', [{ kind: 'User', name: 'system:kube-controller-manager' }]),
   clusterRoleBinding('kubeling:kubelet-sim', 'kubeling:kubelet-sim', [{ kind: 'User', name: 'kubeling:kubelet-sim' }]),
   clusterRoleBinding('kubeling:network-plugin', 'kubeling:network-plugin', [{ kind: 'User', name: 'system:kube-proxy' }]),
