@@ -50,6 +50,8 @@ export interface KubeletSimRunOptions extends ClientRunOptions, KubeletSimFileOp
   /** --port / --address of the kubelets' server (logs, exec, attach, port-forward); absent: a free loopback port. */
   port?: number;
   address?: string;
+  /** --node-credentials-key: signs each node's own credential (system:node:NAME); absent: the kubeconfig's serves every node. */
+  nodeCredentialsKeyPath?: string;
 }
 
 export interface DnsRunOptions extends ClientRunOptions, DnsFlagOptions {}
@@ -158,6 +160,8 @@ export function kubeletSimOptions(v: FlagValues, cwd: string): KubeletSimRunOpti
     if (isIP(address) === 0) throw new InvalidValue(`invalid --address "${address}": must be an IP address, e.g. 0.0.0.0`);
     options.address = address;
   }
+  const key = str(v, 'node-credentials-key');
+  if (key !== undefined) options.nodeCredentialsKeyPath = parsePath('node-credentials-key', key, cwd);
   return { ...options, ...kubeletSimFileOptions(v, cwd) };
 }
 

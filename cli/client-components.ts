@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRestClient, loadKubeconfig, withBearerToken, type ClientConfig, type HttpRestClient } from '../client/rest-client.js';
 import { COMPONENT_USERS, componentToken, nodeUser, type ComponentUser } from '../apiserver/auth/component-tokens.js';
 import { startControllerManager } from '../controllers/manager.js';
@@ -55,6 +56,8 @@ export interface KubeletSimSettings {
   /** The kubelets' server: port (0 or absent: a free one) and listen address (absent: 127.0.0.1). */
   port?: number;
   address?: string;
+  /** A file holding the apiserver's component key: each node's writes carry system:node:NAME (client commands). */
+  nodeCredentialsKeyPath?: string;
 }
 
 /** The client commands' first starter: reads --kubeconfig into ctx.connection. */
@@ -166,12 +169,14 @@ export function schedulerStarter<O>(settings: (options: O) => SchedulerSettings)
 interface KubeletSimFiles {
   template?: ResolvedNodeTemplate;
   stages?: StageConfig;
+  nodeCredentialsKey?: string;
 }
 
 function loadKubeletSimFiles(s: KubeletSimSettings): KubeletSimFiles {
   return {
     ...(s.templatePath !== undefined ? { template: readFlagFile('node-template', s.templatePath, loadNodeTemplate) } : {}),
     ...(s.stageConfigPath !== undefined ? { stages: readFlagFile('stage-config', s.stageConfigPath, loadStageConfig) } : {}),
+    ...(s.nodeCredentialsKeyPath !== undefined ? { nodeCredentialsKey: readFlagFile('node-credentials-key', s.nodeCredentialsKeyPath, (p) => readFileSync(p, 'utf8').trim()) } : {}),
   };
 }
 
@@ -183,7 +188,8 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
     const s = settings(ctx.options);
     // Read here when started without startComponents (which always prepares first).
     const files = prepared.get(ctx) ?? loadKubeletSimFiles(s);
-    const nodeClient = nodeClientsOf(ctx, client);
+    const key = files.nodeCredentialsKey;
+    const nodeClient = key ? (name: string) => withBearerToken(client, componentToken(key, nodeUser(name))) : nodeClientsOf(ctx, client);
     return startKubeletSim({
       client,
       ...(nodeClient ? { nodeClient } : {}),

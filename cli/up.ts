@@ -157,6 +157,7 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.kubeApiBurst !== undefined ? { kubeApiBurst: o.kubeApiBurst } : {}),
     ...(o.port !== undefined ? { port: o.port } : {}),
     ...(o.address !== undefined ? { address: o.address } : {}),
+    ...(o.nodeCredentialsKeyPath !== undefined ? { nodeCredentialsKeyPath: o.nodeCredentialsKeyPath } : {}),
   })),
 ];
 
