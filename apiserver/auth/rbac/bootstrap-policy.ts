@@ -117,7 +117,7 @@ const ADDON_CLUSTER_ROLES: KubeObject[] = [
   clusterRole('kubeling:persistent-volume-binder-patch', [rule(['patch'], [''], ['persistentvolumes', 'persistentvolumes/status', 'persistentvolumeclaims', 'persistentvolumeclaims/status'])]),
   // Kubeling's own: its HPA runs beside the controller manager (kube runs it inside) and, as
   // that manager, holds its own Lease.
-  clusterRole('kubeling:hpa-leader-election', [rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kubeling-hpa'])]),
+  clusterRole('kubeling:hpa-leader-election', [rule(['create'], ['coordination.k8s.io'], ['leases']), rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kubeling-hpa'])]),
   // Kubeling's own: kube-proxy also plays the network plugin (flannel routes, NetworkPolicy
   // as a policy CNI such as Calico enforces it), which reads what those plugins' roles grant.
   clusterRole('kubeling:network-plugin', [
@@ -144,7 +144,7 @@ const ADDON_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
   clusterRoleBinding('cluster-autoscaler', 'cluster-autoscaler', [sa('kube-system', 'cluster-autoscaler')]),
   clusterRoleBinding('system:cloud-controller-manager', 'system:cloud-controller-manager', [sa('kube-system', 'cloud-controller-manager')]),
   clusterRoleBinding('kubeling:persistent-volume-binder-patch', 'kubeling:persistent-volume-binder-patch', [sa('kube-system', 'persistent-volume-binder')]),
-  clusterRoleBinding('kubeling:hpa-leader-election', 'kubeling:hpa-leader-election', [{ kind: 'User', name: 'system:kube-controller-manager' }]),
+  clusterRoleBinding('kubeling:hpa-leader-election', 'kubeling:hpa-leader-election', [{ kind: 'User', name: 'system:kube-controller-manager' }, sa('kube-system', 'horizontal-pod-autoscaler')]),
   clusterRoleBinding('kubeling:kubelet-sim', 'kubeling:kubelet-sim', [{ kind: 'User', name: 'kubeling:kubelet-sim' }]),
   clusterRoleBinding('kubeling:network-plugin', 'kubeling:network-plugin', [{ kind: 'User', name: 'system:kube-proxy' }]),
 ];
