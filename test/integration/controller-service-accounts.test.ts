@@ -14,6 +14,10 @@ import { serviceAccountCredentials, type ServiceAccountCredentials } from '../..
 import { rootCaPublisherWith } from '../../controllers/serviceaccount/root-ca-publisher.js';
 import { realClock } from '../../lib/clock.js';
 import { createLogger } from '../../lib/logger.js';
+import { startControllerManager } from '../../controllers/manager.js';
+import { replicaSetController } from '../../controllers/replicaset/replicaset-controller.js';
+import { startWebhookServer } from '../helpers/webhook-server.js';
+import { waitUntil } from '../helpers/wait.js';
 
 // kube-controller-manager's --use-service-account-credentials against a real apiserver: the
 // manager (system:kube-controller-manager) creates each controller's ServiceAccount in
@@ -139,5 +143,41 @@ describe('controllers as their own ServiceAccounts', () => {
     expect(await flowSchemaUid(token('endpoint-controller'), 'PUT', '/api/v1/namespaces/default/endpoints/x')).toBe(await uid('endpoint-controller'));
     expect(await flowSchemaUid(managerToken, 'GET', '/api/v1/pods')).toBe(await uid('kube-controller-manager'));
     expect(await flowSchemaUid(api.adminToken, 'GET', '/api/v1/pods')).toBe(await uid('exempt'));
+  });
+
+  it('a running controller\'s writes reach admission as its ServiceAccount (the webhook\'s userInfo)', async () => {
+    const hook = await startWebhookServer();
+    const webhooks: ResourceRef = { group: 'admissionregistration.k8s.io', version: 'v1', plural: 'validatingwebhookconfigurations', namespaced: false, kind: 'ValidatingWebhookConfiguration' };
+    const replicaSets: ResourceRef = { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
+    const cm = await startControllerManager({ client: manager, serviceAccountCredentials: credentials, registry: [replicaSetController], leaderElect: false, logger });
+    try {
+      await base.create(webhooks, {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: 'record-users' },
+        webhooks: [{
+          name: 'record.kubeling.test',
+          clientConfig: { url: `${hook.url}/record`, caBundle: hook.caBundle },
+          rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+          failurePolicy: 'Ignore',
+        }],
+      } as never);
+      // No ServiceAccounts controller here: the pods' `default` account is made by hand.
+      await base.create(serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'default' } }, { namespace: 'default' }).catch(() => undefined);
+      await base.create(replicaSets, {
+        apiVersion: 'apps/v1',
+        kind: 'ReplicaSet',
+        metadata: { name: 'who', namespace: 'default' },
+        spec: { replicas: 1, selector: { matchLabels: { app: 'who' } }, template: { metadata: { labels: { app: 'who' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+      } as never, { namespace: 'default' });
+      const review = await waitUntil(() => hook.reviews.find((r) => r.request?.operation === 'CREATE' && r.request?.namespace === 'default'), 'the ReplicaSet controller creating a pod', 20_000);
+      expect(review.request.userInfo.username).toBe('system:serviceaccount:kube-system:replicaset-controller');
+      expect(review.request.userInfo.groups).not.toContain('system:masters');
+    } finally {
+      await cm.stop();
+      await hook.close();
+    }
   });
 });
