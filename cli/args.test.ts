@@ -209,7 +209,7 @@ describe('parseCli: client commands', () => {
   it.each([
     {
       argv: ['controller-manager', '--kubeconfig', 'kc'],
-      options: { kubeconfigPath: kc, leaderElect: true, controllers: ['*'] },
+      options: { kubeconfigPath: kc, leaderElect: true, controllers: ['*'], useServiceAccountCredentials: false },
     },
     {
       argv: [
@@ -230,11 +230,12 @@ describe('parseCli: client commands', () => {
         nodeCidrMaskSize: 20,
         nodeMonitorGracePeriodMs: 90_000,
         logLevel: 'warn',
+        useServiceAccountCredentials: false,
       },
     },
     {
       argv: ['controller-manager', '--kubeconfig', 'kc', '--controllers=*,-node-lifecycle-controller', '--node-cidr-mask-size', '26'],
-      options: { kubeconfigPath: kc, leaderElect: true, controllers: ['*', '-node-lifecycle-controller'], nodeCidrMaskSize: 26 },
+      options: { kubeconfigPath: kc, leaderElect: true, controllers: ['*', '-node-lifecycle-controller'], nodeCidrMaskSize: 26, useServiceAccountCredentials: false },
     },
     { argv: ['scheduler', '--kubeconfig', 'kc'], options: { kubeconfigPath: kc, leaderElect: true } },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect'], options: { kubeconfigPath: kc, leaderElect: true } },
@@ -268,7 +269,7 @@ describe('parseCli: client commands', () => {
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--stage-config='], message: 'invalid --stage-config "": must not be empty' },
     { argv: ['kubelet-sim', '--kubeconfig', 'kc', '--node-template='], message: 'invalid --node-template "": must not be empty' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--stage-config', 's.yaml'], message: 'unknown flag: --stage-config' },
-    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=maybe'], message: 'invalid --leader-elect "maybe": must be true or false' },
+    { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect=maybe'], message: 'invalid argument "maybe" for "--leader-elect" flag: strconv.ParseBool: parsing "maybe": invalid syntax' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--leader-elect', 'false'], message: 'unexpected argument "false" for scheduler' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--no-help'], message: 'unknown flag: --no-help' },
     { argv: ['scheduler', '--kubeconfig', 'kc', '--nodes', '3'], message: 'unknown flag: --nodes' },
@@ -299,5 +300,48 @@ describe('parseCli: client commands', () => {
     const parsed = parseCli(argv, CWD);
     expect(parsed).toMatchObject({ kind: 'usage-error', command: argv[0] });
     expect(parsed.kind === 'usage-error' && parsed.message).toMatch(message);
+  });
+});
+
+describe('parseCli: --use-service-account-credentials', () => {
+  it.each([
+    [['controller-manager', '--kubeconfig', 'kc'], false],
+    [['controller-manager', '--kubeconfig', 'kc', '--use-service-account-credentials'], true],
+    [['controller-manager', '--kubeconfig', 'kc', '--use-service-account-credentials=true'], true],
+    [['controller-manager', '--kubeconfig', 'kc', '--use-service-account-credentials=T'], true],
+    [['controller-manager', '--kubeconfig', 'kc', '--use-service-account-credentials=0'], false],
+    [['hpa', '--kubeconfig', 'kc', '--use-service-account-credentials'], true],
+    [['hpa', '--kubeconfig', 'kc'], false],
+  ])('%j → %s (kube-controller-manager defaults to false)', (argv, want) => {
+    const parsed = parseCli(argv, CWD);
+    expect(parsed.kind).toBe('run');
+    expect((parsed as { options: { useServiceAccountCredentials?: boolean } }).options.useServiceAccountCredentials).toBe(want);
+  });
+
+  it.each([
+    [['up'], undefined],
+    [['up', '--use-service-account-credentials'], undefined],
+    [['up', '--use-service-account-credentials=false'], false],
+    [['up', '--no-use-service-account-credentials'], false],
+  ])('%j: up runs the controllers as their ServiceAccounts unless told not to (%s)', (argv, want) => {
+    const parsed = parseCli(argv, CWD) as { options: { useServiceAccountCredentials?: boolean } };
+    expect(parsed.options.useServiceAccountCredentials).toBe(want);
+  });
+
+  it.each([
+    ['controller-manager', '--kubeconfig', 'kc', '--use-service-account-credentials=yes'],
+    ['up', '--use-service-account-credentials=maybe'],
+    ['hpa', '--kubeconfig', 'kc', '--use-service-account-credentials='],
+  ])('a bad value is refused with pflag\'s words (%s)', (...argv) => {
+    const raw = argv[argv.length - 1]!.split('=')[1]!;
+    expect(parseCli(argv, CWD)).toMatchObject({
+      kind: 'usage-error',
+      command: argv[0],
+      message: `invalid argument "${raw}" for "--use-service-account-credentials" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`,
+    });
+  });
+
+  it('is not a flag of the commands that run no controller', () => {
+    expect(parseCli(['scheduler', '--kubeconfig', 'kc', '--use-service-account-credentials'], CWD)).toMatchObject({ kind: 'usage-error', message: 'unknown flag: --use-service-account-credentials' });
   });
 });

@@ -79,6 +79,8 @@ export interface RunOptions extends KubeletSimFileOptions, Partial<DnsFlagOption
   serviceClusterIpRange?: string;
   /** `up`: false runs the apiserver on the components' event loop (--apiserver-thread=false); default: its own thread. */
   apiserverThread?: boolean;
+  /** `up`: --use-service-account-credentials=false runs every controller as the manager (default: each as its ServiceAccount). */
+  useServiceAccountCredentials?: false;
   /** `up`'s autoscaling flags (cli/autoscaler-args.ts). */
   autoscaling?: AutoscalerFlagOptions;
   /** `up`: --ingress-http-port / --ingress-https-port. */
@@ -270,6 +272,7 @@ function runOptions(v: Record<string, string | undefined>, cwd: string, command:
   if (Object.keys(ingress).length > 0) options.ingress = ingress;
   const dns = command === 'up' ? dnsFlagOptions(v, true) : {};
   if ((v as Record<string, unknown>)['apiserver-thread'] === false) options.apiserverThread = false;
+  if ((v as Record<string, unknown>)['use-service-account-credentials'] === false) options.useServiceAccountCredentials = false;
   return { ...options, ...dns, ...kubeletSimFileOptions(v, cwd) };
 }
 

@@ -9,7 +9,7 @@ import { startClusterAutoscaler } from '../cluster-autoscaler/index.js';
 import { realClock } from '../lib/clock.js';
 import type { RunOptions } from './args.js';
 import type { CloudControllerManagerRunOptions, CloudRunOptions, ClusterAutoscalerRunOptions } from './autoscaler-args.js';
-import { connectionOf, kubeconfigStarter } from './client-components.js';
+import { connectionOf, kubeconfigStarter, nodeClientsOf } from './client-components.js';
 import { COMPONENT_USERS, type ComponentUser } from '../apiserver/auth/component-tokens.js';
 import type { ComponentStarter, UpContext } from './components.js';
 import { readFlagFile } from './flag-files.js';
@@ -64,7 +64,8 @@ export const cloudStarter: ComponentStarter<RunOptions> = {
       clock: realClock,
       logger: ctx.logger,
       statePath: join(ctx.options.dataDir, 'cloud.json'),
-      boot: nodeBooter(c),
+      // Each machine's kubelet registers its Node as system:node:NAME.
+      boot: nodeBooter(c, nodeClientsOf(ctx, c)),
       ...(auto ? { initialSizes: { [groups[0]!.name]: Math.min(auto.max, Math.max(auto.min, ctx.options.nodes)) } } : {}),
     });
     cloud.start();

@@ -26,6 +26,8 @@ export interface ControllerManagerRunOptions extends ClientRunOptions {
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
   nodeMonitorGracePeriodMs?: number;
+  /** --use-service-account-credentials: each controller as its kube-system ServiceAccount (default false, as kube-controller-manager). */
+  useServiceAccountCredentials: boolean;
 }
 
 export interface SchedulerRunOptions extends ClientRunOptions {
@@ -52,6 +54,8 @@ export interface KubeletSimRunOptions extends ClientRunOptions, KubeletSimFileOp
   /** kubelet's --cluster-dns and --cluster-domain (absent: 10.96.0.10 and cluster.local). */
   clusterDns?: string[];
   clusterDomain?: string;
+  /** --node-credentials-key: signs each node's own credential (system:node:NAME); absent: the kubeconfig's serves every node. */
+  nodeCredentialsKeyPath?: string;
 }
 
 export interface DnsRunOptions extends ClientRunOptions, DnsFlagOptions {}
@@ -123,6 +127,7 @@ export function controllerManagerOptions(v: FlagValues, cwd: string): Controller
     ...clientOptions('controller-manager', v, cwd),
     leaderElect: leaderElect(v),
     controllers: parseControllers(str(v, 'controllers') ?? '*'),
+    useServiceAccountCredentials: v['use-service-account-credentials'] === true,
   };
   Object.assign(options, podNetworkOptions(v));
   const grace = str(v, 'node-monitor-grace-period');
@@ -159,6 +164,8 @@ export function kubeletSimOptions(v: FlagValues, cwd: string): KubeletSimRunOpti
     if (isIP(address) === 0) throw new InvalidValue(`invalid --address "${address}": must be an IP address, e.g. 0.0.0.0`);
     options.address = address;
   }
+  const key = str(v, 'node-credentials-key');
+  if (key !== undefined) options.nodeCredentialsKeyPath = parsePath('node-credentials-key', key, cwd);
   return { ...options, ...kubeletDnsOptions(v), ...kubeletSimFileOptions(v, cwd) };
 }
 

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { createRestClient, loadKubeconfig, withBearerToken, type ClientConfig, type HttpRestClient } from '../client/rest-client.js';
 import { COMPONENT_USERS, componentToken, nodeUser, type ComponentUser } from '../apiserver/auth/component-tokens.js';
 import { startControllerManager } from '../controllers/manager.js';
+import { serviceAccountCredentials } from '../controllers/service-account-credentials.js';
+import { realClock } from '../lib/clock.js';
 import { loadNodeTemplate, loadStageConfig, startKubeletSim, type StageConfig } from '../kubelet-sim/index.js';
 import type { ResolvedNodeTemplate } from '../kubelet-sim/node-template.js';
 import { startScheduler } from '../scheduler/scheduler.js';
@@ -27,6 +30,13 @@ export interface ControllerManagerSettings {
   clusterCidr?: string;
   nodeCidrMaskSize?: number;
   nodeMonitorGracePeriodMs?: number;
+  /**
+   * kube's --use-service-account-credentials: each controller writes as its kube-system
+   * ServiceAccount (tokens from the TokenRequest API). In `up` the manager itself is then
+   * system:kube-controller-manager; without it, it runs as the admin, since that user alone
+   * may not do what the controllers do.
+   */
+  useServiceAccountCredentials?: boolean;
 }
 
 export interface SchedulerSettings {
@@ -49,6 +59,8 @@ export interface KubeletSimSettings {
   /** kubelet's --cluster-dns and --cluster-domain (absent: 10.96.0.10 and cluster.local). */
   clusterDns?: string[];
   clusterDomain?: string;
+  /** A file holding the apiserver's component key: each node's writes carry system:node:NAME (client commands). */
+  nodeCredentialsKeyPath?: string;
 }
 
 /** The client commands' first starter: reads --kubeconfig into ctx.connection. */
@@ -125,12 +137,23 @@ export function clientStarter<O>(name: string, run: (client: HttpRestClient, ctx
 }
 
 export function controllerManagerStarter<O>(settings: (options: O) => ControllerManagerSettings): ComponentStarter<O> {
+  return {
+    name: 'controller-manager',
+    start(ctx) {
+      const s = settings(ctx.options);
+      return controllerManagerWith(s).start(ctx);
+    },
+  };
+}
+
+function controllerManagerWith<O>(s: ControllerManagerSettings): ComponentStarter<O> {
+  const user = s.useServiceAccountCredentials ? COMPONENT_USERS.controllerManager : undefined;
   return clientStarter('controller-manager', (client, ctx) => {
-    const s = settings(ctx.options);
     const caCert = connectionOf(ctx).caCert;
     return startControllerManager({
       client,
       logger: ctx.logger,
+      ...(s.useServiceAccountCredentials ? { serviceAccountCredentials: serviceAccountCredentials({ root: client, clock: realClock, logger: ctx.logger }) } : {}),
       ...(caCert ? { rootCaPem: caCert } : {}),
       leaderElect: s.leaderElect,
       ...(s.controllers ? { controllers: s.controllers } : {}),
@@ -138,7 +161,7 @@ export function controllerManagerStarter<O>(settings: (options: O) => Controller
       ...(s.nodeCidrMaskSize !== undefined ? { nodeCidrMaskSize: s.nodeCidrMaskSize } : {}),
       ...(s.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: s.nodeMonitorGracePeriodMs } : {}),
     });
-  });
+  }, user);
 }
 
 export function schedulerStarter<O>(settings: (options: O) => SchedulerSettings): ComponentStarter<O> {
@@ -149,12 +172,14 @@ export function schedulerStarter<O>(settings: (options: O) => SchedulerSettings)
 interface KubeletSimFiles {
   template?: ResolvedNodeTemplate;
   stages?: StageConfig;
+  nodeCredentialsKey?: string;
 }
 
 function loadKubeletSimFiles(s: KubeletSimSettings): KubeletSimFiles {
   return {
     ...(s.templatePath !== undefined ? { template: readFlagFile('node-template', s.templatePath, loadNodeTemplate) } : {}),
     ...(s.stageConfigPath !== undefined ? { stages: readFlagFile('stage-config', s.stageConfigPath, loadStageConfig) } : {}),
+    ...(s.nodeCredentialsKeyPath !== undefined ? { nodeCredentialsKey: readFlagFile('node-credentials-key', s.nodeCredentialsKeyPath, (p) => readFileSync(p, 'utf8').trim()) } : {}),
   };
 }
 
@@ -166,7 +191,8 @@ export function kubeletSimStarter<O>(settings: (options: O) => KubeletSimSetting
     const s = settings(ctx.options);
     // Read here when started without startComponents (which always prepares first).
     const files = prepared.get(ctx) ?? loadKubeletSimFiles(s);
-    const nodeClient = nodeClientsOf(ctx, client);
+    const key = files.nodeCredentialsKey;
+    const nodeClient = key ? (name: string) => withBearerToken(client, componentToken(key, nodeUser(name))) : nodeClientsOf(ctx, client);
     return startKubeletSim({
       client,
       ...(nodeClient ? { nodeClient } : {}),

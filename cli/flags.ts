@@ -136,6 +136,12 @@ export const FLAGS: readonly FlagSpec[] = [
     commands: ['controller-manager'],
   },
   {
+    name: 'use-service-account-credentials',
+    negatable: true,
+    help: 'each controller acts as its own ServiceAccount in kube-system (system:controller:NAME roles) instead of the manager credential (up: default true, as kubeadm sets it; controller-manager and hpa: default false, as kube)',
+    commands: ['controller-manager', 'hpa', 'up'],
+  },
+  {
     name: 'apiserver-thread',
     negatable: true,
     help: 'run the apiserver on its own thread, off the event loop of the controllers and simulated kubelets (default true)',
@@ -145,6 +151,12 @@ export const FLAGS: readonly FlagSpec[] = [
   { name: 'kube-api-burst', value: 'N', help: 'requests each simulated kubelet may send at once above its QPS (default 100, as kubelet)', commands: ['up', 'kubelet-sim'] },
   { name: 'port', value: 'N', help: "port of the simulated kubelets' server (logs, exec, attach, port-forward); 0 picks a free port (default 0; kubelet's is 10250)", commands: ['kubelet-sim'] },
   { name: 'address', value: 'IP', help: "address the simulated kubelets' server listens on (default 127.0.0.1; 0.0.0.0 in a container)", commands: ['kubelet-sim'] },
+  {
+    name: 'node-credentials-key',
+    value: 'FILE',
+    help: "the apiserver's component credential key (DIR/pki/component-credentials.key): each simulated kubelet then writes as system:node:NAME, as in up",
+    commands: ['kubelet-sim'],
+  },
   { name: 'node-name-prefix', value: 'PREFIX', help: 'node names are PREFIX0, PREFIX1, … (default kubeling-node-)', commands: ['kubelet-sim'] },
   { name: 'node-template', value: 'FILE', help: 'JSON or YAML node template: capacity, labels, taints, zones…', commands: ['up', 'kubelet-sim'] },
   {

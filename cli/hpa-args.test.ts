@@ -5,7 +5,7 @@ const cwd = '/work/x';
 
 describe('parseCli: hpa', () => {
   it.each([
-    { argv: ['hpa', '--kubeconfig', 'kc'], options: { kubeconfigPath: '/work/x/kc', leaderElect: true, hpa: {} } },
+    { argv: ['hpa', '--kubeconfig', 'kc'], options: { kubeconfigPath: '/work/x/kc', leaderElect: true, hpa: {}, useServiceAccountCredentials: false } },
     {
       argv: [
         'hpa',
@@ -22,6 +22,7 @@ describe('parseCli: hpa', () => {
         kubeconfigPath: '/work/x/kc',
         leaderElect: false,
         hpa: { syncPeriodMs: 1000, tolerance: 0.05, downscaleStabilizationMs: 10_000, cpuInitializationPeriodMs: 0, delayOfInitialReadinessStatusMs: 90_000 },
+        useServiceAccountCredentials: false,
       },
     },
   ])('$argv', ({ argv, options }) => {

@@ -14,6 +14,8 @@ export type HpaFlagSettings = Partial<Pick<HpaControllerConfig, 'syncPeriodMs' |
 export interface HpaRunOptions extends ClientRunOptions {
   leaderElect: boolean;
   hpa: HpaFlagSettings;
+  /** --use-service-account-credentials (kube-controller-manager's, which runs the HPA): act as kube-system/horizontal-pod-autoscaler. */
+  useServiceAccountCredentials: boolean;
 }
 
 const str = (v: FlagValues, name: string): string | undefined => {
@@ -56,6 +58,7 @@ export function hpaOptions(v: FlagValues, cwd: string): HpaRunOptions {
     kubeconfigPath: parsePath('kubeconfig', kubeconfig, cwd),
     leaderElect: v['leader-elect'] !== false,
     hpa: hpaFlagSettings(v),
+    useServiceAccountCredentials: v['use-service-account-credentials'] === true,
   };
   const level = str(v, 'log-level');
   if (level !== undefined) options.logLevel = parseLogLevel(level);

@@ -1,6 +1,9 @@
+import { COMPONENT_USERS } from '../apiserver/auth/component-tokens.js';
 import { createRestClient } from '../client/rest-client.js';
-import { startHpa } from '../hpa/start-hpa.js';
+import { serviceAccountCredentials } from '../controllers/service-account-credentials.js';
+import { HPA_SERVICE_ACCOUNT, startHpa } from '../hpa/start-hpa.js';
 import { createRawGet } from '../hpa/raw-get.js';
+import { realClock } from '../lib/clock.js';
 import { connectionOf } from './client-components.js';
 import type { ComponentStarter } from './components.js';
 import type { HpaFlagSettings } from './hpa-args.js';
@@ -9,6 +12,12 @@ import { kubelingVersion } from './version.js';
 export interface HpaSettings {
   leaderElect: boolean;
   hpa: HpaFlagSettings;
+  /**
+   * As the controller manager's --use-service-account-credentials (kube runs the HPA
+   * inside it): the controller acts as kube-system/horizontal-pod-autoscaler, its lease and
+   * informers as the manager (in `up`, system:kube-controller-manager). Default false.
+   */
+  useServiceAccountCredentials?: boolean;
 }
 
 /**
@@ -20,15 +29,18 @@ export function hpaStarter<O>(settings: (options: O) => HpaSettings): ComponentS
   return {
     name: 'hpa',
     async start(ctx) {
-      const connection = connectionOf(ctx);
+      const s = settings(ctx.options);
+      const connection = connectionOf(ctx, s.useServiceAccountCredentials ? COMPONENT_USERS.controllerManager : undefined);
       const userAgent = `kubeling-hpa/v${kubelingVersion()} (${process.platform}/${process.arch}) kubernetes/kubeling`;
       const client = createRestClient({ ...connection, userAgent });
-      const raw = createRawGet({ ...connection, userAgent });
-      const s = settings(ctx.options);
+      const credentials = s.useServiceAccountCredentials ? serviceAccountCredentials({ root: client, clock: realClock, logger: ctx.logger }) : undefined;
+      // Discovery and the metrics APIs are read as the HPA's account once it has a token.
+      const raw = createRawGet({ ...connection, userAgent }, credentials ? () => credentials.token(HPA_SERVICE_ACCOUNT) : undefined);
       let hpa;
       try {
-        hpa = await startHpa({ client, rawGet: raw.get, logger: ctx.logger, leaderElect: s.leaderElect, config: s.hpa });
+        hpa = await startHpa({ client, rawGet: raw.get, logger: ctx.logger, leaderElect: s.leaderElect, config: s.hpa, ...(credentials ? { serviceAccountCredentials: credentials } : {}) });
       } catch (err) {
+        credentials?.stop();
         client.close();
         raw.close();
         throw err;

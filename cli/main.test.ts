@@ -260,6 +260,16 @@ describe('run', () => {
     expect(await done).toBe(0);
   });
 
+  it('up --use-service-account-credentials=false runs the controllers and the HPA with the manager credential', async () => {
+    const f = fakeIo();
+    const done = run(['up', '--port', '0', '--nodes', '1', '--use-service-account-credentials=false'], f.io);
+    await f.printed('export KUBECONFIG=');
+    expect(componentOpts['controller-manager']).not.toHaveProperty('serviceAccountCredentials');
+    expect(componentOpts.hpa).not.toHaveProperty('serviceAccountCredentials');
+    f.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
   it('up passes --cluster-cidr and --node-cidr-mask-size to the node IPAM controller', async () => {
     const f = fakeIo();
     const done = run(['up', '--port', '0', '--nodes', '2', '--cluster-cidr', '10.244.0.0/16'], f.io);
@@ -277,11 +287,12 @@ describe('run', () => {
     const inProcess = { server: 'https://127.0.0.1:6443', caCert: 'CA', token: 'token' };
     expect(componentOpts).toEqual({
       // The cluster CA of the connection is the root-ca publisher's --root-ca-file.
-      'controller-manager': { leaderElect: false, clusterCidr: '100.96.0.0/16', nodeCidrMaskSize: 24, rootCaPem: 'CA', connection: expect.objectContaining(inProcess) },
+      // --use-service-account-credentials (up's default): each controller as its kube-system ServiceAccount.
+      'controller-manager': { leaderElect: false, clusterCidr: '100.96.0.0/16', nodeCidrMaskSize: 24, rootCaPem: 'CA', serviceAccountCredentials: expect.objectContaining({ clientFor: expect.any(Function) }), connection: expect.objectContaining(inProcess) },
       scheduler: { leaderElect: false, connection: expect.objectContaining(inProcess) },
       'kubelet-sim': { nodes: 5, clusterDns: ['10.96.0.10'], clusterDomain: 'cluster.local', connection: expect.objectContaining(inProcess) },
       'metrics-server': { connection: expect.objectContaining(inProcess) },
-      hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), connection: expect.objectContaining(inProcess) },
+      hpa: { leaderElect: false, config: {}, rawGet: expect.any(Function), serviceAccountCredentials: expect.objectContaining({ clientFor: expect.any(Function) }), connection: expect.objectContaining(inProcess) },
       'kube-proxy': { clusterCIDR: '100.96.0.0/16', connection: expect.objectContaining(inProcess) },
       dns: { port: 10053, address: '127.0.0.1', clusterDomain: 'cluster.local', serviceIP: '10.96.0.10', connection: expect.objectContaining(inProcess) },
       'cloud-controller-manager': { cloud: expect.anything(), leaderElect: false, connection: expect.objectContaining(inProcess) },

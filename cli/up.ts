@@ -78,7 +78,7 @@ export const upApiserverStarter: ComponentStarter = {
  */
 export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
   upApiserverStarter,
-  controllerManagerStarter((o) => ({ leaderElect: false, ...upPodNetwork(o) })),
+  controllerManagerStarter((o) => ({ leaderElect: false, ...upPodNetwork(o), useServiceAccountCredentials: o.useServiceAccountCredentials !== false })),
   schedulerStarter(() => ({ leaderElect: false })),
   kubeletSimStarter((o) => ({
     nodes: staticNodes(o),
@@ -91,7 +91,7 @@ export const UP_COMPONENTS: readonly ComponentStarter<RunOptions>[] = [
     clusterDomain: o.clusterDomain ?? 'cluster.local',
   })),
   metricsServerStarter((o: RunOptions) => (o.metricResolutionMs !== undefined ? { metricResolutionMs: o.metricResolutionMs } : {})),
-  hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {} })),
+  hpaStarter((o) => ({ leaderElect: false, hpa: o.hpa ?? {}, useServiceAccountCredentials: o.useServiceAccountCredentials !== false })),
   kubeProxyStarter((o) => ({ ...(o.proxy ?? {}), clusterCidr: upPodNetwork(o).clusterCidr })),
   // The cluster DNS, unless --dns-port none.
   skipWhen((o) => o.dnsPort === 'none', dnsStarter((o: RunOptions) => ({ port: o.dnsPort === 'none' || o.dnsPort === undefined ? 10053 : o.dnsPort, address: o.dnsAddress ?? '127.0.0.1', clusterDomain: o.clusterDomain ?? 'cluster.local', serviceIP: upClusterDnsIP(o.serviceClusterIpRange) }))),
@@ -141,6 +141,7 @@ export const CONTROLLER_MANAGER_COMPONENTS: readonly ComponentStarter<Controller
     ...(o.clusterCidr !== undefined ? { clusterCidr: o.clusterCidr } : {}),
     ...(o.nodeCidrMaskSize !== undefined ? { nodeCidrMaskSize: o.nodeCidrMaskSize } : {}),
     ...(o.nodeMonitorGracePeriodMs !== undefined ? { nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriodMs } : {}),
+    useServiceAccountCredentials: o.useServiceAccountCredentials,
   })),
 ];
 
@@ -164,6 +165,7 @@ export const KUBELET_SIM_COMPONENTS: readonly ComponentStarter<KubeletSimRunOpti
     ...(o.address !== undefined ? { address: o.address } : {}),
     ...(o.clusterDns !== undefined ? { clusterDns: o.clusterDns } : {}),
     ...(o.clusterDomain !== undefined ? { clusterDomain: o.clusterDomain } : {}),
+    ...(o.nodeCredentialsKeyPath !== undefined ? { nodeCredentialsKeyPath: o.nodeCredentialsKeyPath } : {}),
   })),
 ];
 
@@ -179,7 +181,7 @@ export const METRICS_SERVER_COMPONENTS: readonly ComponentStarter<MetricsServerR
 /** `kubeling hpa`. */
 export const HPA_COMPONENTS: readonly ComponentStarter<HpaRunOptions>[] = [
   kubeconfigStarter,
-  hpaStarter((o: HpaRunOptions) => ({ leaderElect: o.leaderElect, hpa: o.hpa })),
+  hpaStarter((o: HpaRunOptions) => ({ leaderElect: o.leaderElect, hpa: o.hpa, useServiceAccountCredentials: o.useServiceAccountCredentials })),
 ];
 
 /** `kubeling kube-proxy`. */

@@ -43,5 +43,6 @@ const FALSE_WORDS = new Set(['0', 'f', 'F', 'false', 'FALSE', 'False']);
 export function parseBool(flag: string, raw: string): boolean {
   if (TRUE_WORDS.has(raw)) return true;
   if (FALSE_WORDS.has(raw)) return false;
-  throw new InvalidValue(`invalid --${flag} "${raw}": must be true or false`);
+  // pflag's words for a bad boolean, as kube's commands print them.
+  throw new InvalidValue(`invalid argument "${raw}" for "--${flag}" flag: strconv.ParseBool: parsing "${raw}": invalid syntax`);
 }

@@ -196,17 +196,53 @@ export function withBearerToken(client: HttpRestClient, token: string): HttpRest
   return clientOver(transport, token);
 }
 
+/**
+ * As withBearerToken, with a credential that changes: `source` is asked on every request
+ * (a controller's ServiceAccount token, renewed before it expires).
+ */
+export function withTokenSource(client: HttpRestClient, source: () => string): HttpRestClient {
+  const transport = transports.get(client);
+  if (!transport) throw new Error('withTokenSource: not a client made by createRestClient');
+  return clientOver(transport, source);
+}
+
+/** What the TokenRequest API answers (authentication.k8s.io/v1 TokenRequest status). */
+export interface IssuedToken {
+  token: string;
+  expirationTimestamp: string;
+}
+
+/**
+ * POST /api/v1/namespaces/NS/serviceaccounts/NAME/token (the TokenRequest API) with
+ * `client`'s credential: a token for the ServiceAccount with the API's default audiences.
+ */
+export async function requestServiceAccountToken(client: HttpRestClient, namespace: string, name: string, expirationSeconds: number): Promise<IssuedToken> {
+  const call = calls.get(client);
+  if (!call) throw new Error('requestServiceAccountToken: not a client made by createRestClient');
+  const body = { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds } };
+  const res = await call<{ status?: Partial<IssuedToken> }>('POST', resourcePath(serviceAccountsRef, { namespace, name, subresource: 'token' }), query({}), body);
+  if (!res.status?.token) throw ApiError.from(500, `TokenRequest for ${namespace}/${name}: no token in the answer`, 'InternalError');
+  return { token: res.status.token, expirationTimestamp: res.status.expirationTimestamp ?? '' };
+}
+
+const serviceAccountsRef: ResourceRef = { group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true, kind: 'ServiceAccount' };
 const transports = new WeakMap<HttpRestClient, HttpTransport>();
+type Call = <R>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, q: URLSearchParams, body?: unknown, contentType?: string) => Promise<R>;
+const calls = new WeakMap<HttpRestClient, Call>();
 
-function clientOver(transport: HttpTransport, token: string | undefined): HttpRestClient {
+function clientOver(transport: HttpTransport, credential: string | (() => string) | undefined): HttpRestClient {
+  const tokenOf = (): { token?: string } => {
+    const token = typeof credential === 'function' ? credential() : credential;
+    return token !== undefined ? { token } : {};
+  };
 
-  const call = async <R>(
+  const call: Call = async <R>(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     q: URLSearchParams,
     body?: unknown,
     contentType?: string,
-  ): Promise<R> => (await transport.request({ method, path, query: q, body, contentType, ...(token !== undefined ? { token } : {}) })).body as R;
+  ): Promise<R> => (await transport.request({ method, path, query: q, body, contentType, ...tokenOf() })).body as R;
 
   const nameOf = (obj: KubeObject, verb: string): string => {
     const name = obj.metadata?.name;
@@ -335,7 +371,7 @@ function clientOver(transport: HttpTransport, token: string | undefined): HttpRe
         fieldSelector: opts.fieldSelector,
         timeoutSeconds: opts.timeoutSeconds,
       });
-      const res = await transport.stream({ method: 'GET', path: resourcePath(ref, { namespace: opts.namespace }), query: q, ...(token !== undefined ? { token } : {}) });
+      const res = await transport.stream({ method: 'GET', path: resourcePath(ref, { namespace: opts.namespace }), query: q, ...tokenOf() });
       const { stream, sink } = createWatchChannel<T>({
         onClose: () => res.destroy(),
         onPause: () => res.pause(),
@@ -373,5 +409,6 @@ function clientOver(transport: HttpTransport, token: string | undefined): HttpRe
     },
   };
   transports.set(client, transport);
+  calls.set(client, call);
   return client;
 }

@@ -35,11 +35,15 @@ export function bootNode(inst: Instance, g: NodeGroupSpec): Node {
   } as Node;
 }
 
-/** The cloud's `boot` hook: create the Node; one that already exists (a retried boot) is fine. */
-export function nodeBooter(client: RestClient): (inst: Instance, g: NodeGroupSpec) => Promise<void> {
+/**
+ * The cloud's `boot` hook: create the Node; one that already exists (a retried boot) is
+ * fine. `nodeClient`, when given, is the machine's kubelet credential (system:node:NAME),
+ * so the Node is registered as its kubelet registers it.
+ */
+export function nodeBooter(client: RestClient, nodeClient?: (nodeName: string) => RestClient): (inst: Instance, g: NodeGroupSpec) => Promise<void> {
   return async (inst, g) => {
     try {
-      await client.create(nodeResource, bootNode(inst, g));
+      await (nodeClient?.(inst.nodeName) ?? client).create(nodeResource, bootNode(inst, g));
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }

@@ -6,6 +6,7 @@ import { writeKubeconfig } from '../apiserver/auth/kubeconfig.js';
 import { readIfExists, writeFileAtomic } from '../apiserver/auth/pem-files.js';
 import { ensureAdminToken } from '../apiserver/auth/tokens.js';
 import { ensureTlsMaterial } from '../apiserver/auth/tls.js';
+import { ensureComponentKey } from '../apiserver/auth/component-tokens.js';
 
 /**
  * The docker-compose cluster's credentials, made once by the `init` service into the
@@ -30,27 +31,25 @@ export interface ComponentIdentity {
 }
 
 /**
- * Who each component is, and what it may do: the scheduler, kube-proxy and the add-ons
- * (cluster-autoscaler, the cloud controller manager — whose kubeconfig the simulated
- * cloud shares —, metrics-server) are confined to the roles the apiserver's bootstrap
- * policy binds to these users (bootstrap-policy.ts: kube's own, and the add-ons' upstream
- * manifests). Still in system:masters: the controller manager and HPA (Kubeling's
- * controller manager does not run each controller under its own service account, kube's
- * --use-service-account-credentials, and system:kube-controller-manager alone is not
- * enough for that), the DNS add-on (it installs kubeadm's CoreDNS objects itself), and
- * the kubelet-sim (one process, one kubeconfig for all its nodes; in `up` each node has
- * its own credential, here they would need the component key).
+ * Who each component is, and what it may do: every one is confined to the roles the
+ * apiserver's bootstrap policy binds to its user (bootstrap-policy.ts: kube's own, the
+ * controllers' system:controller:* roles, and the add-ons' upstream manifests). The
+ * controller manager is system:kube-controller-manager and runs each controller as its
+ * kube-system ServiceAccount (--use-service-account-credentials, as kubeadm); the HPA is
+ * its account horizontal-pod-autoscaler; the kubelet-sim's shared informers are
+ * kubeling:kubelet-sim and each node writes as system:node:NAME (--node-credentials-key).
+ * Still in system:masters: the DNS add-on (it installs kubeadm's CoreDNS objects itself).
  */
 export const COMPONENT_IDENTITIES: readonly ComponentIdentity[] = [
-  { component: 'controller-manager', user: 'system:kube-controller-manager', groups: ['system:masters'] },
+  { component: 'controller-manager', user: 'system:kube-controller-manager', groups: [] },
   { component: 'scheduler', user: 'system:kube-scheduler', groups: [] },
-  { component: 'hpa', user: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:masters'] },
+  { component: 'hpa', user: 'system:serviceaccount:kube-system:horizontal-pod-autoscaler', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
   { component: 'cluster-autoscaler', user: 'system:serviceaccount:kube-system:cluster-autoscaler', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
   { component: 'cloud', user: 'system:serviceaccount:kube-system:cloud-controller-manager', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
   { component: 'metrics-server', user: 'system:serviceaccount:kube-system:metrics-server', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system'] },
   { component: 'kube-proxy', user: 'system:kube-proxy', groups: [] },
   { component: 'dns', user: 'system:serviceaccount:kube-system:coredns', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:masters'] },
-  { component: 'kubelet-sim', user: 'system:node:kubelet-sim', groups: ['system:nodes', 'system:masters'] },
+  { component: 'kubelet-sim', user: 'kubeling:kubelet-sim', groups: [] },
 ];
 
 export interface InitOptions {
@@ -118,6 +117,9 @@ export async function initComposeCredentials(o: InitOptions): Promise<{ created:
   const existing = await readIfExists(tokensPath);
   const tls = await ensureTlsMaterial(o.dir, { hosts: servingHosts(o) });
   const adminToken = await ensureAdminToken(o.dir);
+  // The component key every apiserver copies with pki/: the kubelet-sim signs each node's
+  // own credential (system:node:NAME) with it (--node-credentials-key), as `up` does.
+  await ensureComponentKey(o.dir);
   const tokens = tokensFrom(existing);
   for (const id of COMPONENT_IDENTITIES) if (!tokens.has(id.component)) tokens.set(id.component, randomBytes(32).toString('base64url'));
   const csv = tokenFile(tokens);

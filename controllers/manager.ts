@@ -54,6 +54,12 @@ export interface ControllerManagerOptions extends Partial<ControllerManagerConfi
    * into ConfigMap kube-root-ca.crt of every namespace. Absent: that controller is not run.
    */
   rootCaPem?: string;
+  /**
+   * kube's --use-service-account-credentials: the clients each controller writes with, one
+   * per ServiceAccount its descriptor names (service-account-credentials.ts). Absent: every
+   * controller writes with `client`. Stopped by the manager's stop.
+   */
+  serviceAccountCredentials?: { clientFor(serviceAccount: string): Promise<RestClient>; stop(): void };
 }
 
 export interface ControllerManager {
@@ -99,16 +105,31 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   const identity = opts.identity ?? `${hostname()}_${randomUUID()}`;
   const { client } = opts;
 
-  const startSession = (): Session => {
+  /** Each ServiceAccount's client (none without --use-service-account-credentials). */
+  const controllerClients = async (): Promise<Map<string, RestClient>> => {
+    const clients = new Map<string, RestClient>();
+    const credentials = opts.serviceAccountCredentials;
+    if (!credentials) return clients;
+    const names = [...new Set(descriptors.flatMap((d) => d.serviceAccounts ?? []))];
+    await Promise.all(names.map(async (n) => clients.set(n, await credentials.clientFor(n))));
+    logger.info({ serviceAccounts: names }, 'controllers use their ServiceAccount credentials');
+    return clients;
+  };
+
+  const startSession = async (): Promise<Session> => {
+    const clients = await controllerClients();
     const informers = createSharedInformerFactory(client, { clock, logger, resyncMs: opts.resyncMs });
     const running: RunningController[] = [];
     const recorders: EventRecorder[] = [];
     for (const d of descriptors) {
       const log = logger.child({ controller: d.name });
-      const recorder = createEventRecorder(client, { component: d.eventSource ?? d.name, clock, logger: log });
+      const own = d.serviceAccounts?.[0];
+      const writer = (own && clients.get(own)) || client;
+      const clientFor = (sa: string): RestClient => clients.get(sa) ?? writer;
+      const recorder = createEventRecorder(writer, { component: d.eventSource ?? d.name, clock, logger: log });
       recorders.push(recorder);
       try {
-        running.push(d.start({ client, informers, recorder, clock, logger: log, config }));
+        running.push(d.start({ client: writer, clientFor, informers, recorder, clock, logger: log, config }));
         log.info('started controller');
       } catch (err) {
         log.error({ err }, 'error starting controller');
@@ -132,10 +153,15 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   let transitions: Promise<void> = Promise.resolve();
 
   const begin = (): void => {
-    transitions = transitions.then(() => {
+    transitions = transitions.then(async () => {
       if (stoppingAll || session || (elector && !elector.isLeader())) return;
       logger.info({ controllers: descriptors.map((d) => d.name) }, 'starting controllers');
-      session = startSession();
+      try {
+        session = await startSession();
+      } catch (err) {
+        // Only a stop ends the credential retries early: nothing to start then.
+        if (!stoppingAll) logger.error({ err }, 'could not start the controllers');
+      }
     });
   };
   const end = (): void => {
@@ -178,6 +204,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     async stop() {
       // Controllers first, lease last: a successor must not start while we still write.
       stoppingAll = true;
+      opts.serviceAccountCredentials?.stop();
       end();
       await transitions;
       if (elector) await elector.stop();

@@ -10,7 +10,10 @@ import type { Logger } from '../lib/logger.js';
  * event recorder whose source is the controller's own component, and the injected clock.
  */
 export interface ControllerContext {
+  /** Writes: the controller's own ServiceAccount with --use-service-account-credentials, else the manager's credential. */
   client: RestClient;
+  /** The client of another of the descriptor's serviceAccounts (a controller that plays two of kube's, as pv/pvc protection). */
+  clientFor?(serviceAccount: string): RestClient;
   informers: SharedInformerFactory;
   recorder: EventRecorder;
   clock: Clock;
@@ -35,6 +38,13 @@ export interface ControllerDescriptor {
   aliases?: readonly string[];
   /** Event source component (kube's names: `node-controller`, `cidrAllocator`, …); default: name. */
   eventSource?: string;
+  /**
+   * The ServiceAccounts (kube-system) kube's controller acts as with
+   * --use-service-account-credentials, its role being `system:controller:<name>`
+   * (apiserver/auth/rbac/controller-policy.ts); the first is ctx.client's. Absent: the
+   * manager's own credential.
+   */
+  serviceAccounts?: readonly string[];
   start(ctx: ControllerContext): RunningController;
 }
 

@@ -16,6 +16,8 @@ import { createRestMapper } from './rest-mapper.js';
  */
 
 export const HPA_LEASE_NAME = 'kubeling-hpa';
+/** kube's account for the HPA controller (role system:controller:horizontal-pod-autoscaler). */
+export const HPA_SERVICE_ACCOUNT = 'horizontal-pod-autoscaler';
 
 export interface HpaOptions {
   client: RestClient;
@@ -27,6 +29,8 @@ export interface HpaOptions {
   /** Default true. */
   leaderElect?: boolean;
   leaderElection?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  /** --use-service-account-credentials: the controller writes as kube-system/horizontal-pod-autoscaler. */
+  serviceAccountCredentials?: { clientFor(serviceAccount: string): Promise<RestClient>; stop(): void };
 }
 
 export function startHpa(opts: HpaOptions): Promise<ControllerManager> {
@@ -40,6 +44,7 @@ export function startHpa(opts: HpaOptions): Promise<ControllerManager> {
     logger: (opts.logger ?? rootLogger).child({ component: 'hpa' }),
     leaderElect: opts.leaderElect ?? true,
     leaderElection: { namespace: 'kube-system', name: HPA_LEASE_NAME, ...opts.leaderElection },
-    registry: [hpaControllerDescriptor({ config, metrics, mapper })],
+    registry: [{ ...hpaControllerDescriptor({ config, metrics, mapper }), serviceAccounts: [HPA_SERVICE_ACCOUNT] }],
+    ...(opts.serviceAccountCredentials ? { serviceAccountCredentials: opts.serviceAccountCredentials } : {}),
   });
 }

@@ -92,6 +92,7 @@ export function startCronJobController(ctx: ControllerContext): CronJobControlle
 
 export const cronJobController: ControllerDescriptor = {
   name: CRONJOB_CONTROLLER_NAME,
+  serviceAccounts: ['cronjob-controller'],
   eventSource: 'cronjob-controller',
   start: startCronJobController,
 };

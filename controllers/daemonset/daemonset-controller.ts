@@ -224,6 +224,7 @@ function pickChangeCause(ds: DaemonSet): Record<string, string> | undefined {
 
 export const daemonSetController: ControllerDescriptor = {
   name: DAEMONSET_CONTROLLER_NAME,
+  serviceAccounts: ['daemon-set-controller'],
   eventSource: DAEMONSET_CONTROLLER_NAME,
   start: startDaemonSetController,
 };

@@ -233,6 +233,7 @@ export function startDeploymentController(ctx: ControllerContext): DeploymentCon
 
 export const deploymentController: ControllerDescriptor = {
   name: DEPLOYMENT_CONTROLLER_NAME,
+  serviceAccounts: ['deployment-controller'],
   eventSource: DEPLOYMENT_CONTROLLER_NAME,
   start: startDeploymentController,
 };

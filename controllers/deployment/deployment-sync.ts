@@ -64,16 +64,17 @@ export class DeploymentSync {
     this.d = await this.deps.client.updateStatus<Deployment>(deploymentResource, next);
   }
 
-  /** SetDeploymentRevision, written as a metadata patch. */
+  /**
+   * SetDeploymentRevision, written as kube writes it: an update of the Deployment at the
+   * cached resourceVersion (system:controller:deployment-controller may update
+   * deployments, not patch them); a concurrent change is a 409 and a requeue.
+   */
   private async setRevision(revision: string): Promise<void> {
     if (this.d.metadata.annotations?.[REVISION_ANNOTATION] === revision) return;
     const status = this.d.status;
-    const patched = await this.deps.client.patch<Deployment>(
-      deploymentResource,
-      this.d.metadata.name!,
-      { metadata: { annotations: { [REVISION_ANNOTATION]: revision } } },
-      { type: 'merge', namespace: this.d.metadata.namespace },
-    );
+    const next = clone(this.d);
+    next.metadata.annotations = { ...next.metadata.annotations, [REVISION_ANNOTATION]: revision };
+    const patched = await this.deps.client.update<Deployment>(deploymentResource, next);
     // Keep status changes not yet written.
     this.d = { ...patched, status };
   }

@@ -193,6 +193,7 @@ export function startDisruptionController(ctx: ControllerContext): DisruptionCon
 
 export const disruptionController: ControllerDescriptor = {
   name: DISRUPTION_CONTROLLER_NAME,
+  serviceAccounts: ['disruption-controller'],
   eventSource: DISRUPTION_EVENT_SOURCE,
   start: startDisruptionController,
 };

@@ -126,6 +126,7 @@ export function startEndpointsController(ctx: ControllerContext): EndpointsContr
 
 export const endpointsController: ControllerDescriptor = {
   name: ENDPOINTS_CONTROLLER_NAME,
+  serviceAccounts: ['endpoint-controller'],
   eventSource: ENDPOINTS_EVENT_SOURCE,
   start: startEndpointsController,
 };

@@ -176,6 +176,7 @@ export function startEndpointSliceController(ctx: ControllerContext, opts: Endpo
 
 export const endpointSliceController: ControllerDescriptor = {
   name: ENDPOINTSLICE_CONTROLLER_NAME,
+  serviceAccounts: ['endpointslice-controller'],
   eventSource: ENDPOINTSLICE_EVENT_SOURCE,
   start: (ctx) => startEndpointSliceController(ctx),
 };

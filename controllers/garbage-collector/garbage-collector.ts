@@ -342,5 +342,6 @@ export function startGarbageCollector(ctx: ControllerContext, opts: GarbageColle
 
 export const garbageCollectorController: ControllerDescriptor = {
   name: GARBAGE_COLLECTOR_NAME,
+  serviceAccounts: ['generic-garbage-collector'],
   start: (ctx) => startGarbageCollector(ctx),
 };

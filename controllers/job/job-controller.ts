@@ -214,6 +214,7 @@ export function startJobController(ctx: ControllerContext): JobController {
 
 export const jobController: ControllerDescriptor = {
   name: JOB_CONTROLLER_NAME,
+  serviceAccounts: ['job-controller'],
   eventSource: JOB_CONTROLLER_NAME,
   start: startJobController,
 };

@@ -68,7 +68,7 @@ export function startNamespaceController(ctx: ControllerContext, opts: Namespace
 
 /** A descriptor with options (tests shorten the grace period). */
 export function namespaceControllerWith(opts: NamespaceControllerOptions): ControllerDescriptor {
-  return { name: NAMESPACE_CONTROLLER_NAME, start: (ctx) => startNamespaceController(ctx, opts) };
+  return { name: NAMESPACE_CONTROLLER_NAME, serviceAccounts: ['namespace-controller'], start: (ctx) => startNamespaceController(ctx, opts) };
 }
 
 export const namespaceController: ControllerDescriptor = namespaceControllerWith({});

@@ -138,6 +138,7 @@ export function startNodeIpamController(ctx: ControllerContext): RunningControll
 
 export const nodeIpamController: ControllerDescriptor = {
   name: 'node-ipam-controller',
+  serviceAccounts: ['node-controller'],
   eventSource: 'cidrAllocator',
   start: startNodeIpamController,
 };

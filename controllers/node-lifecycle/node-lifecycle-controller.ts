@@ -213,6 +213,7 @@ export function startNodeLifecycleController(ctx: ControllerContext): RunningCon
 
 export const nodeLifecycleController: ControllerDescriptor = {
   name: 'node-lifecycle-controller',
+  serviceAccounts: ['node-controller'],
   eventSource: 'node-controller',
   start: startNodeLifecycleController,
 };

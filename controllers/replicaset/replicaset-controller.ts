@@ -269,7 +269,13 @@ export function startReplicaSetController(ctx: ControllerContext, kind: ReplicaS
 
 /** The controller-manager entry of a ReplicaSet controller running `kind`. */
 export function replicaSetControllerFor(kind: ReplicaSetKind): ControllerDescriptor {
-  return { name: kind.controllerName, aliases: [kind.alias], eventSource: kind.eventSource, start: (ctx) => startReplicaSetController(ctx, kind) };
+  return {
+    name: kind.controllerName,
+    aliases: [kind.alias],
+    serviceAccounts: [kind.serviceAccount],
+    eventSource: kind.eventSource,
+    start: (ctx) => startReplicaSetController(ctx, kind),
+  };
 }
 
 export const replicaSetController: ControllerDescriptor = replicaSetControllerFor(replicaSetKind);

@@ -17,6 +17,8 @@ export interface ReplicaSetKind {
   alias: string;
   /** The component its events come from. */
   eventSource: string;
+  /** The kube-system ServiceAccount it writes as with --use-service-account-credentials. */
+  serviceAccount: string;
   /** The stored resource: informer, status writes, owner rechecks. */
   resource: ResourceRef;
   /** apiVersion and kind of the controller references it puts on its pods. */
@@ -38,6 +40,7 @@ export const replicaSetKind: ReplicaSetKind = {
   controllerName: REPLICASET_CONTROLLER_NAME,
   alias: 'replicaset',
   eventSource: REPLICASET_CONTROLLER_NAME,
+  serviceAccount: 'replicaset-controller',
   resource: replicaSetResource,
   apiVersion: 'apps/v1',
   kind: 'ReplicaSet',

@@ -41,6 +41,7 @@ export function replicaSetToReplicationController(rs: ReplicaSet): ReplicationCo
 export const replicationControllerKind: ReplicaSetKind = {
   controllerName: REPLICATION_CONTROLLER_NAME,
   alias: 'replicationcontroller',
+  serviceAccount: 'replication-controller',
   eventSource: REPLICATION_EVENT_SOURCE,
   resource: replicationControllerResource,
   apiVersion: 'v1',

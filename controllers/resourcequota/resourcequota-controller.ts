@@ -103,6 +103,7 @@ export function startResourceQuotaController(ctx: ControllerContext): RunningCon
 
 export const resourceQuotaController: ControllerDescriptor = {
   name: RESOURCE_QUOTA_CONTROLLER,
+  serviceAccounts: ['resourcequota-controller'],
   eventSource: 'resourcequota-controller',
   start: startResourceQuotaController,
 };

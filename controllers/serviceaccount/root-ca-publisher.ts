@@ -64,5 +64,5 @@ export function startRootCaPublisher(ctx: ControllerContext, caPem: string): Run
 }
 
 export function rootCaPublisherWith(opts: { caPem: string }): ControllerDescriptor {
-  return { name: ROOT_CA_PUBLISHER_NAME, start: (ctx) => startRootCaPublisher(ctx, opts.caPem) };
+  return { name: ROOT_CA_PUBLISHER_NAME, serviceAccounts: ['root-ca-cert-publisher'], start: (ctx) => startRootCaPublisher(ctx, opts.caPem) };
 }

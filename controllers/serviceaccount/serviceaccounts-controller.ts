@@ -63,5 +63,6 @@ export function startServiceAccountsController(ctx: ControllerContext, wanted: r
 
 export const serviceAccountsController: ControllerDescriptor = {
   name: SERVICEACCOUNT_CONTROLLER_NAME,
+  serviceAccounts: ['service-account-controller'],
   start: (ctx) => startServiceAccountsController(ctx),
 };

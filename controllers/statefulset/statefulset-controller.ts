@@ -163,6 +163,7 @@ export function startStatefulSetController(ctx: ControllerContext): RunningContr
 
 export const statefulSetController: ControllerDescriptor = {
   name: STATEFULSET_CONTROLLER_NAME,
+  serviceAccounts: ['statefulset-controller'],
   eventSource: STATEFULSET_CONTROLLER_NAME,
   start: startStatefulSetController,
 };

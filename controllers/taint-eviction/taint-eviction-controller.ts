@@ -125,6 +125,7 @@ export function startTaintEvictionController(ctx: ControllerContext): RunningCon
 
 export const taintEvictionController: ControllerDescriptor = {
   name: 'taint-eviction-controller',
+  serviceAccounts: ['node-controller'],
   eventSource: 'taint-eviction-controller',
   start: startTaintEvictionController,
 };

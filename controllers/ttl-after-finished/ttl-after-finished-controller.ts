@@ -43,5 +43,6 @@ export function startTtlAfterFinishedController(ctx: ControllerContext): Running
 
 export const ttlAfterFinishedController: ControllerDescriptor = {
   name: TTL_AFTER_FINISHED_CONTROLLER_NAME,
+  serviceAccounts: ['ttl-after-finished-controller'],
   start: startTtlAfterFinishedController,
 };

@@ -28,20 +28,20 @@ export function podUsesClaim(pod: Pod, claimName: string): boolean {
 }
 
 export function startProtectionController(ctx: ControllerContext): RunningController & { reconcile(key: string): Promise<ReconcileResult> } {
-  const { client } = ctx;
+  // kube runs two controllers here, each as its own ServiceAccount (pvc-/pv-protection-controller).
+  const claimClient = ctx.client;
+  const volumeClient = ctx.clientFor?.('pv-protection-controller') ?? ctx.client;
   const claims: Informer<PersistentVolumeClaim> = ctx.informers.informerFor<PersistentVolumeClaim>(persistentVolumeClaimResource);
   const volumes: Informer<PersistentVolume> = ctx.informers.informerFor<PersistentVolume>(persistentVolumeResource);
   const pods: Informer<Pod> = ctx.informers.informerFor<Pod>(podResource);
 
   const removeFinalizer = async (obj: PersistentVolumeClaim | PersistentVolume, finalizer: string, namespaced: boolean): Promise<void> => {
-    const rest = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
-    // A JSON patch with a test op: a finalizer list changed meanwhile fails instead of being overwritten.
-    const patch = [
-      { op: 'test', path: '/metadata/finalizers', value: obj.metadata.finalizers },
-      { op: 'replace', path: '/metadata/finalizers', value: rest },
-    ];
+    // An update at the cached resourceVersion (kube's roles grant update, not patch): a
+    // finalizer list changed meanwhile is a 409 and a retry instead of an overwrite.
+    const copy = structuredClone(obj);
+    copy.metadata.finalizers = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
     const rt = namespaced ? persistentVolumeClaimResource : persistentVolumeResource;
-    await client.patch(rt, obj.metadata.name!, patch, { type: 'json', ...(namespaced ? { namespace: obj.metadata.namespace } : {}) }).catch((err: unknown) => {
+    await (namespaced ? claimClient : volumeClient).update(rt, copy).catch((err: unknown) => {
       if (!isNotFound(err)) throw err;
     });
   };
@@ -84,6 +84,7 @@ export function startProtectionController(ctx: ControllerContext): RunningContro
 
 export const protectionController: ControllerDescriptor = {
   name: PROTECTION_CONTROLLER_NAME,
+  serviceAccounts: ['pvc-protection-controller', 'pv-protection-controller'],
   eventSource: 'persistentvolume-protection-controller',
   start: startProtectionController,
 };

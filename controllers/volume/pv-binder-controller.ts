@@ -265,6 +265,7 @@ export function startPvBinderController(ctx: ControllerContext): RunningControll
 
 export const pvBinderController: ControllerDescriptor = {
   name: PV_BINDER_CONTROLLER_NAME,
+  serviceAccounts: ['persistent-volume-binder'],
   eventSource: 'persistentvolume-controller',
   start: startPvBinderController,
 };

@@ -8,6 +8,7 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { haproxyConfig, haproxyBinary } from './haproxy.js';
+import { COMPONENT_USERS, componentToken, type ComponentUser } from '../../apiserver/auth/component-tokens.js';
 import type { ComponentName, Topology, TopologyOptions } from './topology.js';
 
 /**
@@ -26,6 +27,23 @@ import type { ComponentName, Topology, TopologyOptions } from './topology.js';
  * (down, then up on the same DIR) comes back on the same addresses with the same data;
  * down with removeVolumes wipes DIR, and the next up starts clean.
  */
+
+/**
+ * Who each client component is (auth/component-tokens.ts): kube's users for the control
+ * plane, the add-ons' ServiceAccounts; the controller manager and the HPA also act as each
+ * controller's ServiceAccount (--use-service-account-credentials); the kubelet-sim's shared
+ * informers are kubeling:kubelet-sim and each node writes as system:node:NAME.
+ */
+const COMPONENT_CREDENTIALS: Readonly<Record<string, ComponentUser>> = {
+  'controller-manager': COMPONENT_USERS.controllerManager,
+  hpa: COMPONENT_USERS.controllerManager,
+  scheduler: COMPONENT_USERS.scheduler,
+  cloud: COMPONENT_USERS.cloudControllerManager,
+  'cluster-autoscaler': COMPONENT_USERS.clusterAutoscaler,
+  'metrics-server': COMPONENT_USERS.metricsServer,
+  'kube-proxy': COMPONENT_USERS.kubeProxy,
+  'kubelet-sim': COMPONENT_USERS.kubeletSim,
+};
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..').replace(/\/dist$/, '');
 const BIN = join(REPO, 'bin/kubeling.js');
@@ -135,6 +153,8 @@ export async function openProcessTopology(opts: TopologyOptions = {}): Promise<P
   const apiserverUrls = ports.apiserver.map((p) => `https://127.0.0.1:${p}`);
   const lbUrl = `https://127.0.0.1:${ports.lb}`;
   const kubeconfigPath = join(dir, 'kubeconfig');
+  const componentKeyPath = join(dir, 'apiserver-0', 'pki', 'component-credentials.key');
+  const componentKubeconfig = (command: string) => join(dir, 'kubeconfigs', `${command}.kubeconfig`);
   const name = (i: Instance) => (i.component === 'cloud' ? 'cloud' : `${i.component}-${i.index}`);
   const pidFile = (i: Instance) => join(dir, 'run', `${name(i)}.pid`);
   const logFile = (i: Instance) => join(dir, 'logs', `${name(i)}.log`);
@@ -159,7 +179,9 @@ export async function openProcessTopology(opts: TopologyOptions = {}): Promise<P
   /** The command line of an instance. */
   const commandOf = (i: Instance): { cmd: string; args: string[] } => {
     const kube = (...args: string[]) => ({ cmd: process.execPath, args: [BIN, ...args, '--log-level', 'info'] });
-    const client = (command: string, ...flags: string[]) => kube(command, '--kubeconfig', kubeconfigPath, ...flags);
+    // Each component with its own credential (componentKubeconfig), the DNS add-on as the
+    // admin: it installs kubeadm's CoreDNS objects itself.
+    const client = (command: string, ...flags: string[]) => kube(command, '--kubeconfig', COMPONENT_CREDENTIALS[command] ? componentKubeconfig(command) : kubeconfigPath, ...flags);
     switch (i.component) {
       case 'etcd': {
         const peer = (n: number) => `http://127.0.0.1:${ports.etcdPeer[n]}`;
@@ -202,11 +224,12 @@ export async function openProcessTopology(opts: TopologyOptions = {}): Promise<P
       case 'cloud':
         return client('cloud', '--data-dir', join(dir, 'cloud'), '--cloud-port', String(ports.cloud), '--autoscale-nodes', '0:2');
       case 'controller-manager':
-        return client('controller-manager');
+        // As kubeadm runs it: each controller as its kube-system ServiceAccount.
+        return client('controller-manager', '--use-service-account-credentials');
       case 'scheduler':
         return client('scheduler');
       case 'hpa':
-        return client('hpa');
+        return client('hpa', '--use-service-account-credentials');
       case 'cluster-autoscaler':
         return client('cluster-autoscaler', '--cloud-url', `http://127.0.0.1:${ports.cloud}`, '--address', `127.0.0.1:${ports.caMetrics[i.index]}`);
       case 'metrics-server':
@@ -217,7 +240,8 @@ export async function openProcessTopology(opts: TopologyOptions = {}): Promise<P
       case 'dns':
         return client('dns', '--dns-port', String(ports.dns));
       case 'kubelet-sim':
-        return client('kubelet-sim', '--nodes', String(state.nodes), '--node-name-prefix', 'ha-node-');
+        // Each simulated node writes as system:node:NAME (signed with the apiservers' component key).
+        return client('kubelet-sim', '--nodes', String(state.nodes), '--node-name-prefix', 'ha-node-', '--node-credentials-key', componentKeyPath);
     }
   };
 
@@ -291,6 +315,15 @@ export async function openProcessTopology(opts: TopologyOptions = {}): Promise<P
     const cfg = parseYaml(readFileSync(join(dir, 'apiserver-0', 'kubeconfig'), 'utf8')) as { clusters?: Array<{ cluster: { server: string } }> };
     for (const c of cfg.clusters ?? []) c.cluster.server = lbUrl;
     writeFileSync(kubeconfigPath, stringifyYaml(cfg), { mode: 0o600 });
+    // The components' kubeconfigs: the admin's with each component's own token, signed with
+    // the key every apiserver shares (apiserver-0's pki/, copied), as `up` mints them.
+    const key = readFileSync(componentKeyPath, 'utf8').trim();
+    mkdirSync(join(dir, 'kubeconfigs'), { recursive: true });
+    for (const [command, user] of Object.entries(COMPONENT_CREDENTIALS)) {
+      const own = structuredClone(cfg) as { users?: Array<{ user: Record<string, unknown> }> };
+      for (const u of own.users ?? []) u.user = { token: componentToken(key, user) };
+      writeFileSync(componentKubeconfig(command), stringifyYaml(own), { mode: 0o600 });
+    }
   };
 
   const signal = async (i: Instance, sig: NodeJS.Signals, timeoutMs: number): Promise<void> => {

@@ -2,6 +2,8 @@ import { COMPONENT_USERS, componentToken, nodeUser } from '../../apiserver/auth/
 import { afterAll, beforeAll } from 'vitest';
 import { createRestClient, loadKubeconfig, withBearerToken, type HttpRestClient } from '../../client/rest-client.js';
 import { startControllerManager, type ControllerManager, type ControllerManagerOptions } from '../../controllers/manager.js';
+import { serviceAccountCredentials } from '../../controllers/service-account-credentials.js';
+import { realClock } from '../../lib/clock.js';
 import { startKubeletSim, type KubeletSim, type StageConfigOverrides } from '../../kubelet-sim/index.js';
 import { createLogger, type Logger } from '../../lib/logger.js';
 import { startScheduler, type RunningScheduler } from '../../scheduler/scheduler.js';
@@ -83,8 +85,13 @@ export async function startComponents(
   };
   const startCm = async (): Promise<ControllerManager> => {
     await stopCm();
+    // As `up` runs it (--use-service-account-credentials): the manager as
+    // system:kube-controller-manager, each controller as its kube-system ServiceAccount.
+    const key = server.componentKey;
+    const root = key ? withBearerToken(client, componentToken(key, COMPONENT_USERS.controllerManager)) : client;
     cm = await startControllerManager({
-      client,
+      client: root,
+      ...(key ? { serviceAccountCredentials: serviceAccountCredentials({ root, clock: realClock, logger, retryMs: 500 }) } : {}),
       logger,
       leaderElect: opts.leaderElect ?? true,
       // Short lease timings: a successor whose predecessor did not release takes over fast.

@@ -36,6 +36,8 @@ export interface ApiserverAccess {
   url: string;
   caCert: string;
   adminToken: string;
+  /** When known, the controller manager runs as `up` runs it (--use-service-account-credentials). */
+  componentKey?: string;
 }
 
 export async function startComponents(api: ApiserverAccess, opts: E2eComponentsOptions): Promise<E2eComponents> {
@@ -60,7 +62,15 @@ export async function startComponents(api: ApiserverAccess, opts: E2eComponentsO
     if (opts.controllerManager) {
       const { startControllerManager } = await import('../../controllers/manager.js');
       const extra = opts.controllerManager === true ? {} : opts.controllerManager;
-      const cm = await startControllerManager({ leaderElect: false, rootCaPem: api.caCert, ...extra, client: newClient('kube-controller-manager') });
+      const { COMPONENT_USERS, componentToken } = await import('../../apiserver/auth/component-tokens.js');
+      const { withBearerToken } = await import('../../client/rest-client.js');
+      const { serviceAccountCredentials } = await import('../../controllers/service-account-credentials.js');
+      const { realClock } = await import('../../lib/clock.js');
+      const { rootLogger } = await import('../../lib/logger.js');
+      const base = newClient('kube-controller-manager');
+      const root = api.componentKey ? withBearerToken(base, componentToken(api.componentKey, COMPONENT_USERS.controllerManager)) : base;
+      const credentials = api.componentKey ? serviceAccountCredentials({ root, clock: realClock, logger: extra.logger ?? rootLogger, retryMs: 500 }) : undefined;
+      const cm = await startControllerManager({ leaderElect: false, rootCaPem: api.caCert, ...extra, client: root, ...(credentials ? { serviceAccountCredentials: credentials } : {}) });
       out.controllerManager = cm;
       stops.push(() => cm.stop());
     }

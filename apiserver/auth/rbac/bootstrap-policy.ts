@@ -1,5 +1,6 @@
 import type { PolicyRule } from '../../../api/rbac/index.js';
 import type { KubeObject } from '../../../api/types.js';
+import { CONTROLLER_CLUSTER_ROLE_BINDINGS, CONTROLLER_CLUSTER_ROLES } from './controller-policy.js';
 
 /**
  * kube-apiserver's bootstrap RBAC policy (plugin/pkg/auth/authorizer/rbac/bootstrappolicy),
@@ -111,6 +112,12 @@ const ADDON_CLUSTER_ROLES: KubeObject[] = [
     rule(['create', 'get', 'list', 'watch', 'update'], ['coordination.k8s.io'], ['leases']),
     rule(['create'], [''], ['serviceaccounts/token']),
   ]),
+  // Kubeling's own, a known deviation: its volume binder still writes claim and volume
+  // changes as merge patches where kube's binder updates (its role grants update only).
+  clusterRole('kubeling:persistent-volume-binder-patch', [rule(['patch'], [''], ['persistentvolumes', 'persistentvolumes/status', 'persistentvolumeclaims', 'persistentvolumeclaims/status'])]),
+  // Kubeling's own: its HPA runs beside the controller manager (kube runs it inside) and, as
+  // that manager, holds its own Lease.
+  clusterRole('kubeling:hpa-leader-election', [rule(['create'], ['coordination.k8s.io'], ['leases']), rule(['get', 'update'], ['coordination.k8s.io'], ['leases'], ['kubeling-hpa'])]),
   // Kubeling's own: kube-proxy also plays the network plugin (flannel routes, NetworkPolicy
   // as a policy CNI such as Calico enforces it), which reads what those plugins' roles grant.
   clusterRole('kubeling:network-plugin', [
@@ -136,6 +143,8 @@ const ADDON_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
   clusterRoleBinding('ingress-nginx', 'ingress-nginx', [sa('ingress-nginx', 'ingress-nginx')]),
   clusterRoleBinding('cluster-autoscaler', 'cluster-autoscaler', [sa('kube-system', 'cluster-autoscaler')]),
   clusterRoleBinding('system:cloud-controller-manager', 'system:cloud-controller-manager', [sa('kube-system', 'cloud-controller-manager')]),
+  clusterRoleBinding('kubeling:persistent-volume-binder-patch', 'kubeling:persistent-volume-binder-patch', [sa('kube-system', 'persistent-volume-binder')]),
+  clusterRoleBinding('kubeling:hpa-leader-election', 'kubeling:hpa-leader-election', [{ kind: 'User', name: 'system:kube-controller-manager' }, sa('kube-system', 'horizontal-pod-autoscaler')]),
   clusterRoleBinding('kubeling:kubelet-sim', 'kubeling:kubelet-sim', [{ kind: 'User', name: 'kubeling:kubelet-sim' }]),
   clusterRoleBinding('kubeling:network-plugin', 'kubeling:network-plugin', [{ kind: 'User', name: 'system:kube-proxy' }]),
 ];
@@ -256,6 +265,7 @@ export const BOOTSTRAP_CLUSTER_ROLES: KubeObject[] = [
     rule(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews', 'subjectaccessreviews']),
     rule(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
   ]),
+  ...CONTROLLER_CLUSTER_ROLES,
 ];
 
 export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
@@ -274,4 +284,5 @@ export const BOOTSTRAP_CLUSTER_ROLE_BINDINGS: KubeObject[] = [
   clusterRoleBinding('system:volume-scheduler', 'system:volume-scheduler', [{ kind: 'User', name: 'system:kube-scheduler' }]),
   clusterRoleBinding('system:node-proxier', 'system:node-proxier', [{ kind: 'User', name: 'system:kube-proxy' }]),
   ...ADDON_CLUSTER_ROLE_BINDINGS,
+  ...CONTROLLER_CLUSTER_ROLE_BINDINGS,
 ];
