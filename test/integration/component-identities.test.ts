@@ -84,6 +84,17 @@ describe('component identities in up', () => {
     expect(review.status.allowed).toBe(allowed);
   });
 
+  it('kube-proxy may publish the network configuration ConfigMaps and read no other ConfigMap', async () => {
+    const c = clientAs(COMPONENT_USERS.kubeProxy);
+    const review = async (verb: string, name?: string) =>
+      ((await c.create(ssar, { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec: { resourceAttributes: { verb, resource: 'configmaps', group: '', namespace: 'kube-system', ...(name ? { name } : {}) } } } as never)) as unknown as { status: { allowed: boolean } }).status.allowed;
+    expect(await review('get', 'kube-proxy')).toBe(true);
+    expect(await review('update', 'kube-flannel-cfg')).toBe(true);
+    expect(await review('create')).toBe(true);
+    expect(await review('get', 'coredns')).toBe(false);
+    expect(await review('list')).toBe(false);
+  });
+
   it('each kubelet carries its own node credential over the shared pool', async () => {
     const shared = clientAs(COMPONENT_USERS.kubeletSim);
     const nodeClient = nodeClientsOf(ctx, shared)!;

@@ -123,6 +123,11 @@ const ADDON_CLUSTER_ROLES: KubeObject[] = [
   clusterRole('kubeling:network-plugin', [
     rule(['get', 'list', 'watch'], [''], ['pods', 'namespaces', 'nodes']),
     rule(['get', 'list', 'watch'], ['networking.k8s.io'], ['networkpolicies']),
+    // It also publishes the network configuration where kubeadm and flannel's manifest keep
+    // it (kube-proxy/network-config.ts): ConfigMaps kube-system/kube-proxy and
+    // kube-flannel-cfg. RBAC cannot limit create by name, hence the plain create.
+    rule(['get', 'update', 'patch'], [''], ['configmaps'], ['kube-proxy', 'kube-flannel-cfg']),
+    rule(['create'], [''], ['configmaps']),
   ]),
   // Kubeling's own: the kubelet-sim's shared informers and event recorder, one list+watch for all the nodes it
   // simulates (a real kubelet watches only its own pods and their volumes' sources, which
