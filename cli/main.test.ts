@@ -249,6 +249,15 @@ describe('run', () => {
     expect(await done).toBe(0);
   });
 
+  it('up gives its threaded apiserver the authentication and admission flags too (--anonymous-auth, --client-ca-file, --admission-control-config-file)', async () => {
+    const f = fakeIo();
+    const done = run(['up', '--port', '0', '--nodes', '1', '--anonymous-auth=false', '--client-ca-file', '/etc/ca.pem', '--admission-control-config-file', '/etc/admission.yaml'], f.io);
+    await f.printed('export KUBECONFIG=');
+    expect(started.at(-1)).toMatchObject({ anonymousAuth: false, clientCaFile: '/etc/ca.pem', admissionControlConfigFile: '/etc/admission.yaml' });
+    f.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+  });
+
   it('up passes --service-cluster-ip-range to the apiserver, its tenth address to the kubelets and kube-dns', async () => {
     const f = fakeIo();
     const done = run(['up', '--port', '0', '--nodes', '2', '--service-cluster-ip-range', '10.100.0.0/16', '--cluster-domain', 'corp.internal'], f.io);

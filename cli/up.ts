@@ -1,6 +1,6 @@
 import { podNetworkFor, SEED_POD_NETWORK } from '../controllers/node-ipam/pod-network-size.js';
 import { startApiserver } from '../apiserver/main.js';
-import { startApiserverThread } from './apiserver-thread.js';
+import { startApiserverThread, type ApiserverThreadOptions } from './apiserver-thread.js';
 import type { ControllerManagerRunOptions, DnsRunOptions, KubeletSimRunOptions, MetricsServerRunOptions, RunOptions, SchedulerRunOptions } from './args.js';
 import { controllerManagerStarter, dnsStarter, kubeconfigStarter, kubeletSimStarter, metricsServerStarter, schedulerStarter } from './client-components.js';
 import type { ComponentStarter } from './components.js';
@@ -13,26 +13,32 @@ import { ingressControllerStarter } from './ingress-component.js';
 import { upClusterDnsIP } from './service-network-args.js';
 import { cloudControllerManagerStarter, cloudStarter, clusterAutoscalerStarter, staticNodes } from './autoscaler-components.js';
 
+/**
+ * The apiserver's flags, the same on the shared loop and on its own thread (the thread
+ * takes them as plain data: no logger or clock).
+ */
+export function apiserverSettings(o: RunOptions): ApiserverThreadOptions {
+  return {
+    dataDir: o.dataDir,
+    port: o.port,
+    bindAddress: o.bindAddress,
+    store: o.store,
+    etcdServers: o.etcdServers,
+    ...(o.kubeconfigPath ? { kubeconfigPath: o.kubeconfigPath } : {}),
+    ...(o.tokenAuthFile ? { tokenAuthFile: o.tokenAuthFile } : {}),
+    ...(o.clientCaFile ? { clientCaFile: o.clientCaFile } : {}),
+    ...(o.anonymousAuth === false ? { anonymousAuth: false } : {}),
+    ...(o.admissionControlConfigFile ? { admissionControlConfigFile: o.admissionControlConfigFile } : {}),
+    ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
+    ...(o.serviceClusterIpRange ? { serviceClusterIpRange: o.serviceClusterIpRange } : {}),
+  };
+}
+
 /** The apiserver; it fills ctx.apiserver for every component started after it. */
 export const apiserverStarter: ComponentStarter = {
   name: 'apiserver',
   async start(ctx) {
-    const o = ctx.options;
-    const apiserver = await startApiserver({
-      dataDir: o.dataDir,
-      port: o.port,
-      bindAddress: o.bindAddress,
-      store: o.store,
-      etcdServers: o.etcdServers,
-      logger: ctx.logger,
-      ...(o.kubeconfigPath ? { kubeconfigPath: o.kubeconfigPath } : {}),
-      ...(o.tokenAuthFile ? { tokenAuthFile: o.tokenAuthFile } : {}),
-      ...(o.clientCaFile ? { clientCaFile: o.clientCaFile } : {}),
-      ...(o.anonymousAuth === false ? { anonymousAuth: false } : {}),
-      ...(o.admissionControlConfigFile ? { admissionControlConfigFile: o.admissionControlConfigFile } : {}),
-      ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
-      ...(o.serviceClusterIpRange ? { serviceClusterIpRange: o.serviceClusterIpRange } : {}),
-    });
+    const apiserver = await startApiserver({ ...apiserverSettings(ctx.options), logger: ctx.logger });
     ctx.apiserver = apiserver;
     return { name: 'apiserver', stop: () => apiserver.close() };
   },
@@ -48,21 +54,7 @@ export const upApiserverStarter: ComponentStarter = {
   async start(ctx) {
     const o = ctx.options;
     if (o.apiserverThread === false) return apiserverStarter.start(ctx);
-    const apiserver = await startApiserverThread(
-      {
-        dataDir: o.dataDir,
-        port: o.port,
-        bindAddress: o.bindAddress,
-        store: o.store,
-        etcdServers: o.etcdServers,
-        ...(o.logLevel ? { logLevel: o.logLevel } : {}),
-        ...(o.kubeconfigPath ? { kubeconfigPath: o.kubeconfigPath } : {}),
-        ...(o.tokenAuthFile ? { tokenAuthFile: o.tokenAuthFile } : {}),
-        ...(o.advertiseAddress ? { advertiseAddress: o.advertiseAddress } : {}),
-        ...(o.serviceClusterIpRange ? { serviceClusterIpRange: o.serviceClusterIpRange } : {}),
-      },
-      ctx.logger,
-    );
+    const apiserver = await startApiserverThread({ ...apiserverSettings(o), ...(o.logLevel ? { logLevel: o.logLevel } : {}) }, ctx.logger);
     ctx.apiserver = apiserver;
     return { name: 'apiserver', stop: () => apiserver.close() };
   },
