@@ -22,16 +22,14 @@
  * the idle latency of each as its reference. Flags (or CONTROLLER_FLOOD_*): --replicas 3000
  * --samples 15.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { join } from 'node:path';
 import { percentile, table } from './bench-stats.js';
-import { createHttpsClient, type HttpsClient } from './https-client.js';
+import type { HttpsClient } from './https-client.js';
+import { startKubelingProcess, type KubelingProcess } from './kubeling-process.js';
 
-const REPO = resolve(import.meta.dirname, '../../..');
-const BIN = join(REPO, 'bin/kubeling.js');
 const KUBECTL = '/usr/bin/kubectl';
 
 function num(name: string, fallback: number): number {
@@ -44,43 +42,11 @@ function num(name: string, fallback: number): number {
 
 const opts = { replicas: num('replicas', 3000), samples: num('samples', 15) };
 
-interface Up {
-  child: ChildProcess;
-  client: HttpsClient;
-  kubeconfig: string;
-  stop(): Promise<void>;
-}
+type Up = KubelingProcess;
 
-async function startUp(dir: string, extra: string[]): Promise<Up> {
-  const args = ['up', '--nodes', '0', '--port', '0', '--dns-port', 'none', '--ingress-http-port', 'none', '--data-dir', dir, '--log-level', 'error', ...extra];
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('kubeling up did not start in 180 s')), 180_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('export KUBECONFIG=')) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-    child.on('exit', (code) => fail(new Error(`kubeling up exited with ${code}: ${out}`)));
-  });
-  const kubeconfig = join(dir, 'kubeconfig');
-  const cfg = loadKubeconfig(kubeconfig);
-  const client = createHttpsClient(cfg.server, cfg.caCert!, cfg.token!, 8);
-  return {
-    child,
-    client,
-    kubeconfig,
-    async stop() {
-      client.destroy();
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+function startUp(dir: string, extra: string[]): Promise<Up> {
+  const args = ['up', '--nodes', '0', '--port', '0', '--dns-port', 'none', '--ingress-http-port', 'none', '--log-level', 'error', ...extra];
+  return startKubelingProcess(args, dir, { connections: 8, startTimeoutMs: 180_000 });
 }
 
 /** Wall time of one `kubectl get nodes`; NaN when it failed. */

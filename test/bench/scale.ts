@@ -19,16 +19,14 @@
  * --shared-loop runs `up --apiserver-thread=false` (the apiserver on the components'
  * event loop, as before issue 11) to measure what the thread buys.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { join } from 'node:path';
 import { percentile, round, table, verdict } from './bench-stats.js';
-import { createHttpsClient, type HttpsClient } from './https-client.js';
+import type { HttpsClient } from './https-client.js';
+import { startKubelingProcess, type KubelingProcess } from './kubeling-process.js';
 
-const REPO = resolve(import.meta.dirname, '../../..');
-const BIN = join(REPO, 'bin/kubeling.js');
 const KUBECTL = '/usr/bin/kubectl';
 const NS = 'default';
 
@@ -63,43 +61,10 @@ function podJson(name: string): string {
   });
 }
 
-interface Server {
-  child: ChildProcess;
-  client: HttpsClient;
-  kubeconfig: string;
-  stop(): Promise<void>;
-}
+type Server = KubelingProcess;
 
-/** Starts `kubeling <args>` and waits for its banner; the client trusts its CA. */
-async function startKubeling(args: string[], dir: string): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, ...args, '--port', '0', '--data-dir', dir, '--log-level', 'error'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`kubeling ${args[0]} did not start in 120 s`)), 120_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('export KUBECONFIG=')) {
-        clearTimeout(timer);
-        ok();
-      }
-    });
-    child.on('exit', (code) => fail(new Error(`kubeling ${args[0]} exited with ${code}: ${out}`)));
-  });
-  const kubeconfig = join(dir, 'kubeconfig');
-  const cfg = loadKubeconfig(kubeconfig);
-  const client = createHttpsClient(cfg.server, cfg.caCert!, cfg.token!, opts.clients + 8);
-  return {
-    child,
-    client,
-    kubeconfig,
-    async stop() {
-      client.destroy();
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+function startKubeling(args: string[], dir: string): Promise<Server> {
+  return startKubelingProcess([...args, '--port', '0', '--log-level', 'error'], dir, { connections: opts.clients + 8, startTimeoutMs: 120_000 });
 }
 
 async function createPods(client: HttpsClient, names: string[], clients: number): Promise<{ wallMs: number; failed: number; throttled: number }> {
