@@ -49,8 +49,9 @@ export async function sendObject(reply: FastifyReply, code: number, view: Resour
     return sendBody(reply, code, buildTable(view.rt, [obj], { resourceVersion: obj.metadata.resourceVersion }, repr, now, view.toClient));
   }
   if (repr.as === 'PartialObjectMetadata') return sendBody(reply, code, partialObjectMetadata(obj, repr.version));
-  if (repr.format === 'json' && view.version === view.rt.version) {
-    // A write's answer in the storage version: its stored text, not a second serialization.
+  if (repr.format === 'json' && view.group === view.rt.group && view.version === view.rt.version) {
+    // A write's answer in the storage group and version (not events.k8s.io's view of core
+    // Events, which has the same version): its stored text, not a second serialization.
     const text = storedJson(view.rt, obj);
     if (text !== undefined) return reply.code(code).header('content-type', 'application/json').send(Buffer.from(text));
   }
