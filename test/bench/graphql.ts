@@ -14,7 +14,8 @@
  * Flags: --pods N (1000), --nodes N (100), --runs N (50), --subscribers N (200),
  * --rate N (100 events/s), --seconds N (5), --cpu-prof FILE (a .cpuprofile of the relation
  * query runs only; summarise it with `node dist/test/bench/cpu-profile-top.js FILE`).
- * Run with NODE_ENV=production to measure graphql-js without its development checks.
+ * `npm run bench:graphql` sets NODE_ENV=production, as bin/kubeling.js does for every
+ * `kubeling` command (graphql-js skips its development checks).
  */
 import { buildApp } from '../../apiserver/app.js';
 import { createSqliteStore } from '../../apiserver/storage/sqlite-store.js';

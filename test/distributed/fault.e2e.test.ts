@@ -64,6 +64,8 @@ describe.skipIf(!hasEtcd)('HA topology under faults', () => {
 
   afterAll(async () => {
     client?.close();
+    // KUBELING_KEEP_TOPOLOGY=1 leaves it running to read its logs (stop it by hand).
+    if (process.env.KUBELING_KEEP_TOPOLOGY === '1') return log(`left running: ${topo?.kind} topology, kubeconfig ${topo?.kubeconfigPath}`);
     await topo?.down({ removeVolumes: true });
   }, 120_000);
 
@@ -153,6 +155,8 @@ describe.skipIf(!hasEtcd)('HA topology under faults', () => {
 
     // --- Every Deployment ends with exactly its replicas, Running.
     const expectations = [...workload.records.values()];
+    // What the last look saw short of convergence, for the failure message.
+    let notYet = '';
     await waitFor('every Deployment to converge', async () => {
       const list = (await client.list<Deployment>(deploymentResource, { namespace: NS })).items;
       const podList = (await client.list<Pod>(podResource, { namespace: NS })).items.filter((p) => !p.metadata.deletionTimestamp);
@@ -162,17 +166,23 @@ describe.skipIf(!hasEtcd)('HA topology under faults', () => {
         if (rec.acked) allowed.add('deleted' in rec.acked ? 'deleted' : rec.acked.replicas);
         if (!rec.acked) allowed.add('deleted'); // an ambiguous create may not have happened
         if (!d) {
-          if (!allowed.has('deleted')) return false;
+          if (!allowed.has('deleted')) return (notYet = `${rec.name}: absent, the writes need ${[...allowed].join(' or ')}`), false;
           continue;
         }
         const want = d.spec!.replicas!;
         if (!allowed.has(want)) throw new Error(`${rec.name}: spec.replicas ${want}, but the writes allow only ${[...allowed].join(', ')}`);
         const mine = podList.filter((p) => p.metadata.labels?.app === rec.name);
-        if (mine.length !== want || mine.some((p) => p.status?.phase !== 'Running')) return false;
-        if (d.status?.readyReplicas !== want || d.status?.replicas !== want || d.status?.updatedReplicas !== want) return false;
+        if (mine.length !== want || mine.some((p) => p.status?.phase !== 'Running')) {
+          return (notYet = `${rec.name}: ${mine.length} pods (${mine.map((p) => `${p.metadata.name} ${p.spec?.nodeName ?? 'unscheduled'} ${p.status?.phase}`).join(', ')}), spec.replicas ${want}`), false;
+        }
+        if (d.status?.readyReplicas !== want || d.status?.replicas !== want || d.status?.updatedReplicas !== want) {
+          return (notYet = `${rec.name}: status ${JSON.stringify(d.status)}, spec.replicas ${want}`), false;
+        }
       }
       return true;
-    }, 90_000);
+    }, 90_000).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}; last seen: ${notYet}`);
+    });
 
     // No acknowledged write lost.
     const final = new Map((await client.list<Deployment>(deploymentResource, { namespace: NS })).items.map((d) => [d.metadata.name!, d]));
