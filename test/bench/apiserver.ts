@@ -51,6 +51,8 @@ interface Results {
   etcdSeqP50Ms: number;
   /** CPU milliseconds per pod create in (a), per process (undefined where /proc cannot tell). */
   apiCpuPerCreate: CpuShare;
+  /** (a2) The same creates as a ServiceAccount with the `edit` role: RBAC evaluated per request (the admin's system:masters skips it). */
+  apiCpuPerCreateAsServiceAccount: CpuShare;
   /** CPU milliseconds per raw put in (b). */
   etcdCpuPerPut: CpuShare;
   /** CPU ms of the etcd3 client per compare-and-create txn (what the store sends per create). */
@@ -101,6 +103,21 @@ async function must(client: HttpsClient, method: string, path: string, body: unk
 }
 
 /** A namespace with its `default` ServiceAccount, as the controller manager of `kubeling up` makes it. */
+/** A token of ServiceAccount `bench` in `namespace` (made here), bound to the `edit` ClusterRole there. */
+async function serviceAccountToken(client: HttpsClient, namespace: string): Promise<string> {
+  await createNamespace(client, namespace);
+  await must(client, 'POST', `/api/v1/namespaces/${namespace}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bench' } }, [201, 409]);
+  await must(client, 'POST', `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/rolebindings`, {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'bench-edit' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' },
+    subjects: [{ kind: 'ServiceAccount', name: 'bench', namespace }],
+  }, [201, 409]);
+  const review = JSON.parse(await must(client, 'POST', `/api/v1/namespaces/${namespace}/serviceaccounts/bench/token`, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } }, [201])) as { status: { token: string } };
+  return review.status.token;
+}
+
 async function createNamespace(client: HttpsClient, name: string): Promise<void> {
   await must(client, 'POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, [201, 409]);
   await must(client, 'POST', `/api/v1/namespaces/${name}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } }, [201, 409]);
@@ -302,6 +319,17 @@ async function run(opts: BenchOptions, etcd: EtcdServer | undefined, server: Ben
     r.concP50Ms = percentile(creates.latencies, 0.5);
     r.concP99Ms = percentile(creates.latencies, 0.99);
 
+    process.stderr.write(`(a2) the same ${opts.pods} creates as a ServiceAccount bound to the edit role…\n`);
+    const saClient = createHttpsClient(server.url, server.caCert, await serviceAccountToken(client, 'bench-sa'), opts.concurrency);
+    try {
+      await runPool(50, opts.concurrency, (i) => must(saClient, 'POST', podsPath('bench-sa'), realisticPod(`warm-${i}`, 'bench-sa', i), [201]).then(() => undefined));
+      const saMeter = new CpuMeter({ client: process.pid, ...pids });
+      await runPool(opts.pods, opts.concurrency, (i) => must(saClient, 'POST', podsPath('bench-sa'), realisticPod(`pod-${String(i).padStart(5, '0')}`, 'bench-sa', i), [201]).then(() => undefined));
+      r.apiCpuPerCreateAsServiceAccount = cpuShare(saMeter, opts.pods);
+    } finally {
+      saClient.destroy();
+    }
+
     process.stderr.write(`(f) the floor: ${opts.pods} POSTs to a trivial HTTPS server…\n`);
     await measureFloor(opts, r);
 
@@ -399,6 +427,7 @@ function report(r: Results, opts: BenchOptions): void {
         ]
       : [['(b) raw SQLite store creates, same bytes', `${r.etcdPutsPerSec.toFixed(0)}/s`, '-', `${r.storedBytes} B values, ${opts.concurrency} in flight, in the client process`]]),
     ['    CPU per create / per put', `${cpuText(r.apiCpuPerCreate)} / ${cpuText(r.etcdCpuPerPut)}`, '-', 'ms of CPU per operation, by process'],
+    ['(a2) CPU per create as a ServiceAccount (edit role)', cpuText(r.apiCpuPerCreateAsServiceAccount), '≤ 1.10 × (a)', authzVerdict(r)],
     ...floorRows(r),
     ['    ratio a/b', r.ratio.toFixed(2), `≥ ${TARGETS.ratio}`, verdict(r.ratio, TARGETS.ratio, 'higher')],
     ['(c) create latency, sequential', `p50 ${ms(r.seqP50Ms)}, p99 ${ms(r.seqP99Ms)}`, '-', `raw ${r.store === 'etcd' ? 'etcd put' : 'SQLite create'} p50 ${ms(r.etcdSeqP50Ms)}`],
@@ -445,3 +474,12 @@ async function main(): Promise<void> {
 }
 
 await main();
+
+/** Issue 12's target: authorization costs at most 10 % more apiserver CPU per create than the admin's unchecked path, same run. */
+function authzVerdict(r: Results): string {
+  const admin = r.apiCpuPerCreate.apiserver;
+  const sa = r.apiCpuPerCreateAsServiceAccount?.apiserver;
+  if (admin === undefined || sa === undefined) return 'apiserver CPU not measured (in-process run)';
+  const ratio = sa / admin;
+  return `${ratio.toFixed(2)} × (a): ${ratio <= 1.1 ? 'met' : 'missed'}`;
+}

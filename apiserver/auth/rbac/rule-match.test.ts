@@ -77,6 +77,24 @@ describe('rbacAllows with bindings and aggregation', () => {
   });
 });
 
+describe('rbacAllows per snapshot of the RBAC objects', () => {
+  const user: UserInfo = { username: 'system:serviceaccount:ns:sa', groups: ['system:serviceaccounts', 'system:authenticated'] };
+  const attrs: RequestAttributes = { kind: 'resource', verb: 'create', group: '', resource: 'pods', namespace: 'ns' };
+  const role = { metadata: { name: 'edit' }, rules: [{ verbs: ['create'], apiGroups: [''], resources: ['pods'] }] };
+
+  it('answers the same for the same snapshot, and follows a new snapshot at once', () => {
+    const before: RbacObjects = { clusterRoles: [role], clusterRoleBindings: [], roles: [], roleBindings: [] };
+    expect(rbacAllows(user, attrs, before)).toBe(false);
+    expect(rbacAllows(user, attrs, before)).toBe(false);
+    const after: RbacObjects = { ...before, roleBindings: [{ metadata: { name: 'b', namespace: 'ns' }, subjects: [{ kind: 'ServiceAccount', name: 'sa' }], roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'edit' } }] };
+    expect(rbacAllows(user, attrs, after)).toBe(true);
+    // Another namespace and another user are other entries of the same snapshot.
+    expect(rbacAllows(user, { ...attrs, namespace: 'other' }, after)).toBe(false);
+    expect(rbacAllows({ ...user, username: 'system:serviceaccount:ns:other' }, attrs, after)).toBe(false);
+    expect(rbacAllows(user, attrs, before)).toBe(false);
+  });
+});
+
 describe('forbiddenMessage (kube wording)', () => {
   const dev: UserInfo = { username: 'system:serviceaccount:ns:dev', groups: [] };
   it.each<[RequestAttributes, string]>([
