@@ -63,11 +63,18 @@ describe('compose init: the cluster credentials in the pki volume', () => {
     expect(statSync(join(dir, 'pki', 'ca.key')).mode & 0o077).toBe(0);
   });
 
+  it('writes one ServiceAccount signing key (pki/sa.key, 0600) that every apiserver copies, so tokens one issues verify on the others', async () => {
+    await initComposeCredentials(opts());
+    expect(readFileSync(join(dir, 'pki/sa.key'), 'utf8')).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+    expect(statSync(join(dir, 'pki/sa.key')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, 'pki/sa.pub'), 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+  });
+
   it('is idempotent: a second run (a restarted init) keeps the CA, the certificate and every token', async () => {
     expect((await initComposeCredentials(opts())).created).toBe(true);
-    const before = ['pki/ca.crt', 'pki/apiserver.crt', 'pki/admin.token', 'tokens.csv'].map((f) => readFileSync(join(dir, f), 'utf8'));
+    const before = ['pki/ca.crt', 'pki/apiserver.crt', 'pki/admin.token', 'pki/sa.key', 'tokens.csv'].map((f) => readFileSync(join(dir, f), 'utf8'));
     expect((await initComposeCredentials({ ...opts(), hostPort: 26443 })).created).toBe(false);
-    const after = ['pki/ca.crt', 'pki/apiserver.crt', 'pki/admin.token', 'tokens.csv'].map((f) => readFileSync(join(dir, f), 'utf8'));
+    const after = ['pki/ca.crt', 'pki/apiserver.crt', 'pki/admin.token', 'pki/sa.key', 'tokens.csv'].map((f) => readFileSync(join(dir, f), 'utf8'));
     expect(after).toEqual(before);
     // The host port may change between ups: the host kubeconfig follows.
     expect(parse(readFileSync(join(dir, 'admin.kubeconfig'), 'utf8')).clusters[0].cluster.server).toBe('https://127.0.0.1:26443');

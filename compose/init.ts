@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { ensureServiceAccountKey } from '../apiserver/auth/serviceaccount/signing-key.js';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeKubeconfig } from '../apiserver/auth/kubeconfig.js';
@@ -120,6 +121,10 @@ export async function initComposeCredentials(o: InitOptions): Promise<{ created:
   // The component key every apiserver copies with pki/: the kubelet-sim signs each node's
   // own credential (system:node:NAME) with it (--node-credentials-key), as `up` does.
   await ensureComponentKey(o.dir);
+  // One ServiceAccount signing key for every apiserver (kubeadm shares sa.key the same
+  // way): a token one apiserver issued (the controllers' TokenRequests) must verify on the
+  // other behind the balancer.
+  await ensureServiceAccountKey(o.dir);
   const tokens = tokensFrom(existing);
   for (const id of COMPONENT_IDENTITIES) if (!tokens.has(id.component)) tokens.set(id.component, randomBytes(32).toString('base64url'));
   const csv = tokenFile(tokens);
